@@ -76,3 +76,87 @@ export interface HubSpotDataset {
   associations: HubSpotAssociation[];
   owners: HubSpotOwner[];
 }
+
+// ---------------------------------------------------------------------------
+// Added by the HubSpot sandbox/connector work (additions only; nothing above changed).
+// ---------------------------------------------------------------------------
+
+/** HubSpot's numeric object type ids (accepted wherever HubSpot takes an object type in a path). */
+export const HUBSPOT_OBJECT_TYPE_IDS: Record<HubSpotObjectType, string> = {
+  contacts: '0-1', companies: '0-2', deals: '0-3', line_items: '0-8', products: '0-7', quotes: '0-14',
+};
+
+/** The singular names HubSpot uses in messages and v3 association labels (COMPANY, company_to_contact). */
+export const HUBSPOT_SINGULAR: Record<HubSpotObjectType, string> = {
+  companies: 'company', contacts: 'contact', deals: 'deal', quotes: 'quote', line_items: 'line_item', products: 'product',
+};
+
+/**
+ * Properties HubSpot returns when a read names no `properties` (CRM search guide,
+ * "properties returned by default"). Reads that do name properties always get
+ * HUBSPOT_ALWAYS_RETURNED as well.
+ */
+export const HUBSPOT_DEFAULT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = {
+  companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+  contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
+  deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
+  quotes: ['hs_createdate', 'hs_expiration_date', 'hs_lastmodifieddate', 'hs_object_id', 'hs_status', 'hs_title'],
+  line_items: ['amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price', 'quantity'],
+  products: ['createdate', 'description', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price'],
+};
+
+/** The create / last-modified timestamp properties per object type (kept in step with createdAt / updatedAt). */
+export const HUBSPOT_TIMESTAMP_PROPERTIES: Record<HubSpotObjectType, { created: string; modified: string }> = {
+  companies: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+  contacts: { created: 'createdate', modified: 'lastmodifieddate' },
+  deals: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+  quotes: { created: 'hs_createdate', modified: 'hs_lastmodifieddate' },
+  line_items: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+  products: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+};
+
+/** HubSpot property `type` of every non-text property in HUBSPOT_PROPERTIES (text is `string`). */
+export type HubSpotPropertyType = 'string' | 'number' | 'date' | 'datetime' | 'enumeration' | 'bool';
+export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<string, HubSpotPropertyType>>> = {
+  companies: {
+    hubspot_owner_id: 'enumeration', lifecyclestage: 'enumeration', segment: 'enumeration',
+    odoo_partner_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+  },
+  contacts: { associatedcompanyid: 'number', createdate: 'datetime', lastmodifieddate: 'datetime', hs_object_id: 'number' },
+  deals: {
+    dealstage: 'enumeration', pipeline: 'enumeration', amount: 'number', closedate: 'datetime', hubspot_owner_id: 'enumeration',
+    deal_currency_code: 'enumeration', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+  },
+  quotes: {
+    hs_status: 'enumeration', hs_expiration_date: 'date', hs_quote_amount: 'number', hubspot_owner_id: 'enumeration',
+    requested_delivery_date: 'date', incoterm: 'enumeration', odoo_order_id: 'number',
+    hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+  },
+  line_items: {
+    quantity: 'number', price: 'number', hs_discount_percentage: 'number', discount: 'number', hs_product_id: 'number', amount: 'number',
+    createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+  },
+  products: { price: 'number', odoo_product_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
+};
+
+/**
+ * Enumeration options the portal enforces on writes (values, not labels). Portal-specific
+ * enumerations (dealstage, pipeline, owner ids, currency codes) are not enforced.
+ * lifecyclestage: HubSpot's default stages (portals may add custom stages with numeric ids).
+ * hs_status: the quote states of HubSpot's quotes API.
+ */
+export const HUBSPOT_PROPERTY_OPTIONS: Partial<Record<HubSpotObjectType, Readonly<Record<string, readonly string[]>>>> = {
+  companies: {
+    lifecyclestage: ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'],
+    segment: ['smb', 'mid_market', 'enterprise', 'distributor'],
+  },
+  quotes: {
+    hs_status: ['DRAFT', 'APPROVAL_NOT_NEEDED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED'],
+    incoterm: ['EXW', 'FCA', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP', 'FAS', 'FOB', 'CFR', 'CIF'],
+  },
+};
+
+/** Properties HubSpot computes; writes to them are ignored. */
+export const HUBSPOT_READ_ONLY_PROPERTIES: readonly string[] = [
+  'hs_object_id', 'createdate', 'hs_createdate', 'hs_lastmodifieddate', 'lastmodifieddate',
+];

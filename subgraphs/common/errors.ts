@@ -37,6 +37,7 @@ export const ERRORS = {
   BACKEND_UNAVAILABLE: def('BACKEND_UNAVAILABLE', 503, 'The backend could not be reached, timed out, or answered 5xx.'),
   BACKEND_PROTOCOL: def('BACKEND_PROTOCOL', 502, 'The backend answered something that is not its documented protocol (not JSON, wrong envelope).'),
   BACKEND_ERROR: def('BACKEND_ERROR', 502, 'The backend reported an error the project has no more specific code for.'),
+  SUBGRAPH_UNAVAILABLE: def('SUBGRAPH_UNAVAILABLE', 503, 'The gateway could not reach the subgraph serving a system; `extensions.system` names it.'),
   MAPPING_ERROR: def('MAPPING_ERROR', 502, 'A backend record does not fit the canonical mapping; `extensions` name model, id and field.'),
 
   CONFIG_INVALID: def('CONFIG_INVALID', 500, 'Start-up configuration is invalid; the message names the variable.'),

@@ -1,0 +1,60 @@
+// Composition of supergraph.yaml (rover's format) with @apollo/composition. Used by
+// `npm run compose`, by the gateway at start-up when no composed file is given, and
+// by the tests, so all three see the same supergraph.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const supergraphConfigSchema = z.object({
+  federation_version: z.string().regex(/^=?2\.\d+(\.\d+)?$/, 'federation_version must be 2.x'),
+  subgraphs: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]*$/),
+    z.object({
+      routing_url: z.url(),
+      schema: z.object({ file: z.string().min(1) }),
+    }),
+  ),
+});
+
+export interface SubgraphDefinition {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+export const DEFAULT_SUPERGRAPH_CONFIG = resolve(import.meta.dirname, '..', 'supergraph.yaml');
+
+export function readSupergraphConfig(path = DEFAULT_SUPERGRAPH_CONFIG): SubgraphDefinition[] {
+  const raw = YAML.parse(readFileSync(path, 'utf8'));
+  const parsed = supergraphConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`${path} is not a valid supergraph config: ${z.prettifyError(parsed.error)}`);
+  }
+  const base = dirname(path);
+  return Object.entries(parsed.data.subgraphs).map(([name, sg]) => ({
+    name,
+    url: sg.routing_url,
+    sdl: readFileSync(resolve(base, sg.schema.file), 'utf8'),
+  }));
+}
+
+export class CompositionFailed extends Error {
+  constructor(readonly messages: string[]) {
+    super(`Composition failed:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'CompositionFailed';
+  }
+}
+
+/** Composes the subgraphs; throws CompositionFailed with every error, readable. */
+export function composeSupergraph(subgraphs: SubgraphDefinition[], urlOverrides: Record<string, string> = {}): { supergraphSdl: string; hints: string[] } {
+  const result = composeServices(
+    subgraphs.map((sg) => ({ name: sg.name, url: urlOverrides[sg.name] ?? sg.url, typeDefs: parse(sg.sdl) })),
+  );
+  if (result.errors && result.errors.length > 0) {
+    throw new CompositionFailed(result.errors.map((e) => e.message));
+  }
+  return { supergraphSdl: result.supergraphSdl!, hints: (result.hints ?? []).map((h) => h.toString()) };
+}

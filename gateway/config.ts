@@ -1,0 +1,54 @@
+// Gateway configuration from the environment, validated once at start-up: a bad
+// value stops the process with a message naming the variable.
+import { z } from 'zod';
+import { appError } from '../subgraphs/common/errors.ts';
+import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../subgraphs/common/identity.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const gatewayConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(4000),
+  /** A composed supergraph file (`npm run compose`); if absent, supergraph.yaml is composed at start-up. */
+  SUPERGRAPH_FILE: z.string().min(1).optional(),
+  GATEWAY_SUBGRAPH_ODOO_URL: z.url().optional(),
+  GATEWAY_SUBGRAPH_CRM_URL: z.url().optional(),
+  /** Time the gateway waits for a subgraph answer. */
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** hs256: tokens signed with AUTH_JWT_SECRET (embedded default); jwks: an identity provider's keys. */
+  AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_CALLER_SECRET),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Key the gateway signs subgraph credentials with; the subgraphs hold the same. */
+  INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
+}).superRefine((c, ctx) => {
+  if (c.AUTH_MODE === 'jwks') {
+    for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
+      if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AUTH_MODE=jwks' });
+    }
+  }
+  if (c.NODE_ENV === 'production') {
+    if (c.AUTH_MODE === 'hs256' && c.AUTH_JWT_SECRET === DEV_CALLER_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'the embedded development secret cannot be used in production' });
+    if (c.INTERNAL_TOKEN_SECRET === DEV_INTERNAL_SECRET) ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN_SECRET'], message: 'the embedded development secret cannot be used in production' });
+  }
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** Parses a schema from the environment; the first bad variable is named in the error. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? '?');
+    throw appError('CONFIG_INVALID', `Invalid configuration: ${variable}: ${issue.message}`, { field: variable });
+  }
+  return result.data;
+}
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return parseEnv(gatewayConfigSchema, env);
+}

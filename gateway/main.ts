@@ -1,0 +1,27 @@
+// Starts the gateway alone (production deployment). It loads SUPERGRAPH_FILE
+// (from `npm run compose`) or composes supergraph.yaml at start-up;
+// GATEWAY_SUBGRAPH_<NAME>_URL overrides a subgraph's routing_url.
+import { readFileSync } from 'node:fs';
+import { createCallerVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../subgraphs/common/identity.ts';
+import { listen } from '../subgraphs/common/http.ts';
+import { createLogger } from '../subgraphs/common/logger.ts';
+import { runMain } from '../subgraphs/common/main.ts';
+import { composeSupergraph, readSupergraphConfig } from './composition.ts';
+import { loadGatewayConfig } from './config.ts';
+import { loadLimitsConfig } from './limits.ts';
+import { createGatewayServer } from './server.ts';
+
+runMain('gateway', async () => {
+  const config = loadGatewayConfig();
+  const logger = createLogger('gateway');
+  const overrides: Record<string, string> = {};
+  if (config.GATEWAY_SUBGRAPH_ODOO_URL) overrides.odoo = config.GATEWAY_SUBGRAPH_ODOO_URL;
+  if (config.GATEWAY_SUBGRAPH_CRM_URL) overrides.crm = config.GATEWAY_SUBGRAPH_CRM_URL;
+  const supergraphSdl = config.SUPERGRAPH_FILE && Object.keys(overrides).length === 0
+    ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
+    : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
+  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined) });
+  const gateway = await createGatewayServer({ supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS });
+  const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);
+  logger.info({ url: `${url}/graphql` }, 'gateway listening');
+});

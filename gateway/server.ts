@@ -1,0 +1,107 @@
+// The gateway: Apollo Gateway on a composed supergraph, served on /graphql with
+// /health, built without listening. It forwards the request id to every subgraph
+// and names the system when a subgraph cannot be reached.
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { ERRORS, type SystemName } from '../subgraphs/common/errors.ts';
+import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../subgraphs/common/http.ts';
+import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
+import { IDENTITY_HEADER, signInternalToken, type Identity } from '../subgraphs/common/identity.ts';
+import { createLogger, type Logger } from '../subgraphs/common/logger.ts';
+
+export interface GatewayContext {
+  requestId: string;
+  identity: Identity;
+}
+
+/** Which system of record each subgraph fronts (names in supergraph.yaml). */
+export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot' };
+
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {
+    super({ url });
+  }
+
+  /** Forwards the request id, and the verified identity as a credential only this subgraph accepts. */
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if (!('identity' in context) || !context.identity) return; // no identity, no credential: the subgraph refuses
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    request.http?.headers.set(IDENTITY_HEADER, await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId));
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (e) {
+      if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
+      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway';
+      throw new GraphQLError(`The ${system} subgraph is unavailable`, {
+        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName },
+      });
+    }
+  }
+
+  override fetcher = ((input: string, init: Record<string, unknown>) =>
+    fetch(input, { ...(init as RequestInit), signal: AbortSignal.timeout(this.timeoutMs) })) as never;
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  /** Verifies the caller's Authorization header (see subgraphs/common/identity.ts). */
+  verifyCaller: (authorization: string | undefined) => Promise<Identity>;
+  internalSecret: string;
+  logger?: Logger;
+  production?: boolean;
+  subgraphTimeoutMs?: number;
+  /** Query limits; defaults to loadLimitsConfig(process.env). */
+  limits?: QueryLimits;
+}
+
+/** Errors leave with their code and system; stack traces and internals never do. */
+function formatGatewayError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
+      if (!extensions.serviceName) logger.error({ err: error, path: formatted.path }, 'gateway error');
+      return { message: extensions.serviceName ? formatted.message : 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return { ...formatted, extensions };
+  };
+}
+
+export async function createGatewayServer(opts: GatewayOptions): Promise<{ server: http.Server; apollo: ApolloServer<GatewayContext>; stop: () => Promise<void> }> {
+  const logger = opts.logger ?? createLogger('gateway');
+  const production = opts.production ?? false;
+  const gateway = new ApolloGateway({
+    supergraphSdl: opts.supergraphSdl,
+    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, opts.subgraphTimeoutMs ?? 20_000, opts.internalSecret),
+    logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  const limits = createQueryLimits<GatewayContext>(opts.limits ?? loadLimitsConfig(), { production });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [...limits.plugins],
+    formatError: formatGatewayError(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: !production,
+    csrfPrevention: true,
+  });
+  await apollo.start();
+  const server = createGraphQLHttpServer<GatewayContext>({
+    apollo,
+    logger,
+    // No valid token, no GraphQL: a 401 before any parsing, planning or subgraph call.
+    context: async (req, requestId) => ({ requestId, identity: await opts.verifyCaller(req.headers.authorization) }),
+    routes: (req, res) => {
+      if (req.url !== '/health') return false;
+      sendJson(res, 200, { status: 'ok', component: 'gateway' });
+      return true;
+    },
+  });
+  return { server, apollo, stop: () => apollo.stop() };
+}

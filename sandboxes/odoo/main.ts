@@ -1,0 +1,36 @@
+// Start the Odoo sandbox alone, loaded with the seeded world:
+//   ODOO_SANDBOX_PORT=8069 npx tsx sandboxes/odoo/main.ts        (or: npm run sandbox:odoo)
+// It speaks JSON-2 (POST /json/2/<model>/<method>) and JSON-RPC (POST /jsonrpc) like
+// Odoo 19. Point the connector at it with ODOO_URL=http://127.0.0.1:8069, ODOO_DB and
+// the login / API key of one of the world's users (sandboxes/seed).
+// ODOO_SANDBOX_VERSION (default 19.0) changes what common.version reports; below 19
+// the JSON-2 endpoint answers 404, as a real Odoo 17/18 does.
+import { buildWorld } from '../seed/index.ts';
+import { ODOO_MODELS, type OdooDataset, type OdooModelName } from './models.ts';
+import { createOdooSandbox } from './server.ts';
+
+const port = Number(process.env.ODOO_SANDBOX_PORT ?? 8069);
+const host = process.env.ODOO_SANDBOX_HOST ?? '127.0.0.1';
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`ODOO_SANDBOX_PORT must be a port number, got ${process.env.ODOO_SANDBOX_PORT}`);
+  process.exit(1);
+}
+
+const world = await buildWorld();
+const sandbox = createOdooSandbox({ dataset: world.odoo, version: process.env.ODOO_SANDBOX_VERSION || '19.0' });
+const url = await sandbox.listen(port, host);
+const counts = (Object.keys(ODOO_MODELS) as OdooModelName[])
+  .map((m) => [m, sandbox.store.records(m).length] as const)
+  .filter(([, n]) => n > 0)
+  .map(([m, n]) => `${m}=${n}`)
+  .join(' ');
+console.log(`Odoo sandbox listening on ${url} (database ${world.odoo.database}; ${counts})`);
+console.log(`users: ${world.odoo.users.map((u: OdooDataset['users'][number]) => `${u.login} (uid ${u.uid}, companies ${u.companyIds.join(',')})`).join('; ')}`);
+console.log(`admin: ${url}/__sandbox/faults, ${url}/__sandbox/requests`);
+for (const w of sandbox.store.warnings) console.warn(`dataset warning: ${w}`);
+
+const stop = () => {
+  void sandbox.close().then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

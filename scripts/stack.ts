@@ -1,0 +1,93 @@
+// Assembles the whole system in one process: (optionally) the two sandboxes with
+// the seeded world, the two connectors, the two subgraphs and the gateway. Used by
+// `npm start` (fixed ports) and by the end-to-end tests (port 0). In production
+// each component runs alone from its own main.ts; this file is for development,
+// demos and tests only — it is the one place production code and sandboxes meet.
+import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
+import { createGatewayServer } from '../gateway/server.ts';
+import { closeServer, listen } from '../subgraphs/common/http.ts';
+import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../subgraphs/common/identity.ts';
+import { createLogger } from '../subgraphs/common/logger.ts';
+import { loadHubSpotConfig } from '../subgraphs/crm/datasources/config.ts';
+import { createHubSpotClient } from '../subgraphs/crm/datasources/hubspot-client.ts';
+import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
+import { loadOdooConfig } from '../subgraphs/odoo/datasources/config.ts';
+import { createOdooClient } from '../subgraphs/odoo/datasources/odoo-client.ts';
+import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
+import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
+import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
+import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
+
+export interface StackOptions {
+  /** Odoo transport the connector uses against the sandbox. */
+  odooProtocol?: 'json2' | 'jsonrpc';
+  ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
+  host?: string;
+  world?: World;
+  cacheTtlMs?: number;
+  production?: boolean;
+  now?: () => Date;
+}
+
+export async function startStack(opts: StackOptions = {}) {
+  const host = opts.host ?? '127.0.0.1';
+  const ports = opts.ports ?? {};
+  const world = opts.world ?? buildWorld();
+  const logger = createLogger('stack');
+
+  const odooSandbox = createOdooSandbox({ dataset: world.odoo });
+  const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot });
+  const odooSandboxUrl = await odooSandbox.listen(ports.odooSandbox ?? 0, host);
+  const hubspotSandboxUrl = await hubspotSandbox.listen(ports.hubspotSandbox ?? 0, host);
+
+  const odooConfig = loadOdooConfig({
+    ODOO_URL: odooSandboxUrl,
+    ODOO_DB: world.odoo.database,
+    ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
+    ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    ODOO_PROTOCOL: opts.odooProtocol ?? 'json2',
+    ODOO_MAX_RETRIES: '1',
+    ODOO_TIMEOUT_MS: '5000',
+  });
+  const hubspotConfig = loadHubSpotConfig({
+    HUBSPOT_BASE_URL: hubspotSandboxUrl,
+    HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN,
+    HUBSPOT_MAX_RETRIES: '1',
+    HUBSPOT_TIMEOUT_MS: '5000',
+  });
+
+  const internalSecret = DEV_INTERNAL_SECRET;
+  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now });
+  const crmSubgraph = await createCrmSubgraph({ client: createHubSpotClient(hubspotConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs });
+  const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
+  const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);
+
+  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), {
+    odoo: `${odooSubgraphUrl}/graphql`,
+    crm: `${crmSubgraphUrl}/graphql`,
+  });
+  const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+  const gateway = await createGatewayServer({ supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: createLogger('gateway') });
+  const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
+
+  return {
+    world,
+    /** A caller token for the embedded identity (what `npm run token` prints). */
+    token: (claims: Parameters<typeof signCallerToken>[0], expiresIn?: string) =>
+      signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
+    urls: { gateway: `${gatewayUrl}/graphql`, odooSubgraph: `${odooSubgraphUrl}/graphql`, crmSubgraph: `${crmSubgraphUrl}/graphql`, odooSandbox: odooSandboxUrl, hubspotSandbox: hubspotSandboxUrl },
+    odooSandbox,
+    hubspotSandbox,
+    odooSubgraph,
+    crmSubgraph,
+    gateway,
+    async close() {
+      await Promise.allSettled([closeServer(gateway.server), gateway.stop()]);
+      await Promise.allSettled([closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), odooSubgraph.stop(), crmSubgraph.stop()]);
+      await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
+      logger.debug('stack closed');
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;

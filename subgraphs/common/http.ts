@@ -1,0 +1,129 @@
+// A small node:http integration for Apollo Server, shared by the gateway and both
+// subgraphs. Servers are built without listening (tests listen on port 0). It adds
+// what every endpoint of the project needs: a request id accepted or created, a
+// body size limit, /health, and a hook to refuse a request before GraphQL runs.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { AppError, isAppError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+/** A request id from the caller is kept if it is sane, so a trace spans systems; otherwise a new one. */
+export function requestIdOf(req: http.IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
+async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new AppError('BAD_USER_INPUT', `Request body exceeds ${maxBytes} bytes`, { httpStatus: 413 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new AppError('BAD_USER_INPUT', `Request body exceeds ${maxBytes} bytes`, { httpStatus: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  logger: Logger;
+  path?: string;
+  maxBodyBytes?: number;
+  /** Builds the per-request context; throwing an AppError answers with its HTTP status. */
+  context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  /** Extra routes (e.g. /health, /metrics); return true when handled. */
+  routes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** The error body for a request refused before GraphQL runs, in GraphQL's own response shape. */
+export function refuse(res: http.ServerResponse, e: AppError, requestId: string): void {
+  sendJson(
+    res,
+    Number(e.details.httpStatus ?? e.httpStatus),
+    { errors: [{ message: e.message, extensions: { code: e.code, requestId } }] },
+    { [REQUEST_ID_HEADER]: requestId },
+  );
+}
+
+export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): http.Server {
+  const path = opts.path ?? '/graphql';
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return http.createServer(async (req, res) => {
+    const requestId = requestIdOf(req);
+    try {
+      if (opts.routes && (await opts.routes(req, res))) return;
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== path) {
+        sendJson(res, 404, { error: 'not found' });
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      }
+      const bodyText = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+      let body: unknown = undefined;
+      if (bodyText) {
+        try {
+          body = JSON.parse(bodyText);
+        } catch {
+          throw new AppError('BAD_USER_INPUT', 'Request body is not valid JSON', { httpStatus: 400 });
+        }
+      }
+      const context = await opts.context(req, requestId);
+      const result = await opts.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => context,
+      });
+      const outHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+      for (const [k, v] of result.headers) outHeaders[k] = v;
+      res.writeHead(result.status ?? 200, outHeaders);
+      if (result.body.kind === 'complete') {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    } catch (e) {
+      if (isAppError(e)) {
+        refuse(res, e, requestId);
+        return;
+      }
+      opts.logger.error({ err: e, requestId }, 'request failed');
+      if (!res.headersSent) refuse(res, new AppError('INTERNAL', 'Internal error'), requestId);
+      else res.end();
+    }
+  });
+}
+
+/** Listens on the given port (0 = any free one) on loopback by default; resolves the base URL. */
+export async function listen(server: http.Server, port = 0, host = '127.0.0.1'): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+}
+
+export async function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,142 @@
+// Who is calling. The gateway verifies the caller's bearer JWT (jose) and forwards
+// the identity to subgraphs as a short-lived token signed with a key only the
+// gateway and the subgraphs hold (audience = the subgraph). A subgraph trusts
+// nothing else: no header, no unsigned claim, no token for another audience.
+import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { appError, isAppError } from './errors.ts';
+
+export const ROLES = ['customer', 'sales_rep', 'sales_ops', 'finance', 'bi_reader', 'integration_admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Identity {
+  sub: string;
+  roles: Role[];
+  /** customer: the canonical Account id it may see. */
+  accountId: string | null;
+  /** Odoo companies the caller may see (null: every company the integration user has). */
+  companyIds: number[] | null;
+  scopes: string[];
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  roles: z.array(z.enum(ROLES)).min(1).max(6),
+  accountId: z.string().min(1).max(200).optional(),
+  companyIds: z.array(z.number().int().positive()).max(50).optional(),
+  scope: z.string().max(1000).optional(),
+});
+
+/** Turns verified claims into an Identity; claims that make no sense are refused, not guessed. */
+export function identityFromClaims(payload: JWTPayload): Identity {
+  const parsed = claimsSchema.safeParse(payload);
+  if (!parsed.success) throw appError('UNAUTHENTICATED', 'Token claims are incomplete or invalid');
+  const c = parsed.data;
+  if (c.roles.includes('customer')) {
+    // Separation of duties: a customer token carries nothing else, and always names its account.
+    if (c.roles.length > 1) throw appError('UNAUTHENTICATED', 'A customer token cannot carry other roles');
+    if (!c.accountId) throw appError('UNAUTHENTICATED', 'A customer token must carry accountId');
+  }
+  return {
+    sub: c.sub,
+    roles: [...new Set(c.roles)],
+    accountId: c.accountId ?? null,
+    companyIds: c.companyIds ?? null,
+    scopes: c.scope ? c.scope.split(/\s+/).filter(Boolean) : [],
+  };
+}
+
+export const INTERNAL_ISSUER = 'odoo-crm-supergraph/gateway';
+export const IDENTITY_HEADER = 'x-gateway-identity';
+const INTERNAL_TTL_SECONDS = 60;
+
+function secretKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** Gateway side: the identity for one subgraph call, valid for a minute. */
+export async function signInternalToken(identity: Identity, audience: string, secret: string, requestId: string): Promise<string> {
+  return new SignJWT({
+    roles: identity.roles,
+    ...(identity.accountId ? { accountId: identity.accountId } : {}),
+    ...(identity.companyIds ? { companyIds: identity.companyIds } : {}),
+    ...(identity.scopes.length ? { scope: identity.scopes.join(' ') } : {}),
+    rid: requestId,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(identity.sub)
+    .setIssuer(INTERNAL_ISSUER)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime(`${INTERNAL_TTL_SECONDS}s`)
+    .sign(secretKey(secret));
+}
+
+/**
+ * Subgraph side: the only way a request gets an identity. Missing, forged,
+ * expired or re-signed → UNAUTHENTICATED (401); a valid token minted for another
+ * subgraph → FORBIDDEN (403).
+ */
+export async function verifyInternalToken(token: string | undefined, audience: string, secret: string): Promise<Identity> {
+  if (!token) throw appError('UNAUTHENTICATED', 'Subgraphs accept requests from the gateway only', { httpStatus: 401 });
+  try {
+    const { payload } = await jwtVerify(token, secretKey(secret), { issuer: INTERNAL_ISSUER, algorithms: ['HS256'], clockTolerance: 5 });
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.includes(audience)) throw appError('FORBIDDEN', 'This gateway credential is for another subgraph', { httpStatus: 403 });
+    return identityFromClaims(payload);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'FORBIDDEN') throw e;
+    throw appError('UNAUTHENTICATED', 'Invalid gateway credential', { httpStatus: 401 });
+  }
+}
+
+export interface CallerVerifierConfig {
+  mode: 'hs256' | 'jwks';
+  secret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Gateway side: verifies the caller's bearer token (HS256 shared secret, or an issuer's JWKS). */
+export function createCallerVerifier(config: CallerVerifierConfig): (authorization: string | undefined) => Promise<Identity> {
+  const jwks = config.mode === 'jwks' ? createRemoteJWKSet(new URL(config.jwksUrl!)) : null;
+  const key = config.mode === 'hs256' ? secretKey(config.secret!) : null;
+  return async (authorization) => {
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '');
+    if (!match) throw appError('UNAUTHENTICATED', 'A bearer token is required', { httpStatus: 401 });
+    try {
+      const options = { issuer: config.issuer, audience: config.audience, clockTolerance: 30 };
+      const { payload } = jwks
+        ? await jwtVerify(match[1]!, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
+        : await jwtVerify(match[1]!, key!, { ...options, algorithms: ['HS256'] });
+      return identityFromClaims(payload);
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw appError('UNAUTHENTICATED', 'The token has expired', { httpStatus: 401 });
+      if (isAppError(e)) throw e;
+      throw appError('UNAUTHENTICATED', 'The token is invalid', { httpStatus: 401 });
+    }
+  };
+}
+
+/** Dev helper and tests: a caller token signed with the embedded HS256 secret. */
+export async function signCallerToken(
+  claims: { sub: string; roles: Role[]; accountId?: string; companyIds?: number[]; scope?: string },
+  secret: string,
+  opts: { issuer?: string; audience?: string; expiresIn?: string } = {},
+): Promise<string> {
+  let jwt = new SignJWT({ roles: claims.roles, ...(claims.accountId ? { accountId: claims.accountId } : {}), ...(claims.companyIds ? { companyIds: claims.companyIds } : {}), ...(claims.scope ? { scope: claims.scope } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '8h');
+  if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
+  if (opts.audience) jwt = jwt.setAudience(opts.audience);
+  return jwt.sign(secretKey(secret));
+}
+
+/** Embedded defaults, for the sandboxed demo only; production refuses to start with them. */
+export const DEV_CALLER_SECRET = 'dev-only-caller-secret-change-me-0123456789abcdef';
+export const DEV_INTERNAL_SECRET = 'dev-only-gateway-subgraph-secret-0123456789abcdef';
+export const DEV_ISSUER = 'odoo-crm-supergraph/dev';
+export const DEV_AUDIENCE = 'odoo-crm-supergraph';

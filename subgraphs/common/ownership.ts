@@ -1,0 +1,163 @@
+// THE ownership declaration (§4, R1): for every canonical field, the one system of
+// record that owns it, whether it can be written through the API and where the
+// write lands, and how sensitive it is. It is data, read by:
+//   - test/ownership-agreement.test.ts — the composed supergraph must agree with it
+//     (every field declared; the subgraph that resolves a field is its owner);
+//   - the README's ownership table (scripts/ownership-table.ts prints it; a test checks
+//     the README carries the current one);
+//   - permissions and write routing, which look fields up here instead of hard-coding.
+// To move a field to another system, change it here first; the test then says which
+// schema must follow.
+
+export type Owner = 'odoo' | 'crm';
+/** `key`: an entity key field that several subgraphs resolve (they share the entity); `shared`: a value type (@shareable) both define identically. */
+export type Resolution = Owner | 'key' | 'shared';
+
+export type Sensitivity =
+  /** Pricing, discounts, credit, payment terms, receivables — masked for bi_reader without bi:commercial (R6). */
+  | 'commercial'
+  /** Internal-only (owner rep, internal references) — never shown to customers. */
+  | 'internal';
+
+export interface WriteTarget {
+  /** Backend object and field the value lands in, e.g. HubSpot `companies.name`, Odoo `res.partner.vat`. */
+  object: string;
+  field: string;
+}
+
+export interface FieldDeclaration {
+  owner: Resolution;
+  /** Absent: read-only through this API (derived, computed, or owned by a backend process). */
+  write?: WriteTarget;
+  sensitivity?: Sensitivity;
+}
+
+const crm = (extra: Omit<FieldDeclaration, 'owner'> = {}): FieldDeclaration => ({ owner: 'crm', ...extra });
+const odoo = (extra: Omit<FieldDeclaration, 'owner'> = {}): FieldDeclaration => ({ owner: 'odoo', ...extra });
+const key: FieldDeclaration = { owner: 'key' };
+const shared: FieldDeclaration = { owner: 'shared' };
+const hs = (object: string, field: string): WriteTarget => ({ object: `hubspot:${object}`, field });
+const erp = (object: string, field: string): WriteTarget => ({ object: `odoo:${object}`, field });
+
+/** Fields of every object type of the canonical schema, by type. */
+export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
+  Query: {
+    account: crm(), accounts: crm(), contact: crm(), quote: crm(), quotes: crm(),
+    order: odoo(), orders: odoo(), shipments: odoo(), invoices: odoo(),
+    product: odoo(), products: odoo(), productionOrders: odoo(),
+  },
+  Account: {
+    id: key,
+    name: crm({ write: hs('companies', 'name') }),
+    website: crm({ write: hs('companies', 'website') }),
+    domain: crm({ write: hs('companies', 'domain') }),
+    industry: crm({ write: hs('companies', 'industry') }),
+    segment: crm({ write: hs('companies', 'segment') }),
+    phone: crm({ write: hs('companies', 'phone') }),
+    owner: crm({ write: hs('companies', 'hubspot_owner_id'), sensitivity: 'internal' }),
+    lifecycleStage: crm({ write: hs('companies', 'lifecyclestage') }),
+    contacts: crm(),
+    quotes: crm(),
+    sourceRefs: crm({ sensitivity: 'internal' }),
+    updatedAt: crm(),
+    taxId: odoo({ write: erp('res.partner', 'vat') }),
+    currency: odoo(),
+    paymentTerms: odoo({ write: erp('res.partner', 'property_payment_term_id'), sensitivity: 'commercial' }),
+    pricelist: odoo({ write: erp('res.partner', 'property_product_pricelist'), sensitivity: 'commercial' }),
+    creditLimit: odoo({ write: erp('res.partner', 'credit_limit'), sensitivity: 'commercial' }),
+    openReceivable: odoo({ sensitivity: 'commercial' }),
+    creditHold: odoo(),
+    orders: odoo(),
+    invoices: odoo(),
+    erpUpdatedAt: odoo(),
+  },
+  SourceRefs: { crmId: crm(), odooId: crm() },
+  SalesRep: { id: crm(), name: crm(), email: crm() },
+  PaymentTerms: { id: odoo(), name: odoo() },
+  Contact: {
+    id: crm(),
+    name: crm(),
+    firstName: crm({ write: hs('contacts', 'firstname') }),
+    lastName: crm({ write: hs('contacts', 'lastname') }),
+    email: crm({ write: hs('contacts', 'email') }),
+    phone: crm({ write: hs('contacts', 'phone') }),
+    jobTitle: crm({ write: hs('contacts', 'jobtitle') }),
+    account: crm(),
+  },
+  Quote: {
+    id: crm(), number: key, title: crm({ write: hs('quotes', 'hs_title') }),
+    status: crm({ write: hs('quotes', 'hs_status') }),
+    account: crm(), lines: crm(), amount: crm({ sensitivity: 'commercial' }),
+    validUntil: crm({ write: hs('quotes', 'hs_expiration_date') }),
+    requestedDeliveryDate: crm({ write: hs('quotes', 'requested_delivery_date') }),
+    incoterm: crm({ write: hs('quotes', 'incoterm') }),
+    order: crm(), updatedAt: crm(),
+  },
+  QuoteLine: {
+    id: key,
+    product: crm(), sku: crm({ write: hs('line_items', 'hs_sku') }), name: crm(),
+    quantity: crm({ write: hs('line_items', 'quantity') }),
+    unitPrice: crm({ write: hs('line_items', 'price'), sensitivity: 'commercial' }),
+    discount: crm({ write: hs('line_items', 'hs_discount_percentage'), sensitivity: 'commercial' }),
+    listPrice: odoo({ sensitivity: 'commercial' }), availability: odoo(), earliestDeliveryDate: odoo(),
+  },
+  Order: {
+    id: key, number: odoo(), state: odoo(), locked: odoo(), account: odoo(), quote: odoo(), company: odoo(),
+    orderDate: odoo(),
+    commitmentDate: odoo({ write: erp('sale.order', 'commitment_date') }),
+    expectedDate: odoo(),
+    amountUntaxed: odoo(), amountTax: odoo(), amountTotal: odoo(),
+    lines: odoo(), deliveryStatus: odoo(), invoiceStatus: odoo(),
+    shipments: odoo(), invoices: odoo(), production: odoo(), updatedAt: odoo(),
+  },
+  OrderLine: {
+    id: odoo(), product: odoo(), description: odoo(), quantity: odoo(), deliveredQuantity: odoo(), invoicedQuantity: odoo(),
+    unitPrice: odoo({ sensitivity: 'commercial' }), discount: odoo({ sensitivity: 'commercial' }), subtotal: odoo(),
+  },
+  Company: { id: odoo(), name: odoo(), currency: odoo() },
+  Shipment: {
+    id: odoo(), number: odoo(), state: odoo(), scheduledDate: odoo(), deadline: odoo(), doneDate: odoo(),
+    carrier: odoo(), trackingRef: odoo(), order: odoo(), lines: odoo(), updatedAt: odoo(),
+  },
+  ShipmentLine: { product: odoo(), quantity: odoo(), doneQuantity: odoo() },
+  Invoice: {
+    id: odoo(), number: odoo(), kind: odoo(), state: odoo(), paymentState: odoo(),
+    amountUntaxed: odoo(), amountTotal: odoo(), amountResidual: odoo(),
+    invoiceDate: odoo(), dueDate: odoo(), order: odoo(), account: odoo(), updatedAt: odoo(),
+  },
+  Product: {
+    id: odoo(), sku: key, name: odoo(), listPrice: odoo(), uom: odoo(), saleable: odoo(),
+    customerLeadTimeDays: odoo(), manufacturingLeadTimeDays: odoo(), availability: odoo(), updatedAt: odoo(),
+  },
+  Availability: { warehouse: odoo(), warehouseCode: odoo(), onHand: odoo(), forecast: odoo(), freeToPromise: odoo() },
+  ProductionOrder: {
+    id: odoo(), number: odoo(), state: odoo(), product: odoo(), quantity: odoo(), producedQuantity: odoo(),
+    startDate: odoo(), finishDate: odoo(), origin: odoo(), updatedAt: odoo(),
+  },
+  Money: { amount: shared, currency: shared },
+  PageInfo: { hasNextPage: shared, endCursor: shared },
+};
+
+/** Connection and edge types are plumbing of the subgraph that owns the list; they are not declared field by field. */
+export function isPlumbingType(typeName: string): boolean {
+  return /(Connection|Edge)$/.test(typeName);
+}
+
+export function declarationOf(typeName: string, fieldName: string): FieldDeclaration | undefined {
+  return OWNERSHIP[typeName]?.[fieldName];
+}
+
+/** Fields that may be written, with where each lands: the routing table for mutations. */
+export function writableFields(typeName: string): Array<{ field: string; owner: Owner; target: WriteTarget }> {
+  return Object.entries(OWNERSHIP[typeName] ?? {})
+    .filter(([, d]) => d.write && (d.owner === 'crm' || d.owner === 'odoo'))
+    .map(([field, d]) => ({ field, owner: d.owner as Owner, target: d.write! }));
+}
+
+export function sensitiveFields(sensitivity: Sensitivity): Array<{ type: string; field: string }> {
+  const out: Array<{ type: string; field: string }> = [];
+  for (const [type, fields] of Object.entries(OWNERSHIP)) {
+    for (const [field, d] of Object.entries(fields)) if (d.sensitivity === sensitivity) out.push({ type, field });
+  }
+  return out;
+}

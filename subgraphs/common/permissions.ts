@@ -1,0 +1,71 @@
+// Who may read what (§5), as one table. Each subgraph's graphql-shield rule set is
+// generated from it (subgraphs/common/shield.ts), the permission-matrix test runs
+// every cell of it through the gateway, and the README shows it. Deny by default:
+// a type or field a role's entry does not name is denied.
+//
+// Row-level limits (a customer sees only its own account and what hangs off it)
+// are not here: they are applied in the backend query itself, in each subgraph's
+// row scope (subgraphs/*/row-scope.ts), so no other customer's row is ever fetched.
+import { OWNERSHIP, isPlumbingType } from './ownership.ts';
+import type { Identity, Role } from './identity.ts';
+
+export type Access = 'allow' | 'deny' | 'mask';
+
+interface RoleReadRules {
+  /** Query fields (entry points) the role may use. */
+  queries: readonly string[] | 'all';
+  /** Types the role may read; a type not listed is denied whole. */
+  types: readonly string[] | 'all';
+  /** Fields denied even though their type is readable. */
+  deniedFields?: readonly string[];
+  /** Commercially sensitive fields (ownership.ts `sensitivity: 'commercial'`) are masked unless the caller holds this scope. */
+  maskCommercialUnlessScope?: string;
+}
+
+const CANONICAL_QUERIES = [
+  'account', 'accounts', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products', 'productionOrders',
+] as const;
+
+export const READ_RULES: Record<Role, RoleReadRules> = {
+  customer: {
+    queries: ['account', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products'],
+    types: ['Account', 'PaymentTerms', 'Contact', 'Quote', 'QuoteLine', 'Order', 'OrderLine', 'Company', 'Shipment', 'ShipmentLine', 'Invoice', 'Product', 'Availability', 'ProductionOrder'],
+    // No owner, credit, internal references (§5).
+    deniedFields: ['Account.owner', 'Account.creditLimit', 'Account.openReceivable', 'Account.creditHold', 'Account.sourceRefs', 'Account.pricelist', 'QuoteLine.listPrice'],
+  },
+  sales_rep: {
+    queries: CANONICAL_QUERIES,
+    types: 'all',
+    // Credit hold yes, credit limit and receivable no (§5).
+    deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
+  },
+  sales_ops: {
+    queries: CANONICAL_QUERIES,
+    types: 'all',
+    deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
+  },
+  finance: { queries: CANONICAL_QUERIES, types: 'all' },
+  bi_reader: { queries: CANONICAL_QUERIES, types: 'all', maskCommercialUnlessScope: 'bi:commercial' },
+  // Exceptions, audit and sync status only; no canonical business data (least privilege).
+  integration_admin: { queries: [], types: [] },
+};
+
+/** What one role (with its scopes) gets for one field. Plumbing (connections, Money, PageInfo) follows its parent. */
+export function accessFor(role: Role, scopes: readonly string[], type: string, field: string): Access {
+  const rules = READ_RULES[role];
+  if (type === 'Query') return rules.queries === 'all' || rules.queries.includes(field) ? 'allow' : 'deny';
+  if (isPlumbingType(type) || type === 'Money' || type === 'PageInfo') return 'allow';
+  const typeAllowed = rules.types === 'all' || rules.types.includes(type);
+  if (!typeAllowed || rules.deniedFields?.includes(`${type}.${field}`)) return 'deny';
+  const sensitivity = OWNERSHIP[type]?.[field]?.sensitivity;
+  if (rules.maskCommercialUnlessScope && sensitivity === 'commercial' && !scopes.includes(rules.maskCommercialUnlessScope)) return 'mask';
+  return 'allow';
+}
+
+/** A caller with several roles gets the most permissive answer among them (customer tokens carry one role only). */
+export function accessForIdentity(identity: Identity, type: string, field: string): Access {
+  const answers = identity.roles.map((r) => accessFor(r, identity.scopes, type, field));
+  if (answers.includes('allow')) return 'allow';
+  if (answers.includes('mask')) return 'mask';
+  return 'deny';
+}

@@ -1,0 +1,35 @@
+// Settings of a subgraph process (where it listens, cache TTL), validated at
+// start-up like every other configuration.
+import { z } from 'zod';
+import { parseEnv } from '../../gateway/config.ts';
+import { DEV_INTERNAL_SECRET } from './identity.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const subgraphServiceSchema = z.object({
+  SUBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+  ODOO_SUBGRAPH_PORT: port.default(4001),
+  CRM_SUBGRAPH_PORT: port.default(4002),
+  /** TTL of cached master data (products, pricelists, owners, cross-reference); 0 disables the cache. */
+  CACHE_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */
+  INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Odoo companies to read in, first is the current one; default: all companies of the API user. */
+  ODOO_COMPANY_IDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of company ids, e.g. 1,2')
+    .transform((s) => s.split(',').map(Number))
+    .optional(),
+});
+
+const checkedSchema = subgraphServiceSchema.refine((c) => c.NODE_ENV !== 'production' || c.INTERNAL_TOKEN_SECRET !== DEV_INTERNAL_SECRET, {
+  path: ['INTERNAL_TOKEN_SECRET'],
+  message: 'the embedded development secret cannot be used in production',
+});
+
+export type SubgraphServiceConfig = z.infer<typeof subgraphServiceSchema>;
+
+export function loadSubgraphServiceConfig(env: Record<string, string | undefined> = process.env): SubgraphServiceConfig {
+  return parseEnv(checkedSchema, env);
+}

@@ -1,0 +1,29 @@
+// Settings of the embedded store (idempotency keys and the audit trail), validated
+// once at start-up: a bad value stops the process with a message naming the variable.
+// Kept inside `common/store` (not imported from the gateway) so both subgraphs and
+// the gateway can load it without depending on each other.
+import { z } from 'zod';
+import { appError } from '../errors.ts';
+
+export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
+
+export const storeConfigSchema = z.object({
+  /** SQLite file of the store; `:memory:` keeps it in the process (tests only: nothing survives a restart). */
+  STORE_PATH: z.string().trim().min(1).default(DEFAULT_STORE_PATH),
+  /** How long an `in_progress` idempotency key is held before a retry may take it over (a crashed attempt). */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** How long a finished idempotency key is remembered (at least; rows are removed by `purgeExpired`). */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(72),
+});
+
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
+
+export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
+  const result = storeConfigSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? '?');
+    throw appError('CONFIG_INVALID', `Invalid configuration: ${variable}: ${issue.message}`, { field: variable });
+  }
+  return result.data;
+}

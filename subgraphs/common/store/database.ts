@@ -1,0 +1,182 @@
+// The embedded store: one SQLite file (better-sqlite3, WAL, busy_timeout) holding
+// what must survive a restart and be shared by every process on the host —
+// idempotency keys with their per-step progress (R7) and the append-only audit
+// trail (R6). The schema is versioned: `MIGRATIONS` is an ordered list applied
+// once each, recorded in `schema_migrations`, every one in its own IMMEDIATE
+// transaction so two processes starting together cannot both apply it.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { appError } from '../errors.ts';
+import { loadStoreConfig, type StoreConfig } from './config.ts';
+
+export type SqliteDatabase = Database.Database;
+
+export interface Migration {
+  /** 1, 2, 3 … with no gaps; never renumber or edit an applied migration, add a new one. */
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: SqliteDatabase) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'idempotency keys and step progress',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE idempotency_keys (
+          scope            TEXT    NOT NULL,
+          key              TEXT    NOT NULL,
+          actor            TEXT    NOT NULL,
+          fingerprint      TEXT    NOT NULL,
+          status           TEXT    NOT NULL CHECK (status IN ('in_progress', 'completed', 'failed')),
+          owner            TEXT,
+          lease_expires_at INTEGER,
+          attempts         INTEGER NOT NULL DEFAULT 1,
+          result_json      TEXT,
+          error_code       TEXT,
+          error_message    TEXT,
+          created_at       INTEGER NOT NULL,
+          updated_at       INTEGER NOT NULL,
+          PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX idempotency_keys_updated_at ON idempotency_keys (updated_at);
+        CREATE TABLE idempotency_progress (
+          scope       TEXT    NOT NULL,
+          key         TEXT    NOT NULL,
+          step        TEXT    NOT NULL,
+          value_json  TEXT    NOT NULL,
+          recorded_at INTEGER NOT NULL,
+          PRIMARY KEY (scope, key, step),
+          FOREIGN KEY (scope, key) REFERENCES idempotency_keys (scope, key) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+      `),
+  },
+  {
+    version: 2,
+    name: 'append-only audit trail',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE audit_log (
+          id              INTEGER PRIMARY KEY AUTOINCREMENT,
+          at              TEXT    NOT NULL,
+          at_ms           INTEGER NOT NULL,
+          actor_sub       TEXT    NOT NULL,
+          actor_role      TEXT    NOT NULL,
+          action          TEXT    NOT NULL,
+          system          TEXT    NOT NULL CHECK (system IN ('odoo', 'hubspot', 'gateway')),
+          object          TEXT    NOT NULL,
+          object_id       TEXT    NOT NULL,
+          fields_json     TEXT    NOT NULL,
+          before_json     TEXT    NOT NULL,
+          after_json      TEXT    NOT NULL,
+          idempotency_key TEXT,
+          request_id      TEXT    NOT NULL,
+          outcome         TEXT    NOT NULL CHECK (outcome IN ('applied', 'refused', 'failed', 'replayed')),
+          error_code      TEXT,
+          error_message   TEXT
+        );
+        CREATE INDEX audit_log_object ON audit_log (object, object_id, id);
+        CREATE INDEX audit_log_actor  ON audit_log (actor_sub, id);
+        CREATE INDEX audit_log_action ON audit_log (action, id);
+        CREATE INDEX audit_log_at     ON audit_log (at_ms, id);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        -- INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
+        -- recursive_triggers is on), so an insert may never name an existing id.
+        CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+          WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      `),
+  },
+];
+
+export interface Store {
+  /** The open connection; the store classes prepare their statements on it. */
+  readonly db: SqliteDatabase;
+  /** As given to `openStore` (`:memory:` or a file path). */
+  readonly path: string;
+  /** Highest applied migration version. */
+  readonly schemaVersion: number;
+  readonly open: boolean;
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** Milliseconds a statement waits for another connection's write lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+  /** Only for tests of the migration runner. */
+  migrations?: readonly Migration[];
+}
+
+const MEMORY = ':memory:';
+
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const migrations = options.migrations ?? MIGRATIONS;
+  checkMigrationList(migrations);
+  if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5_000))}`);
+    if (path !== MEMORY) db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    const schemaVersion = migrate(db, migrations);
+    return {
+      db,
+      path,
+      schemaVersion,
+      get open() {
+        return db.open;
+      },
+      close() {
+        if (db.open) db.close();
+      },
+    };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Opens the store named by `STORE_PATH` (default `.data/supergraph.sqlite`). */
+export function openStoreFromEnv(env: Record<string, string | undefined> = process.env): { store: Store; config: StoreConfig } {
+  const config = loadStoreConfig(env);
+  return { store: openStore(config.STORE_PATH), config };
+}
+
+function checkMigrationList(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw appError('INTERNAL', `store migration #${i} has version ${m.version}, expected ${i + 1}`);
+  });
+}
+
+function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const current = db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+  const insert = db.prepare<[number, string, string]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const latest = migrations.length;
+
+  const applied = current.get()?.v ?? 0;
+  if (applied > latest) {
+    throw appError('INTERNAL', `store schema version ${applied} is newer than this code knows (${latest}); refusing to open`);
+  }
+  for (const m of migrations) {
+    // Re-read inside the write lock: another process may have applied it meanwhile.
+    db.transaction(() => {
+      const now = current.get()?.v ?? 0;
+      if (now >= m.version) return;
+      m.up(db);
+      insert.run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+  return current.get()?.v ?? 0;
+}

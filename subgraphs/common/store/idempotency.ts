@@ -1,0 +1,397 @@
+// Exactly-once mutations (R7, §3): CRM UI extensions send an idempotency key and
+// `hubspot.fetch` retries once on 5xx, users double-click, and a gateway process can
+// die mid-write. `IdempotencyStore.run` makes a keyed unit of work run once:
+//
+// - The database decides who runs: an INSERT against PRIMARY KEY (scope, key) inside
+//   an IMMEDIATE transaction; the winner holds a lease (`owner`, `lease_expires_at`).
+// - A later call with the same key and the same payload gets the stored JSON result
+//   (`replayed: true`); another payload or another actor is CONFLICT.
+// - Concurrent calls in one process share one promise; a call in another process
+//   that finds the key `in_progress` polls until it completes, fails, or its lease
+//   expires (the owner crashed) — then it takes the key over.
+// - Work records durable per-step results (`ProgressRecorder`), so a retry after a
+//   failure, a crash or a restart completes only the steps that are missing.
+//   Recording renews the lease and is fenced: an attempt whose key was taken over
+//   cannot record any more (CONFLICT).
+// - Results are stored as JSON and every caller — the first one included — gets the
+//   JSON round-tripped value, so a replay is indistinguishable from the first answer.
+//   `T` must therefore be JSON-serialisable (Dates come back as ISO strings).
+// - Keys are remembered at least `IDEMPOTENCY_TTL_HOURS` after their last write;
+//   `purgeExpired` removes older ones (never a key whose lease is still live).
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../errors.ts';
+import type { SqliteDatabase, Store } from './database.ts';
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
+export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
+
+const REUSED_MESSAGE = 'idempotency key reused with a different payload';
+const MAX_ERROR_MESSAGE = 1_000;
+
+export interface ProgressRecorder {
+  /** The value recorded for `step` by this or an earlier attempt, or undefined. */
+  get(step: string): unknown | undefined;
+  /** Durably records `step` (JSON; `undefined` is stored as null) and renews the lease. */
+  record(step: string, value: unknown): void;
+  /** Steps recorded so far, in the order they were first recorded. */
+  recordedSteps(): string[];
+  /** 1 for the first attempt, 2 for the first retry after a failure or takeover, … */
+  readonly attempt: number;
+}
+
+export interface IdempotencyRunArgs {
+  key: string;
+  /** What the key is unique within, e.g. the mutation name. */
+  scope: string;
+  /** The caller (`sub`); a key is bound to the actor that first used it. */
+  actor: string;
+  /** The validated input; sha256 of its canonical (sorted-keys) JSON. */
+  fingerprint: unknown;
+}
+
+export interface IdempotencyOutcome<T> {
+  result: T;
+  /** True when this call did not run the work (stored result, or another concurrent call's). */
+  replayed: boolean;
+}
+
+export type IdempotencyStatus = 'in_progress' | 'completed' | 'failed';
+
+export interface IdempotencyKeyInfo {
+  scope: string;
+  key: string;
+  actor: string;
+  status: IdempotencyStatus;
+  attempts: number;
+  steps: string[];
+  error: { code: string; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  leaseExpiresAt: string | null;
+}
+
+export interface IdempotencyStoreOptions {
+  /** `IDEMPOTENCY_LEASE_MS`; default 60 000. */
+  leaseMs?: number;
+  /** `IDEMPOTENCY_TTL_HOURS`; default 72. */
+  ttlHours?: number;
+  /** First wait between polls of a key held by another process; doubles up to `pollMaxMs`. */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  /** Clock in epoch milliseconds (tests). */
+  now?: () => number;
+}
+
+interface KeyRow {
+  scope: string;
+  key: string;
+  actor: string;
+  fingerprint: string;
+  status: IdempotencyStatus;
+  owner: string | null;
+  lease_expires_at: number | null;
+  attempts: number;
+  result_json: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+type Claim =
+  | { kind: 'claimed'; owner: string; attempt: number; steps: Array<{ step: string; value_json: string }> }
+  | { kind: 'completed'; resultJson: string }
+  | { kind: 'failed'; row: KeyRow }
+  | { kind: 'wait' };
+
+interface Inflight {
+  fingerprint: string;
+  actor: string;
+  promise: Promise<unknown>;
+}
+
+/** Validates an idempotency key from a client; BAD_USER_INPUT names `idempotencyKey`. */
+export function assertIdempotencyKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw appError('BAD_USER_INPUT', 'idempotencyKey must be 1-200 characters of A-Z a-z 0-9 . _ : -', { field: 'idempotencyKey' });
+  }
+}
+
+/** JSON with object keys sorted at every depth (JSON.stringify semantics otherwise). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value, new Set())) ?? 'null';
+}
+
+/** sha256 (hex) of the canonical JSON of a value. */
+export function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+}
+
+function sortKeys(value: unknown, seen: Set<object>): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  if (typeof value === 'bigint') throw appError('INTERNAL', 'idempotency fingerprint: bigint is not JSON');
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) throw appError('INTERNAL', 'idempotency fingerprint: circular value');
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => sortKeys(v, seen));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k], seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function toJson(value: unknown, what: string): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (e) {
+    throw appError('INTERNAL', `${what} is not JSON-serialisable`, {}, e);
+  }
+  return json ?? 'null';
+}
+
+function errorKeyOf(code: string | null): ErrorKey {
+  const hit = (Object.keys(ERRORS) as ErrorKey[]).find((k) => ERRORS[k].code === code);
+  return hit ?? 'INTERNAL';
+}
+
+export class IdempotencyStore {
+  readonly leaseMs: number;
+  readonly ttlMs: number;
+  private readonly db: SqliteDatabase;
+  private readonly now: () => number;
+  private readonly pollMinMs: number;
+  private readonly pollMaxMs: number;
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly stmt;
+  private readonly claimTx: (scope: string, key: string, actor: string, fingerprint: string, canResume: boolean) => Claim;
+  private readonly recordTx: (scope: string, key: string, owner: string, step: string, valueJson: string) => void;
+  private readonly purgeTx: (cutoff: number, now: number) => number;
+
+  constructor(store: Store, options: IdempotencyStoreOptions = {}) {
+    this.db = store.db;
+    this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
+    this.ttlMs = (options.ttlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS) * 3_600_000;
+    this.pollMinMs = options.pollMinMs ?? 20;
+    this.pollMaxMs = Math.max(this.pollMinMs, options.pollMaxMs ?? 250);
+    this.now = options.now ?? Date.now;
+    if (!(this.leaseMs > 0) || !(this.ttlMs > 0)) throw appError('INTERNAL', 'IdempotencyStore: leaseMs and ttlHours must be positive');
+
+    const db = this.db;
+    this.stmt = {
+      insert: db.prepare<[string, string, string, string, string, number, number, number]>(
+        `INSERT INTO idempotency_keys (scope, key, actor, fingerprint, status, owner, lease_expires_at, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'in_progress', ?, ?, 1, ?, ?)
+         ON CONFLICT (scope, key) DO NOTHING`,
+      ),
+      get: db.prepare<[string, string], KeyRow>('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?'),
+      takeOver: db.prepare<[string, number, number, string, string]>(
+        `UPDATE idempotency_keys
+            SET status = 'in_progress', owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                error_code = NULL, error_message = NULL, updated_at = ?
+          WHERE scope = ? AND key = ?`,
+      ),
+      renew: db.prepare<[number, number, string, string, string]>(
+        `UPDATE idempotency_keys SET lease_expires_at = ?, updated_at = ?
+          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+      ),
+      complete: db.prepare<[string, number, string, string, string]>(
+        `UPDATE idempotency_keys
+            SET status = 'completed', result_json = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
+          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+      ),
+      fail: db.prepare<[string, string, number, string, string, string]>(
+        `UPDATE idempotency_keys
+            SET status = 'failed', error_code = ?, error_message = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
+          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+      ),
+      steps: db.prepare<[string, string], { step: string; value_json: string }>(
+        'SELECT step, value_json FROM idempotency_progress WHERE scope = ? AND key = ? ORDER BY recorded_at, step',
+      ),
+      upsertStep: db.prepare<[string, string, string, string, number]>(
+        `INSERT INTO idempotency_progress (scope, key, step, value_json, recorded_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (scope, key, step) DO UPDATE SET value_json = excluded.value_json`,
+      ),
+      purgeSteps: db.prepare<[number, number]>(
+        `DELETE FROM idempotency_progress WHERE (scope, key) IN (
+           SELECT scope, key FROM idempotency_keys
+            WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?))`,
+      ),
+      purgeKeys: db.prepare<[number, number]>(
+        `DELETE FROM idempotency_keys WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?)`,
+      ),
+    };
+
+    const s = this.stmt;
+    // `.immediate` takes the write lock up front, so the read-then-update above is atomic across processes.
+    const claim = db.transaction((scope: string, key: string, actor: string, fingerprint: string, canResume: boolean): Claim => {
+      const now = this.now();
+      const owner = randomUUID();
+      if (s.insert.run(scope, key, actor, fingerprint, owner, now + this.leaseMs, now, now).changes === 1) {
+        return { kind: 'claimed', owner, attempt: 1, steps: [] };
+      }
+      const row = s.get.get(scope, key);
+      if (!row) return { kind: 'wait' };
+      if (row.actor !== actor || row.fingerprint !== fingerprint) {
+        throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
+      }
+      if (row.status === 'completed') return { kind: 'completed', resultJson: row.result_json ?? 'null' };
+      if (row.status === 'failed' && !canResume) return { kind: 'failed', row };
+      const stale = row.status === 'in_progress' && (row.lease_expires_at ?? 0) <= now;
+      if (row.status === 'failed' || stale) {
+        s.takeOver.run(owner, now + this.leaseMs, now, scope, key);
+        return { kind: 'claimed', owner, attempt: row.attempts + 1, steps: s.steps.all(scope, key) };
+      }
+      return { kind: 'wait' };
+    });
+    this.claimTx = (...a) => claim.immediate(...a);
+
+    const record = db.transaction((scope: string, key: string, owner: string, step: string, valueJson: string) => {
+      const now = this.now();
+      if (s.renew.run(now + this.leaseMs, now, scope, key, owner).changes !== 1) {
+        throw appError('CONFLICT', 'idempotency lease lost: another attempt took this key over', { field: 'idempotencyKey' });
+      }
+      s.upsertStep.run(scope, key, step, valueJson, now);
+    });
+    this.recordTx = (...a) => record.immediate(...a);
+
+    const purge = db.transaction((cutoff: number, now: number) => {
+      s.purgeSteps.run(cutoff, now);
+      return s.purgeKeys.run(cutoff, now).changes;
+    });
+    this.purgeTx = (...a) => purge.immediate(...a);
+  }
+
+  async run<T>(args: IdempotencyRunArgs, work: (progress: ProgressRecorder) => Promise<T>): Promise<IdempotencyOutcome<T>> {
+    assertIdempotencyKey(args.key);
+    if (typeof args.scope !== 'string' || args.scope.length === 0) throw appError('INTERNAL', 'IdempotencyStore.run: scope is required');
+    if (typeof args.actor !== 'string' || args.actor.length === 0) throw appError('INTERNAL', 'IdempotencyStore.run: actor is required');
+    const { scope, key, actor } = args;
+    const fingerprint = fingerprintOf(args.fingerprint);
+    const mapKey = `${scope}\u0000${key}`;
+
+    // Everything up to the first await below is synchronous, so no two calls in this
+    // process can both miss the map.
+    const current = this.inflight.get(mapKey);
+    if (current) {
+      if (current.fingerprint !== fingerprint || current.actor !== actor) {
+        throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
+      }
+      return { result: (await current.promise) as T, replayed: true };
+    }
+    const leading = this.lead(scope, key, actor, fingerprint, work);
+    const shared = leading.then((o) => o.result);
+    shared.catch(() => undefined); // followers observe it; the leader's caller gets the rejection
+    this.inflight.set(mapKey, { fingerprint, actor, promise: shared });
+    try {
+      return await leading;
+    } finally {
+      this.inflight.delete(mapKey);
+    }
+  }
+
+  /** Removes keys (and their progress) last written before `now - TTL`, except live leases. Returns how many. */
+  purgeExpired(now: Date = new Date(this.now())): number {
+    const t = now.getTime();
+    return this.purgeTx(t - this.ttlMs, t);
+  }
+
+  /** What the store knows about a key (operations, tests); null if unknown. */
+  inspect(scope: string, key: string): IdempotencyKeyInfo | null {
+    const row = this.stmt.get.get(scope, key);
+    if (!row) return null;
+    return {
+      scope: row.scope,
+      key: row.key,
+      actor: row.actor,
+      status: row.status,
+      attempts: row.attempts,
+      steps: this.stmt.steps.all(scope, key).map((r) => r.step),
+      error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      leaseExpiresAt: row.lease_expires_at == null ? null : new Date(row.lease_expires_at).toISOString(),
+    };
+  }
+
+  private async lead<T>(
+    scope: string,
+    key: string,
+    actor: string,
+    fingerprint: string,
+    work: (progress: ProgressRecorder) => Promise<T>,
+  ): Promise<IdempotencyOutcome<T>> {
+    let waited = false;
+    let delay = this.pollMinMs;
+    for (;;) {
+      // A new call resumes a failed key; a call that was waiting on another process's
+      // attempt reports that attempt's failure instead (like in-process followers do).
+      const claim = this.claimTx(scope, key, actor, fingerprint, !waited);
+      switch (claim.kind) {
+        case 'completed':
+          return { result: JSON.parse(claim.resultJson) as T, replayed: true };
+        case 'failed':
+          throw this.storedError(claim.row);
+        case 'claimed':
+          return await this.execute(scope, key, claim, work);
+        case 'wait':
+          waited = true;
+          await sleep(delay);
+          delay = Math.min(delay * 2, this.pollMaxMs);
+      }
+    }
+  }
+
+  private async execute<T>(
+    scope: string,
+    key: string,
+    claim: Extract<Claim, { kind: 'claimed' }>,
+    work: (progress: ProgressRecorder) => Promise<T>,
+  ): Promise<IdempotencyOutcome<T>> {
+    const { owner } = claim;
+    const steps = new Map<string, unknown>(claim.steps.map((r) => [r.step, JSON.parse(r.value_json)]));
+    const progress: ProgressRecorder = {
+      attempt: claim.attempt,
+      get: (step) => steps.get(step),
+      record: (step, value) => {
+        if (typeof step !== 'string' || step.length === 0) throw appError('INTERNAL', 'ProgressRecorder.record: step is required');
+        const json = toJson(value, `progress step "${step}"`);
+        this.recordTx(scope, key, owner, step, json);
+        steps.set(step, JSON.parse(json));
+      },
+      recordedSteps: () => [...steps.keys()],
+    };
+
+    let resultJson: string;
+    try {
+      resultJson = toJson(await work(progress), 'idempotent result');
+    } catch (e) {
+      const code = isAppError(e) ? e.code : ERRORS.INTERNAL.code;
+      const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE);
+      try {
+        this.stmt.fail.run(code, message, this.now(), scope, key, owner);
+      } catch {
+        // The store is gone (closing process): the lease expires and a retry takes the key over.
+      }
+      throw e;
+    }
+    // If the lease was lost meanwhile, the attempt that took over will store its own
+    // result; this caller still gets the result of the work it did.
+    this.stmt.complete.run(resultJson, this.now(), scope, key, owner);
+    return { result: JSON.parse(resultJson) as T, replayed: false };
+  }
+
+  private storedError(row: KeyRow): AppError {
+    const errKey = errorKeyOf(row.error_code);
+    // An unexpected error's own message stays in the store for operators, never goes to a client.
+    const message = errKey === 'INTERNAL' ? 'Internal error' : (row.error_message ?? 'the earlier attempt failed');
+    return appError(errKey, message, { idempotencyStatus: 'failed' });
+  }
+}

@@ -1,0 +1,5 @@
+// The embedded store: idempotency keys (exactly-once mutations) and the audit trail.
+export * from './config.ts';
+export * from './database.ts';
+export * from './idempotency.ts';
+export * from './audit.ts';

@@ -1,0 +1,499 @@
+// The HubSpot connector: the code a customer points at a real portal. It drives the
+// official @hubspot/api-client (v13: URL building, auth header, request models) and
+// adds what an integration needs around it:
+//   - bounded retries with exponential backoff + jitter, only where safe: 429 (except
+//     the DAILY policy) for every call; 5xx, resets and timeouts only for idempotent
+//     calls (reads, PATCH, upsert, PUT association) — a create is never re-sent after
+//     HubSpot may have processed it. The client's own RetryDecorator is left off: it is
+//     process-global (ApiDecoratorService is a singleton shared by every Client), waits a
+//     fixed 10 s × n on 429, counts attempts not retries, logs with console.error and
+//     never retries network errors.
+//   - a real per-attempt timeout and a cap on requests in flight (transport.ts);
+//   - X-Request-Id forwarded on every call (per-call middleware);
+//   - every payload validated with zod (wire.ts), errors mapped to the registry (errors.ts);
+//   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
+import { Client } from '@hubspot/api-client';
+import type http from 'node:http';
+import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../../../sandboxes/hubspot/objects.ts';
+import { appError, isAppError } from '../../common/errors.ts';
+import type { HubSpotConfig } from './config.ts';
+import { isRetryable, LOCKED_DELAY_MS, parseErrorBody, retryAfterMs, toAppError, type AttemptFailure, type CallDescription } from './errors.ts';
+import { callOptions, createTimeoutAgent, errorCode, Semaphore, sleep, TIMEOUT_CODE, type Capture } from './transport.ts';
+import {
+  associationBatchSchema,
+  batchErrorSchema,
+  batchSchema,
+  collectionSchema,
+  defaultAssociationSchema,
+  ownersPageSchema,
+  parseEnvelope,
+  parseWireObject,
+  parseWireObjects,
+  searchCollectionSchema,
+  toOwner,
+} from './wire.ts';
+
+export type ObjectType = HubSpotObjectType;
+export type { HubSpotObject, HubSpotOwner };
+
+export interface CallOptions {
+  /** Forwarded as X-Request-Id, so HubSpot-side logs and the sandbox log can be joined to ours. */
+  requestId?: string;
+}
+
+export interface SearchRequest {
+  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[]; highValue?: string }> }>;
+  sorts?: Array<{ propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }>;
+  properties: string[];
+  limit?: number;
+  after?: string;
+  /** HubSpot's free-text query over the object's default searchable properties. */
+  query?: string;
+}
+
+/** One attempt, for metrics/logging by the caller (never carries the token). */
+export interface HubSpotCallEvent {
+  operation: string;
+  objectType?: string;
+  attempt: number;
+  outcome: 'ok' | 'retry' | 'error';
+  status?: number;
+  durationMs: number;
+  requestId?: string;
+  errorCode?: string;
+}
+
+export interface HubSpotClientOptions {
+  onEvent?: (event: HubSpotCallEvent) => void;
+}
+
+/** HubSpot's documented input limits. */
+export const HUBSPOT_LIMITS = {
+  batchInputs: 100,
+  associationBatchInputs: 1000,
+  listPageSize: 100,
+  searchPageSize: 200,
+  ownersPageSize: 500,
+} as const;
+
+interface Call<T> extends CallDescription {
+  idempotent: boolean;
+  requestId?: string;
+  /** Issue the request through the generated client with the given per-call options. */
+  invoke: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
+  /** Turn a 2xx JSON body into the result (throw AppError on a contract breach). */
+  accept: (json: unknown, status: number) => T;
+  /** Answer for a 404 instead of failing (e.g. getById → null). */
+  on404?: () => T;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const unique = (ids: readonly string[]) => [...new Set(ids)];
+
+export class HubSpotClient {
+  private readonly sdk: Client;
+  private readonly objectsApi: Client['crm']['objects'];
+  private readonly associationsApi: Client['crm']['associations']['v4'];
+  private readonly ownersApi: Client['crm']['owners']['ownersApi'];
+  private readonly agent: http.Agent;
+  private readonly limiter: Semaphore;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  private readonly onEvent?: (event: HubSpotCallEvent) => void;
+
+  constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
+    this.timeoutMs = config.timeoutMs;
+    this.maxRetries = config.maxRetries;
+    this.retryBaseMs = config.retryBaseMs;
+    this.onEvent = options.onEvent;
+    this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
+    this.limiter = new Semaphore(config.maxConcurrency);
+    // numberOfApiCallRetries 0 and no limiterOptions: no global decorators (see header).
+    this.sdk = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
+    // Build the API objects now: the client decorates them from its process-global
+    // decorator list at creation, so a later `new Client({numberOfApiCallRetries: n})`
+    // elsewhere in the process cannot slip its retry decorator under ours.
+    this.objectsApi = this.sdk.crm.objects;
+    this.associationsApi = this.sdk.crm.associations.v4;
+    this.ownersApi = this.sdk.crm.owners.ownersApi;
+  }
+
+  /** Release pooled keep-alive sockets (at shutdown). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  // ---- the retry loop ---------------------------------------------------------
+
+  /** Exponential backoff with jitter (base × 2^(n-1), capped at 16× base); HubSpot's own hint wins when it gives one. */
+  private backoff(attempt: number, failure: AttemptFailure): number {
+    const exp = Math.round(this.retryBaseMs * 2 ** Math.min(attempt - 1, 4) * (0.5 + Math.random() * 0.5));
+    if (failure.kind !== 'http') return exp;
+    const hinted = retryAfterMs(failure);
+    if (failure.headers['retry-after'] !== undefined && hinted !== undefined) return Math.min(hinted, 30_000);
+    if (failure.status === 423) return Math.max(exp, LOCKED_DELAY_MS);
+    return exp;
+  }
+
+  private async execute<T>(call: Call<T>): Promise<T> {
+    const maxAttempts = 1 + this.maxRetries;
+    for (let attempt = 1; ; attempt += 1) {
+      const started = Date.now();
+      const capture: Capture = {};
+      let thrown: unknown;
+      let deadlineHit = false;
+      try {
+        await this.limiter.run(async () => {
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              deadlineHit = true;
+              reject(Object.assign(new Error(`HubSpot request timed out after ${this.timeoutMs} ms`), { code: TIMEOUT_CODE }));
+            }, this.timeoutMs + 250);
+          });
+          try {
+            await Promise.race([call.invoke(callOptions(capture, this.agent, call.requestId)), deadline]);
+          } finally {
+            clearTimeout(timer);
+          }
+        });
+      } catch (e) {
+        thrown = e;
+      }
+
+      let failure: AttemptFailure;
+      if (capture.status !== undefined && capture.status >= 200 && capture.status < 300) {
+        // Our own parse of the raw body decides, whatever the generated deserializer thought.
+        let json: unknown;
+        try {
+          json = capture.text ? JSON.parse(capture.text) : undefined;
+        } catch {
+          failure = { kind: 'protocol', status: capture.status, reason: 'answered a body that is not JSON' };
+          this.emit(call, attempt, 'error', started, capture.status, 'BACKEND_PROTOCOL');
+          throw toAppError(failure, call, attempt);
+        }
+        try {
+          const result = call.accept(json, capture.status);
+          this.emit(call, attempt, 'ok', started, capture.status);
+          return result;
+        } catch (e) {
+          this.emit(call, attempt, 'error', started, capture.status, isAppError(e) ? e.code : undefined);
+          if (isAppError(e)) throw toAppError({ kind: 'protocol', status: capture.status, reason: e.message, error: e }, call, attempt);
+          throw e;
+        }
+      } else if (capture.status !== undefined) {
+        if (capture.status === 404 && call.on404) {
+          this.emit(call, attempt, 'ok', started, 404);
+          return call.on404();
+        }
+        failure = { kind: 'http', status: capture.status, body: parseErrorBody(capture.text), headers: capture.headers ?? {} };
+      } else {
+        const code = deadlineHit ? TIMEOUT_CODE : errorCode(thrown);
+        if (code === TIMEOUT_CODE) failure = { kind: 'timeout', cause: thrown };
+        // System errors (ECONNRESET, EPIPE, …) or node-fetch's FetchError; ERR_* codes are bugs, not outages.
+        else if ((code !== undefined && /^E[A-Z]+$/.test(code)) || (thrown as { name?: string } | undefined)?.name === 'FetchError') {
+          failure = { kind: 'network', code, cause: thrown };
+        } else {
+          // Not a wire failure: a bug in how the request was built.
+          this.emit(call, attempt, 'error', started, undefined, 'INTERNAL');
+          throw appError('BACKEND_ERROR', `HubSpot ${call.operation} could not be sent: ${(thrown as Error)?.message ?? String(thrown)}`, {
+            system: 'hubspot',
+            operation: call.operation,
+          }, thrown);
+        }
+      }
+
+      const status = failure.kind === 'http' ? failure.status : undefined;
+      if (attempt < maxAttempts && isRetryable(failure, call.idempotent)) {
+        this.emit(call, attempt, 'retry', started, status, failure.kind === 'http' ? String(failure.status) : failure.kind);
+        await sleep(this.backoff(attempt, failure));
+        continue;
+      }
+      const error = toAppError(failure, call, attempt);
+      this.emit(call, attempt, 'error', started, status, error.code);
+      throw error;
+    }
+  }
+
+  private emit(call: CallDescription & { requestId?: string }, attempt: number, outcome: HubSpotCallEvent['outcome'], started: number, status?: number, errorCode?: string) {
+    if (!this.onEvent) return;
+    try {
+      this.onEvent({
+        operation: call.operation,
+        ...(call.objectType ? { objectType: call.objectType } : {}),
+        attempt,
+        outcome,
+        ...(status !== undefined ? { status } : {}),
+        durationMs: Date.now() - started,
+        ...(call.requestId ? { requestId: call.requestId } : {}),
+        ...(errorCode ? { errorCode } : {}),
+      });
+    } catch {
+      // an observer must not break a call
+    }
+  }
+
+  /** 207 errors other than "not found" are failures of the call. */
+  private checkBatchErrors(errors: unknown[] | undefined, call: CallDescription, tolerated: (e: { category?: string; subCategory?: string }) => boolean): void {
+    for (const raw of errors ?? []) {
+      const e = batchErrorSchema.safeParse(raw);
+      const err = e.success ? e.data : {};
+      if (tolerated(err)) continue;
+      throw appError('BACKEND_ERROR', `HubSpot ${call.operation} ${call.objectType ?? ''} partially failed: ${err.message ?? 'unknown error'}`, {
+        system: 'hubspot',
+        operation: call.operation,
+        ...(call.objectType ? { model: call.objectType } : {}),
+        ...(err.category ? { backendName: err.category } : {}),
+        httpStatus: 207,
+      });
+    }
+  }
+
+  // ---- objects ----------------------------------------------------------------
+
+  /** One object by id (or by a unique property with `idProperty`); null when HubSpot answers 404. */
+  getById(type: ObjectType, id: string, properties: string[], opts: CallOptions & { idProperty?: string } = {}): Promise<HubSpotObject | null> {
+    return this.execute<HubSpotObject | null>({
+      operation: 'get',
+      objectType: type,
+      recordId: id,
+      idempotent: true,
+      requestId: opts.requestId,
+      invoke: (o) => this.objectsApi.basicApi.getById(type, id, properties, undefined, undefined, false, opts.idProperty, o),
+      accept: (json) => parseWireObject(type, json),
+      on404: () => null,
+    });
+  }
+
+  /** Objects by id (or unique property), 100 per call; ids HubSpot does not know are left out (207). Results follow the order of `ids`. */
+  async batchRead(type: ObjectType, ids: string[], properties: string[], opts: CallOptions & { idProperty?: string } = {}): Promise<HubSpotObject[]> {
+    const wanted = unique(ids);
+    if (wanted.length === 0) return [];
+    const pages = await Promise.all(
+      chunk(wanted, HUBSPOT_LIMITS.batchInputs).map((part) => {
+        const call: CallDescription = { operation: 'batch_read', objectType: type };
+        return this.execute<HubSpotObject[]>({
+          ...call,
+          idempotent: true,
+          requestId: opts.requestId,
+          invoke: (o) =>
+            this.objectsApi.batchApi.read(
+              type,
+              { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(opts.idProperty ? { idProperty: opts.idProperty } : {}) },
+              false,
+              o,
+            ),
+          accept: (json) => {
+            const env = parseEnvelope(batchSchema, json, 'a batch read', { operation: 'batch_read', model: type });
+            this.checkBatchErrors(env.errors, call, (e) => e.category === 'OBJECT_NOT_FOUND');
+            return parseWireObjects(type, env.results);
+          },
+        });
+      }),
+    );
+    const all = pages.flat();
+    const norm = (v: string | null | undefined) => (v ?? '').toLowerCase();
+    const position = new Map(wanted.map((id, i) => [norm(id), i]));
+    const keyOf = (o: HubSpotObject) => norm(opts.idProperty ? o.properties[opts.idProperty] : o.id);
+    return all.sort((a, b) => (position.get(keyOf(a)) ?? Infinity) - (position.get(keyOf(b)) ?? Infinity));
+  }
+
+  /** One page of objects in id order (limit 1–100, default 100). */
+  list(type: ObjectType, page: { limit?: number; after?: string }, properties: string[], opts: CallOptions = {}): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
+    const limit = Math.min(Math.max(1, Math.trunc(page.limit ?? HUBSPOT_LIMITS.listPageSize)), HUBSPOT_LIMITS.listPageSize);
+    return this.execute({
+      operation: 'list',
+      objectType: type,
+      idempotent: true,
+      requestId: opts.requestId,
+      invoke: (o) => this.objectsApi.basicApi.getPage(type, limit, page.after, properties, undefined, undefined, false, o),
+      accept: (json) => {
+        const env = parseEnvelope(collectionSchema, json, 'a list page', { operation: 'list', model: type });
+        const results = parseWireObjects(type, env.results);
+        const nextAfter = env.paging?.next?.after;
+        return nextAfter !== undefined ? { results, nextAfter } : { results };
+      },
+    });
+  }
+
+  /** CRM search (filter groups OR'd, filters AND'd; limit ≤ 200; HubSpot caps a query at 10,000 results). */
+  search(type: ObjectType, req: SearchRequest, opts: CallOptions = {}): Promise<{ total: number; results: HubSpotObject[]; nextAfter?: string }> {
+    const body = {
+      filterGroups: req.filterGroups,
+      ...(req.sorts ? { sorts: req.sorts } : {}),
+      properties: req.properties,
+      ...(req.limit !== undefined ? { limit: Math.min(Math.max(1, Math.trunc(req.limit)), HUBSPOT_LIMITS.searchPageSize) } : {}),
+      ...(req.after !== undefined ? { after: req.after } : {}),
+      ...(req.query !== undefined ? { query: req.query } : {}),
+    };
+    return this.execute({
+      operation: 'search',
+      objectType: type,
+      idempotent: true,
+      requestId: opts.requestId,
+      // The generated model types `sorts` as string[] and operators as an enum; HubSpot takes the objects as sent.
+      invoke: (o) => this.objectsApi.searchApi.doSearch(type, body as unknown as Parameters<Client['crm']['objects']['searchApi']['doSearch']>[1], o),
+      accept: (json) => {
+        const env = parseEnvelope(searchCollectionSchema, json, 'a search page', { operation: 'search', model: type });
+        const results = parseWireObjects(type, env.results);
+        const nextAfter = env.paging?.next?.after;
+        return nextAfter !== undefined ? { total: env.total, results, nextAfter } : { total: env.total, results };
+      },
+    });
+  }
+
+  /** Create one object (201). Never retried once HubSpot may have received it. */
+  create(type: ObjectType, properties: Record<string, string>, opts: CallOptions = {}): Promise<HubSpotObject> {
+    return this.execute({
+      operation: 'create',
+      objectType: type,
+      idempotent: false,
+      requestId: opts.requestId,
+      invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations: [] }, o),
+      accept: (json) => parseWireObject(type, json),
+    });
+  }
+
+  /** PATCH properties; an empty string clears a property. 404 → BACKEND_RECORD_MISSING. */
+  update(type: ObjectType, id: string, properties: Record<string, string>, opts: CallOptions = {}): Promise<HubSpotObject> {
+    return this.execute({
+      operation: 'update',
+      objectType: type,
+      recordId: id,
+      idempotent: true,
+      requestId: opts.requestId,
+      invoke: (o) => this.objectsApi.basicApi.update(type, id, { properties }, undefined, o),
+      accept: (json) => parseWireObject(type, json),
+    });
+  }
+
+  /** Create-or-update by a unique property, 100 per call; each result says whether it was `new`. */
+  async batchUpsert(
+    type: ObjectType,
+    idProperty: string,
+    inputs: Array<{ id: string; properties: Record<string, string> }>,
+    opts: CallOptions = {},
+  ): Promise<Array<HubSpotObject & { new: boolean }>> {
+    if (inputs.length === 0) return [];
+    const pages = await Promise.all(
+      chunk(inputs, HUBSPOT_LIMITS.batchInputs).map((part) =>
+        this.execute<Array<HubSpotObject & { new: boolean }>>({
+          operation: 'batch_upsert',
+          objectType: type,
+          idempotent: true,
+          requestId: opts.requestId,
+          invoke: (o) => this.objectsApi.batchApi.upsert(type, { inputs: part.map((i) => ({ id: i.id, idProperty, properties: i.properties })) }, o),
+          accept: (json) => {
+            const env = parseEnvelope(batchSchema, json, 'a batch upsert', { operation: 'batch_upsert', model: type });
+            this.checkBatchErrors(env.errors, { operation: 'batch_upsert', objectType: type }, () => false);
+            return env.results.map((raw) => {
+              const obj = parseWireObject(type, raw);
+              const isNew = (raw as { new?: unknown }).new;
+              if (typeof isNew !== 'boolean') {
+                throw appError('MAPPING_ERROR', `HubSpot batch upsert ${type} ${obj.id}: new must be a boolean`, {
+                  system: 'hubspot', model: type, recordId: obj.id, field: 'new',
+                });
+              }
+              return { ...obj, new: isNew };
+            });
+          },
+        }),
+      ),
+    );
+    return pages.flat();
+  }
+
+  // ---- associations -----------------------------------------------------------
+
+  /**
+   * Associated ids for many objects (v4 batch read, 1,000 inputs a call), following each
+   * input's paging to the end. Every requested id is a key; ids without associations map to [].
+   */
+  async associations(fromType: ObjectType, ids: string[], toType: ObjectType, opts: CallOptions = {}): Promise<Map<string, string[]>> {
+    const wanted = unique(ids);
+    const found = new Map<string, Set<string>>(wanted.map((id) => [id, new Set<string>()]));
+    let pending: Array<{ id: string; after?: string }> = wanted.map((id) => ({ id }));
+    const seenCursors = new Set<string>();
+    const call: CallDescription = { operation: 'associations_batch_read', objectType: fromType };
+    while (pending.length > 0) {
+      const rounds = await Promise.all(
+        chunk(pending, HUBSPOT_LIMITS.associationBatchInputs).map((part) =>
+          this.execute({
+            ...call,
+            idempotent: true,
+            requestId: opts.requestId,
+            invoke: (o) => this.associationsApi.batchApi.getPage(fromType, toType, { inputs: part }, o),
+            accept: (json) => {
+              const env = parseEnvelope(associationBatchSchema, json, 'an association batch read', { operation: call.operation, model: fromType });
+              this.checkBatchErrors(env.errors, call, (e) => e.subCategory === 'crm.associations.NO_ASSOCIATIONS_FOUND' || e.category === 'OBJECT_NOT_FOUND');
+              return env.results;
+            },
+          }),
+        ),
+      );
+      const next: Array<{ id: string; after: string }> = [];
+      for (const result of rounds.flat()) {
+        const set = found.get(result.from.id) ?? found.set(result.from.id, new Set()).get(result.from.id)!;
+        for (const to of result.to) set.add(to.toObjectId);
+        const after = result.paging?.next?.after;
+        if (after !== undefined) {
+          const key = `${result.from.id}\u0000${after}`;
+          if (seenCursors.has(key)) {
+            throw appError('BACKEND_PROTOCOL', `HubSpot association paging for ${fromType} ${result.from.id} repeated a cursor`, {
+              system: 'hubspot', operation: call.operation, model: fromType, recordId: result.from.id,
+            });
+          }
+          seenCursors.add(key);
+          next.push({ id: result.from.id, after });
+        }
+      }
+      pending = next;
+    }
+    return new Map([...found].map(([id, set]) => [id, [...set]]));
+  }
+
+  /** Associate two objects with HubSpot's default (unlabelled) association type. */
+  async associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string, opts: CallOptions = {}): Promise<void> {
+    await this.execute({
+      operation: 'associate',
+      objectType: fromType,
+      recordId: fromId,
+      idempotent: true,
+      requestId: opts.requestId,
+      invoke: (o) => this.associationsApi.basicApi.createDefault(fromType, fromId, toType, toId, o),
+      accept: (json) => {
+        parseEnvelope(defaultAssociationSchema, json, 'an association', { operation: 'associate', model: fromType, recordId: fromId });
+      },
+    });
+  }
+
+  // ---- owners -------------------------------------------------------------------
+
+  /** Every active owner (sales reps), following paging. */
+  async listOwners(opts: CallOptions = {}): Promise<HubSpotOwner[]> {
+    const owners: HubSpotOwner[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.execute({
+        operation: 'owners_list',
+        idempotent: true,
+        requestId: opts.requestId,
+        invoke: (o) => this.ownersApi.getPage(undefined, after, HUBSPOT_LIMITS.ownersPageSize, false, o),
+        accept: (json) => parseEnvelope(ownersPageSchema, json, 'an owners page', { operation: 'owners_list' }),
+      });
+      owners.push(...page.results.map(toOwner));
+      after = page.paging?.next?.after;
+    } while (after !== undefined);
+    return owners;
+  }
+}
+
+export function createHubSpotClient(config: HubSpotConfig, options?: HubSpotClientOptions): HubSpotClient {
+  return new HubSpotClient(config, options);
+}

@@ -1,0 +1,115 @@
+// What the official client leaves to its caller, added around it without forking it:
+// a per-attempt timeout that really aborts the socket (the generated client passes no
+// timeout or signal to node-fetch), a bound on requests in flight, and a per-call
+// middleware that forwards X-Request-Id and keeps the raw status, headers and body so
+// the connector can validate the wire payload itself and classify errors.
+import http from 'node:http';
+import https from 'node:https';
+
+export const TIMEOUT_CODE = 'HUBSPOT_TIMEOUT';
+
+type AddRequest = (req: http.ClientRequest, options: unknown) => void;
+
+/**
+ * An http(s) agent that destroys a request still unfinished `timeoutMs` after it was
+ * handed a socket slot (connect + headers + body). node-fetch then rejects with a
+ * FetchError whose `code` is HUBSPOT_TIMEOUT. Keep-alive sockets are reused.
+ */
+export function createTimeoutAgent(baseUrl: string, timeoutMs: number, maxSockets: number): http.Agent {
+  const secure = new URL(baseUrl).protocol === 'https:';
+  const agent: http.Agent = secure ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets });
+  // addRequest is the (stable, undocumented) hook proxy agents use; wrap it on this instance only.
+  const original = (agent as unknown as { addRequest: AddRequest }).addRequest.bind(agent);
+  (agent as unknown as { addRequest: AddRequest }).addRequest = (req, options) => {
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error(`HubSpot request timed out after ${timeoutMs} ms`), { code: TIMEOUT_CODE });
+      req.destroy(err);
+    }, timeoutMs);
+    timer.unref();
+    req.once('close', () => clearTimeout(timer));
+    original(req, options);
+  };
+  return agent;
+}
+
+/** A FIFO counting semaphore. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}
+
+/** What one attempt saw on the wire. */
+export interface Capture {
+  status?: number;
+  headers?: Record<string, string>;
+  text?: string;
+}
+
+interface MinimalRequestContext {
+  setHeaderParam(key: string, value: string): void;
+  setAgent(agent: http.Agent | https.Agent): void;
+}
+interface MinimalResponseContext {
+  httpStatusCode: number;
+  headers: Record<string, string>;
+  body: { text(): Promise<string>; binary(): Promise<Buffer> };
+}
+
+/**
+ * Per-call options for any generated API method: appended middleware that sets
+ * X-Request-Id and our agent, and records the raw answer (the body is re-served to
+ * the generated deserializer, which only reads it once).
+ */
+/** Header-safe request ids only (visible ASCII); anything else is not forwarded rather than breaking the call. */
+const FORWARDABLE_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+export function callOptions(capture: Capture, agent: http.Agent, requestId: string | undefined) {
+  const forward = requestId !== undefined && FORWARDABLE_REQUEST_ID.test(requestId) ? requestId : undefined;
+  const middleware = {
+    pre<C extends MinimalRequestContext>(ctx: C): Promise<C> {
+      if (forward) ctx.setHeaderParam('X-Request-Id', forward);
+      ctx.setAgent(agent);
+      return Promise.resolve(ctx);
+    },
+    async post<R extends MinimalResponseContext>(resp: R): Promise<R> {
+      capture.status = resp.httpStatusCode;
+      capture.headers = resp.headers;
+      const text = await resp.body.text();
+      capture.text = text;
+      resp.body = { text: async () => text, binary: async () => Buffer.from(text) };
+      return resp;
+    },
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Walk an error's cause chain for a system error code (ECONNREFUSED, HUBSPOT_TIMEOUT, …). */
+export function errorCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let depth = 0; cur && depth < 5; depth += 1) {
+    const c = cur as { code?: unknown; errno?: unknown; cause?: unknown; message?: unknown };
+    if (typeof c.code === 'string' && c.code !== '') return c.code;
+    if (typeof c.errno === 'string' && c.errno !== '') return c.errno;
+    cur = c.cause;
+  }
+  const msg = String((e as { message?: unknown })?.message ?? '');
+  if (msg.includes('timed out')) return TIMEOUT_CODE;
+  if (/socket hang up/i.test(msg)) return 'ECONNRESET';
+  return undefined;
+}

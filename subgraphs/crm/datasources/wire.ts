@@ -1,0 +1,140 @@
+// The HubSpot wire payloads the connector accepts, validated with zod at the
+// boundary. Envelopes that do not parse are BACKEND_PROTOCOL; an object inside a
+// valid envelope that breaks HubSpot's object contract (id a numeric string, every
+// property value a string or null) is MAPPING_ERROR naming the object and property.
+import { z } from 'zod';
+import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../../../sandboxes/hubspot/objects.ts';
+import { appError, type AppError } from '../../common/errors.ts';
+
+const numericId = z.string().regex(/^\d+$/, 'must be a numeric string');
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 instant');
+
+export const wireObjectSchema = z.object({
+  id: numericId,
+  properties: z.record(
+    z.string(),
+    z.string({ error: (iss) => `must be a string or null (HubSpot sends every property as a string), got ${iss.input === undefined ? 'nothing' : typeof iss.input}` }).nullable(),
+  ),
+  createdAt: instant,
+  updatedAt: instant,
+  archived: z.boolean().default(false),
+  archivedAt: instant.optional(),
+});
+
+const pagingSchema = z
+  .object({ next: z.object({ after: z.union([z.string(), z.number()]).transform(String) }).optional() })
+  .optional();
+
+export const collectionSchema = z.object({ results: z.array(z.unknown()), paging: pagingSchema });
+export const searchCollectionSchema = z.object({ total: z.number().int().nonnegative(), results: z.array(z.unknown()), paging: pagingSchema });
+export const batchSchema = z.object({
+  status: z.string(),
+  results: z.array(z.unknown()),
+  numErrors: z.number().optional(),
+  errors: z.array(z.unknown()).optional(),
+});
+
+export const batchErrorSchema = z.object({
+  category: z.string().optional(),
+  subCategory: z.string().optional(),
+  message: z.string().optional(),
+  context: z.record(z.string(), z.array(z.string())).optional(),
+}).loose();
+
+export const associationBatchSchema = z.object({
+  status: z.string(),
+  results: z.array(
+    z.object({
+      from: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+      to: z.array(
+        z.object({
+          toObjectId: z.union([z.number().int().nonnegative(), numericId]).transform(String),
+          associationTypes: z.array(z.object({ category: z.string(), typeId: z.number().int(), label: z.string().nullable().optional() })).optional(),
+        }),
+      ),
+      paging: pagingSchema,
+    }),
+  ),
+  numErrors: z.number().optional(),
+  errors: z.array(batchErrorSchema).optional(),
+});
+
+export const defaultAssociationSchema = z.object({ status: z.string(), results: z.array(z.unknown()) });
+
+export const ownerSchema = z.object({
+  id: numericId,
+  email: z.string().nullish(),
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
+  userId: z.number().int().nullish(),
+  archived: z.boolean().default(false),
+});
+export const ownersPageSchema = z.object({ results: z.array(ownerSchema), paging: pagingSchema });
+
+/** HubSpot's error envelope (all fields optional: 5xx from the edge may be HTML, 404s may be empty). */
+export const errorBodySchema = z
+  .object({
+    status: z.string().optional(),
+    message: z.string().optional(),
+    correlationId: z.string().optional(),
+    category: z.string().optional(),
+    subCategory: z.string().optional(),
+    errorType: z.string().optional(),
+    policyName: z.string().optional(),
+    errors: z.array(z.unknown()).optional(),
+    context: z.unknown().optional(),
+  })
+  .loose();
+export type HubSpotErrorBody = z.infer<typeof errorBodySchema>;
+
+/** Parse an envelope; a mismatch is BACKEND_PROTOCOL. */
+export function parseEnvelope<S extends z.ZodType>(schema: S, json: unknown, what: string, details: Record<string, unknown>): z.output<S> {
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw appError('BACKEND_PROTOCOL', `HubSpot answered ${what} in an unexpected shape: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim(), {
+      system: 'hubspot',
+      ...details,
+      field: issue ? issue.path.map(String).join('.') : undefined,
+    });
+  }
+  return r.data;
+}
+
+function objectError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): AppError {
+  const issue = error.issues[0]!;
+  const path = issue.path.map(String);
+  // ['properties', 'name'] → the property; ['id'] → id; ['createdAt'] → createdAt.
+  const field = path[0] === 'properties' && path.length > 1 ? path[1]! : (path[0] ?? '(object)');
+  const id = (raw as { id?: unknown } | null)?.id;
+  const recordId = typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  return appError('MAPPING_ERROR', `HubSpot ${type} ${recordId ?? '(no id)'}: ${field} ${issue.message}`, {
+    system: 'hubspot',
+    model: type,
+    ...(recordId !== undefined ? { recordId } : {}),
+    field,
+  });
+}
+
+/** Validate one HubSpot object (throws MAPPING_ERROR naming type, id and property). */
+export function parseWireObject(type: HubSpotObjectType, raw: unknown): HubSpotObject {
+  const r = wireObjectSchema.safeParse(raw);
+  if (!r.success) throw objectError(type, raw, r.error);
+  const { id, properties, createdAt, updatedAt, archived } = r.data;
+  return { id, properties, createdAt, updatedAt, archived };
+}
+
+export function parseWireObjects(type: HubSpotObjectType, raws: unknown[]): HubSpotObject[] {
+  return raws.map((r) => parseWireObject(type, r));
+}
+
+export function toOwner(o: z.output<typeof ownerSchema>): HubSpotOwner {
+  return {
+    id: o.id,
+    email: o.email ?? '',
+    firstName: o.firstName ?? '',
+    lastName: o.lastName ?? '',
+    userId: o.userId ?? 0,
+    archived: o.archived,
+  };
+}

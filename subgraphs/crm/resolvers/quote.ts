@@ -1,0 +1,53 @@
+import { decodeId, encodeId } from '../../common/ids.ts';
+import { money, moneyOrNull } from '../../common/money.ts';
+import { mapped } from '../../common/rows.ts';
+import { QUOTE_STATUS } from '../canonical.ts';
+import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
+
+/** Line items carry no currency of their own in HubSpot; they are in their quote's. */
+type LineParent = CrmRow & { currency: string };
+
+export const Quote = {
+  async __resolveReference(ref: { id?: string; number?: string }, ctx: CrmSubgraphContext) {
+    if (ref.id) return ctx.loaders.quotes.load(decodeId(ref.id, 'Quote').sourceId);
+    if (ref.number) return ctx.loaders.quotesByNumber.load(ref.number);
+    return null;
+  },
+  id: (q: CrmRow) => encodeId('Quote', 'hubspot', q.id),
+  number: (q: CrmRow) => q.quote_number ?? `HS-${q.id}`,
+  title: (q: CrmRow) => q.hs_title ?? null,
+  status: (q: CrmRow) => mapped(QUOTE_STATUS, q.hs_status, { system: 'hubspot', model: 'quotes', recordId: q.id, field: 'hs_status' }),
+  amount: (q: CrmRow) => moneyOrNull(q.hs_quote_amount, q.hs_currency),
+  validUntil: (q: CrmRow) => q.hs_expiration_date ?? null,
+  requestedDeliveryDate: (q: CrmRow) => q.requested_delivery_date ?? null,
+  incoterm: (q: CrmRow) => q.incoterm ?? null,
+  updatedAt: (q: CrmRow) => q.hs_lastmodifieddate ?? q.updatedAt,
+  order: (q: CrmRow) => (q.odoo_order_id ? { __typename: 'Order', id: encodeId('Order', 'odoo', q.odoo_order_id) } : null),
+  async account(q: CrmRow, _: unknown, ctx: CrmSubgraphContext) {
+    const [companyId] = await ctx.loaders.quoteCompanies.load(q.id);
+    return companyId ? { id: encodeId('Account', 'hubspot', companyId) } : null;
+  },
+  async lines(q: CrmRow, _: unknown, ctx: CrmSubgraphContext): Promise<LineParent[]> {
+    const rows = await ctx.loaders.lineItems.loadMany(await ctx.loaders.quoteLineItems.load(q.id));
+    return rows
+      .filter((r): r is CrmRow => r != null && !(r instanceof Error))
+      .map((r) => ({ ...r, currency: q.hs_currency ?? 'EUR' }));
+  },
+};
+
+export const QuoteLine = {
+  async __resolveReference(ref: { id: string }, ctx: CrmSubgraphContext) {
+    const row = await ctx.loaders.lineItems.load(decodeId(ref.id, 'QuoteLine').sourceId);
+    if (!row) return null;
+    const [quoteId] = await ctx.loaders.lineItemQuotes.load(row.id);
+    const quote = quoteId ? await ctx.loaders.quotes.load(quoteId) : null;
+    return { ...row, currency: quote?.hs_currency ?? 'EUR' };
+  },
+  id: (l: LineParent) => encodeId('QuoteLine', 'hubspot', l.id),
+  product: (l: LineParent) => (l.hs_sku ? { __typename: 'Product', sku: l.hs_sku } : null),
+  sku: (l: LineParent) => l.hs_sku ?? null,
+  name: (l: LineParent) => l.name ?? null,
+  quantity: (l: LineParent) => l.quantity ?? 0,
+  unitPrice: (l: LineParent) => money(l.price ?? 0, l.currency),
+  discount: (l: LineParent) => l.hs_discount_percentage ?? 0,
+};

@@ -1,0 +1,13 @@
+// The typed context every Odoo resolver receives: who is asking, the session
+// (client, companies, row scope) and the per-request loaders.
+import type { Identity } from '../common/identity.ts';
+import type { OdooLoaders, OdooSession } from './loaders.ts';
+
+export interface OdooSubgraphContext {
+  requestId: string;
+  identity: Identity;
+  session: OdooSession;
+  loaders: OdooLoaders;
+  /** Today, injectable so lead-time arithmetic is testable. */
+  now: () => Date;
+}

@@ -1,0 +1,130 @@
+// Odoo failures → the project's error registry. Both transports funnel through
+// here, so the same Odoo error gives the same code whatever the wire:
+//   AccessDenied / 401 / SessionExpired           → BACKEND_AUTH_FAILED
+//   AccessError / 403                              → BACKEND_ACCESS_DENIED
+//   MissingError                                   → BACKEND_RECORD_MISSING
+//   UserError / ValidationError / ValueError /
+//     TypeError (bad arguments) / 422              → BACKEND_VALIDATION
+//   LockError / serialization failure / 409        → BACKEND_CONFLICT
+//   429 (after retries)                            → BACKEND_RATE_LIMITED
+//   5xx without an Odoo error body / timeout /
+//     connection refused or reset / DB down        → BACKEND_UNAVAILABLE
+//   non-JSON answer or wrong envelope              → BACKEND_PROTOCOL
+//   anything else (unknown model/method, bugs)     → BACKEND_ERROR
+// `details` carry system, backendName, model, method and httpStatus — never Odoo's
+// `debug` traceback, never the API key.
+import { appError, type AppError, type ErrorDetails, type ErrorKey } from '../../common/errors.ts';
+
+export interface OdooErrorBody {
+  name: string;
+  message: string;
+  arguments?: unknown;
+}
+
+export interface CallSite {
+  model: string;
+  method: string;
+}
+
+const base = (site: CallSite, extra: ErrorDetails = {}): ErrorDetails => ({ system: 'odoo', model: site.model, method: site.method, ...extra });
+
+/** Is this an Odoo serialized exception (`{name, message, …}`)? */
+export function isOdooErrorBody(v: unknown): v is OdooErrorBody {
+  return Boolean(v) && typeof v === 'object' && typeof (v as OdooErrorBody).name === 'string' && typeof (v as OdooErrorBody).message === 'string';
+}
+
+function keyForName(name: string, message: string): ErrorKey | undefined {
+  const short = name.split('.').pop() ?? name;
+  switch (short) {
+    case 'AccessDenied':
+    case 'SessionExpiredException':
+    case 'Unauthorized':
+      return 'BACKEND_AUTH_FAILED';
+    case 'AccessError':
+    case 'Forbidden':
+      return 'BACKEND_ACCESS_DENIED';
+    case 'MissingError':
+      return 'BACKEND_RECORD_MISSING';
+    case 'LockError':
+    case 'ConcurrencyError':
+    case 'SerializationFailure':
+    case 'TransactionRollbackError':
+    case 'DeadlockDetected':
+    case 'LockNotAvailable':
+      return 'BACKEND_CONFLICT';
+    case 'UserError':
+      // JSON-RPC reports an unknown model as UserError("Object x doesn't exist"); JSON-2 as a 404.
+      // Both are a configuration problem, not bad values: same code on both transports.
+      if (/^Object \S+ doesn't exist$/.test(message)) return 'BACKEND_ERROR';
+      return 'BACKEND_VALIDATION';
+    case 'ValidationError':
+    case 'RedirectWarning':
+    case 'ValueError':
+    case 'TypeError':
+    case 'UnprocessableEntity':
+    case 'IntegrityError':
+    case 'NotNullViolation':
+    case 'ForeignKeyViolation':
+    case 'UniqueViolation':
+    case 'CheckViolation':
+      return 'BACKEND_VALIDATION';
+    case 'OperationalError':
+    case 'InterfaceError':
+    case 'PoolError':
+    case 'ServiceUnavailable':
+    case 'BadGateway':
+    case 'GatewayTimeout':
+      return 'BACKEND_UNAVAILABLE';
+    default:
+      return undefined;
+  }
+}
+
+/** An Odoo-serialized error (JSON-2 body or JSON-RPC `error.data`) → AppError. */
+export function fromOdooError(site: CallSite, body: OdooErrorBody, httpStatus: number): AppError {
+  // Name first; the status only decides for unnamed 4xx classes. An Odoo-serialized 500 with an
+  // unknown name is an Odoo-side bug (BACKEND_ERROR) — JSON-RPC reports the same one with HTTP 200.
+  const key = keyForName(body.name, body.message) ?? (httpStatus < 500 ? keyForStatus(httpStatus) : undefined) ?? 'BACKEND_ERROR';
+  const message = key === 'BACKEND_AUTH_FAILED' ? `Odoo refused the configured credentials (${body.message})` : `Odoo ${shortName(body.name)}: ${body.message}`;
+  return appError(key, message, base(site, { backendName: body.name, httpStatus }));
+}
+
+function shortName(name: string): string {
+  return name.split('.').pop() ?? name;
+}
+
+function keyForStatus(status: number): ErrorKey | undefined {
+  if (status === 401) return 'BACKEND_AUTH_FAILED';
+  if (status === 403) return 'BACKEND_ACCESS_DENIED';
+  if (status === 409) return 'BACKEND_CONFLICT';
+  if (status === 422) return 'BACKEND_VALIDATION';
+  if (status === 429) return 'BACKEND_RATE_LIMITED';
+  if (status >= 500) return 'BACKEND_UNAVAILABLE';
+  return undefined;
+}
+
+/** A non-2xx HTTP answer without an Odoo error body (proxy pages, load balancers, 429). */
+export function fromHttpStatus(site: CallSite, status: number, retryAfterMs?: number): AppError {
+  const key = keyForStatus(status) ?? (status === 404 ? 'BACKEND_ERROR' : 'BACKEND_PROTOCOL');
+  const details = base(site, { httpStatus: status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  if (key === 'BACKEND_RATE_LIMITED') return appError(key, 'Odoo answered 429 Too Many Requests', details);
+  if (key === 'BACKEND_UNAVAILABLE') return appError(key, `Odoo answered HTTP ${status}`, details);
+  return appError(key, `Odoo answered HTTP ${status} without an Odoo error body`, details);
+}
+
+export function protocolError(site: CallSite, why: string, httpStatus?: number): AppError {
+  return appError('BACKEND_PROTOCOL', `Odoo answered something that is not its protocol: ${why}`, base(site, httpStatus !== undefined ? { httpStatus } : {}));
+}
+
+export function unavailable(site: CallSite, why: string, extra: ErrorDetails = {}, cause?: unknown): AppError {
+  return appError('BACKEND_UNAVAILABLE', `Odoo is unavailable: ${why}`, base(site, extra), cause);
+}
+
+/** Parse a Retry-After header (seconds or HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}

@@ -1,0 +1,55 @@
+// One HTTP POST of a JSON body with undici, bounded by a per-attempt timeout and
+// the caller's AbortSignal. Network failures become AppError BACKEND_UNAVAILABLE
+// with `details.timeout` / `details.connection` / `details.aborted` so the client
+// can decide what is retryable.
+import { Agent, request } from 'undici';
+import { unavailable, type CallSite } from './errors.ts';
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export function createAgent(maxConcurrency: number): Agent {
+  return new Agent({ connections: Math.max(1, maxConcurrency), keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
+}
+
+export async function postJson(
+  agent: Agent,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  site: CallSite,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
+  if (signal?.aborted) throw unavailable(site, 'request aborted by the caller', { aborted: true });
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: combined,
+      dispatcher: agent,
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, text };
+  } catch (e) {
+    if (timeout.aborted) throw unavailable(site, `no answer within ${timeoutMs} ms`, { timeout: true, timeoutMs });
+    if (signal?.aborted) throw unavailable(site, 'request aborted by the caller', { aborted: true });
+    const err = e as { code?: string; message?: string; cause?: { code?: string } };
+    const code = err?.code ?? err?.cause?.code;
+    throw unavailable(site, `connection failed (${code ?? err?.message ?? 'unknown error'})`, { connection: true, ...(code ? { errno: code } : {}) }, e);
+  }
+}
+
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}

@@ -1,0 +1,23 @@
+// What a transport does: one attempt of one ORM call, named parameters in, the
+// JSON return value out, failures as AppError (already classified). Retries,
+// concurrency and result validation live in the client, above both transports.
+import type { OdooContext } from './odoo-client.ts';
+
+export interface TransportCall {
+  model: string;
+  method: string;
+  /** Record ids for recordset methods (read, write, action_*); absent for @api.model methods. */
+  ids?: number[];
+  /** Named method parameters (domain, fields, limit, vals, vals_list, …). */
+  params: Record<string, unknown>;
+  context?: OdooContext;
+  requestId?: string;
+  signal?: AbortSignal;
+}
+
+export interface OdooTransport {
+  readonly protocol: 'json2' | 'jsonrpc';
+  call(call: TransportCall): Promise<unknown>;
+}
+
+export const USER_AGENT = 'odoo-crm-supergraph/0.1 (+odoo connector)';

@@ -1,0 +1,171 @@
+// Per-request DataLoaders: every fetch by id or by parent id goes through one of
+// these, so a query touching 50 orders makes one call per model per nesting level,
+// never one per record. Master data (products, partners, pricelists, companies,
+// warehouses) additionally goes through the keyv cache shared across requests,
+// keyed by the caller's companies because Odoo values are per company.
+import DataLoader from 'dataloader';
+import type { CallOptions, Domain, OdooClient } from './datasources/odoo-client.ts';
+import { parseRecords } from './mapping/records.ts';
+import type { OdooRowScope } from './row-scope.ts';
+import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from './canonical.ts';
+import type { MasterDataCache } from '../common/cache.ts';
+
+/** A normalised Odoo record (Odoo field names, values already normalised by mapping/). */
+export type OdooRow = { id: number } & Record<string, any>;
+
+export interface AvailabilityRow {
+  warehouse: string;
+  warehouseCode: string;
+  onHand: number;
+  forecast: number;
+  freeToPromise: number;
+}
+
+export interface OdooSession {
+  client: OdooClient;
+  cache: MasterDataCache;
+  companyIds: number[];
+  requestId: string;
+  scope: OdooRowScope;
+}
+
+/** The query's domain with the caller's row limit ANDed in: every search and count goes through here. */
+export async function scopedDomain(session: OdooSession, model: string, domain: Domain): Promise<Domain> {
+  const scope = await session.scope.domainFor(model);
+  return scope ? [...scope, ...domain] : domain;
+}
+
+export function callOptions(session: OdooSession, extraContext: Record<string, unknown> = {}): CallOptions {
+  // An empty list would mean "no company" to Odoo; leaving it out means the user's default companies.
+  const companies = session.companyIds.length ? { allowed_company_ids: session.companyIds } : {};
+  return { context: { ...companies, ...extraContext }, requestId: session.requestId };
+}
+
+export async function searchRows(
+  session: OdooSession,
+  model: ReadModel,
+  domain: Domain,
+  page: { limit?: number; offset?: number; order?: string } = {},
+  fields: readonly string[] = READ_FIELDS[model],
+): Promise<OdooRow[]> {
+  fields = [...fields];
+  const raws = await session.client.searchRead(model, await scopedDomain(session, model, domain), [...fields], page, callOptions(session));
+  return parseRecords(model, raws, [...fields]) as OdooRow[];
+}
+
+function byId(ids: readonly number[], rows: OdooRow[]): Array<OdooRow | null> {
+  const map = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => map.get(id) ?? null);
+}
+
+function groupBy(keys: readonly number[], rows: OdooRow[], keyOf: (r: OdooRow) => number | undefined): OdooRow[][] {
+  const map = new Map<number, OdooRow[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    if (k === undefined) continue;
+    const list = map.get(k) ?? [];
+    list.push(r);
+    map.set(k, list);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+}
+
+/**
+ * Reads records by id that are missing from the request's view as `null` (Odoo's
+ * `read` raises MissingError for ids that do not exist or are not visible); one
+ * search_read with `id in` returns the visible ones without failing the batch.
+ */
+function idLoader(session: OdooSession, model: ReadModel) {
+  return new DataLoader<number, OdooRow | null>(async (ids) => byId(ids, await searchRows(session, model, [['id', 'in', [...ids]]])));
+}
+
+function cacheScope(session: OdooSession, model: string): string {
+  return `${model}|c${session.companyIds.join(',')}|${session.scope.key}`;
+}
+
+/** Like idLoader, for master data: served from the keyv cache when fresh. */
+function cachedIdLoader(session: OdooSession, model: ReadModel, fields: readonly string[] = READ_FIELDS[model]) {
+  return new DataLoader<number, OdooRow | null>(async (ids) => {
+    const scope = `${cacheScope(session, model)}|${fields.join(',')}`;
+    const found = await session.cache.getMany<OdooRow>(ids.map((id) => `${scope}|${id}`), async (missing) => {
+      const wanted = missing.map((k) => Number(k.slice(scope.length + 1)));
+      const rows = await searchRows(session, model, [['id', 'in', wanted]], {}, fields);
+      return new Map(rows.map((r) => [`${scope}|${r.id}`, r]));
+    });
+    return ids.map((id) => found.get(`${scope}|${id}`) ?? null);
+  });
+}
+
+/** Lookup by a unique char field (partner `ref`, product `default_code`, order `name`). */
+function fieldLoader(session: OdooSession, model: ReadModel, field: string, cached: boolean) {
+  return new DataLoader<string, OdooRow | null>(async (values) => {
+    const scope = `${cacheScope(session, model)}|${field}`;
+    const load = async (wanted: string[]) => {
+      const rows = await searchRows(session, model, [[field, 'in', wanted]]);
+      return new Map(rows.map((r) => [`${scope}|${r[field]}`, r]));
+    };
+    const keys = values.map((v) => `${scope}|${v}`);
+    const found = cached
+      ? await session.cache.getMany<OdooRow>(keys, (missing) => load(missing.map((k) => k.slice(scope.length + 1))))
+      : await load([...values]);
+    return keys.map((k) => found.get(k) ?? null);
+  });
+}
+
+function childLoader(session: OdooSession, model: ReadModel, parentField: string) {
+  return new DataLoader<number, OdooRow[]>(async (parentIds) => {
+    const rows = await searchRows(session, model, [[parentField, 'in', [...parentIds]]], { order: 'id asc' });
+    return groupBy(parentIds, rows, (r) => r[parentField]?.id);
+  });
+}
+
+export function createOdooLoaders(session: OdooSession) {
+  const warehouses = () =>
+    session.cache.get<OdooRow[]>(cacheScope(session, 'stock.warehouse'), () => searchRows(session, 'stock.warehouse', [], { order: 'id asc' }));
+  const companies = new DataLoader<number, OdooRow | null>(async (ids) => {
+    const all = await session.cache.get<OdooRow[]>(cacheScope(session, 'res.company'), () => searchRows(session, 'res.company', []));
+    return byId(ids, all);
+  });
+
+  return {
+    orders: idLoader(session, 'sale.order'),
+    ordersByNumber: fieldLoader(session, 'sale.order', 'name', false),
+    orderLines: childLoader(session, 'sale.order.line', 'order_id'),
+    shipmentsByOrder: childLoader(session, 'stock.picking', 'sale_id'),
+    shipments: idLoader(session, 'stock.picking'),
+    movesByShipment: childLoader(session, 'stock.move', 'picking_id'),
+    invoices: idLoader(session, 'account.move'),
+    productions: idLoader(session, 'mrp.production'),
+    products: cachedIdLoader(session, 'product.product'),
+    productsBySku: fieldLoader(session, 'product.product', 'default_code', true),
+    /** Live partner rows (credit and receivable change with every invoice): never cached. */
+    partners: idLoader(session, 'res.partner'),
+    partnersByRef: fieldLoader(session, 'res.partner', 'ref', false),
+    /** The cross-reference only (partner → CRM id, commercial parent): master data, cached. */
+    partnerRefs: cachedIdLoader(session, 'res.partner', PARTNER_REF_FIELDS),
+    pricelists: cachedIdLoader(session, 'product.pricelist'),
+    companies,
+    warehouses,
+    /** Live stock per warehouse: one `read` per warehouse of the caller's companies, for all products asked in the tick. */
+    availability: new DataLoader<number, AvailabilityRow[]>(async (productIds) => {
+      const whs = await warehouses();
+      const fields = ['qty_available', 'virtual_available', 'free_qty'];
+      const perWarehouse = await Promise.all(
+        whs.map(async (wh) => {
+          const raws = await session.client.read('product.product', [...productIds], fields, callOptions(session, { warehouse_id: wh.id }));
+          const rows = parseRecords('product.product', raws, fields) as OdooRow[];
+          return { wh, rows: new Map(rows.map((r) => [r.id, r])) };
+        }),
+      );
+      return productIds.map((pid) =>
+        perWarehouse.flatMap(({ wh, rows }) => {
+          const r = rows.get(pid);
+          if (!r) return [];
+          return [{ warehouse: wh.name, warehouseCode: wh.code, onHand: r.qty_available ?? 0, forecast: r.virtual_available ?? 0, freeToPromise: r.free_qty ?? 0 }];
+        }),
+      );
+    }),
+  };
+}
+
+export type OdooLoaders = ReturnType<typeof createOdooLoaders>;

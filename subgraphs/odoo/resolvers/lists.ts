@@ -1,0 +1,31 @@
+// Keyset-paged lists over Odoo: `id > cursor` ordered by id, `first + 1` rows to
+// know whether another page exists, `search_count` only when totalCount is asked.
+import type { Domain } from '../datasources/odoo-client.ts';
+import { parsePageArgs, parseUpdatedSince, toConnection, type Connection, type PageArgs } from '../../common/paging.ts';
+import { toOdooDatetime, type ReadModel } from '../canonical.ts';
+import { callOptions, scopedDomain, searchRows, type OdooRow } from '../loaders.ts';
+import type { OdooSubgraphContext } from '../context.ts';
+
+export async function odooConnection(
+  ctx: OdooSubgraphContext,
+  model: ReadModel,
+  domain: Domain,
+  args: PageArgs,
+): Promise<Connection<OdooRow>> {
+  const page = parsePageArgs(args);
+  const pageDomain = page.afterSourceId ? [...domain, ['id', '>', Number(page.afterSourceId)]] : domain;
+  const rows = await searchRows(ctx.session, model, pageDomain, { limit: page.first + 1, order: 'id asc' });
+  return toConnection(rows, page, (r) => r.id, (r) => r, () =>
+    scopedDomain(ctx.session, model, domain).then((d) => ctx.session.client.searchCount(model, d, callOptions(ctx.session))),
+  );
+}
+
+export function updatedSinceDomain(value: string | null | undefined, field = 'filter.updatedSince'): Domain {
+  const since = parseUpdatedSince(value, field);
+  return since ? [['write_date', '>=', toOdooDatetime(since)]] : [];
+}
+
+/** Canonical enum values from a filter, translated to Odoo's raw values. */
+export function selectionDomain<C extends string>(field: string, values: readonly C[] | null | undefined, toOdoo: Record<C, string>): Domain {
+  return values && values.length ? [[field, 'in', values.map((v) => toOdoo[v])]] : [];
+}

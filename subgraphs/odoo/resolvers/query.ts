@@ -1,0 +1,87 @@
+import { appError } from '../../common/errors.ts';
+import { odooIdOf } from '../../common/ids.ts';
+import type { PageArgs } from '../../common/paging.ts';
+import type { Domain } from '../datasources/odoo-client.ts';
+import {
+  INVOICE_STATE_TO_ODOO, ORDER_STATE_TO_ODOO, PAYMENT_STATE_TO_ODOO, PRODUCTION_STATE_TO_ODOO, SHIPMENT_STATE_TO_ODOO,
+} from '../canonical.ts';
+import type { OdooSubgraphContext } from '../context.ts';
+import { partnerForAccount, partnerIds } from './account.ts';
+import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
+
+type ListArgs<F> = PageArgs & { filter?: F | null };
+
+function exactlyOne(args: Record<string, unknown>, names: [string, string]): void {
+  const given = names.filter((n) => args[n] != null);
+  if (given.length !== 1) {
+    throw appError('BAD_USER_INPUT', `Give exactly one of "${names[0]}" or "${names[1]}"`, { field: given[1] ?? names[0] });
+  }
+}
+
+/** An account filter narrows to that customer's partners; an unknown account matches nothing. */
+async function accountDomain(ctx: OdooSubgraphContext, account: string | null | undefined, field: string): Promise<Domain> {
+  if (!account) return [];
+  const partner = await partnerForAccount(account, ctx, field);
+  return [['partner_id', 'in', partner ? partnerIds(partner) : []]];
+}
+
+export const Query = {
+  async order(_: unknown, args: { id?: string; number?: string }, ctx: OdooSubgraphContext) {
+    exactlyOne(args, ['id', 'number']);
+    return args.id ? ctx.loaders.orders.load(odooIdOf(args.id, 'Order')) : ctx.loaders.ordersByNumber.load(args.number!);
+  },
+  async orders(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; state?: Array<keyof typeof ORDER_STATE_TO_ODOO>; number?: string }>, ctx: OdooSubgraphContext) {
+    const f = args.filter ?? {};
+    return odooConnection(ctx, 'sale.order', [
+      ...updatedSinceDomain(f.updatedSince),
+      ...(await accountDomain(ctx, f.account, 'filter.account')),
+      ...selectionDomain('state', f.state, ORDER_STATE_TO_ODOO),
+      ...(f.number ? [['name', '=', f.number]] : []),
+    ], args);
+  },
+  async shipments(_: unknown, args: ListArgs<{ updatedSince?: string; order?: string; state?: Array<keyof typeof SHIPMENT_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+    const f = args.filter ?? {};
+    return odooConnection(ctx, 'stock.picking', [
+      ['picking_type_code', '=', 'outgoing'],
+      ...updatedSinceDomain(f.updatedSince),
+      ...(f.order ? [['sale_id', '=', odooIdOf(f.order, 'Order', 'filter.order')]] : []),
+      ...selectionDomain('state', f.state, SHIPMENT_STATE_TO_ODOO),
+    ], args);
+  },
+  async invoices(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; order?: string; state?: Array<keyof typeof INVOICE_STATE_TO_ODOO>; paymentState?: Array<keyof typeof PAYMENT_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+    const f = args.filter ?? {};
+    let orderDomain: Domain = [];
+    if (f.order) {
+      const order = await ctx.loaders.orders.load(odooIdOf(f.order, 'Order', 'filter.order'));
+      orderDomain = [['id', 'in', order?.invoice_ids ?? []]];
+    }
+    return odooConnection(ctx, 'account.move', [
+      ['move_type', 'in', ['out_invoice', 'out_refund']],
+      ...updatedSinceDomain(f.updatedSince),
+      ...(await accountDomain(ctx, f.account, 'filter.account')),
+      ...orderDomain,
+      ...selectionDomain('state', f.state, INVOICE_STATE_TO_ODOO),
+      ...selectionDomain('payment_state', f.paymentState, PAYMENT_STATE_TO_ODOO),
+    ], args);
+  },
+  async product(_: unknown, args: { id?: string; sku?: string }, ctx: OdooSubgraphContext) {
+    exactlyOne(args, ['id', 'sku']);
+    return args.id ? ctx.loaders.products.load(odooIdOf(args.id, 'Product')) : ctx.loaders.productsBySku.load(args.sku!);
+  },
+  async products(_: unknown, args: ListArgs<{ updatedSince?: string; sku?: string; nameContains?: string; saleable?: boolean }>, ctx: OdooSubgraphContext) {
+    const f = args.filter ?? {};
+    return odooConnection(ctx, 'product.product', [
+      ...updatedSinceDomain(f.updatedSince),
+      ...(f.sku ? [['default_code', '=', f.sku]] : []),
+      ...(f.nameContains ? [['name', 'ilike', f.nameContains]] : []),
+      ...(f.saleable != null ? [['sale_ok', '=', f.saleable]] : []),
+    ], args);
+  },
+  async productionOrders(_: unknown, args: ListArgs<{ updatedSince?: string; state?: Array<keyof typeof PRODUCTION_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+    const f = args.filter ?? {};
+    return odooConnection(ctx, 'mrp.production', [
+      ...updatedSinceDomain(f.updatedSince),
+      ...selectionDomain('state', f.state, PRODUCTION_STATE_TO_ODOO),
+    ], args);
+  },
+};

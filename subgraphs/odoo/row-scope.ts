@@ -1,0 +1,73 @@
+// Row-level limits for Odoo reads (§5, R6), applied inside the Odoo domain of every
+// search so a customer's request never fetches another customer's row — whatever
+// path it takes: a list, `order(number)`, a nested field or an `_entities`
+// representation. Internal roles read every row of their allowed companies.
+import { decodeId } from '../common/ids.ts';
+import type { Identity } from '../common/identity.ts';
+import type { Domain, OdooClient } from './datasources/odoo-client.ts';
+import { parseRecords } from './mapping/records.ts';
+
+export interface OdooRowScope {
+  /** Distinguishes cache entries of differently scoped callers. */
+  readonly key: string;
+  /** Extra domain for a model, ANDed with the query's; null = no row limit. */
+  domainFor(model: string): Promise<Domain | null>;
+}
+
+export const UNRESTRICTED: OdooRowScope = { key: 'all', domainFor: async () => null };
+
+const NOTHING: Domain = [['id', '=', 0]];
+
+/**
+ * A customer sees its commercial partner and its contact persons, and what
+ * references them. The partner ids are looked up once per request.
+ */
+export function customerScope(accountId: string, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
+  let partners: Promise<number[]> | undefined;
+  let orderNames: Promise<string[]> | undefined;
+  const partnerIds = () =>
+    (partners ??= (async () => {
+      const ref = decodeId(accountId, 'Account', 'accountId');
+      const domain = ref.system === 'hubspot' ? [['ref', '=', ref.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(ref.sourceId)]];
+      const raws = await client.searchRead('res.partner', domain, ['child_ids'], { limit: 1 }, callContext());
+      const [partner] = parseRecords('res.partner', raws, ['child_ids']) as Array<{ id: number; child_ids: number[] | null }>;
+      return partner ? [partner.id, ...(partner.child_ids ?? [])] : [];
+    })());
+  const inPartners = async (field: string): Promise<Domain> => {
+    const ids = await partnerIds();
+    return ids.length ? [[field, 'in', ids]] : NOTHING;
+  };
+  return {
+    key: `customer:${accountId}`,
+    async domainFor(model) {
+      switch (model) {
+        case 'res.partner':
+          return inPartners('id');
+        case 'sale.order':
+        case 'account.move':
+          return inPartners('partner_id');
+        case 'sale.order.line':
+          return inPartners('order_id.partner_id');
+        case 'stock.picking':
+          return inPartners('sale_id.partner_id');
+        case 'stock.move':
+          return inPartners('picking_id.partner_id');
+        case 'mrp.production': {
+          // Manufacturing orders name the sales order they feed in `origin`.
+          orderNames ??= (async () => {
+            const raws = await client.searchRead('sale.order', await inPartners('partner_id'), ['name'], {}, callContext());
+            return raws.map((r) => String(r.name));
+          })();
+          const names = await orderNames;
+          return names.length ? [['origin', 'in', names]] : NOTHING;
+        }
+        default:
+          return null; // catalogue and configuration: products, warehouses, companies, pricelists
+      }
+    },
+  };
+}
+
+export function rowScopeFor(identity: Identity, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
+  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, client, callContext) : UNRESTRICTED;
+}

@@ -1,0 +1,61 @@
+// The Odoo subgraph as a server, built without listening. `main.ts` listens;
+// tests listen on port 0.
+import { resolve } from 'node:path';
+import { MasterDataCache } from '../common/cache.ts';
+import { appError } from '../common/errors.ts';
+import type { Identity } from '../common/identity.ts';
+import { createLogger, type Logger } from '../common/logger.ts';
+import { createSubgraphServer } from '../common/subgraph-server.ts';
+import type { OdooClient } from './datasources/odoo-client.ts';
+import type { OdooSubgraphContext } from './context.ts';
+import { callOptions, createOdooLoaders, searchRows, type OdooSession } from './loaders.ts';
+import { resolvers } from './resolvers/index.ts';
+import { rowScopeFor, UNRESTRICTED } from './row-scope.ts';
+
+export interface OdooSubgraphOptions {
+  client: OdooClient;
+  /** Key shared with the gateway only; the gateway's credential is checked with it. */
+  internalSecret: string;
+  /** Companies the subgraph reads in; default: every company the Odoo user may see. */
+  companyIds?: number[];
+  cacheTtlMs?: number;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
+  const logger = opts.logger ?? createLogger('odoo-subgraph');
+  const cache = new MasterDataCache({ namespace: 'odoo', ttlMs: opts.cacheTtlMs ?? 300_000 });
+  let configured = opts.companyIds;
+  const integrationCompanies = async (requestId: string): Promise<number[]> => {
+    if (!configured) {
+      // Without allowed_company_ids Odoo shows the companies of the API user.
+      const rows = await searchRows({ client: opts.client, cache, companyIds: [], requestId, scope: UNRESTRICTED }, 'res.company', [], { order: 'id asc' });
+      configured = rows.map((r) => r.id);
+    }
+    return configured;
+  };
+  /** A caller reads only the companies its token names, within those of the integration user. */
+  const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
+    const all = await integrationCompanies(requestId);
+    if (!identity.companyIds) return all;
+    const allowed = all.filter((c) => identity.companyIds!.includes(c));
+    if (allowed.length === 0) throw appError('FORBIDDEN', 'The caller may not see any Odoo company', { system: 'odoo' });
+    return allowed;
+  };
+  const sub = await createSubgraphServer<OdooSubgraphContext>({
+    system: 'odoo',
+    name: 'odoo',
+    internalSecret: opts.internalSecret,
+    schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
+    resolvers,
+    logger,
+    context: async (identity, requestId) => {
+      const session: OdooSession = { client: opts.client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
+      session.scope = rowScopeFor(identity, opts.client, () => callOptions(session) as { context: Record<string, unknown>; requestId: string });
+      return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
+    },
+    health: async () => ({ protocol: opts.client.protocol }),
+  });
+  return { ...sub, cache };
+}

@@ -1,0 +1,61 @@
+// The ownership declaration (subgraphs/common/ownership.ts) and the composed
+// supergraph must agree: every field declared, each field resolved by its owner
+// and by nobody else; keys and shared value types by every subgraph that has them.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
+import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
+import { resolvedFields } from '../subgraphs/common/supergraph-fields.ts';
+import { ownershipTable } from '../scripts/ownership-table.ts';
+
+const { supergraphSdl } = composeSupergraph(readSupergraphConfig());
+const fields = resolvedFields(supergraphSdl);
+const SUBGRAPH_OF_OWNER = { odoo: 'odoo', crm: 'crm' } as const;
+
+describe('ownership declaration agrees with the composed supergraph', () => {
+  test('the supergraph has fields to check', () => {
+    assert.ok(fields.length > 100, `only ${fields.length} fields found`);
+  });
+
+  test('every field of the supergraph is declared', () => {
+    const undeclared = fields.filter((f) => !isPlumbingType(f.type) && !OWNERSHIP[f.type]?.[f.field]).map((f) => `${f.type}.${f.field}`);
+    assert.deepEqual(undeclared, []);
+  });
+
+  test('every declared field exists in the supergraph', () => {
+    const present = new Set(fields.map((f) => `${f.type}.${f.field}`));
+    const stale = Object.entries(OWNERSHIP).flatMap(([type, fs]) => Object.keys(fs).map((f) => `${type}.${f}`)).filter((k) => !present.has(k));
+    assert.deepEqual(stale, []);
+  });
+
+  test('an owned field is resolved by its owner and by no other subgraph', () => {
+    const wrong: string[] = [];
+    for (const f of fields) {
+      const decl = OWNERSHIP[f.type]?.[f.field];
+      if (!decl) continue;
+      if (decl.owner === 'odoo' || decl.owner === 'crm') {
+        const expected = [SUBGRAPH_OF_OWNER[decl.owner]];
+        if (JSON.stringify(f.resolvedBy) !== JSON.stringify(expected)) wrong.push(`${f.type}.${f.field}: owner ${decl.owner}, resolved by [${f.resolvedBy}]`);
+      } else if (f.resolvedBy.length < 2) {
+        wrong.push(`${f.type}.${f.field}: declared ${decl.owner} but resolved only by [${f.resolvedBy}]`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('writable fields are written to their owner only', () => {
+    for (const [type, fs] of Object.entries(OWNERSHIP)) {
+      for (const [field, d] of Object.entries(fs)) {
+        if (!d.write) continue;
+        const system = d.write.object.split(':')[0];
+        assert.equal(system === 'hubspot' ? 'crm' : system, d.owner, `${type}.${field} writes to ${d.write.object} but is owned by ${d.owner}`);
+      }
+    }
+  });
+
+  test('the README carries the current ownership table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    assert.ok(readme.includes(ownershipTable()), 'README.md ownership table is stale: run `npm run ownership-table` and paste it');
+  });
+});

@@ -1,0 +1,46 @@
+// Test harness: the whole system in-process on port 0, and a client that talks
+// to the gateway over HTTP like any consumer.
+import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
+import type { Role } from '../../subgraphs/common/identity.ts';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  headers: Headers;
+}
+
+export async function postGraphQL<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  let body: any = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { errors: [{ message: text }] };
+  }
+  return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+}
+
+export interface TestStack extends Stack {
+  /** Runs a query through the gateway as the given role (default finance: reads everything). */
+  query<T = any>(query: string, variables?: Record<string, unknown>, as?: { role: Role; accountId?: string; companyIds?: number[]; scope?: string } | null): Promise<GraphQLResponse<T>>;
+  /** Clears both sandboxes' request logs and the subgraphs' master-data caches. */
+  resetCounters(): Promise<void>;
+}
+
+export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
+  const stack = await startStack({ cacheTtlMs: 0, ...opts });
+  return Object.assign(stack, {
+    async query(query: string, variables: Record<string, unknown> = {}, as: { role: Role; accountId?: string; companyIds?: number[]; scope?: string } | null = { role: 'finance' }) {
+      const headers: Record<string, string> = {};
+      if (as) headers.authorization = `Bearer ${await stack.token({ sub: `test-${as.role}`, roles: [as.role], accountId: as.accountId, companyIds: as.companyIds, scope: as.scope })}`;
+      return postGraphQL(stack.urls.gateway, query, variables, headers);
+    },
+    async resetCounters() {
+      stack.odooSandbox.log.clear();
+      stack.hubspotSandbox.log.clear();
+      await Promise.all([stack.odooSubgraph.cache.clear(), stack.crmSubgraph.cache.clear()]);
+    },
+  }) as TestStack;
+}
