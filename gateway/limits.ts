@@ -66,7 +66,7 @@ export const limitsConfigSchema = z
     /** Directive uses per operation. */
     GATEWAY_MAX_DIRECTIVES: bounded(0, 1000, 20),
     /** Page-aware cost budget per operation (see computeQueryCost). */
-    GATEWAY_MAX_COST: bounded(1, 1_000_000_000, 5000),
+    GATEWAY_MAX_COST: bounded(1, 1_000_000_000, 20_000),
     /** Largest `first` a client may ask for; never above what the subgraphs accept. */
     GATEWAY_MAX_PAGE_SIZE: bounded(1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
   })

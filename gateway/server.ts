@@ -32,6 +32,22 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http?.headers.set(IDENTITY_HEADER, await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId));
   }
 
+  /**
+   * A subgraph that refuses a request (4xx: bad variables, auth) answers with
+   * GraphQL errors: pass the first one on with its code, not the raw response.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const body = (await this.parseBody(response).catch(() => null)) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | null;
+    const first = body?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+      return new GraphQLError(first!.message ?? code, { extensions: { ...first!.extensions, system: first!.extensions?.system ?? SUBGRAPH_SYSTEMS[this.subgraphName], serviceName: this.subgraphName } });
+    }
+    return new GraphQLError(`The ${SUBGRAPH_SYSTEMS[this.subgraphName] ?? this.subgraphName} subgraph answered HTTP ${response.status}`, {
+      extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway', serviceName: this.subgraphName },
+    });
+  }
+
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     try {
       return await super.process(options);
@@ -63,7 +79,8 @@ export interface GatewayOptions {
 /** Errors leave with their code and system; stack traces and internals never do. */
 function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const { stacktrace: _s, exception: _e, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    // `response` would carry a subgraph's raw HTTP answer; it never leaves the gateway.
+    const { stacktrace: _s, exception: _e, response: _r, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
     if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
       if (!extensions.serviceName) logger.error({ err: error, path: formatted.path }, 'gateway error');
       return { message: extensions.serviceName ? formatted.message : 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' } };

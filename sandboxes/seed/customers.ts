@@ -273,6 +273,7 @@ export function buildCustomers(rng: Rng, now: Sec): CustomerPlan {
     dup.refTarget = t;
     dup.odooCreated = Math.max(t.odooCreated, now - 200 * DAY) + rng.int(1, 40) * DAY;
     dup.odooWrite = dup.odooCreated;
+    dup.hsCreated = dup.odooCreated; // never in HubSpot; keeps its people's timestamps relative to the Odoo record
     dup.domain = t.domain;
     dup.website = t.website;
     dup.email = t.email;

@@ -324,7 +324,17 @@ function assignSpecials(ctx: OrderCtx, orders: OOrder[], holdCustomers: Customer
       o.flags.add(flag.replace(/2$/, ''));
       o.state = 'sale';
       ensureProduct(ctx, rng, o, manufacturedHere(o), () => rng.int(2, 4));
+      // Made to order only: the delivery waits for the manufacturing order ("Waiting Another Operation").
+      if (flag === 'moConfirmed') o.lines = o.lines.filter((l) => l.product.manufactured);
     }
+  }
+  for (const o of choose(1, inWindow(60, 150))) {
+    // Delivered, not yet invoiced (invoice status "to invoice").
+    o.flags.add('toInvoice');
+    o.flags.add('clean');
+    o.flags.add('noCommitment');
+    o.state = 'sale';
+    ensureProduct(ctx, rng, o, (p) => p.storable && !p.manufactured);
   }
   for (const o of choose(2, inWindow(20, 300))) {
     o.flags.add('cancelConfirmed');
@@ -365,7 +375,7 @@ function assignSpecials(ctx: OrderCtx, orders: OOrder[], holdCustomers: Customer
     const n = hold.home === 1 ? 3 : 2;
     for (const o of choose(n, (o) => inWindow(60, 170)(o) && o.company === hold.home && eligible(hold, o.company, o.createdAt))) {
       o.flags.add('clean');
-      o.flags.add('hold');
+      o.flags.add('noCommitment');
       o.state = 'sale';
       reassign(ctx, rng, o, hold);
     }
@@ -479,7 +489,7 @@ function simulateSale(ctx: OrderCtx, rng: Rng, o: OOrder, ov: PlanOverrides = {}
   if (o.flags.has('started')) o.warehouse = WH('LPZ');
   const wh = o.warehouse;
   const maxLead = Math.max(0, ...goods.map((l) => l.product.saleDelay + (wh.manufactures && l.product.manufactured ? l.product.produceDelay + 5 : 0)));
-  o.commitment = ov.commitment !== undefined ? ov.commitment : o.flags.has('hold') ? false : rng.chance(0.6) ? workTime(rng, confirmAt + (maxLead + rng.int(0, 21)) * DAY) : false;
+  o.commitment = ov.commitment !== undefined ? ov.commitment : o.flags.has('noCommitment') ? false : rng.chance(0.6) ? workTime(rng, confirmAt + (maxLead + rng.int(0, 21)) * DAY) : false;
   const scheduled = o.commitment || o.expected;
 
   // Readiness of each goods line.
@@ -624,7 +634,8 @@ function simulateSale(ctx: OrderCtx, rng: Rng, o: OOrder, ov: PlanOverrides = {}
   o.effective = outDone.length ? Math.min(...outDone) : false;
 
   // Invoicing: services on order (policy "ordered quantities"), goods on delivery.
-  simulateInvoices(ctx, rng, o, doneQty, o.pickings.filter((p) => p.kind === 'out' && p.state === 'done'), ov.invoiceLag);
+  const lag = ov.invoiceLag ?? (o.flags.has('toInvoice') ? 1000 * DAY : undefined);
+  simulateInvoices(ctx, rng, o, doneQty, o.pickings.filter((p) => p.kind === 'out' && p.state === 'done'), lag);
 }
 
 function termOf(id: number) {
@@ -944,7 +955,7 @@ export const CONVERTED_COUNT = 38;
 function markConverted(ctx: OrderCtx, orders: OOrder[]): void {
   const rng = ctx.rng.fork('converted');
   const pool = orders.filter((o, i) =>
-    i !== DEMO_ORDER_INDEX && (o.state === 'sale' || o.state === 'cancel') && !o.flags.has('started') &&
+    i !== DEMO_ORDER_INDEX && (o.state === 'sale' || o.state === 'cancel') && !o.flags.has('started') && o.lines.length <= 5 &&
     o.customer.role === 'linked' && o.customer.home === o.company &&
     o.createdAt - 25 * DAY > Math.max(ctx.goLive + 12 * DAY, o.customer.hsCreated));
   const sale = pool.filter((o) => o.state === 'sale');

@@ -18,7 +18,10 @@ export interface StockRow {
   /** Open demand that could not be reserved (moves waiting for availability). */
   short: number;
   waiting: number;
+  /** Incoming from manufacturing orders. */
   incoming: number;
+  /** Incoming from purchase orders. */
+  purchase: number;
 }
 
 const BASE_EXTRA: Record<string, [number, number]> = {
@@ -31,7 +34,7 @@ export function buildStock(rng: Rng, products: Product[], pickings: OPicking[], 
     if (!p.storable) continue;
     for (const wh of WAREHOUSES) {
       if (p.companyId !== false && p.companyId !== wh.companyId) continue;
-      rows.set(stockKey(p, wh), { product: p, warehouse: wh, onHand: 0, forecast: 0, free: 0, reserved: 0, short: 0, waiting: 0, incoming: 0 });
+      rows.set(stockKey(p, wh), { product: p, warehouse: wh, onHand: 0, forecast: 0, free: 0, reserved: 0, short: 0, waiting: 0, incoming: 0, purchase: 0 });
     }
   }
   for (const pk of pickings) {
@@ -62,13 +65,29 @@ export function buildStock(rng: Rng, products: Product[], pickings: OPicking[], 
       if (row.warehouse.code === 'LPZ') extra = Math.floor(extra * 0.6);
       if (row.warehouse.code === 'CLT') extra = Math.floor(extra * 0.7);
     }
-    // Purchased goods sometimes have a purchase order on its way.
-    if (!row.product.manufactured && row.product.active && rng.chance(row.short > 0 ? 0.5 : 0.15)) row.incoming += rng.int(1, Math.max(2, hi));
+    // Purchased goods sometimes have a purchase order on its way; a shortage is covered by one only sometimes.
+    if (!row.product.manufactured && row.product.active) {
+      if (row.short > 0) { if (rng.chance(0.4)) row.purchase = row.short + rng.int(0, hi); }
+      else if (rng.chance(0.15)) row.purchase = rng.int(1, Math.max(2, hi));
+    }
     row.onHand = row.reserved + extra;
     row.free = extra;
-    row.forecast = row.onHand + row.incoming - row.reserved - row.short - row.waiting;
+    row.forecast = forecastOf(row);
+  }
+  // Real warehouses always have something oversold: the biggest shortage stays uncovered.
+  const all = [...rows.values()];
+  if (!all.some((r) => r.forecast < 0)) {
+    const worst = all.filter((r) => r.short > 0).sort((a, b) => b.short - a.short || a.product.key - b.product.key)[0];
+    if (worst) {
+      worst.purchase = 0;
+      worst.forecast = forecastOf(worst);
+    }
   }
   return rows;
+}
+
+function forecastOf(r: StockRow): number {
+  return r.onHand + r.incoming + r.purchase - r.reserved - r.short - r.waiting;
 }
 
 export function stockKey(p: Product, wh: Warehouse): string {

@@ -38,13 +38,19 @@ export function dayStart(s: Sec): Sec {
   return s - (((s % DAY) + DAY) % DAY);
 }
 
-/** A working-hours moment (06:30–16:30 UTC, Mon–Fri) on or after the day of s. */
+/** A working-hours moment (06:30–16:30 UTC, Mon–Fri) at or after s: never earlier than s. */
 export function workTime(rng: Rng, s: Sec): Sec {
+  const offset = 6 * HOUR + 30 * MINUTE + rng.int(0, 10 * HOUR);
   let d = dayStart(s);
-  const dow = new Date(d * 1000).getUTCDay();
-  if (dow === 6) d += 2 * DAY;
-  else if (dow === 0) d += DAY;
-  return d + 6 * HOUR + 30 * MINUTE + rng.int(0, 10 * HOUR);
+  for (let i = 0; i < 8; i++) {
+    const dow = new Date(d * 1000).getUTCDay();
+    if (dow !== 0 && dow !== 6) {
+      if (d + offset >= s) return d + offset;
+      if (d + 16 * HOUR + 30 * MINUTE >= s) return s;
+    }
+    d += DAY;
+  }
+  return s;
 }
 
 export function clamp(s: Sec, min: Sec, max: Sec): Sec {

@@ -2,7 +2,7 @@ import { encodeId, odooIdOf } from '../../common/ids.ts';
 import { INVOICE_KIND, INVOICE_STATE, PAYMENT_STATE } from '../canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { accountRefForPartner, amount, enumOf, nullableEnumOf } from './shared.ts';
+import { accountRefForPartner, amount, enumOf, nullableEnumOf, required } from './shared.ts';
 
 const M = 'account.move';
 
@@ -20,5 +20,5 @@ export const Invoice = {
   dueDate: (i: OdooRow) => i.invoice_date_due,
   order: (i: OdooRow, _: unknown, ctx: OdooSubgraphContext) => (i.invoice_origin ? ctx.loaders.ordersByNumber.load(i.invoice_origin) : null),
   account: (i: OdooRow, _: unknown, ctx: OdooSubgraphContext) => accountRefForPartner(ctx, i.partner_id?.id),
-  updatedAt: (i: OdooRow) => i.write_date,
+  updatedAt: (i: OdooRow) => required(M, i, 'write_date'),
 };

@@ -3,7 +3,7 @@ import { money } from '../../common/money.ts';
 import { DELIVERY_STATUS, INVOICE_STATUS, ORDER_STATE } from '../canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { accountRefForPartner, amount, currencyOf, enumOf, nullableEnumOf } from './shared.ts';
+import { accountRefForPartner, amount, currencyOf, enumOf, nullableEnumOf, required } from './shared.ts';
 
 const M = 'sale.order';
 
@@ -14,7 +14,7 @@ export const Order = {
     return null;
   },
   id: (o: OdooRow) => encodeId('Order', 'odoo', o.id),
-  number: (o: OdooRow) => o.name,
+  number: (o: OdooRow) => required(M, o, 'name'),
   state: (o: OdooRow) => enumOf(M, ORDER_STATE, o, 'state'),
   locked: (o: OdooRow) => o.locked === true,
   account: (o: OdooRow, _: unknown, ctx: OdooSubgraphContext) => accountRefForPartner(ctx, o.partner_id?.id),
@@ -23,7 +23,7 @@ export const Order = {
     const company = o.company_id ? await ctx.loaders.companies.load(o.company_id.id) : null;
     return company ? { id: String(company.id), name: company.name, currency: currencyOf(company) } : null;
   },
-  orderDate: (o: OdooRow) => o.date_order,
+  orderDate: (o: OdooRow) => required(M, o, 'date_order'),
   commitmentDate: (o: OdooRow) => o.commitment_date,
   expectedDate: (o: OdooRow) => o.expected_date,
   amountUntaxed: (o: OdooRow) => amount(o, 'amount_untaxed'),
@@ -41,7 +41,7 @@ export const Order = {
     const rows = await ctx.loaders.productions.loadMany(o.mrp_production_ids ?? []);
     return rows.filter((r): r is OdooRow => r != null && !(r instanceof Error));
   },
-  updatedAt: (o: OdooRow) => o.write_date,
+  updatedAt: (o: OdooRow) => required(M, o, 'write_date'),
 };
 
 export const OrderLine = {

@@ -2,7 +2,7 @@ import { encodeId, odooIdOf } from '../../common/ids.ts';
 import { money } from '../../common/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { currencyOf } from './shared.ts';
+import { currencyOf, required } from './shared.ts';
 
 /** Prices in Odoo are in the current company's currency (the first allowed company). */
 export async function currentCurrency(ctx: OdooSubgraphContext): Promise<string> {
@@ -18,12 +18,12 @@ export const Product = {
   },
   id: (p: OdooRow) => encodeId('Product', 'odoo', p.id),
   sku: (p: OdooRow) => p.default_code,
-  name: (p: OdooRow) => p.name,
+  name: (p: OdooRow) => required('product.product', p, 'name'),
   listPrice: async (p: OdooRow, _: unknown, ctx: OdooSubgraphContext) => money(p.list_price ?? 0, await currentCurrency(ctx)),
   uom: (p: OdooRow) => p.uom_id?.name ?? 'Units',
   saleable: (p: OdooRow) => p.sale_ok === true,
   customerLeadTimeDays: (p: OdooRow) => p.sale_delay ?? 0,
   manufacturingLeadTimeDays: (p: OdooRow) => p.produce_delay ?? 0,
   availability: (p: OdooRow, _: unknown, ctx: OdooSubgraphContext) => ctx.loaders.availability.load(p.id),
-  updatedAt: (p: OdooRow) => p.write_date,
+  updatedAt: (p: OdooRow) => required('product.product', p, 'write_date'),
 };

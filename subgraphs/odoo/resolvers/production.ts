@@ -2,12 +2,12 @@ import { encodeId, odooIdOf } from '../../common/ids.ts';
 import { PRODUCTION_STATE } from '../canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { enumOf } from './shared.ts';
+import { enumOf, required } from './shared.ts';
 
 export const ProductionOrder = {
   __resolveReference: (ref: { id: string }, ctx: OdooSubgraphContext) => ctx.loaders.productions.load(odooIdOf(ref.id, 'ProductionOrder')),
   id: (p: OdooRow) => encodeId('ProductionOrder', 'odoo', p.id),
-  number: (p: OdooRow) => p.name,
+  number: (p: OdooRow) => required('mrp.production', p, 'name'),
   state: (p: OdooRow) => enumOf('mrp.production', PRODUCTION_STATE, p, 'state'),
   product: (p: OdooRow, _: unknown, ctx: OdooSubgraphContext) => (p.product_id ? ctx.loaders.products.load(p.product_id.id) : null),
   quantity: (p: OdooRow) => p.product_qty ?? 0,
@@ -15,5 +15,5 @@ export const ProductionOrder = {
   startDate: (p: OdooRow) => p.date_start,
   finishDate: (p: OdooRow) => p.date_finished,
   origin: (p: OdooRow) => p.origin,
-  updatedAt: (p: OdooRow) => p.write_date,
+  updatedAt: (p: OdooRow) => required('mrp.production', p, 'write_date'),
 };

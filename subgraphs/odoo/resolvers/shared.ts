@@ -2,6 +2,7 @@
 import { accountIdFor, encodeId } from '../../common/ids.ts';
 import { money, type Money } from '../../common/money.ts';
 import { mapped } from '../../common/rows.ts';
+import { appError } from '../../common/errors.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 
@@ -11,6 +12,15 @@ export function currencyOf(row: OdooRow): string {
 
 export function amount(row: OdooRow, field: string): Money {
   return money(Number(row[field] ?? 0), currencyOf(row));
+}
+
+/** A value the canonical schema promises (non-null); Odoo sending none is a mapping error, not a crash. */
+export function required<T = unknown>(model: string, row: OdooRow, field: string): T {
+  const value = row[field];
+  if (value == null || value === '') {
+    throw appError('MAPPING_ERROR', `odoo ${model} ${row.id}: ${field} is empty`, { system: 'odoo', model, recordId: row.id, field });
+  }
+  return value as T;
 }
 
 export function enumOf<T extends Record<string, string>>(model: string, table: T, row: OdooRow, field: string): T[keyof T] {

@@ -2,12 +2,12 @@ import { encodeId, odooIdOf } from '../../common/ids.ts';
 import { SHIPMENT_STATE } from '../canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { enumOf } from './shared.ts';
+import { enumOf, required } from './shared.ts';
 
 export const Shipment = {
   __resolveReference: (ref: { id: string }, ctx: OdooSubgraphContext) => ctx.loaders.shipments.load(odooIdOf(ref.id, 'Shipment')),
   id: (s: OdooRow) => encodeId('Shipment', 'odoo', s.id),
-  number: (s: OdooRow) => s.name,
+  number: (s: OdooRow) => required('stock.picking', s, 'name'),
   state: (s: OdooRow) => enumOf('stock.picking', SHIPMENT_STATE, s, 'state'),
   scheduledDate: (s: OdooRow) => s.scheduled_date,
   deadline: (s: OdooRow) => s.date_deadline,
@@ -16,7 +16,7 @@ export const Shipment = {
   trackingRef: (s: OdooRow) => s.carrier_tracking_ref,
   order: (s: OdooRow, _: unknown, ctx: OdooSubgraphContext) => (s.sale_id ? ctx.loaders.orders.load(s.sale_id.id) : null),
   lines: (s: OdooRow, _: unknown, ctx: OdooSubgraphContext) => ctx.loaders.movesByShipment.load(s.id),
-  updatedAt: (s: OdooRow) => s.write_date,
+  updatedAt: (s: OdooRow) => required('stock.picking', s, 'write_date'),
 };
 
 export const ShipmentLine = {
