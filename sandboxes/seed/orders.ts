@@ -5,7 +5,7 @@
 // qty_delivered = done outgoing moves, qty_invoiced = non-cancelled invoices minus
 // refunds, delivery/invoice status follow Odoo's own rules.
 import {
-  CARRIERS, DEFAULT_INCOTERM, INCOTERMS, PAYMENT_TERMS, PRICELISTS, TAX_RATES, WAREHOUSES, incotermId, pricelistFor,
+  CARRIERS, DEFAULT_INCOTERM, PAYMENT_TERMS, PRICELISTS, TAX_RATES, WAREHOUSES, incotermId, pricelistFor,
   type Carrier, type CompanyId, type Warehouse,
 } from './catalog.ts';
 import type { Customer } from './customers.ts';
@@ -377,20 +377,19 @@ function assignSpecials(ctx: OrderCtx, orders: OOrder[], holdCustomers: Customer
       o.flags.add('clean');
       o.flags.add('noCommitment');
       o.state = 'sale';
-      reassign(ctx, rng, o, hold);
+      reassign(o, hold);
     }
   }
   // Old orders that must end fully delivered and invoiced.
   for (const o of orders) if (o.flags.has('reversal') || o.flags.has('cancelInvoice') || o.flags.has('upsell')) o.flags.add('clean');
 }
 
-function reassign(ctx: OrderCtx, rng: Rng, o: OOrder, c: Customer): void {
+function reassign(o: OOrder, c: Customer): void {
   o.customer = c;
   o.pricelistId = c.pricelists[o.company] ?? pricelistFor(o.company, 'standard').id;
   o.termId = c.terms[o.company]!;
   const max = PRICELISTS.find((p) => p.id === o.pricelistId)!.maxDiscount;
   for (const l of o.lines) if (l.discount > max) l.discount = max;
-  void ctx; void rng;
 }
 
 // ---------------------------------------------------------------- simulation
@@ -635,7 +634,7 @@ function simulateSale(ctx: OrderCtx, rng: Rng, o: OOrder, ov: PlanOverrides = {}
 
   // Invoicing: services on order (policy "ordered quantities"), goods on delivery.
   const lag = ov.invoiceLag ?? (o.flags.has('toInvoice') ? 1000 * DAY : undefined);
-  simulateInvoices(ctx, rng, o, doneQty, o.pickings.filter((p) => p.kind === 'out' && p.state === 'done'), lag);
+  simulateInvoices(ctx, rng, o, o.pickings.filter((p) => p.kind === 'out' && p.state === 'done'), lag);
 }
 
 function termOf(id: number) {
@@ -710,7 +709,7 @@ function settle(rng: Rng, inv: OInvoice, now: Sec): void {
   }
 }
 
-function simulateInvoices(ctx: OrderCtx, rng: Rng, o: OOrder, _done: Map<OLine, number>, shipments: OPicking[], lagOverride?: number): void {
+function simulateInvoices(ctx: OrderCtx, rng: Rng, o: OOrder, shipments: OPicking[], lagOverride?: number): void {
   const now = ctx.now;
   const confirmAt = o.confirmAt as Sec;
   const services = o.lines.filter((l) => !l.product.storable);
@@ -880,11 +879,6 @@ function simulateOther(ctx: OrderCtx, rng: Rng, o: OOrder): void {
 
 // ---------------------------------------------------------------- demo order S00042
 
-export interface DemoOrderPlan {
-  order: OOrder;
-  pump: OLine;
-}
-
 function buildDemoOrder(ctx: OrderCtx, o: OOrder, demoCustomer: Customer): void {
   const rng = ctx.rng.fork('demo-order');
   const now = ctx.now;
@@ -1011,5 +1005,3 @@ function ensurePaymentCoverage(ctx: OrderCtx, invoices: OInvoice[], hold: Custom
     if (c) { c.paymentState = 'not_paid'; c.residual = c.total; }
   }
 }
-
-export { INCOTERMS };

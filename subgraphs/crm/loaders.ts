@@ -5,7 +5,8 @@ import DataLoader from 'dataloader';
 import type { HubSpotObjectType, HubSpotOwner } from '../../sandboxes/hubspot/objects.ts';
 import type { MasterDataCache } from '../common/cache.ts';
 import type { HubSpotClient } from './datasources/hubspot-client.ts';
-import { parseObjects } from './mapping/records.ts';
+import { parseObjects, safeParseObjects } from './mapping/records.ts';
+import { isAppError, type AppError } from '../common/errors.ts';
 import { READ_PROPERTIES } from './canonical.ts';
 import type { CrmRowScope } from './row-scope.ts';
 import type { Identity } from '../common/identity.ts';
@@ -20,8 +21,33 @@ export interface CrmSession {
   scope: CrmRowScope;
 }
 
+/**
+ * Parses HubSpot objects property by property: a property that does not fit the
+ * mapping is replaced by its MAPPING_ERROR, which that one field's resolver
+ * returns; the object and the rest of the batch still arrive. An object without
+ * a usable id is dropped.
+ */
 export function parseRows(type: HubSpotObjectType, objects: unknown[]): CrmRow[] {
-  return parseObjects(type, objects as never) as unknown as CrmRow[];
+  const { ok, errors } = safeParseObjects(type, objects as never);
+  if (errors.length === 0) return ok as unknown as CrmRow[];
+  const rows: CrmRow[] = [];
+  for (const object of objects) {
+    let candidate = object as { properties?: Record<string, unknown> };
+    const broken: Record<string, AppError> = {};
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        rows.push(Object.assign(parseObjects(type, [candidate] as never)[0] as unknown as CrmRow, broken));
+        break;
+      } catch (e) {
+        const field = isAppError(e) ? (e.details.field as string | undefined) : undefined;
+        if (!isAppError(e) || !field || !candidate.properties || !(field in candidate.properties)) break;
+        broken[field] = e;
+        const { [field]: _bad, ...rest } = candidate.properties;
+        candidate = { ...candidate, properties: rest };
+      }
+    }
+  }
+  return rows;
 }
 
 function objectLoader(session: CrmSession, type: HubSpotObjectType, idProperty?: string) {

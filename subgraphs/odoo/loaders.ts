@@ -5,7 +5,8 @@
 // keyed by the caller's companies because Odoo values are per company.
 import DataLoader from 'dataloader';
 import type { CallOptions, Domain, OdooClient } from './datasources/odoo-client.ts';
-import { parseRecords } from './mapping/records.ts';
+import { parseRecords, safeParseRecords } from './mapping/records.ts';
+import { isAppError, type AppError } from '../common/errors.ts';
 import type { OdooRowScope } from './row-scope.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from './canonical.ts';
 import type { MasterDataCache } from '../common/cache.ts';
@@ -50,7 +51,35 @@ export async function searchRows(
 ): Promise<OdooRow[]> {
   fields = [...fields];
   const raws = await session.client.searchRead(model, await scopedDomain(session, model, domain), [...fields], page, callOptions(session));
-  return parseRecords(model, raws, [...fields]) as OdooRow[];
+  return parseRows(model, raws, [...fields]);
+}
+
+/**
+ * Parses backend rows field by field: a value that does not fit the mapping is
+ * replaced by its MAPPING_ERROR, which the resolver of that one field returns
+ * (graphql-js treats a returned Error as the field's error). The record and the
+ * rest of the batch still arrive. A record without a usable id is dropped.
+ */
+export function parseRows(model: ReadModel, raws: readonly unknown[], fields: string[]): OdooRow[] {
+  const { ok, errors } = safeParseRecords(model, raws, fields);
+  if (errors.length === 0) return ok as OdooRow[];
+  const rows: OdooRow[] = [];
+  for (const raw of raws) {
+    let wanted = [...fields];
+    const broken: Record<string, AppError> = {};
+    for (;;) {
+      try {
+        rows.push(Object.assign(parseRecords(model, [raw], wanted)[0] as OdooRow, broken));
+        break;
+      } catch (e) {
+        const field = isAppError(e) ? (e.details.field as string | undefined) : undefined;
+        if (!isAppError(e) || !field || field === 'id' || !wanted.includes(field)) break;
+        broken[field] = e;
+        wanted = wanted.filter((f) => f !== field);
+      }
+    }
+  }
+  return rows;
 }
 
 function byId(ids: readonly number[], rows: OdooRow[]): Array<OdooRow | null> {
@@ -153,7 +182,7 @@ export function createOdooLoaders(session: OdooSession) {
       const perWarehouse = await Promise.all(
         whs.map(async (wh) => {
           const raws = await session.client.read('product.product', [...productIds], fields, callOptions(session, { warehouse_id: wh.id }));
-          const rows = parseRecords('product.product', raws, fields) as OdooRow[];
+          const rows = parseRows('product.product', raws, fields);
           return { wh, rows: new Map(rows.map((r) => [r.id, r])) };
         }),
       );
