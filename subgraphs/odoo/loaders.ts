@@ -104,8 +104,8 @@ function groupBy(keys: readonly number[], rows: OdooRow[], keyOf: (r: OdooRow) =
  * `read` raises MissingError for ids that do not exist or are not visible); one
  * search_read with `id in` returns the visible ones without failing the batch.
  */
-function idLoader(session: OdooSession, model: ReadModel) {
-  return new DataLoader<number, OdooRow | null>(async (ids) => byId(ids, await searchRows(session, model, [['id', 'in', [...ids]]])));
+function idLoader(session: OdooSession, model: ReadModel, extraDomain: Domain = []) {
+  return new DataLoader<number, OdooRow | null>(async (ids) => byId(ids, await searchRows(session, model, [['id', 'in', [...ids]], ...extraDomain])));
 }
 
 function cacheScope(session: OdooSession, model: string): string {
@@ -141,9 +141,9 @@ function fieldLoader(session: OdooSession, model: ReadModel, field: string, cach
   });
 }
 
-function childLoader(session: OdooSession, model: ReadModel, parentField: string) {
+function childLoader(session: OdooSession, model: ReadModel, parentField: string, extraDomain: Domain = []) {
   return new DataLoader<number, OdooRow[]>(async (parentIds) => {
-    const rows = await searchRows(session, model, [[parentField, 'in', [...parentIds]]], { order: 'id asc' });
+    const rows = await searchRows(session, model, [[parentField, 'in', [...parentIds]], ...extraDomain], { order: 'id asc' });
     return groupBy(parentIds, rows, (r) => r[parentField]?.id);
   });
 }
@@ -160,8 +160,9 @@ export function createOdooLoaders(session: OdooSession) {
     orders: idLoader(session, 'sale.order'),
     ordersByNumber: fieldLoader(session, 'sale.order', 'name', false),
     orderLines: childLoader(session, 'sale.order.line', 'order_id'),
-    shipmentsByOrder: childLoader(session, 'stock.picking', 'sale_id'),
-    shipments: idLoader(session, 'stock.picking'),
+    // Shipments are the outgoing deliveries; internal pick/pack steps of two-step warehouses are not.
+    shipmentsByOrder: childLoader(session, 'stock.picking', 'sale_id', [['picking_type_code', '=', 'outgoing']]),
+    shipments: idLoader(session, 'stock.picking', [['picking_type_code', '=', 'outgoing']]),
     movesByShipment: childLoader(session, 'stock.move', 'picking_id'),
     invoices: idLoader(session, 'account.move'),
     productions: idLoader(session, 'mrp.production'),
