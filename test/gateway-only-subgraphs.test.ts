@@ -36,7 +36,7 @@ describe('subgraphs refuse callers that are not the gateway', () => {
 
   test('a forged role header or a caller token instead of the gateway credential → 401', async () => {
     const callerToken = await stack.token({ sub: 'x', roles: ['finance'] });
-    for (const headers of [
+    for (const headers of <Array<Record<string, string>>>[
       { 'x-role': 'finance', 'x-user': 'admin' },
       { [IDENTITY_HEADER]: 'finance' },
       { [IDENTITY_HEADER]: callerToken },
