@@ -12,12 +12,18 @@ import { currentCurrency } from './product.ts';
 
 export interface AccountParent {
   id: string;
-  partner: OdooRow | null;
+  /** undefined: not loaded yet (an Account reached from an order or invoice); null: no Odoo twin. */
+  partner?: OdooRow | null;
 }
 
 export async function partnerForAccount(id: string, ctx: OdooSubgraphContext, field = 'id'): Promise<OdooRow | null> {
   const ref = decodeId(id, 'Account', field);
   return ref.system === 'hubspot' ? ctx.loaders.partnersByRef.load(ref.sourceId) : ctx.loaders.partners.load(Number(ref.sourceId));
+}
+
+async function partnerOf(a: AccountParent, ctx: OdooSubgraphContext): Promise<OdooRow | null> {
+  if (a.partner === undefined) a.partner = await partnerForAccount(a.id, ctx);
+  return a.partner;
 }
 
 /** The partner and its contact persons: orders may be placed on either. */
@@ -26,47 +32,50 @@ export function partnerIds(partner: OdooRow): number[] {
 }
 
 async function currencyOfAccount(a: AccountParent, ctx: OdooSubgraphContext): Promise<string | null> {
-  if (!a.partner) return null;
-  const pricelistId = a.partner.property_product_pricelist?.id;
+  const partner = await partnerOf(a, ctx);
+  if (!partner) return null;
+  const pricelistId = partner.property_product_pricelist?.id;
   const pricelist = pricelistId ? await ctx.loaders.pricelists.load(pricelistId) : null;
   return pricelist?.currency_id?.name ?? currentCurrency(ctx);
 }
 
 const emptyConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 
+const field = <T>(read: (partner: OdooRow, a: AccountParent, ctx: OdooSubgraphContext) => T | Promise<T>) =>
+  async (a: AccountParent, _: unknown, ctx: OdooSubgraphContext): Promise<T | null> => {
+    const partner = await partnerOf(a, ctx);
+    return partner ? read(partner, a, ctx) : null;
+  };
+
 export const Account = {
   async __resolveReference(ref: { id: string }, ctx: OdooSubgraphContext): Promise<AccountParent> {
     return { id: ref.id, partner: await partnerForAccount(ref.id, ctx) };
   },
-  taxId: (a: AccountParent) => a.partner?.vat ?? null,
+  taxId: field((p) => p.vat ?? null),
   currency: (a: AccountParent, _: unknown, ctx: OdooSubgraphContext) => currencyOfAccount(a, ctx),
-  paymentTerms: (a: AccountParent) => {
-    const term = a.partner?.property_payment_term_id;
-    return term ? { id: String(term.id), name: term.name } : null;
-  },
-  pricelist: (a: AccountParent) => a.partner?.property_product_pricelist?.name ?? null,
-  creditLimit: async (a: AccountParent, _: unknown, ctx: OdooSubgraphContext) =>
-    a.partner?.credit_limit ? moneyOrNull(a.partner.credit_limit, await currencyOfAccount(a, ctx)) : null,
-  openReceivable: async (a: AccountParent, _: unknown, ctx: OdooSubgraphContext) =>
-    a.partner ? moneyOrNull(a.partner.credit ?? 0, await currencyOfAccount(a, ctx)) : null,
-  creditHold: (a: AccountParent) => {
-    if (!a.partner) return null;
-    const limit = a.partner.credit_limit ?? 0;
-    return limit > 0 && (a.partner.credit ?? 0) > limit;
-  },
-  erpUpdatedAt: (a: AccountParent) => a.partner?.write_date ?? null,
+  paymentTerms: field((p) => (p.property_payment_term_id ? { id: String(p.property_payment_term_id.id), name: p.property_payment_term_id.name } : null)),
+  pricelist: field((p) => p.property_product_pricelist?.name ?? null),
+  creditLimit: field(async (p, a, ctx) => (p.credit_limit ? moneyOrNull(p.credit_limit, await currencyOfAccount(a, ctx)) : null)),
+  openReceivable: field(async (p, a, ctx) => moneyOrNull(p.credit ?? 0, await currencyOfAccount(a, ctx))),
+  creditHold: field((p) => {
+    const limit = p.credit_limit ?? 0;
+    return limit > 0 && (p.credit ?? 0) > limit;
+  }),
+  erpUpdatedAt: field((p) => p.write_date ?? null),
   async orders(a: AccountParent, args: { first?: number; after?: string; filter?: { updatedSince?: string; state?: Array<keyof typeof ORDER_STATE_TO_ODOO> } }, ctx: OdooSubgraphContext) {
-    if (!a.partner) return emptyConnection;
+    const partner = await partnerOf(a, ctx);
+    if (!partner) return emptyConnection;
     return odooConnection(ctx, 'sale.order', [
-      ['partner_id', 'in', partnerIds(a.partner)],
+      ['partner_id', 'in', partnerIds(partner)],
       ...updatedSinceDomain(args.filter?.updatedSince),
       ...selectionDomain('state', args.filter?.state, ORDER_STATE_TO_ODOO),
     ], args);
   },
   async invoices(a: AccountParent, args: { first?: number; after?: string }, ctx: OdooSubgraphContext) {
-    if (!a.partner) return emptyConnection;
+    const partner = await partnerOf(a, ctx);
+    if (!partner) return emptyConnection;
     return odooConnection(ctx, 'account.move', [
-      ['partner_id', 'in', partnerIds(a.partner)],
+      ['partner_id', 'in', partnerIds(partner)],
       ['move_type', 'in', ['out_invoice', 'out_refund']],
     ], args);
   },
