@@ -1,0 +1,27 @@
+// Prints the README's permission table from the one rule set
+// (subgraphs/common/permissions.ts); test/permission-matrix.test.ts runs every cell
+// of it through the gateway and checks the README carries this exact table.
+import { pathToFileURL } from 'node:url';
+import { ROLES } from '../subgraphs/common/identity.ts';
+import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
+import { accessFor, type Access } from '../subgraphs/common/permissions.ts';
+
+const MARK: Record<Access, string> = { allow: '✓', deny: '✗', mask: 'masked' };
+
+/** Every (type, field) the rule set speaks about: the canonical object fields. */
+export function permissionCells(): Array<{ type: string; field: string }> {
+  return Object.entries(OWNERSHIP)
+    .filter(([type]) => !isPlumbingType(type) && type !== 'Money' && type !== 'PageInfo')
+    .flatMap(([type, fields]) => Object.keys(fields).map((field) => ({ type, field })));
+}
+
+export function permissionTable(): string {
+  const variants = [...ROLES.map((r) => ({ label: r, role: r, scopes: [] as string[] })), { label: 'bi_reader + bi:commercial', role: 'bi_reader' as const, scopes: ['bi:commercial'] }];
+  const rows = [`| Type | Field | ${variants.map((v) => v.label).join(' | ')} |`, `|---|---|${variants.map(() => '---').join('|')}|`];
+  for (const { type, field } of permissionCells()) {
+    rows.push(`| ${type} | ${field} | ${variants.map((v) => MARK[accessFor(v.role, v.scopes, type, field)]).join(' | ')} |`);
+  }
+  return rows.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log(permissionTable());
