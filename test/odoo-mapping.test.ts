@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAppError, type AppError } from '../subgraphs/common/errors.ts';
-import { ODOO_MODELS } from '../sandboxes/odoo/models.ts';
+import { ODOO_MODELS } from '../subgraphs/odoo/mapping/models.ts';
 import {
   normalizeBoolean,
   normalizeDate,

@@ -12,7 +12,7 @@ import {
   type HubSpotObject,
   type HubSpotObjectType,
   type HubSpotOwner,
-} from './objects.ts';
+} from '../../subgraphs/crm/mapping/objects.ts';
 
 export interface StoredObject extends HubSpotObject {
   archivedAt?: string;

@@ -8,8 +8,8 @@
 //   GET             /__sandbox/health
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OdooDataset } from './models.ts';
-import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from './models.ts';
+import type { OdooDataset } from '../../subgraphs/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../subgraphs/odoo/mapping/models.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
 import { RequestLog, type RequestLogEntry } from './log.ts';

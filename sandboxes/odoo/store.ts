@@ -13,7 +13,7 @@ import {
   type OdooModelName,
   type OdooModelSpec,
   type StoredRecord,
-} from './models.ts';
+} from '../../subgraphs/odoo/mapping/models.ts';
 import { domainFieldNames, likeToRegExp, parseDomain, type DomainNode, type LeafOperator } from './domain.ts';
 import { OdooServerError, odooErrors } from './errors.ts';
 

@@ -5,9 +5,9 @@
 //
 //   const world = buildWorld();                 // DEFAULT_SEED, anchored 2026-11-01T09:00:00Z
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
-import type { OdooDataset, OdooModelName, StoredRecord } from '../odoo/models.ts';
-import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../hubspot/objects.ts';
-import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../hubspot/objects.ts';
+import type { OdooDataset, OdooModelName, StoredRecord } from '../../subgraphs/odoo/mapping/models.ts';
+import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../subgraphs/crm/mapping/objects.ts';
+import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../subgraphs/crm/mapping/objects.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
   PAYMENT_TERMS, PRICELISTS, TAX_RATES, UOMS, WAREHOUSES, type CompanyId,

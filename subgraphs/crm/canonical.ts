@@ -1,6 +1,6 @@
 // HubSpot → canonical mapping tables: which properties each canonical object is
 // read from and how HubSpot's enumeration values become canonical enums.
-import type { HubSpotObjectType } from '../../sandboxes/hubspot/objects.ts';
+import type { HubSpotObjectType } from './mapping/objects.ts';
 
 export const READ_PROPERTIES = {
   companies: ['name', 'domain', 'website', 'industry', 'segment', 'phone', 'hubspot_owner_id', 'lifecyclestage', 'odoo_partner_id', 'hs_lastmodifieddate'],

@@ -2,7 +2,7 @@
 // associations v4 batch read for links, so a list of 50 quotes with their lines
 // and accounts costs a handful of calls. Owners are master data, cached.
 import DataLoader from 'dataloader';
-import type { HubSpotObjectType, HubSpotOwner } from '../../sandboxes/hubspot/objects.ts';
+import type { HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import type { MasterDataCache } from '../common/cache.ts';
 import type { HubSpotClient } from './datasources/hubspot-client.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';

@@ -2,7 +2,7 @@
 // so the limit is applied to the ids before the call: an object outside the
 // caller's account is never requested. Lists add `hs_object_id IN (allowed)` to
 // the search itself.
-import type { HubSpotObjectType } from '../../sandboxes/hubspot/objects.ts';
+import type { HubSpotObjectType } from './mapping/objects.ts';
 import { decodeId } from '../common/ids.ts';
 import type { Identity } from '../common/identity.ts';
 import type { HubSpotClient } from './datasources/hubspot-client.ts';

@@ -2,7 +2,7 @@
 // from, and how Odoo's raw selection values become the canonical enums. Value
 // shapes (false → null, many2one pairs, datetimes) are normalised before this, in
 // mapping/; this file is only the business mapping, in one place.
-import type { OdooModelName } from '../../sandboxes/odoo/models.ts';
+import type { OdooModelName } from './mapping/models.ts';
 
 export const READ_FIELDS = {
   'sale.order': [

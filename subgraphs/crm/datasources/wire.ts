@@ -3,7 +3,7 @@
 // valid envelope that breaks HubSpot's object contract (id a numeric string, every
 // property value a string or null) is MAPPING_ERROR naming the object and property.
 import { z } from 'zod';
-import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../../../sandboxes/hubspot/objects.ts';
+import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../mapping/objects.ts';
 import { appError, type AppError } from '../../common/errors.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric string');

@@ -6,7 +6,7 @@
 // true/false, enumerations are checked against their verified values. A record that
 // does not fit is a typed MAPPING_ERROR naming object type, id and property.
 import { z } from 'zod';
-import type { HubSpotObjectType } from '../../../sandboxes/hubspot/objects.ts';
+import type { HubSpotObjectType } from './objects.ts';
 import { appError, type AppError } from '../../common/errors.ts';
 import {
   isBlank,

@@ -18,7 +18,7 @@
 // details.recordId and details.field — never a crash, never a silently wrong value.
 // safeParseRecords returns the good rows plus one typed error per bad row.
 import { z } from 'zod';
-import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName } from '../../../sandboxes/odoo/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName } from './models.ts';
 import { appError, type AppError } from '../../common/errors.ts';
 import type { RawRecord } from '../datasources/odoo-client.ts';
 import { normalizeField, ValueShapeError, type Many2one } from './values.ts';

@@ -10,7 +10,7 @@
 //   date "YYYY-MM-DD"                  → "YYYY-MM-DD" (validated calendar date)
 //   integer / float / monetary         → finite number
 //   selection                          → one of the declared keys
-import type { OdooFieldSpec } from '../../../sandboxes/odoo/models.ts';
+import type { OdooFieldSpec } from './models.ts';
 
 export class ValueShapeError extends Error {
   constructor(message: string) {
