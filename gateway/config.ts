@@ -14,6 +14,7 @@ export const gatewayConfigSchema = z.object({
   SUPERGRAPH_FILE: z.string().min(1).optional(),
   GATEWAY_SUBGRAPH_ODOO_URL: z.url().optional(),
   GATEWAY_SUBGRAPH_CRM_URL: z.url().optional(),
+  GATEWAY_SUBGRAPH_WRITES_URL: z.url().optional(),
   /** Time the gateway waits for a subgraph answer. */
   GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** hs256: tokens signed with AUTH_JWT_SECRET (embedded default); jwks: an identity provider's keys. */

@@ -17,6 +17,7 @@ runMain('gateway', async () => {
   const overrides: Record<string, string> = {};
   if (config.GATEWAY_SUBGRAPH_ODOO_URL) overrides.odoo = config.GATEWAY_SUBGRAPH_ODOO_URL;
   if (config.GATEWAY_SUBGRAPH_CRM_URL) overrides.crm = config.GATEWAY_SUBGRAPH_CRM_URL;
+  if (config.GATEWAY_SUBGRAPH_WRITES_URL) overrides.writes = config.GATEWAY_SUBGRAPH_WRITES_URL;
   const supergraphSdl = config.SUPERGRAPH_FILE && Object.keys(overrides).length === 0
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;

@@ -18,7 +18,7 @@ export interface GatewayContext {
 }
 
 /** Which system of record each subgraph fronts (names in supergraph.yaml). */
-export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot' };
+export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot', writes: 'gateway' };
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {

@@ -8,12 +8,13 @@ export interface DevTokenRequest {
   accountId?: string;
   companyIds?: number[];
   scope?: string;
+  crmOwnerId?: string;
   expiresIn?: string;
 }
 
 export function devToken(req: DevTokenRequest, secret = process.env.AUTH_JWT_SECRET ?? DEV_CALLER_SECRET): Promise<string> {
   return signCallerToken(
-    { sub: req.sub ?? `dev-${req.role}`, roles: [req.role], accountId: req.accountId, companyIds: req.companyIds, scope: req.scope },
+    { sub: req.sub ?? `dev-${req.role}`, roles: [req.role], accountId: req.accountId, companyIds: req.companyIds, scope: req.scope, crmOwnerId: req.crmOwnerId },
     secret,
     { issuer: process.env.AUTH_ISSUER ?? DEV_ISSUER, audience: process.env.AUTH_AUDIENCE ?? DEV_AUDIENCE, expiresIn: req.expiresIn },
   );

@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { OWNERSHIP, type FieldDeclaration } from '../subgraphs/common/ownership.ts';
 
-const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = { odoo: 'Odoo', crm: 'HubSpot', key: 'key (both)', shared: 'shared' };
+const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = { odoo: 'Odoo', crm: 'HubSpot', integration: 'integration (writes subgraph)', key: 'key (shared by subgraphs)', shared: 'shared' };
 
 export function ownershipTable(): string {
   const rows = ['| Type | Field | System of record | Writable to | Sensitivity |', '|---|---|---|---|---|'];

@@ -14,6 +14,8 @@ import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
 import { loadOdooConfig } from '../subgraphs/odoo/datasources/config.ts';
 import { createOdooClient } from '../subgraphs/odoo/datasources/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
+import { openStore } from '../subgraphs/common/store/index.ts';
+import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
@@ -21,7 +23,9 @@ import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World
 export interface StackOptions {
   /** Odoo transport the connector uses against the sandbox. */
   odooProtocol?: 'json2' | 'jsonrpc';
-  ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
+  ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
+  /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
+  storePath?: string;
   host?: string;
   world?: World;
   cacheTtlMs?: number;
@@ -59,12 +63,18 @@ export async function startStack(opts: StackOptions = {}) {
   const internalSecret = DEV_INTERNAL_SECRET;
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now });
   const crmSubgraph = await createCrmSubgraph({ client: createHubSpotClient(hubspotConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs });
+  const store = openStore(opts.storePath ?? ':memory:');
+  const writesSubgraph = await createWritesSubgraph({
+    odoo: createOdooClient(odooConfig), hubspot: createHubSpotClient(hubspotConfig), store, internalSecret, now: opts.now,
+  });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);
+  const writesSubgraphUrl = await listen(writesSubgraph.server, ports.writesSubgraph ?? 0, host);
 
   const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), {
     odoo: `${odooSubgraphUrl}/graphql`,
     crm: `${crmSubgraphUrl}/graphql`,
+    writes: `${writesSubgraphUrl}/graphql`,
   });
   const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({ supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: createLogger('gateway') });
@@ -75,15 +85,24 @@ export async function startStack(opts: StackOptions = {}) {
     /** A caller token for the embedded identity (what `npm run token` prints). */
     token: (claims: Parameters<typeof signCallerToken>[0], expiresIn?: string) =>
       signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
-    urls: { gateway: `${gatewayUrl}/graphql`, odooSubgraph: `${odooSubgraphUrl}/graphql`, crmSubgraph: `${crmSubgraphUrl}/graphql`, odooSandbox: odooSandboxUrl, hubspotSandbox: hubspotSandboxUrl },
+    urls: {
+      gateway: `${gatewayUrl}/graphql`, odooSubgraph: `${odooSubgraphUrl}/graphql`, crmSubgraph: `${crmSubgraphUrl}/graphql`, writesSubgraph: `${writesSubgraphUrl}/graphql`,
+      odooSandbox: odooSandboxUrl, hubspotSandbox: hubspotSandboxUrl,
+    },
     odooSandbox,
     hubspotSandbox,
     odooSubgraph,
     crmSubgraph,
+    writesSubgraph,
+    store,
     gateway,
     async close() {
       await Promise.allSettled([closeServer(gateway.server), gateway.stop()]);
-      await Promise.allSettled([closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), odooSubgraph.stop(), crmSubgraph.stop()]);
+      await Promise.allSettled([
+        closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), closeServer(writesSubgraph.server),
+        odooSubgraph.stop(), crmSubgraph.stop(), writesSubgraph.stop(),
+      ]);
+      store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
       logger.debug('stack closed');
     },

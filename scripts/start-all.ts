@@ -13,10 +13,12 @@ runMain('start', async () => {
   const stack = await startStack({
     odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' ? 'jsonrpc' : 'json2',
     cacheTtlMs: process.env.CACHE_TTL_MS ? Number(process.env.CACHE_TTL_MS) : undefined,
+    storePath: process.env.STORE_PATH ?? '.data/supergraph.sqlite',
     ports: {
       gateway: port('GATEWAY_PORT', 4000),
       odooSubgraph: port('ODOO_SUBGRAPH_PORT', 4001),
       crmSubgraph: port('CRM_SUBGRAPH_PORT', 4002),
+      writesSubgraph: port('WRITES_SUBGRAPH_PORT', 4003),
       odooSandbox: port('ODOO_SANDBOX_PORT', 8069),
       hubspotSandbox: port('HUBSPOT_SANDBOX_PORT', 8090),
     },
@@ -33,6 +35,7 @@ odoo-crm-supergraph is running (embedded sandboxes, demo data)
   gateway          ${stack.urls.gateway}
   odoo subgraph    ${stack.urls.odooSubgraph}   (gateway-only)
   crm subgraph     ${stack.urls.crmSubgraph}   (gateway-only)
+  writes subgraph  ${stack.urls.writesSubgraph}   (gateway-only; keys, audit, exceptions in ${stack.store.path})
   odoo sandbox     ${stack.urls.odooSandbox}   (JSON-2 /json/2/…, JSON-RPC /jsonrpc, db "${stack.world.odoo.database}")
   hubspot sandbox  ${stack.urls.hubspotSandbox}   (CRM v3/v4)
 

@@ -1,4 +1,4 @@
-// `npm run token -- --role customer --account <accountId> [--companies 1,2] [--scope bi:commercial] [--sub alice] [--ttl 8h]`
+// `npm run token -- --role customer --account <accountId> [--companies 1,2] [--scope bi:commercial] [--owner <hubspot owner id>] [--sub alice] [--ttl 8h]`
 // prints a development token for the embedded identity.
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../subgraphs/common/identity.ts';
@@ -11,12 +11,13 @@ const { values } = parseArgs({
     companies: { type: 'string' },
     scope: { type: 'string' },
     sub: { type: 'string' },
+    owner: { type: 'string' },
     ttl: { type: 'string', default: '8h' },
   },
 });
 
 if (!values.role || !(ROLES as readonly string[]).includes(values.role)) {
-  console.error(`usage: npm run token -- --role <${ROLES.join('|')}> [--account <accountId>] [--companies 1,2] [--scope "bi:commercial"] [--sub name] [--ttl 8h]`);
+  console.error(`usage: npm run token -- --role <${ROLES.join('|')}> [--account <accountId>] [--companies 1,2] [--scope "bi:commercial"] [--owner <hubspot owner id>] [--sub name] [--ttl 8h]`);
   process.exit(2);
 }
 if (values.role === 'customer' && !values.account) {
@@ -30,6 +31,7 @@ console.log(
     accountId: values.account,
     companyIds: values.companies?.split(',').map(Number),
     scope: values.scope,
+    crmOwnerId: values.owner,
     expiresIn: values.ttl,
   }),
 );

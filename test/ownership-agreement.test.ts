@@ -11,7 +11,7 @@ import { ownershipTable } from '../scripts/ownership-table.ts';
 
 const { supergraphSdl } = composeSupergraph(readSupergraphConfig());
 const fields = resolvedFields(supergraphSdl);
-const SUBGRAPH_OF_OWNER = { odoo: 'odoo', crm: 'crm' } as const;
+const SUBGRAPH_OF_OWNER = { odoo: 'odoo', crm: 'crm', integration: 'writes' } as const;
 
 describe('ownership declaration agrees with the composed supergraph', () => {
   test('the supergraph has fields to check', () => {
@@ -34,7 +34,7 @@ describe('ownership declaration agrees with the composed supergraph', () => {
     for (const f of fields) {
       const decl = OWNERSHIP[f.type]?.[f.field];
       if (!decl) continue;
-      if (decl.owner === 'odoo' || decl.owner === 'crm') {
+      if (decl.owner === 'odoo' || decl.owner === 'crm' || decl.owner === 'integration') {
         const expected = [SUBGRAPH_OF_OWNER[decl.owner]];
         if (JSON.stringify(f.resolvedBy) !== JSON.stringify(expected)) wrong.push(`${f.type}.${f.field}: owner ${decl.owner}, resolved by [${f.resolvedBy}]`);
       } else if (f.resolvedBy.length < 2) {

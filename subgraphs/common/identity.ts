@@ -17,6 +17,8 @@ export interface Identity {
   /** Odoo companies the caller may see (null: every company the integration user has). */
   companyIds: number[] | null;
   scopes: string[];
+  /** sales_rep: the HubSpot owner id it acts as; it may change only accounts and quotes it owns. */
+  crmOwnerId?: string | null;
 }
 
 const claimsSchema = z.object({
@@ -25,6 +27,7 @@ const claimsSchema = z.object({
   accountId: z.string().min(1).max(200).optional(),
   companyIds: z.array(z.number().int().positive()).max(50).optional(),
   scope: z.string().max(1000).optional(),
+  crmOwnerId: z.string().regex(/^[0-9]{1,18}$/).optional(),
 });
 
 /** Turns verified claims into an Identity; claims that make no sense are refused, not guessed. */
@@ -43,6 +46,7 @@ export function identityFromClaims(payload: JWTPayload): Identity {
     accountId: c.accountId ?? null,
     companyIds: c.companyIds ?? null,
     scopes: c.scope ? c.scope.split(/\s+/).filter(Boolean) : [],
+    crmOwnerId: c.crmOwnerId ?? null,
   };
 }
 
@@ -61,6 +65,7 @@ export async function signInternalToken(identity: Identity, audience: string, se
     ...(identity.accountId ? { accountId: identity.accountId } : {}),
     ...(identity.companyIds ? { companyIds: identity.companyIds } : {}),
     ...(identity.scopes.length ? { scope: identity.scopes.join(' ') } : {}),
+    ...(identity.crmOwnerId ? { crmOwnerId: identity.crmOwnerId } : {}),
     rid: requestId,
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -121,11 +126,11 @@ export function createCallerVerifier(config: CallerVerifierConfig): (authorizati
 
 /** Dev helper and tests: a caller token signed with the embedded HS256 secret. */
 export async function signCallerToken(
-  claims: { sub: string; roles: Role[]; accountId?: string; companyIds?: number[]; scope?: string },
+  claims: { sub: string; roles: Role[]; accountId?: string; companyIds?: number[]; scope?: string; crmOwnerId?: string },
   secret: string,
   opts: { issuer?: string; audience?: string; expiresIn?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ roles: claims.roles, ...(claims.accountId ? { accountId: claims.accountId } : {}), ...(claims.companyIds ? { companyIds: claims.companyIds } : {}), ...(claims.scope ? { scope: claims.scope } : {}) })
+  let jwt = new SignJWT({ roles: claims.roles, ...(claims.accountId ? { accountId: claims.accountId } : {}), ...(claims.companyIds ? { companyIds: claims.companyIds } : {}), ...(claims.scope ? { scope: claims.scope } : {}), ...(claims.crmOwnerId ? { crmOwnerId: claims.crmOwnerId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -9,7 +9,8 @@
 // To move a field to another system, change it here first; the test then says which
 // schema must follow.
 
-export type Owner = 'odoo' | 'crm';
+/** `integration`: data the integration layer itself is the record of (audit trail, mutation results). */
+export type Owner = 'odoo' | 'crm' | 'integration';
 /** `key`: an entity key field that several subgraphs resolve (they share the entity); `shared`: a value type (@shareable) both define identically. */
 export type Resolution = Owner | 'key' | 'shared';
 
@@ -34,6 +35,8 @@ export interface FieldDeclaration {
 
 const crm = (extra: Omit<FieldDeclaration, 'owner'> = {}): FieldDeclaration => ({ owner: 'crm', ...extra });
 const odoo = (extra: Omit<FieldDeclaration, 'owner'> = {}): FieldDeclaration => ({ owner: 'odoo', ...extra });
+const integration = (): FieldDeclaration => ({ owner: 'integration' });
+const ownedByIntegration = (...fields: string[]) => Object.fromEntries(fields.map((f) => [f, integration()]));
 const key: FieldDeclaration = { owner: 'key' };
 const shared: FieldDeclaration = { owner: 'shared' };
 const hs = (object: string, field: string): WriteTarget => ({ object: `hubspot:${object}`, field });
@@ -45,7 +48,18 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     account: crm(), accounts: crm(), contact: crm(), quote: crm(), quotes: crm(),
     order: odoo(), orders: odoo(), shipments: odoo(), invoices: odoo(),
     product: odoo(), products: odoo(), productionOrders: odoo(),
+    auditLog: integration(), integrationExceptions: integration(),
   },
+  // Mutations are resolved by the writes subgraph, which routes each field to its owner below.
+  Mutation: ownedByIntegration('updateAccount', 'requestDeliveryDate', 'createQuote', 'updateQuote', 'confirmQuote'),
+  UpdateAccountPayload: ownedByIntegration('account', 'writes', 'complete', 'replayed'),
+  SystemWrite: ownedByIntegration('system', 'status', 'fields', 'errorCode', 'errorMessage'),
+  RequestDeliveryDatePayload: ownedByIntegration('order', 'commitmentDate', 'earliestPossibleDate', 'replayed'),
+  QuotePayload: ownedByIntegration('quote', 'replayed'),
+  ConfirmQuotePayload: ownedByIntegration('status', 'quote', 'order', 'issues', 'replayed'),
+  ValidationIssue: ownedByIntegration('field', 'code', 'message', 'owningTeam'),
+  AuditEntry: ownedByIntegration('id', 'at', 'actor', 'role', 'action', 'system', 'object', 'objectId', 'fields', 'before', 'after', 'idempotencyKey', 'requestId', 'outcome', 'errorCode', 'errorMessage'),
+  IntegrationException: ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'),
   Account: {
     id: key,
     name: crm({ write: hs('companies', 'name') }),
@@ -85,7 +99,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     account: crm(),
   },
   Quote: {
-    id: crm(), number: key, title: crm({ write: hs('quotes', 'hs_title') }),
+    id: key, number: key, title: crm({ write: hs('quotes', 'hs_title') }),
     status: crm({ write: hs('quotes', 'hs_status') }),
     account: crm(), lines: crm(), amount: crm({ sensitivity: 'commercial' }),
     validUntil: crm({ write: hs('quotes', 'hs_expiration_date') }),

@@ -13,7 +13,7 @@ export type Access = 'allow' | 'deny' | 'mask';
 
 interface RoleReadRules {
   /** Query fields (entry points) the role may use. */
-  queries: readonly string[] | 'all';
+  queries: readonly string[];
   /** Types the role may read; a type not listed is denied whole. */
   types: readonly string[] | 'all';
   /** Fields denied even though their type is readable. */
@@ -40,20 +40,21 @@ export const READ_RULES: Record<Role, RoleReadRules> = {
     deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
   },
   sales_ops: {
-    queries: CANONICAL_QUERIES,
+    queries: [...CANONICAL_QUERIES, 'integrationExceptions'],
     types: 'all',
     deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
   },
-  finance: { queries: CANONICAL_QUERIES, types: 'all' },
+  finance: { queries: [...CANONICAL_QUERIES, 'auditLog', 'integrationExceptions'], types: 'all' },
   bi_reader: { queries: CANONICAL_QUERIES, types: 'all', maskCommercialUnlessScope: 'bi:commercial' },
   // Exceptions, audit and sync status only; no canonical business data (least privilege).
-  integration_admin: { queries: [], types: [] },
+  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException'] },
 };
 
 /** What one role (with its scopes) gets for one field. Plumbing (connections, Money, PageInfo) follows its parent. */
 export function accessFor(role: Role, scopes: readonly string[], type: string, field: string): Access {
   const rules = READ_RULES[role];
-  if (type === 'Query') return rules.queries === 'all' || rules.queries.includes(field) ? 'allow' : 'deny';
+  if (type === 'Query') return rules.queries.includes(field) ? 'allow' : 'deny';
+  if (type === 'Mutation') return WRITE_RULES[role].mutations.includes(field) ? 'allow' : 'deny';
   if (isPlumbingType(type) || type === 'Money' || type === 'PageInfo') return 'allow';
   const typeAllowed = rules.types === 'all' || rules.types.includes(type);
   if (!typeAllowed || rules.deniedFields?.includes(`${type}.${field}`)) return 'deny';
@@ -68,4 +69,58 @@ export function accessForIdentity(identity: Identity, type: string, field: strin
   if (answers.includes('allow')) return 'allow';
   if (answers.includes('mask')) return 'mask';
   return 'deny';
+}
+
+// ---------------------------------------------------------------- writes (§5 "May write")
+
+export interface RoleWriteRules {
+  /** Mutations the role may call at all. */
+  mutations: readonly string[];
+  /** Account fields it may change: 'crm' = every writable CRM-owned field (ownership.ts). */
+  accountFields?: 'crm' | readonly string[];
+  /** Only accounts / quotes / orders whose HubSpot owner is the caller (`crmOwnerId` claim). */
+  ownRecordsOnly?: boolean;
+  /** Largest discount (percent) the role may grant on a quote line it confirms. */
+  maxDiscountPercent?: number;
+}
+
+export const WRITE_RULES: Record<Role, RoleWriteRules> = {
+  customer: { mutations: [] },
+  sales_rep: {
+    mutations: ['updateAccount', 'createQuote', 'updateQuote', 'confirmQuote', 'requestDeliveryDate'],
+    accountFields: 'crm',
+    ownRecordsOnly: true,
+    maxDiscountPercent: 10,
+  },
+  sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate'], accountFields: 'crm' },
+  finance: { mutations: ['updateAccount'], accountFields: ['creditLimit', 'paymentTerms', 'pricelist', 'taxId'] },
+  bi_reader: { mutations: [] },
+  integration_admin: { mutations: [] },
+};
+
+function accountFieldsOf(rules: RoleWriteRules): string[] {
+  if (!rules.accountFields) return [];
+  if (rules.accountFields === 'crm') return Object.entries(OWNERSHIP.Account!).filter(([, d]) => d.owner === 'crm' && d.write).map(([f]) => f);
+  return [...rules.accountFields];
+}
+
+/** Roles of the caller that may call a mutation at all. */
+export function rolesForMutation(identity: Identity, mutation: string): Role[] {
+  return identity.roles.filter((r) => WRITE_RULES[r].mutations.includes(mutation));
+}
+
+/** Account fields the caller may write (union over its roles that may call updateAccount). */
+export function writableAccountFields(identity: Identity): Set<string> {
+  return new Set(rolesForMutation(identity, 'updateAccount').flatMap((r) => accountFieldsOf(WRITE_RULES[r])));
+}
+
+/** True when every role that grants the mutation limits it to the caller's own records. */
+export function limitedToOwnRecords(identity: Identity, mutation: string): boolean {
+  const roles = rolesForMutation(identity, mutation);
+  return roles.length > 0 && roles.every((r) => WRITE_RULES[r].ownRecordsOnly);
+}
+
+/** The largest discount any of the caller's roles may grant on confirmation; 0 when none. */
+export function discountAuthority(identity: Identity): number {
+  return Math.max(0, ...identity.roles.map((r) => WRITE_RULES[r].maxDiscountPercent ?? 0));
 }

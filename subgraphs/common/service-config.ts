@@ -10,6 +10,7 @@ export const subgraphServiceSchema = z.object({
   SUBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
   ODOO_SUBGRAPH_PORT: port.default(4001),
   CRM_SUBGRAPH_PORT: port.default(4002),
+  WRITES_SUBGRAPH_PORT: port.default(4003),
   /** TTL of cached master data (products, pricelists, owners, cross-reference); 0 disables the cache. */
   CACHE_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */

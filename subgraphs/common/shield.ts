@@ -7,7 +7,8 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { ERRORS } from './errors.ts';
 import type { Identity } from './identity.ts';
-import { accessForIdentity } from './permissions.ts';
+import { OWNERSHIP } from './ownership.ts';
+import { accessForIdentity, rolesForMutation, writableAccountFields } from './permissions.ts';
 
 interface ShieldContext {
   identity?: Identity;
@@ -37,11 +38,47 @@ function fieldRule(type: string, field: string) {
   });
 }
 
-export function applyReadPermissions(schema: GraphQLSchema): GraphQLSchema {
+const OWNER_NAME: Record<string, string> = { odoo: 'Odoo', crm: 'HubSpot', key: 'both systems', shared: 'both systems', integration: 'the integration' };
+
+/**
+ * Mutations: the role must be granted the mutation; for updateAccount every input
+ * field must be writable (ownership.ts) and writable by this caller. Refused
+ * before the resolver runs, so nothing is read or written.
+ */
+function mutationRule(mutation: string) {
+  return rule(`write:${mutation}`, { cache: 'no_cache' })((_parent, args: { input?: Record<string, unknown> }, ctx: ShieldContext) => {
+    if (!ctx.identity) return new GraphQLError('No identity', { extensions: { code: ERRORS.UNAUTHENTICATED.code } });
+    if (rolesForMutation(ctx.identity, mutation).length === 0) {
+      return new GraphQLError(`Not allowed to call ${mutation}`, { extensions: { code: ERRORS.FORBIDDEN.code } });
+    }
+    if (mutation === 'updateAccount' && args.input) {
+      const mayWrite = writableAccountFields(ctx.identity);
+      for (const field of Object.keys(args.input)) {
+        const decl = OWNERSHIP.Account?.[field];
+        if (decl && !decl.write) {
+          return new GraphQLError(`Account.${field} is owned by ${OWNER_NAME[decl.owner]} and read-only`, {
+            extensions: { code: ERRORS.READ_ONLY_FIELD.code, field: `input.${field}`, owner: decl.owner },
+          });
+        }
+        if (!mayWrite.has(field)) {
+          return new GraphQLError(`Not allowed to change Account.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code, field: `input.${field}` } });
+        }
+      }
+    }
+    return true;
+  });
+}
+
+export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const tree: Record<string, Record<string, unknown>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || FEDERATION_TYPES.has(type.name) || type.name === 'Mutation') continue;
+    if (!isObjectType(type) || type.name.startsWith('__') || FEDERATION_TYPES.has(type.name)) continue;
     const fields: Record<string, unknown> = {};
+    if (type.name === 'Mutation') {
+      for (const name of Object.keys(type.getFields())) fields[name] = mutationRule(name);
+      tree[type.name] = fields;
+      continue;
+    }
     for (const name of Object.keys(type.getFields())) {
       const federationInternal = type.name === '_Service' || (type.name === 'Query' && (name === '_service' || name === '_entities'));
       fields[name] = federationInternal ? allow : fieldRule(type.name, name);

@@ -13,7 +13,7 @@ import { isAppError, toGraphQLError, type SystemName } from './errors.ts';
 import { createGraphQLHttpServer, sendJson } from './http.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from './identity.ts';
 import type { Logger } from './logger.ts';
-import { applyReadPermissions } from './shield.ts';
+import { applyPermissions } from './shield.ts';
 
 export function isDevelopment(): boolean {
   return (process.env.NODE_ENV ?? 'development') === 'development';
@@ -58,7 +58,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 export async function createSubgraphServer<TContext extends BaseContext>(opts: SubgraphServerOptions<TContext>) {
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
   const apollo = new ApolloServer<TContext>({
-    schema: applyReadPermissions(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })),
+    schema: applyPermissions(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })),
     formatError: formatErrorFor(opts.system, opts.logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,

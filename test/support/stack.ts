@@ -22,9 +22,20 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
   return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
 }
 
+/** Who a test request runs as; `roles` overrides `role` for multi-role tokens. */
+export interface Caller {
+  role: Role;
+  roles?: Role[];
+  sub?: string;
+  accountId?: string;
+  companyIds?: number[];
+  scope?: string;
+  crmOwnerId?: string;
+}
+
 export interface TestStack extends Stack {
   /** Runs a query through the gateway as the given role (default finance: reads everything). */
-  query<T = any>(query: string, variables?: Record<string, unknown>, as?: { role: Role; accountId?: string; companyIds?: number[]; scope?: string } | null): Promise<GraphQLResponse<T>>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, as?: Caller | null): Promise<GraphQLResponse<T>>;
   /** Clears both sandboxes' request logs and the subgraphs' master-data caches. */
   resetCounters(): Promise<void>;
 }
@@ -32,9 +43,12 @@ export interface TestStack extends Stack {
 export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
   const stack = await startStack({ cacheTtlMs: 0, ...opts });
   return Object.assign(stack, {
-    async query(query: string, variables: Record<string, unknown> = {}, as: { role: Role; accountId?: string; companyIds?: number[]; scope?: string } | null = { role: 'finance' }) {
+    async query(query: string, variables: Record<string, unknown> = {}, as: Caller | null = { role: 'finance' }) {
       const headers: Record<string, string> = {};
-      if (as) headers.authorization = `Bearer ${await stack.token({ sub: `test-${as.role}`, roles: [as.role], accountId: as.accountId, companyIds: as.companyIds, scope: as.scope })}`;
+      if (as) {
+        const roles = as.roles ?? [as.role];
+        headers.authorization = `Bearer ${await stack.token({ sub: as.sub ?? `test-${roles.join('+')}`, roles, accountId: as.accountId, companyIds: as.companyIds, scope: as.scope, crmOwnerId: as.crmOwnerId })}`;
+      }
       return postGraphQL(stack.urls.gateway, query, variables, headers);
     },
     async resetCounters() {

@@ -92,6 +92,26 @@ export const MIGRATIONS: readonly Migration[] = [
           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       `),
   },
+  {
+    version: 3,
+    name: 'integration exceptions routed to owning teams',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE integration_exceptions (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT    NOT NULL,
+          team        TEXT    NOT NULL CHECK (team IN ('FINANCE', 'SALES_OPERATIONS', 'ERP_ADMIN')),
+          status      TEXT    NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'RESOLVED', 'DISCARDED')),
+          code        TEXT    NOT NULL,
+          message     TEXT    NOT NULL,
+          object      TEXT    NOT NULL,
+          object_id   TEXT    NOT NULL,
+          field       TEXT,
+          request_id  TEXT    NOT NULL
+        );
+        CREATE INDEX integration_exceptions_team ON integration_exceptions (team, status, id);
+      `),
+  },
 ];
 
 export interface Store {

@@ -3,3 +3,4 @@ export * from './config.ts';
 export * from './database.ts';
 export * from './idempotency.ts';
 export * from './audit.ts';
+export * from './exceptions.ts';

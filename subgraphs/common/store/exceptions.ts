@@ -1,0 +1,85 @@
+// Integration exceptions (R8): every refused or failed cross-system write is
+// recorded with the team that owns the fix — credit → finance, product and price
+// → sales operations, mapping and configuration → ERP admin — so operations can
+// see them by team instead of reading logs.
+import { appError } from '../errors.ts';
+import type { SqliteDatabase, Store } from './database.ts';
+
+export type OwningTeam = 'FINANCE' | 'SALES_OPERATIONS' | 'ERP_ADMIN';
+export type ExceptionStatus = 'OPEN' | 'RESOLVED' | 'DISCARDED';
+
+export interface IntegrationExceptionInput {
+  team: OwningTeam;
+  code: string;
+  message: string;
+  object: string;
+  objectId: string;
+  field?: string | null;
+  requestId: string;
+}
+
+export interface IntegrationException extends Required<Omit<IntegrationExceptionInput, 'field'>> {
+  id: string;
+  at: string;
+  status: ExceptionStatus;
+  field: string | null;
+}
+
+interface Row {
+  id: number;
+  at: string;
+  team: OwningTeam;
+  status: ExceptionStatus;
+  code: string;
+  message: string;
+  object: string;
+  object_id: string;
+  field: string | null;
+  request_id: string;
+}
+
+const toException = (r: Row): IntegrationException => ({
+  id: String(r.id), at: r.at, team: r.team, status: r.status, code: r.code, message: r.message,
+  object: r.object, objectId: r.object_id, field: r.field, requestId: r.request_id,
+});
+
+export class ExceptionQueue {
+  private readonly db: SqliteDatabase;
+
+  constructor(store: Store, private readonly now: () => Date = () => new Date()) {
+    this.db = store.db;
+  }
+
+  record(input: IntegrationExceptionInput): IntegrationException {
+    const info = this.db
+      .prepare('INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(this.now().toISOString(), input.team, input.code, input.message.slice(0, 500), input.object, input.objectId, input.field ?? null, input.requestId);
+    return toException(this.db.prepare<[number], Row>('SELECT * FROM integration_exceptions WHERE id = ?').get(Number(info.lastInsertRowid))!);
+  }
+
+  /** Newest first; `teams` limits what the caller may see (null = every team). */
+  query(filter: { teams: OwningTeam[] | null; status?: ExceptionStatus }, page: { first: number; afterId?: number | null }) {
+    if (!Number.isInteger(page.first) || page.first < 1 || page.first > 100) throw appError('BAD_USER_INPUT', '"first" must be between 1 and 100', { field: 'first' });
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.teams) {
+      if (filter.teams.length === 0) return { rows: [] as IntegrationException[], hasNextPage: false, totalCount: () => 0 };
+      where.push(`team IN (${filter.teams.map(() => '?').join(',')})`);
+      params.push(...filter.teams);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const pageWhere = page.afterId ? `${base ? `${base} AND` : 'WHERE'} id < ?` : base;
+    const rows = this.db
+      .prepare<Array<string | number>, Row>(`SELECT * FROM integration_exceptions ${pageWhere} ORDER BY id DESC LIMIT ?`)
+      .all(...params, ...(page.afterId ? [page.afterId] : []), page.first + 1);
+    return {
+      rows: rows.slice(0, page.first).map(toException),
+      hasNextPage: rows.length > page.first,
+      totalCount: () => (this.db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM integration_exceptions ${base}`).get(...params)!.n),
+    };
+  }
+}

@@ -1,0 +1,19 @@
+// The typed context of the writes subgraph: who is asking, both connectors, and
+// the durable stores (idempotency keys, audit trail, exceptions).
+import type { Identity } from '../common/identity.ts';
+import type { AuditTrail, ExceptionQueue, IdempotencyStore } from '../common/store/index.ts';
+import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
+import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
+
+export interface WritesContext {
+  requestId: string;
+  identity: Identity;
+  odoo: OdooClient;
+  hubspot: HubSpotClient;
+  /** Odoo companies writes may touch (the integration user's, narrowed by the caller's token). */
+  companyIds: number[];
+  idempotency: IdempotencyStore;
+  audit: AuditTrail;
+  exceptions: ExceptionQueue;
+  now: () => Date;
+}

@@ -1,0 +1,30 @@
+// Starts the writes subgraph alone (production deployment): it talks to both
+// systems of record (ODOO_*, HUBSPOT_*) and keeps idempotency keys, the audit
+// trail and exceptions in SQLite (STORE_PATH).
+import { listen } from '../common/http.ts';
+import { createLogger } from '../common/logger.ts';
+import { runMain } from '../common/main.ts';
+import { loadSubgraphServiceConfig } from '../common/service-config.ts';
+import { openStoreFromEnv } from '../common/store/index.ts';
+import { loadHubSpotConfig } from '../crm/datasources/config.ts';
+import { createHubSpotClient } from '../crm/datasources/hubspot-client.ts';
+import { loadOdooConfig } from '../odoo/datasources/config.ts';
+import { createOdooClient } from '../odoo/datasources/odoo-client.ts';
+import { createWritesSubgraph } from './server.ts';
+
+runMain('writes-subgraph', async () => {
+  const service = loadSubgraphServiceConfig();
+  const { store, config } = openStoreFromEnv();
+  const logger = createLogger('writes-subgraph');
+  const sub = await createWritesSubgraph({
+    odoo: createOdooClient(loadOdooConfig()),
+    hubspot: createHubSpotClient(loadHubSpotConfig()),
+    store,
+    internalSecret: service.INTERNAL_TOKEN_SECRET,
+    companyIds: service.ODOO_COMPANY_IDS,
+    idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
+    logger,
+  });
+  const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
+  logger.info({ url: `${url}/graphql`, store: store.path }, 'writes subgraph listening');
+});

@@ -1,0 +1,311 @@
+// confirmQuote (R2, R3): an approved CRM quote becomes a confirmed Odoo sales order.
+//  1. validate everything first — cross-reference, credit, products, prices and
+//     discounts, lead time, payment terms, incoterm; every failed check is a
+//     field-specific issue and an exception routed to its owning team, and
+//     nothing is written anywhere;
+//  2. create the sale.order (quote number as client_order_ref and origin) and
+//     confirm it with action_confirm — exactly once per quote: a durable
+//     per-quote unit of work, which first looks for an order carrying the quote
+//     number, so a crash between create and write-back never yields a second order;
+//  3. write the order reference back to the CRM quote.
+import { appError } from '../../common/errors.ts';
+import { decodeId, encodeId } from '../../common/ids.ts';
+import { discountAuthority, limitedToOwnRecords } from '../../common/permissions.ts';
+import type { OwningTeam } from '../../common/store/index.ts';
+import { READ_PROPERTIES } from '../../crm/canonical.ts';
+import { parseRows, type CrmRow } from '../../crm/loaders.ts';
+import { searchRows, type OdooRow } from '../../odoo/loaders.ts';
+import type { WritesContext } from '../context.ts';
+import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readHubSpot } from '../systems.ts';
+import { idempotencyKeySchema, parseInput } from '../validation.ts';
+import { PartialWrite } from './shared.ts';
+
+export interface ValidationIssue {
+  field: string;
+  code: string;
+  message: string;
+  owningTeam: OwningTeam;
+}
+
+interface ConfirmResult {
+  status: 'CONFIRMED' | 'REJECTED' | 'WRITE_BACK_PENDING';
+  quoteId: string;
+  orderId: string | null;
+  issues: ValidationIssue[];
+}
+
+/** A refused confirmation is not "done": the key stays retryable once the quote is fixed. */
+class Rejected extends Error {
+  constructor(readonly payload: ConfirmResult) {
+    super('Quote validation failed');
+  }
+}
+
+const APPROVED = new Set(['APPROVED', 'APPROVAL_NOT_NEEDED']);
+/** Quoted prices may sit this far under the list price (rounding), no further. */
+const PRICE_TOLERANCE = 0.005;
+
+interface Line {
+  index: number;
+  sku: string | null;
+  quantity: number;
+  price: number;
+  discount: number;
+}
+
+interface Loaded {
+  quote: CrmRow;
+  lines: Line[];
+  company: CrmRow | null;
+}
+
+async function loadQuote(ctx: WritesContext, quoteId: string): Promise<Loaded> {
+  const quote = await readHubSpot(ctx, 'quotes', quoteId);
+  if (!quote) throw appError('NOT_FOUND', 'No such quote', { field: 'quoteId' });
+  const [lineLinks, companyLinks] = await Promise.all([
+    ctx.hubspot.associations('quotes', [quoteId], 'line_items', { requestId: ctx.requestId }),
+    ctx.hubspot.associations('quotes', [quoteId], 'companies', { requestId: ctx.requestId }),
+  ]);
+  const lineIds = lineLinks.get(quoteId) ?? [];
+  const items = lineIds.length ? parseRows('line_items', await ctx.hubspot.batchRead('line_items', lineIds, [...READ_PROPERTIES.line_items], { requestId: ctx.requestId })) : [];
+  const companyId = companyLinks.get(quoteId)?.[0];
+  const company = companyId ? await readHubSpot(ctx, 'companies', companyId) : null;
+  const lines = items
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .map((l, index) => ({ index, sku: l.hs_sku ?? null, quantity: Number(l.quantity ?? 0), price: Number(l.price ?? 0), discount: Number(l.hs_discount_percentage ?? 0) }));
+  return { quote, lines, company };
+}
+
+interface Plan {
+  companyId: number;
+  partner: OdooRow;
+  products: Map<string, OdooRow>;
+  pricelistId: number | null;
+  paymentTermId: number;
+  incotermId: number | null;
+  commitmentDate: string | null;
+}
+
+/** Every check of R2; returns the plan for the order, or the issues. */
+async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): Promise<{ plan?: Plan; issues: ValidationIssue[] }> {
+  const issues: ValidationIssue[] = [];
+  const issue = (field: string, code: string, message: string, owningTeam: OwningTeam) => issues.push({ field, code, message, owningTeam });
+  const today = ctx.now().toISOString().slice(0, 10);
+
+  if (!APPROVED.has(String(quote.hs_status))) issue('status', 'QUOTE_NOT_APPROVED', `The quote is ${quote.hs_status}, not approved`, 'SALES_OPERATIONS');
+  if (quote.hs_expiration_date && String(quote.hs_expiration_date) < today) issue('validUntil', 'QUOTE_EXPIRED', `The quote expired on ${quote.hs_expiration_date}`, 'SALES_OPERATIONS');
+  if (lines.length === 0) issue('lines', 'QUOTE_EMPTY', 'The quote has no lines', 'SALES_OPERATIONS');
+
+  // The cross-reference lives in the systems themselves (§4); anything off is ERP admin's.
+  if (!company) {
+    issue('account', 'ACCOUNT_MISSING', 'The quote is not associated with a company', 'SALES_OPERATIONS');
+    return { issues };
+  }
+  const partnerId = company.odoo_partner_id;
+  if (partnerId == null) {
+    issue('account', 'CROSS_REFERENCE_MISSING', `HubSpot company ${company.id} has no odoo_partner_id`, 'ERP_ADMIN');
+    return { issues };
+  }
+  const currency = String(quote.hs_currency ?? 'EUR');
+  const companies = await searchRows(odooSession(ctx), 'res.company', [['id', 'in', ctx.companyIds]]);
+  const [anyPartner] = await searchRows(odooSession(ctx), 'res.partner', [['id', '=', Number(partnerId)]]);
+  if (!anyPartner) {
+    issue('account', 'CROSS_REFERENCE_BROKEN', `Odoo partner ${partnerId} named by HubSpot company ${company.id} does not exist`, 'ERP_ADMIN');
+    return { issues };
+  }
+  if (String(anyPartner.ref ?? '') !== company.id) {
+    issue('account', 'CROSS_REFERENCE_MISMATCH', `Odoo partner ${partnerId} points at HubSpot company ${anyPartner.ref ?? '(none)'}, not ${company.id}`, 'ERP_ADMIN');
+    return { issues };
+  }
+  const odooCompany = companies.find((c) => c.currency_id?.name === currency);
+  if (!odooCompany) {
+    issue('currency', 'NO_COMPANY_FOR_CURRENCY', `No Odoo company you may write in invoices in ${currency}`, 'ERP_ADMIN');
+    return { issues };
+  }
+  const companyId = odooCompany.id;
+  const session = odooSession(ctx, companyId);
+  // Company-dependent values (terms, pricelist, credit) as the order's company sees them.
+  const [partner] = await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]]);
+  if (!partner) {
+    issue('account', 'ACCOUNT_NOT_IN_COMPANY', `The customer is not available in ${odooCompany.name}`, 'ERP_ADMIN');
+    return { issues };
+  }
+
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.price * (1 - l.discount / 100), 0);
+  const limit = Number(partner.credit_limit ?? 0);
+  const receivable = Number(partner.credit ?? 0);
+  if (limit > 0 && receivable > limit) {
+    issue('account.creditHold', 'CREDIT_HOLD', `The customer is on credit hold (open receivable ${receivable.toFixed(2)} over limit ${limit.toFixed(2)} ${currency})`, 'FINANCE');
+  } else if (limit > 0 && receivable + total > limit) {
+    issue('amount', 'CREDIT_LIMIT_EXCEEDED', `Quote total ${total.toFixed(2)} plus open receivable ${receivable.toFixed(2)} exceeds the credit limit ${limit.toFixed(2)} ${currency}`, 'FINANCE');
+  }
+
+  const skus = [...new Set(lines.map((l) => l.sku).filter((s): s is string => !!s))];
+  // active_test off: an archived product is reported as inactive, not as unknown.
+  const inCompany = odooOptions(ctx, companyId);
+  const archivedToo = { ...inCompany, context: { ...inCompany.context, active_test: false } };
+  const found = skus.length
+    ? await session.client.searchRead('product.product', [['default_code', 'in', skus]], ['default_code', 'active', 'sale_ok', 'company_id', 'list_price', 'sale_delay', 'produce_delay', 'free_qty', 'name'], {}, archivedToo)
+    : [];
+  const products = new Map(found.map((p) => [String(p.default_code), p as OdooRow]));
+
+  const pricelistId = partner.property_product_pricelist?.id ?? null;
+  const [pricelist] = pricelistId ? await session.client.searchRead('product.pricelist', [['id', '=', pricelistId]], ['x_max_discount'], {}, odooOptions(ctx, companyId)) : [];
+  const pricelistMax = pricelist ? Number(pricelist.x_max_discount ?? 0) : 0;
+  const authority = discountAuthority(ctx.identity);
+
+  let leadDays = 0;
+  for (const line of lines) {
+    const at = `lines[${line.index}]`;
+    const product = line.sku ? products.get(line.sku) : undefined;
+    if (!product) {
+      issue(`${at}.sku`, 'PRODUCT_UNKNOWN', `No product ${line.sku ?? '(none)'} in Odoo`, 'SALES_OPERATIONS');
+      continue;
+    }
+    if (product.active === false) issue(`${at}.sku`, 'PRODUCT_INACTIVE', `${line.sku} is archived in Odoo`, 'SALES_OPERATIONS');
+    else if (product.sale_ok === false) issue(`${at}.sku`, 'PRODUCT_NOT_SALEABLE', `${line.sku} cannot be sold`, 'SALES_OPERATIONS');
+    const productCompany = Array.isArray(product.company_id) ? product.company_id[0] : null;
+    if (productCompany && productCompany !== companyId) issue(`${at}.sku`, 'PRODUCT_WRONG_COMPANY', `${line.sku} is not sold by ${odooCompany.name}`, 'SALES_OPERATIONS');
+    if (line.quantity <= 0) issue(`${at}.quantity`, 'QUANTITY_INVALID', 'Quantity must be greater than 0', 'SALES_OPERATIONS');
+    const listPrice = Number(product.list_price ?? 0);
+    if (line.price < listPrice * (1 - PRICE_TOLERANCE)) {
+      issue(`${at}.unitPrice`, 'PRICE_BELOW_LIST', `Unit price ${line.price} is below the list price ${listPrice} of ${line.sku}; give a discount instead`, 'SALES_OPERATIONS');
+    }
+    if (line.discount > pricelistMax) issue(`${at}.discount`, 'DISCOUNT_OVER_PRICELIST', `Discount ${line.discount}% exceeds the pricelist's maximum of ${pricelistMax}%`, 'SALES_OPERATIONS');
+    else if (line.discount > authority) issue(`${at}.discount`, 'DISCOUNT_OVER_AUTHORITY', `Discount ${line.discount}% exceeds your authority of ${authority}%`, 'SALES_OPERATIONS');
+    const free = Number(product.free_qty ?? 0);
+    leadDays = Math.max(leadDays, Number(product.sale_delay ?? 0) + (free >= line.quantity ? 0 : Number(product.produce_delay ?? 0)));
+  }
+
+  const requested = quote.requested_delivery_date ? String(quote.requested_delivery_date) : null;
+  const earliest = addDays(ctx.now(), leadDays);
+  if (requested && requested < earliest) {
+    issue('requestedDeliveryDate', 'DELIVERY_DATE_TOO_EARLY', `Requested ${requested}; with stock and lead times the earliest is ${earliest}`, 'SALES_OPERATIONS');
+  }
+
+  const paymentTermId = partner.property_payment_term_id?.id ?? null;
+  if (!paymentTermId) {
+    issue('account.paymentTerms', 'PAYMENT_TERMS_MISSING', `The customer has no payment terms in ${odooCompany.name}`, 'FINANCE');
+  } else {
+    const [term] = await session.client.searchRead('account.payment.term', [['id', '=', paymentTermId]], ['active'], {}, odooOptions(ctx, companyId));
+    if (!term) issue('account.paymentTerms', 'PAYMENT_TERMS_INVALID', `Payment terms ${partner.property_payment_term_id.name} are archived or unknown`, 'FINANCE');
+  }
+
+  let incotermId: number | null = null;
+  if (quote.incoterm) {
+    const [incoterm] = await session.client.searchRead('account.incoterms', [['code', '=', String(quote.incoterm)]], ['code'], {}, odooOptions(ctx, companyId));
+    if (!incoterm) issue('incoterm', 'INCOTERM_INVALID', `Incoterm ${quote.incoterm} is not configured in Odoo`, 'SALES_OPERATIONS');
+    else incotermId = incoterm.id;
+  }
+
+  if (issues.length) return { issues };
+  return { issues, plan: { companyId, partner, products, pricelistId, paymentTermId: paymentTermId!, incotermId, commitmentDate: requested ? `${requested} 12:00:00` : null } };
+}
+
+/** Creates and confirms the order once per quote, whatever key or process asks. */
+async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string): Promise<{ id: number; name: string }> {
+  const number = String(loaded.quote.quote_number);
+  const { result } = await ctx.idempotency.run(
+    { key: loaded.quote.id, scope: 'confirmQuote.order', actor: 'integration', fingerprint: { quote: loaded.quote.id } },
+    async () => {
+      const session = odooSession(ctx, plan.companyId);
+      // A crashed attempt may have created the order without recording it: find it by the quote number first.
+      let [order] = await searchRows(session, 'sale.order', [['client_order_ref', '=', number], ['state', '!=', 'cancel']], { limit: 1 });
+      if (!order) {
+        const [id] = await ctx.odoo.create('sale.order', [{
+          partner_id: plan.partner.id,
+          company_id: plan.companyId,
+          client_order_ref: number,
+          origin: number,
+          ...(plan.pricelistId ? { pricelist_id: plan.pricelistId } : {}),
+          payment_term_id: plan.paymentTermId,
+          ...(plan.incotermId ? { incoterm: plan.incotermId } : {}),
+          ...(plan.commitmentDate ? { commitment_date: plan.commitmentDate } : {}),
+          order_line: loaded.lines.map((l) => [0, 0, {
+            product_id: plan.products.get(l.sku!)!.id,
+            name: String(plan.products.get(l.sku!)!.name),
+            product_uom_qty: l.quantity,
+            price_unit: l.price,
+            discount: l.discount,
+          }]),
+        }], odooOptions(ctx, plan.companyId));
+        [order] = await searchRows(session, 'sale.order', [['id', '=', id]]);
+        ctx.audit.record({
+          actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', id!),
+          fields: ['number', 'quote', 'lines'], before: {}, after: { number: order?.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        });
+      }
+      if (order!.state === 'draft' || order!.state === 'sent') {
+        await ctx.odoo.callMethod('sale.order', 'action_confirm', [order!.id], {}, odooOptions(ctx, plan.companyId));
+        ctx.audit.record({
+          actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', order!.id),
+          fields: ['state'], before: { state: order!.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        });
+      }
+      return { id: order!.id, name: String(order!.name) };
+    },
+  );
+  return result;
+}
+
+export async function confirmQuote(_: unknown, args: { quoteId: string; idempotencyKey: string }, ctx: WritesContext) {
+  const quoteHsId = decodeId(args.quoteId, 'Quote', 'quoteId').sourceId;
+  const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
+  const quoteId = encodeId('Quote', 'hubspot', quoteHsId);
+  try {
+    const { result, replayed } = await ctx.idempotency.run<ConfirmResult>(
+      { key: idempotencyKey, scope: 'confirmQuote', actor: ctx.identity.sub, fingerprint: { quote: quoteHsId } },
+      async (progress) => {
+        const loaded = await loadQuote(ctx, quoteHsId);
+        assertOwnedBy(ctx, loaded.quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
+
+        let order = progress.get('order') as { id: number; name: string } | undefined;
+        if (!order && loaded.quote.odoo_order_id) {
+          // Already converted (by another key or an earlier run): the same order, never a second one.
+          order = { id: Number(loaded.quote.odoo_order_id), name: String(loaded.quote.odoo_order_ref ?? '') };
+          return { status: 'CONFIRMED', quoteId, orderId: encodeId('Order', 'odoo', order.id), issues: [] };
+        }
+        if (!order) {
+          const { plan, issues } = await validate(ctx, loaded);
+          if (!plan) {
+            for (const i of issues) {
+              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
+            }
+            ctx.audit.record({
+              actor: actorOf(ctx), action: 'confirmQuote', system: 'gateway', object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
+              before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: { code: 'VALIDATION_FAILED', message: issues.map((i) => i.code).join(', ') },
+            });
+            throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues });
+          }
+          order = await ensureOrder(ctx, loaded, plan, idempotencyKey);
+          progress.record('order', order);
+        }
+
+        const orderId = encodeId('Order', 'odoo', order.id);
+        try {
+          await ctx.hubspot.update('quotes', quoteHsId, { odoo_order_id: String(order.id), odoo_order_ref: order.name }, { requestId: ctx.requestId });
+        } catch (e) {
+          ctx.audit.record({
+            actor: actorOf(ctx), action: 'confirmQuote', system: 'hubspot', object: 'Quote', objectId: quoteId, fields: ['order'],
+            before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
+          });
+          throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
+        }
+        ctx.audit.record({
+          actor: actorOf(ctx), action: 'confirmQuote', system: 'hubspot', object: 'Quote', objectId: quoteId, fields: ['order'],
+          before: { order: null }, after: { order: order.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        });
+        return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
+      },
+    );
+    return toPayload(result, replayed);
+  } catch (e) {
+    if (e instanceof Rejected) return toPayload(e.payload, false);
+    if (e instanceof PartialWrite) return toPayload(e.payload as ConfirmResult, false);
+    throw e;
+  }
+}
+
+function toPayload(r: ConfirmResult, replayed: boolean) {
+  return { status: r.status, quote: { id: r.quoteId }, order: r.orderId ? { id: r.orderId } : null, issues: r.issues, replayed };
+}

@@ -1,0 +1,56 @@
+// requestDeliveryDate: a new commitment date for an Odoo order, accepted only for
+// an order that can still be delivered and only as late as its lead times need.
+import { appError } from '../../common/errors.ts';
+import { odooIdOf } from '../../common/ids.ts';
+import { limitedToOwnRecords } from '../../common/permissions.ts';
+import { searchRows } from '../../odoo/loaders.ts';
+import type { WritesContext } from '../context.ts';
+import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot } from '../systems.ts';
+import { deliveryDateSchema, parseInput } from '../validation.ts';
+
+interface Args {
+  orderId: string;
+  date: string;
+  reason: string;
+  idempotencyKey: string;
+}
+
+export async function requestDeliveryDate(_: unknown, args: Args, ctx: WritesContext) {
+  const input = parseInput(deliveryDateSchema, args, '');
+  const orderId = odooIdOf(input.orderId, 'Order', 'orderId');
+  const { result, replayed } = await ctx.idempotency.run(
+    { key: input.idempotencyKey, scope: 'requestDeliveryDate', actor: ctx.identity.sub, fingerprint: { orderId, date: input.date, reason: input.reason } },
+    async () => {
+      const session = odooSession(ctx);
+      const [order] = await searchRows(session, 'sale.order', [['id', '=', orderId]]);
+      if (!order) throw appError('NOT_FOUND', 'No such order', { field: 'orderId' });
+      if (limitedToOwnRecords(ctx.identity, 'requestDeliveryDate')) {
+        const [partner] = await searchRows(session, 'res.partner', [['id', '=', order.partner_id?.id ?? 0]]);
+        const company = partner?.ref ? await readHubSpot(ctx, 'companies', String(partner.ref)) : null;
+        assertOwnedBy(ctx, company?.hubspot_owner_id, 'order', true);
+      }
+      if (order.state === 'cancel') throw appError('BAD_USER_INPUT', `Order ${order.name} is cancelled`, { field: 'orderId' });
+      if (order.locked) throw appError('BAD_USER_INPUT', `Order ${order.name} is locked in Odoo`, { field: 'orderId' });
+      if (order.delivery_status === 'full') throw appError('BAD_USER_INPUT', `Order ${order.name} is fully delivered`, { field: 'orderId' });
+      // The longest customer lead time among the order's products bounds the earliest date.
+      const lines = await searchRows(session, 'sale.order.line', [['order_id', '=', orderId]]);
+      const productIds = [...new Set(lines.map((l) => l.product_id?.id).filter((id): id is number => !!id))];
+      const products = productIds.length ? await searchRows(session, 'product.product', [['id', 'in', productIds]]) : [];
+      const leadDays = Math.max(0, ...products.map((p) => Number(p.sale_delay ?? 0)));
+      const earliest = addDays(ctx.now(), leadDays);
+      if (input.date < earliest) {
+        throw appError('BAD_USER_INPUT', `date must be on or after ${earliest} (today plus the ${leadDays}-day lead time)`, { field: 'date' });
+      }
+      const commitment = `${input.date} 12:00:00`;
+      await ctx.odoo.write('sale.order', [orderId], { commitment_date: commitment }, odooOptions(ctx, order.company_id?.id));
+      ctx.audit.record({
+        actor: actorOf(ctx), action: 'requestDeliveryDate', system: 'odoo', object: 'Order', objectId: input.orderId,
+        fields: ['commitmentDate', 'reason'], before: { commitmentDate: order.commitment_date ?? null, reason: null },
+        after: { commitmentDate: `${input.date}T12:00:00Z`, reason: input.reason }, idempotencyKey: input.idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+      });
+      return { orderId: input.orderId, commitmentDate: `${input.date}T12:00:00Z`, earliestPossibleDate: earliest, odooValue: commitment };
+    },
+  );
+  return { order: { id: result.orderId }, commitmentDate: result.commitmentDate, earliestPossibleDate: result.earliestPossibleDate, replayed };
+}
+

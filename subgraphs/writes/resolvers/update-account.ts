@@ -1,0 +1,129 @@
+// updateAccount: each field goes to the system that owns it (ownership.ts), never
+// to a non-owner. Both systems are attempted; if one fails after the other
+// succeeded the answer says exactly that, and a retry with the same key writes
+// only what is missing (the idempotency store remembers each applied step).
+import { appError, isAppError } from '../../common/errors.ts';
+import { OWNERSHIP, type Owner } from '../../common/ownership.ts';
+import { limitedToOwnRecords } from '../../common/permissions.ts';
+import { LIFECYCLE_STAGE_TO_HUBSPOT } from '../../crm/canonical.ts';
+import type { WritesContext } from '../context.ts';
+import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions } from '../systems.ts';
+import { accountUpdateSchema, idempotencyKeySchema, parseInput } from '../validation.ts';
+import { PartialWrite, type SystemWrite } from './shared.ts';
+
+interface Args {
+  id: string;
+  input: Record<string, unknown>;
+  idempotencyKey: string;
+  expectedUpdatedAt?: string | null;
+  expectedErpUpdatedAt?: string | null;
+  company?: string | null;
+}
+
+type Routed = { system: 'hubspot' | 'odoo'; owner: Owner; fields: Array<{ field: string; target: string; value: unknown }> };
+
+/** Canonical value → the owner's wire value. */
+function backendValue(field: string, value: unknown): unknown {
+  switch (field) {
+    case 'lifecycleStage':
+      return LIFECYCLE_STAGE_TO_HUBSPOT[String(value)];
+    case 'paymentTerms':
+    case 'pricelist':
+      return Number(value);
+    default:
+      return value;
+  }
+}
+
+/** Splits the input by owner, using the one declaration. */
+function route(input: Record<string, unknown>): Routed[] {
+  const bySystem = new Map<'hubspot' | 'odoo', Routed>();
+  for (const [field, value] of Object.entries(input)) {
+    const decl = OWNERSHIP.Account![field];
+    if (!decl?.write) throw appError('READ_ONLY_FIELD', `Account.${field} is read-only`, { field: `input.${field}` });
+    const system = decl.write.object.startsWith('hubspot:') ? 'hubspot' : 'odoo';
+    const routed = bySystem.get(system) ?? { system, owner: decl.owner as Owner, fields: [] };
+    routed.fields.push({ field, target: decl.write.field, value: backendValue(field, value) });
+    bySystem.set(system, routed);
+  }
+  // CRM first: a failing Odoo write then leaves a clearly reported, resumable state.
+  return [...bySystem.values()].sort((a, b) => (a.system === 'hubspot' ? -1 : b.system === 'hubspot' ? 1 : 0));
+}
+
+function staleSince(current: string | null | undefined, expected: string | null | undefined): boolean {
+  return !!expected && !!current && new Date(current).getTime() > new Date(expected).getTime();
+}
+
+export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) {
+  const input = parseInput(accountUpdateSchema, args.input, 'input');
+  const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
+  const companyId = args.company ? Number(args.company) : ctx.companyIds[0];
+  if (!companyId || !ctx.companyIds.includes(companyId)) throw appError('BAD_USER_INPUT', '"company" is not an Odoo company you may write in', { field: 'company' });
+  const plan = route(input);
+
+  const run = async () => ctx.idempotency.run(
+    { key: idempotencyKey, scope: 'updateAccount', actor: ctx.identity.sub, fingerprint: { id: args.id, input, e1: args.expectedUpdatedAt ?? null, e2: args.expectedErpUpdatedAt ?? null, companyId } },
+    async (progress) => {
+      const twins = await accountTwins(ctx, args.id, 'id', companyId);
+      assertOwnedBy(ctx, twins.company?.hubspot_owner_id, 'account', limitedToOwnRecords(ctx.identity, 'updateAccount'));
+      // Optimistic concurrency, checked for every system still to be written, before any write.
+      for (const step of plan) {
+        if (progress.get(step.system)) continue;
+        if (step.system === 'hubspot' && staleSince(twins.company?.hs_lastmodifieddate, args.expectedUpdatedAt)) {
+          throw appError('CONFLICT', `The CRM account changed at ${twins.company!.hs_lastmodifieddate}, after ${args.expectedUpdatedAt}`, { system: 'hubspot', field: 'expectedUpdatedAt' });
+        }
+        if (step.system === 'odoo' && staleSince(twins.partner?.write_date, args.expectedErpUpdatedAt)) {
+          throw appError('CONFLICT', `The Odoo account changed at ${twins.partner!.write_date}, after ${args.expectedErpUpdatedAt}`, { system: 'odoo', field: 'expectedErpUpdatedAt' });
+        }
+        if (step.system === 'hubspot' && !twins.company) throw appError('NOT_FOUND', 'The account has no CRM record to write to', { system: 'hubspot', field: 'id' });
+        if (step.system === 'odoo' && !twins.partner) throw appError('NOT_FOUND', 'The account has no Odoo partner to write to (missing cross-reference)', { system: 'odoo', field: 'id' });
+      }
+
+      const writes: SystemWrite[] = [];
+      for (const step of plan) {
+        const fields = step.fields.map((f) => f.field);
+        if (progress.get(step.system)) {
+          writes.push({ system: step.system, status: 'ALREADY_APPLIED', fields });
+          continue;
+        }
+        const objectId = step.system === 'hubspot' ? twins.company!.id : String(twins.partner!.id);
+        const before: Record<string, unknown> = {};
+        const after: Record<string, unknown> = {};
+        for (const f of step.fields) {
+          const source = step.system === 'hubspot' ? twins.company! : twins.partner!;
+          const current = source[f.target];
+          before[f.field] = current && typeof current === 'object' && 'id' in current ? current.id : current ?? null;
+          after[f.field] = f.value;
+        }
+        try {
+          if (step.system === 'hubspot') {
+            await ctx.hubspot.update('companies', objectId, Object.fromEntries(step.fields.map((f) => [f.target, String(f.value)])), { requestId: ctx.requestId });
+          } else {
+            await ctx.odoo.write('res.partner', [Number(objectId)], Object.fromEntries(step.fields.map((f) => [f.target, f.value])), odooOptions(ctx, companyId));
+          }
+          progress.record(step.system, { at: ctx.now().toISOString(), fields });
+          ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' });
+          writes.push({ system: step.system, status: 'APPLIED', fields });
+        } catch (e) {
+          const error = errorSummary(e);
+          ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after: before, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error });
+          writes.push({ system: step.system, status: 'FAILED', fields, errorCode: error.code, errorMessage: error.message });
+        }
+      }
+      const payload = { accountId: args.id, writes, complete: writes.every((w) => w.status !== 'FAILED') };
+      if (!payload.complete) throw new PartialWrite(payload);
+      return payload;
+    },
+  );
+
+  try {
+    const { result, replayed } = await run();
+    return { account: { id: result.accountId }, writes: result.writes, complete: result.complete, replayed };
+  } catch (e) {
+    if (e instanceof PartialWrite) return { account: { id: args.id }, ...(e.payload as object), replayed: false };
+    if (isAppError(e) && e.code === 'CONFLICT') {
+      ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: (e.details.system as 'odoo' | 'hubspot') ?? 'gateway', object: 'Account', objectId: args.id, fields: Object.keys(input), before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: errorSummary(e) });
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,55 @@
+// The writes subgraph as a server, built without listening.
+import { resolve } from 'node:path';
+import type { Identity } from '../common/identity.ts';
+import { createLogger, type Logger } from '../common/logger.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, type Store } from '../common/store/index.ts';
+import { createSubgraphServer } from '../common/subgraph-server.ts';
+import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
+import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
+import { searchRows } from '../odoo/loaders.ts';
+import { MasterDataCache } from '../common/cache.ts';
+import { UNRESTRICTED } from '../odoo/row-scope.ts';
+import type { WritesContext } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export interface WritesSubgraphOptions {
+  odoo: OdooClient;
+  hubspot: HubSpotClient;
+  store: Store;
+  internalSecret: string;
+  /** Odoo companies writes may touch; default: every company of the integration user. */
+  companyIds?: number[];
+  idempotencyLeaseMs?: number;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
+  const logger = opts.logger ?? createLogger('writes-subgraph');
+  const now = opts.now ?? (() => new Date());
+  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, now: () => now().getTime() });
+  const audit = new AuditTrail(opts.store, { now });
+  const exceptions = new ExceptionQueue(opts.store, now);
+  let configured = opts.companyIds;
+  const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
+    if (!configured) {
+      const rows = await searchRows({ client: opts.odoo, cache: new MasterDataCache({ namespace: 'w', ttlMs: 0 }), companyIds: [], requestId, scope: UNRESTRICTED }, 'res.company', [], { order: 'id asc' });
+      configured = rows.map((r) => r.id);
+    }
+    // May be empty: such a caller can still read the audit trail; a write needing a company is refused.
+    return identity.companyIds ? configured.filter((c) => identity.companyIds!.includes(c)) : configured;
+  };
+  const sub = await createSubgraphServer<WritesContext>({
+    system: 'gateway',
+    name: 'writes',
+    internalSecret: opts.internalSecret,
+    schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
+    resolvers,
+    logger,
+    context: async (identity, requestId) => ({
+      requestId, identity, odoo: opts.odoo, hubspot: opts.hubspot, idempotency, audit, exceptions, now,
+      companyIds: await companiesFor(identity, requestId),
+    }),
+  });
+  return { ...sub, idempotency, audit, exceptions };
+}

@@ -1,0 +1,66 @@
+// Reading what a write needs from both systems of record, through the same
+// connectors and mappings the read subgraphs use.
+import { MasterDataCache } from '../common/cache.ts';
+import { appError, type AppError } from '../common/errors.ts';
+import { decodeId } from '../common/ids.ts';
+import { READ_PROPERTIES } from '../crm/canonical.ts';
+import { parseRows, type CrmRow } from '../crm/loaders.ts';
+import type { HubSpotObjectType } from '../crm/mapping/objects.ts';
+import { callOptions, searchRows, type OdooRow, type OdooSession } from '../odoo/loaders.ts';
+import { UNRESTRICTED } from '../odoo/row-scope.ts';
+import type { WritesContext } from './context.ts';
+
+const NO_CACHE = new MasterDataCache({ namespace: 'writes', ttlMs: 0 });
+
+/** An Odoo session in one company: company-dependent values (credit limit, terms) are read and written there. */
+export function odooSession(ctx: WritesContext, companyId?: number): OdooSession {
+  const companyIds = companyId ? [companyId, ...ctx.companyIds.filter((c) => c !== companyId)] : ctx.companyIds;
+  return { client: ctx.odoo, cache: NO_CACHE, companyIds, requestId: ctx.requestId, scope: UNRESTRICTED };
+}
+
+export function odooOptions(ctx: WritesContext, companyId?: number) {
+  return callOptions(odooSession(ctx, companyId));
+}
+
+export async function readHubSpot(ctx: WritesContext, type: HubSpotObjectType, id: string, idProperty?: string): Promise<CrmRow | null> {
+  const objects = await ctx.hubspot.batchRead(type, [id], [...READ_PROPERTIES[type]], { requestId: ctx.requestId, ...(idProperty ? { idProperty } : {}) });
+  return parseRows(type, objects)[0] ?? null;
+}
+
+export interface AccountTwins {
+  company: CrmRow | null;
+  partner: OdooRow | null;
+}
+
+/** Both halves of an account, found through the cross-reference the systems themselves hold. */
+export async function accountTwins(ctx: WritesContext, accountId: string, field: string, companyId?: number): Promise<AccountTwins> {
+  const anchor = decodeId(accountId, 'Account', field);
+  const company = anchor.system === 'hubspot' ? await readHubSpot(ctx, 'companies', anchor.sourceId) : await readHubSpot(ctx, 'companies', anchor.sourceId, 'odoo_partner_id');
+  const partnerDomain = anchor.system === 'hubspot' ? [['ref', '=', anchor.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(anchor.sourceId)]];
+  const [partner] = await searchRows(odooSession(ctx, companyId), 'res.partner', partnerDomain, { limit: 2 });
+  if (!company && !partner) throw appError('NOT_FOUND', `No account ${accountId}`, { field });
+  return { company, partner: partner ?? null };
+}
+
+/** The caller may act on a record its HubSpot owner field names (sales_rep), or on any record. */
+export function assertOwnedBy(ctx: WritesContext, ownerId: unknown, what: string, limited: boolean): void {
+  if (!limited) return;
+  if (!ctx.identity.crmOwnerId || String(ownerId ?? '') !== ctx.identity.crmOwnerId) {
+    throw appError('FORBIDDEN', `Only the owning sales rep may change this ${what}`);
+  }
+}
+
+export function actorOf(ctx: WritesContext) {
+  return { sub: ctx.identity.sub, role: ctx.identity.roles.join('+') };
+}
+
+export function errorSummary(e: unknown): { code: string; message: string } {
+  const err = e as AppError;
+  return { code: err?.code ?? 'INTERNAL_SERVER_ERROR', message: err?.code ? err.message : 'Internal error' };
+}
+
+export const DAY_MS = 86_400_000;
+
+export function addDays(date: Date, days: number): string {
+  return new Date(date.getTime() + Math.ceil(days) * DAY_MS).toISOString().slice(0, 10);
+}
