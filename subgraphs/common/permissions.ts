@@ -90,7 +90,7 @@ export const WRITE_RULES: Record<Role, RoleWriteRules> = {
     mutations: ['updateAccount', 'createQuote', 'updateQuote', 'confirmQuote', 'requestDeliveryDate'],
     accountFields: 'crm',
     ownRecordsOnly: true,
-    maxDiscountPercent: 10,
+    maxDiscountPercent: 15,
   },
   sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate'], accountFields: 'crm' },
   finance: { mutations: ['updateAccount'], accountFields: ['creditLimit', 'paymentTerms', 'pricelist', 'taxId'] },

@@ -5,7 +5,7 @@ import type { HubSpotObjectType } from './mapping/objects.ts';
 export const READ_PROPERTIES = {
   companies: ['name', 'domain', 'website', 'industry', 'segment', 'phone', 'hubspot_owner_id', 'lifecyclestage', 'odoo_partner_id', 'hs_lastmodifieddate'],
   contacts: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'lastmodifieddate'],
-  quotes: ['hs_title', 'hs_status', 'hs_expiration_date', 'hs_currency', 'hs_quote_amount', 'quote_number', 'requested_delivery_date', 'incoterm', 'odoo_order_id', 'odoo_order_ref', 'hs_lastmodifieddate'],
+  quotes: ['hs_title', 'hs_status', 'hs_expiration_date', 'hs_currency', 'hs_quote_amount', 'hubspot_owner_id', 'quote_number', 'requested_delivery_date', 'incoterm', 'odoo_order_id', 'odoo_order_ref', 'hs_lastmodifieddate'],
   line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'hs_sku'],
   deals: ['dealname', 'dealstage', 'amount', 'closedate', 'hubspot_owner_id', 'hs_lastmodifieddate'],
   products: ['name', 'hs_sku', 'price', 'odoo_product_id'],

@@ -15,5 +15,6 @@ export interface WritesContext {
   idempotency: IdempotencyStore;
   audit: AuditTrail;
   exceptions: ExceptionQueue;
+  /** "Today" for business rules (lead times, validity). */
   now: () => Date;
 }

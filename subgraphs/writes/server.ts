@@ -21,15 +21,17 @@ export interface WritesSubgraphOptions {
   companyIds?: number[];
   idempotencyLeaseMs?: number;
   logger?: Logger;
+  /** "Today" for business rules (lead times, quote validity); injectable so the demo world's dates hold in tests. */
   now?: () => Date;
 }
 
 export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   const logger = opts.logger ?? createLogger('writes-subgraph');
   const now = opts.now ?? (() => new Date());
-  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, now: () => now().getTime() });
-  const audit = new AuditTrail(opts.store, { now });
-  const exceptions = new ExceptionQueue(opts.store, now);
+  // Leases, expiry and audit timestamps always run on the wall clock.
+  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs });
+  const audit = new AuditTrail(opts.store);
+  const exceptions = new ExceptionQueue(opts.store);
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
     if (!configured) {

@@ -2,6 +2,7 @@
 // to the gateway over HTTP like any consumer.
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
 import type { Role } from '../../subgraphs/common/identity.ts';
+import { DEFAULT_NOW } from '../../sandboxes/seed/index.ts';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -41,7 +42,8 @@ export interface TestStack extends Stack {
 }
 
 export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
-  const stack = await startStack({ cacheTtlMs: 0, ...opts });
+  // Business rules run on the demo world's "today", so its dates (validity, lead times) hold whenever the tests run.
+  const stack = await startStack({ cacheTtlMs: 0, now: () => new Date(DEFAULT_NOW), ...opts });
   return Object.assign(stack, {
     async query(query: string, variables: Record<string, unknown> = {}, as: Caller | null = { role: 'finance' }) {
       const headers: Record<string, string> = {};
