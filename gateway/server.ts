@@ -76,6 +76,21 @@ export interface GatewayOptions {
   limits?: QueryLimits;
 }
 
+/**
+ * GraphQL's own variable errors name the field only in prose; a client (a HubSpot
+ * card highlighting a form field) needs it as data, like our own BAD_USER_INPUT.
+ */
+export function fieldOfVariableError(message: string): string | undefined {
+  const at = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/.exec(message);
+  if (at) return at[2];
+  const unknown = /^Variable "\$(\w+)" got invalid value .*?; Field "(\w+)" is not defined by type/.exec(message);
+  if (unknown) return `${unknown[1]}.${unknown[2]}`;
+  const required = /^Variable "\$(\w+)" got invalid value .*?; Field "(\w+)" of required type/.exec(message);
+  if (required) return `${required[1]}.${required[2]}`;
+  const whole = /^Variable "\$(\w+)"/.exec(message);
+  return whole?.[1];
+}
+
 /** Errors leave with their code and system; stack traces and internals never do. */
 function formatGatewayError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -84,6 +99,10 @@ function formatGatewayError(logger: Logger) {
     if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
       if (!extensions.serviceName) logger.error({ err: error, path: formatted.path }, 'gateway error');
       return { message: extensions.serviceName ? formatted.message : 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    if (extensions.code === 'BAD_USER_INPUT' && !extensions.field) {
+      const field = fieldOfVariableError(formatted.message);
+      if (field) extensions.field = field;
     }
     return { ...formatted, extensions };
   };
