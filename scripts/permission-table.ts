@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { ROLES } from '../subgraphs/common/identity.ts';
 import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
-import { accessFor, type Access } from '../subgraphs/common/permissions.ts';
+import { accessFor, WRITE_RULES, type Access } from '../subgraphs/common/permissions.ts';
 
 const MARK: Record<Access, string> = { allow: '✓', deny: '✗', mask: 'masked' };
 
@@ -24,4 +24,19 @@ export function permissionTable(): string {
   return rows.join('\n');
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log(permissionTable());
+/** Who may write what (WRITE_RULES), as the README shows it. */
+export function writePermissionTable(): string {
+  const rows = ['| Role | Mutations | Account fields | Own records only | Discount authority |', '|---|---|---|---|---|'];
+  for (const role of ROLES) {
+    const r = WRITE_RULES[role];
+    const fields = r.accountFields === 'crm' ? 'CRM-owned writable fields' : r.accountFields?.join(', ') ?? '—';
+    rows.push(`| ${role} | ${r.mutations.join(', ') || '—'} | ${r.mutations.includes('updateAccount') ? fields : '—'} | ${r.ownRecordsOnly ? 'yes (token claim crmOwnerId)' : r.mutations.length ? 'no' : '—'} | ${r.maxDiscountPercent !== undefined ? `${r.maxDiscountPercent} %` : '—'} |`);
+  }
+  return rows.join('\n');
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(permissionTable());
+  console.log();
+  console.log(writePermissionTable());
+}

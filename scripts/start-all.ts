@@ -6,16 +6,17 @@ import { runMain } from '../subgraphs/common/main.ts';
 import { devToken } from './dev-tokens.ts';
 import { ORDER_STATUS_QUERY } from './examples.ts';
 import { startStack } from './stack.ts';
-import { buildWorld } from '../sandboxes/seed/index.ts';
+import { buildWorld, DEFAULT_NOW } from '../sandboxes/seed/index.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 runMain('start', async () => {
-  // The demo world is anchored to today, so its quotes are still valid and its dates current.
-  const today = new Date();
-  const world = buildWorld({ now: `${today.toISOString().slice(0, 10)}T09:00:00Z` });
+  // The demo world is one fixed, seeded day (its numbers are what the README shows);
+  // business rules (quote validity, lead times) run on that day unless DEMO_CLOCK=wall.
+  const world = buildWorld();
   const stack = await startStack({
     world,
+    now: process.env.DEMO_CLOCK === 'wall' ? undefined : () => new Date(DEFAULT_NOW),
     odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' ? 'jsonrpc' : 'json2',
     cacheTtlMs: process.env.CACHE_TTL_MS ? Number(process.env.CACHE_TTL_MS) : undefined,
     storePath: process.env.STORE_PATH ?? '.data/supergraph.sqlite',

@@ -10,7 +10,7 @@ import { getNamedType, isObjectType, isScalarType, isEnumType, type GraphQLObjec
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { ROLES, type Role } from '../subgraphs/common/identity.ts';
 import { accessFor, type Access } from '../subgraphs/common/permissions.ts';
-import { permissionCells, permissionTable } from '../scripts/permission-table.ts';
+import { permissionCells, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 /** How to reach each canonical type from a root field, with the demo world's own data. */
@@ -91,6 +91,7 @@ describe('permission matrix through the gateway', () => {
   test('the README shows the current permission table', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     assert.ok(readme.includes(permissionTable()), 'README.md permission table is stale: run `npm run permission-table` and paste it');
+    assert.ok(readme.includes(writePermissionTable()), 'README.md write-permission table is stale: run `npm run permission-table` and paste it');
   });
 
   for (const variant of VARIANTS) {

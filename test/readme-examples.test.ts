@@ -9,6 +9,7 @@ import { startTestStack, type TestStack } from './support/stack.ts';
 
 interface Example {
   role: Role;
+  owner?: string;
   account?: string;
   variables: Record<string, unknown>;
   query: string;
@@ -23,8 +24,9 @@ function examples(): Example[] {
     const role = /role=(\S+)/.exec(attrs)?.[1] as Role;
     assert.ok(ROLES.includes(role), `unknown role in: ${attrs}`);
     const account = /account=(\S+)/.exec(attrs)?.[1];
+    const owner = /owner=(\S+)/.exec(attrs)?.[1];
     const vars = /variables=(\{.*\})/.exec(attrs)?.[1];
-    out.push({ role, account, variables: vars ? JSON.parse(vars) : {}, query: m[2]! });
+    out.push({ role, owner, account, variables: vars ? JSON.parse(vars) : {}, query: m[2]! });
   }
   return out;
 }
@@ -40,6 +42,7 @@ describe('README examples work as pasted', () => {
     const found = examples();
     assert.ok(found.length >= 3);
     for (const role of ['customer', 'sales_rep', 'bi_reader']) assert.ok(found.some((e) => e.role === role), role);
+    for (const mutation of ['updateAccount', 'createQuote', 'confirmQuote', 'requestDeliveryDate']) assert.ok(found.some((e) => e.query.includes(`${mutation}(`)), mutation);
   });
 
   test("the README's demo values are the demo world's", () => {
@@ -52,11 +55,14 @@ describe('README examples work as pasted', () => {
 
   for (const [i, example] of examples().entries()) {
     test(`example ${i + 1} (${example.role}) answers without errors`, async () => {
-      const res = await stack.query(example.query, example.variables, { role: example.role, accountId: example.account });
+      const res = await stack.query(example.query, example.variables, { role: example.role, accountId: example.account, crmOwnerId: example.owner });
       assert.equal(res.status, 200);
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-      const root = Object.values(res.data ?? {})[0];
+      const root = Object.values(res.data ?? {})[0] as Record<string, unknown> | undefined;
       assert.ok(root, 'the example returns data');
+      // A mutation example must really succeed, not just answer.
+      if ('complete' in root) assert.equal(root.complete, true);
+      if ('status' in root && 'issues' in root) assert.equal(root.status, 'CONFIRMED', JSON.stringify(root.issues));
     });
   }
 });
