@@ -1,7 +1,7 @@
 // Gateway configuration from the environment, validated once at start-up: a bad
 // value stops the process with a message naming the variable.
 import { z } from 'zod';
-import { appError } from '../subgraphs/common/errors.ts';
+import { parseEnv, type Env } from '../subgraphs/common/env.ts';
 import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../subgraphs/common/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -39,17 +39,6 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
-/** Parses a schema from the environment; the first bad variable is named in the error. */
-export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const variable = String(issue.path[0] ?? '?');
-    throw appError('CONFIG_INVALID', `Invalid configuration: ${variable}: ${issue.message}`, { field: variable });
-  }
-  return result.data;
-}
-
-export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return parseEnv(gatewayConfigSchema, env);
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  return parseEnv(gatewayConfigSchema, env, { label: 'gateway' });
 }

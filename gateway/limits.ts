@@ -49,7 +49,7 @@ import {
 import { z } from 'zod';
 import { ERRORS, graphQLError, type ErrorKey } from '../subgraphs/common/errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../subgraphs/common/paging.ts';
-import { parseEnv } from './config.ts';
+import { parseEnv } from '../subgraphs/common/env.ts';
 
 // ---------------------------------------------------------------- configuration
 

@@ -1,7 +1,7 @@
 // Settings of a subgraph process (where it listens, cache TTL), validated at
 // start-up like every other configuration.
 import { z } from 'zod';
-import { parseEnv } from '../../gateway/config.ts';
+import { parseEnv } from './env.ts';
 import { DEV_INTERNAL_SECRET } from './identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -32,5 +32,5 @@ const checkedSchema = subgraphServiceSchema.refine((c) => c.NODE_ENV !== 'produc
 export type SubgraphServiceConfig = z.infer<typeof subgraphServiceSchema>;
 
 export function loadSubgraphServiceConfig(env: Record<string, string | undefined> = process.env): SubgraphServiceConfig {
-  return parseEnv(checkedSchema, env);
+  return parseEnv(checkedSchema, env, { label: 'subgraph' });
 }

@@ -3,7 +3,7 @@
 // Kept inside `common/store` (not imported from the gateway) so both subgraphs and
 // the gateway can load it without depending on each other.
 import { z } from 'zod';
-import { appError } from '../errors.ts';
+import { parseEnv } from '../env.ts';
 
 export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
 
@@ -19,11 +19,5 @@ export const storeConfigSchema = z.object({
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 
 export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
-  const result = storeConfigSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const variable = String(issue.path[0] ?? '?');
-    throw appError('CONFIG_INVALID', `Invalid configuration: ${variable}: ${issue.message}`, { field: variable });
-  }
-  return result.data;
+  return parseEnv(storeConfigSchema, env, { label: 'store' });
 }

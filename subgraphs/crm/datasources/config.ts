@@ -1,9 +1,9 @@
 // HubSpot connector configuration, read from the environment and validated once at
 // start-up. The same code reaches a real portal (https://api.hubapi.com) or the
 // sandbox (http://127.0.0.1:8090) — only HUBSPOT_BASE_URL and the token differ.
-import { inspect } from 'node:util';
+
 import { z } from 'zod';
-import { appError } from '../../common/errors.ts';
+import { parseEnv, redactWhenPrinted } from '../../common/env.ts';
 
 /** Unset and empty variables both mean "use the default". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema);
@@ -51,14 +51,5 @@ export function describeHubSpotConfig(config: HubSpotConfig): Omit<HubSpotConfig
  * when serialised or inspected, so logging it by mistake does not leak it.
  */
 export function loadHubSpotConfig(env: Record<string, string | undefined> = process.env): HubSpotConfig {
-  const parsed = hubspotConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'HUBSPOT')}: ${i.message}`);
-    const variable = String(parsed.error.issues[0]?.path[0] ?? 'HUBSPOT_ACCESS_TOKEN');
-    throw appError('CONFIG_INVALID', `Invalid HubSpot configuration — ${problems.join('; ')}`, { system: 'hubspot', field: variable });
-  }
-  const config = parsed.data;
-  Object.defineProperty(config, 'toJSON', { value: () => describeHubSpotConfig(config), enumerable: false });
-  Object.defineProperty(config, inspect.custom, { value: () => describeHubSpotConfig(config), enumerable: false });
-  return config;
+  return redactWhenPrinted(parseEnv(hubspotConfigSchema, env, { label: 'HubSpot', system: 'hubspot' }), describeHubSpotConfig);
 }

@@ -1,9 +1,9 @@
 // Odoo connector configuration, read from the environment and validated once at
 // start-up. The same code reaches a real Odoo (https://acme.odoo.com) or the
 // sandbox (http://127.0.0.1:8069): only ODOO_URL, the database and the key differ.
-import { inspect } from 'node:util';
+
 import { z } from 'zod';
-import { appError } from '../../common/errors.ts';
+import { parseEnv, redactWhenPrinted } from '../../common/env.ts';
 
 /** Unset and empty variables both mean "use the default". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema);
@@ -68,14 +68,5 @@ export function describeOdooConfig(config: OdooConfig): Omit<OdooConfig, 'apiKey
  * when serialised or inspected, so logging it by mistake does not leak it.
  */
 export function loadOdooConfig(env: Record<string, string | undefined> = process.env): OdooConfig {
-  const parsed = odooConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'ODOO')}: ${i.message}`);
-    const variable = String(parsed.error.issues[0]?.path[0] ?? 'ODOO_URL');
-    throw appError('CONFIG_INVALID', `Invalid Odoo configuration — ${problems.join('; ')}`, { system: 'odoo', field: variable });
-  }
-  const config = parsed.data;
-  Object.defineProperty(config, 'toJSON', { value: () => describeOdooConfig(config), enumerable: false });
-  Object.defineProperty(config, inspect.custom, { value: () => describeOdooConfig(config), enumerable: false });
-  return config;
+  return redactWhenPrinted(parseEnv(odooConfigSchema, env, { label: 'Odoo', system: 'odoo' }), describeOdooConfig);
 }
