@@ -69,6 +69,24 @@ describe('quotes and delivery dates', () => {
     assert.equal(notMine.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });
 
+  test('updateQuote replaces the lines: new ones created and linked, old ones archived, once per key', async () => {
+    const created = await stack.query(CREATE_QUOTE, { input: input(), key: 'create-quote-0003' }, rep);
+    const id = created.data.createQuote.quote.id;
+    const newLines = [{ sku: stack.world.demo.productSku, quantity: 5, unitPrice: 21000, discount: 2 }];
+    await stack.resetCounters();
+    const res = await stack.query(`mutation($id: ID!, $input: QuoteUpdateInput!, $key: String!) { updateQuote(id: $id, input: $input, idempotencyKey: $key) { quote { lines { sku quantity discount } } } }`, { id, input: { lines: newLines }, key: 'replace-lines-0001' }, rep);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    assert.deepEqual(res.data.updateQuote.quote.lines, [{ sku: stack.world.demo.productSku, quantity: 5, discount: 2 }]);
+    assert.equal(stack.hubspotSandbox.log.count({ operation: 'create', objectType: 'line_items' }), 1);
+    assert.equal(stack.hubspotSandbox.log.count({ operation: 'archive', objectType: 'line_items' }), 2);
+    await stack.resetCounters();
+    const again = await stack.query(`mutation($id: ID!, $input: QuoteUpdateInput!, $key: String!) { updateQuote(id: $id, input: $input, idempotencyKey: $key) { replayed } }`, { id, input: { lines: newLines }, key: 'replace-lines-0001' }, rep);
+    assert.equal(again.data.updateQuote.replayed, true);
+    assert.equal(stack.hubspotSandbox.log.count({ operation: 'create' }) + stack.hubspotSandbox.log.count({ operation: 'archive' }), 0);
+    const unknown = await stack.query(`mutation($id: ID!, $input: QuoteUpdateInput!, $key: String!) { updateQuote(id: $id, input: $input, idempotencyKey: $key) { replayed } }`, { id, input: { lines: [{ sku: 'NW-NOPE-1', quantity: 1, unitPrice: 1 }] }, key: 'replace-lines-0002' }, rep);
+    assert.equal(unknown.errors?.[0]?.extensions?.field, 'input.lines[0].sku');
+  });
+
   test('requestDeliveryDate sets Odoo\'s commitment date when lead times allow it', async () => {
     const order = encodeId('Order', 'odoo', stack.world.demo.orderId);
     await stack.resetCounters();

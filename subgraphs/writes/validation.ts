@@ -77,6 +77,7 @@ export const quoteUpdateSchema = z
     requestedDeliveryDate: isoDate,
     incoterm: z.enum(INCOTERMS, 'must be an Incoterms 2020 code'),
     status: z.enum(['DRAFT', 'PENDING_APPROVAL']),
+    lines: z.array(quoteLineSchema).min(1, 'must have at least one line').max(50, 'must have at most 50 lines'),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'must change at least one field');

@@ -360,6 +360,20 @@ export class HubSpotClient {
     });
   }
 
+  /** Archive (DELETE, 204). Archiving twice is harmless, so it may be retried; an already missing object counts as archived. */
+  archive(type: ObjectType, id: string, opts: CallOptions = {}): Promise<void> {
+    return this.execute({
+      operation: 'archive',
+      objectType: type,
+      recordId: id,
+      idempotent: true,
+      requestId: opts.requestId,
+      invoke: (o) => this.objectsApi.basicApi.archive(type, id, o),
+      accept: () => undefined,
+      on404: () => undefined,
+    });
+  }
+
   /** PATCH properties; an empty string clears a property. 404 → BACKEND_RECORD_MISSING. */
   update(type: ObjectType, id: string, properties: Record<string, string>, opts: CallOptions = {}): Promise<HubSpotObject> {
     return this.execute({

@@ -8,10 +8,49 @@ import { searchRows } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
+import type { ProgressRecorder } from '../../common/store/index.ts';
 
 /** The quote number is derived from the idempotency key, so a retried create cannot mint a second number. */
 function quoteNumberFor(actor: string, key: string, now: Date): string {
   return `Q-${now.getUTCFullYear()}-W${createHash('sha256').update(`${actor}\u0000${key}`).digest('hex').slice(0, 8).toUpperCase()}`;
+}
+
+type LineInput = { sku: string; quantity: number; unitPrice: number; discount: number };
+
+/** Every quoted product must exist in Odoo and be saleable: checked before anything is written. */
+async function saleableProducts(ctx: WritesContext, lines: LineInput[], prefix: string) {
+  const skus = [...new Set(lines.map((l) => l.sku))];
+  const products = await searchRows(odooSession(ctx), 'product.product', [['default_code', 'in', skus]]);
+  const bySku = new Map(products.map((p) => [String(p.default_code), p]));
+  lines.forEach((l, i) => {
+    const p = bySku.get(l.sku);
+    if (!p) throw appError('BAD_USER_INPUT', `${prefix}[${i}].sku: no product ${l.sku} in Odoo`, { field: `${prefix}[${i}].sku` });
+    if (!p.sale_ok) throw appError('BAD_USER_INPUT', `${prefix}[${i}].sku: ${l.sku} cannot be sold`, { field: `${prefix}[${i}].sku` });
+  });
+  return bySku;
+}
+
+/** Creates the line items and links them to the quote, one recorded step per line so a retry never doubles one. */
+async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const done = progress.get(`${stepPrefix}${i}`) as string | undefined;
+    if (done) {
+      ids.push(done);
+      continue;
+    }
+    const item = await ctx.hubspot.create('line_items', {
+      name: String(names.get(line.sku)?.name ?? line.sku),
+      hs_sku: line.sku,
+      quantity: String(line.quantity),
+      price: String(line.unitPrice),
+      hs_discount_percentage: String(line.discount),
+    }, { requestId: ctx.requestId });
+    await ctx.hubspot.associate('quotes', quoteId, 'line_items', item.id, { requestId: ctx.requestId });
+    progress.record(`${stepPrefix}${i}`, item.id);
+    ids.push(item.id);
+  }
+  return ids;
 }
 
 export async function createQuote(_: unknown, args: { input: unknown; idempotencyKey: string }, ctx: WritesContext) {
@@ -23,14 +62,7 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
       const { company } = await accountTwins(ctx, input.account, 'input.account');
       if (!company) throw appError('BAD_USER_INPUT', 'The account has no CRM record', { field: 'input.account' });
       assertOwnedBy(ctx, company.hubspot_owner_id, 'account', limitedToOwnRecords(ctx.identity, 'createQuote'));
-      const skus = [...new Set(input.lines.map((l) => l.sku))];
-      const products = await searchRows(odooSession(ctx), 'product.product', [['default_code', 'in', skus]]);
-      const bySku = new Map(products.map((p) => [String(p.default_code), p]));
-      input.lines.forEach((l, i) => {
-        const p = bySku.get(l.sku);
-        if (!p) throw appError('BAD_USER_INPUT', `input.lines[${i}].sku: no product ${l.sku} in Odoo`, { field: `input.lines[${i}].sku` });
-        if (!p.sale_ok) throw appError('BAD_USER_INPUT', `input.lines[${i}].sku: ${l.sku} cannot be sold`, { field: `input.lines[${i}].sku` });
-      });
+      const bySku = await saleableProducts(ctx, input.lines, 'input.lines');
 
       const number = quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
       let quoteId = progress.get('quote') as string | undefined;
@@ -49,18 +81,7 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
         progress.record('quote', quoteId);
         await ctx.hubspot.associate('quotes', quoteId, 'companies', company.id, { requestId: ctx.requestId });
       }
-      for (const [i, line] of input.lines.entries()) {
-        if (progress.get(`line:${i}`)) continue;
-        const item = await ctx.hubspot.create('line_items', {
-          name: String(bySku.get(line.sku)!.name),
-          hs_sku: line.sku,
-          quantity: String(line.quantity),
-          price: String(line.unitPrice),
-          hs_discount_percentage: String(line.discount),
-        }, { requestId: ctx.requestId });
-        await ctx.hubspot.associate('quotes', quoteId, 'line_items', item.id, { requestId: ctx.requestId });
-        progress.record(`line:${i}`, item.id);
-      }
+      await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
       ctx.audit.record({
         actor: actorOf(ctx), action: 'createQuote', system: 'hubspot', object: 'Quote', objectId: encodeId('Quote', 'hubspot', quoteId),
         fields: ['number', 'title', 'lines'], before: {}, after: { number, title: input.title, lines: input.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
@@ -81,7 +102,7 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
   const quoteId = decodeId(args.id, 'Quote').sourceId;
   const { result, replayed } = await ctx.idempotency.run(
     { key: idempotencyKey, scope: 'updateQuote', actor: ctx.identity.sub, fingerprint: { quoteId, input, expected: args.expectedUpdatedAt ?? null } },
-    async () => {
+    async (progress) => {
       const quote = await readHubSpot(ctx, 'quotes', quoteId);
       if (!quote) throw appError('NOT_FOUND', 'No such quote', { field: 'id' });
       assertOwnedBy(ctx, quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'updateQuote'));
@@ -89,12 +110,26 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
       if (args.expectedUpdatedAt && quote.hs_lastmodifieddate && new Date(quote.hs_lastmodifieddate).getTime() > new Date(args.expectedUpdatedAt).getTime()) {
         throw appError('CONFLICT', `The quote changed at ${quote.hs_lastmodifieddate}, after ${args.expectedUpdatedAt}`, { field: 'expectedUpdatedAt', system: 'hubspot' });
       }
-      const properties = Object.fromEntries(Object.entries(input).map(([k, v]) => [QUOTE_TARGETS[k]!, String(v)]));
-      await ctx.hubspot.update('quotes', quoteId, properties, { requestId: ctx.requestId });
+      const { lines, ...header } = input;
+      const bySku = lines ? await saleableProducts(ctx, lines, 'input.lines') : null;
+      if (Object.keys(header).length && !progress.get('header')) {
+        await ctx.hubspot.update('quotes', quoteId, Object.fromEntries(Object.entries(header).map(([k, v]) => [QUOTE_TARGETS[k]!, String(v)])), { requestId: ctx.requestId });
+        progress.record('header', true);
+      }
+      let replaced: { before: number; after: number } | null = null;
+      if (lines && bySku) {
+        // New lines first, then the old ones archived: a failure in between leaves a quote with too many lines, never none.
+        const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.hubspot.associations('quotes', [quoteId], 'line_items', { requestId: ctx.requestId })).get(quoteId) ?? [];
+        progress.record('oldLines', old);
+        const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:');
+        for (const id of old) if (!added.includes(id)) await ctx.hubspot.archive('line_items', id, { requestId: ctx.requestId });
+        replaced = { before: old.length, after: added.length };
+      }
       const fields = Object.keys(input);
       ctx.audit.record({
         actor: actorOf(ctx), action: 'updateQuote', system: 'hubspot', object: 'Quote', objectId: args.id, fields,
-        before: Object.fromEntries(fields.map((f) => [f, quote[QUOTE_TARGETS[f]!] ?? null])), after: input, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        before: { ...Object.fromEntries(Object.keys(header).map((f) => [f, quote[QUOTE_TARGETS[f]!] ?? null])), ...(replaced ? { lines: replaced.before } : {}) },
+        after: { ...header, ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
       return { quoteId: args.id };
     },
