@@ -16,7 +16,8 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_SUBGRAPH_CRM_URL: z.url().optional(),
   GATEWAY_SUBGRAPH_WRITES_URL: z.url().optional(),
   /** Time the gateway waits for a subgraph answer. */
-  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** Below hubspot.fetch's 15 s, so a CRM card gets our answer (partial data, named errors) rather than its own timeout. */
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(14_000),
   /** hs256: tokens signed with AUTH_JWT_SECRET (embedded default); jwks: an identity provider's keys. */
   AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_CALLER_SECRET),
@@ -25,16 +26,19 @@ export const gatewayConfigSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).optional(),
   /** Key the gateway signs subgraph credentials with; the subgraphs hold the same. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
+  /** The embedded secrets are public (they are in this repository): a process uses them only when told to, for the sandboxes. */
+  ALLOW_DEV_SECRETS: z.enum(['0', '1']).default('0'),
 }).superRefine((c, ctx) => {
   if (c.AUTH_MODE === 'jwks') {
     for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
       if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AUTH_MODE=jwks' });
     }
   }
-  if (c.NODE_ENV === 'production') {
-    if (c.AUTH_MODE === 'hs256' && c.AUTH_JWT_SECRET === DEV_CALLER_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'the embedded development secret cannot be used in production' });
-    if (c.INTERNAL_TOKEN_SECRET === DEV_INTERNAL_SECRET) ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN_SECRET'], message: 'the embedded development secret cannot be used in production' });
-  }
+  // Fail closed: the published development secrets need an explicit opt-in, and never in production.
+  const devAllowed = c.ALLOW_DEV_SECRETS === '1' && c.NODE_ENV !== 'production';
+  const why = c.NODE_ENV === 'production' ? 'the embedded development secret cannot be used in production' : 'set a secret of your own (or ALLOW_DEV_SECRETS=1 for the sandboxes)';
+  if (!devAllowed && c.AUTH_MODE === 'hs256' && c.AUTH_JWT_SECRET === DEV_CALLER_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: why });
+  if (!devAllowed && c.INTERNAL_TOKEN_SECRET === DEV_INTERNAL_SECRET) ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN_SECRET'], message: why });
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

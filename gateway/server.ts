@@ -113,7 +113,7 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   const production = opts.production ?? false;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, opts.subgraphTimeoutMs ?? 20_000, opts.internalSecret),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, opts.subgraphTimeoutMs ?? 14_000, opts.internalSecret),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   const limits = createQueryLimits<GatewayContext>(opts.limits ?? loadLimitsConfig(), { production });

@@ -10,7 +10,7 @@ import { companyOwner, otherOwner } from './support/world.ts';
 const UPDATE = `mutation($id: ID!, $input: AccountUpdateInput!, $key: String!, $e1: DateTime, $e2: DateTime) {
   updateAccount(id: $id, input: $input, idempotencyKey: $key, expectedUpdatedAt: $e1, expectedErpUpdatedAt: $e2) {
     complete replayed writes { system status fields errorCode }
-    account { name phone lifecycleStage creditLimit { amount } taxId updatedAt erpUpdatedAt }
+    account { name phone lifecycleStage creditLimit { amount } paymentTerms { id } updatedAt erpUpdatedAt }
   }
 }`;
 
@@ -40,37 +40,38 @@ describe('ownership-routed writes', () => {
     await stack.resetCounters();
     const res = await stack.query(UPDATE, {
       id: accountId, key: 'mixed-0001',
-      input: { phone: '+49 40 1234567', lifecycleStage: 'EVANGELIST', creditLimit: 95000, taxId: 'DE999888777' },
+      input: { phone: '+49 40 1234567', lifecycleStage: 'EVANGELIST', creditLimit: 95000, paymentTerms: '4' },
     }, salesOpsAndFinance);
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     const out = res.data.updateAccount;
     assert.equal(out.complete, true);
     assert.deepEqual(out.writes.map((w: { system: string; status: string; fields: string[] }) => [w.system, w.status, w.fields.sort()]), [
       ['HUBSPOT', 'APPLIED', ['lifecycleStage', 'phone']],
-      ['ODOO', 'APPLIED', ['creditLimit', 'taxId']],
+      ['ODOO', 'APPLIED', ['creditLimit', 'paymentTerms']],
     ]);
     // In the systems of record themselves:
     assert.equal(hubspotCompany().properties.phone, '+49 40 1234567');
     assert.equal(hubspotCompany().properties.lifecyclestage, 'evangelist');
-    assert.equal(odooPartner().vat, 'DE999888777');
+    assert.equal((odooPartner().property_payment_term_id as Record<string, number>)['1'], 4);
     assert.equal((odooPartner().credit_limit as Record<string, number>)['1'], 95000);
     // ...and only there: HubSpot got only CRM properties, Odoo only Odoo fields.
     const hsUpdates = stack.hubspotSandbox.log.entries({ operation: 'update' });
     assert.equal(hsUpdates.length, 1);
     const odooWrites = stack.odooSandbox.log.entries({ method: 'write' });
     assert.equal(odooWrites.length, 1);
-    assert.deepEqual(Object.keys((odooWrites[0]!.params as { vals: object }).vals).sort(), ['credit_limit', 'vat']);
+    assert.deepEqual(Object.keys((odooWrites[0]!.params as { vals: object }).vals).sort(), ['credit_limit', 'property_payment_term_id']);
     assert.notEqual(odooPartner().phone, '+49 40 1234567', 'the CRM-owned phone was not copied into Odoo');
     // The read model shows the new values from their owners.
     assert.equal(out.account.phone, '+49 40 1234567');
     assert.equal(out.account.creditLimit.amount, 95000);
+    assert.equal(out.account.paymentTerms.id, '4');
   });
 
   test('the same key again is a replay: nothing is written twice', async () => {
     await stack.resetCounters();
     const res = await stack.query(UPDATE, {
       id: accountId, key: 'mixed-0001',
-      input: { phone: '+49 40 1234567', lifecycleStage: 'EVANGELIST', creditLimit: 95000, taxId: 'DE999888777' },
+      input: { phone: '+49 40 1234567', lifecycleStage: 'EVANGELIST', creditLimit: 95000, paymentTerms: '4' },
     }, salesOpsAndFinance);
     assert.equal(res.data.updateAccount.replayed, true);
     assert.equal(stack.hubspotSandbox.log.count({ operation: 'update' }), 0);
@@ -99,6 +100,8 @@ describe('ownership-routed writes', () => {
     assert.equal(salesOps.errors?.[0]?.extensions?.field, 'input.creditLimit');
     const finance = await stack.query(UPDATE, { id: accountId, key: 'forbid-0002', input: { name: 'Renamed' } }, { role: 'finance' });
     assert.equal(finance.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const vat = await stack.query(UPDATE, { id: accountId, key: 'forbid-0004', input: { taxId: 'DE123456789' } }, { role: 'finance' });
+    assert.equal(vat.errors?.[0]?.extensions?.code, 'FORBIDDEN', 'finance writes credit fields and payment terms only (§5)');
     const bi = await stack.query(UPDATE, { id: accountId, key: 'forbid-0003', input: { name: 'Renamed' } }, { role: 'bi_reader' });
     assert.equal(bi.errors?.[0]?.extensions?.code, 'FORBIDDEN');
     assert.equal(stack.hubspotSandbox.log.count() + stack.odooSandbox.log.count({ method: 'write' }), 0);

@@ -40,6 +40,12 @@ export const ERRORS = {
   SUBGRAPH_UNAVAILABLE: def('SUBGRAPH_UNAVAILABLE', 503, 'The gateway could not reach the subgraph serving a system; `extensions.system` names it.'),
   MAPPING_ERROR: def('MAPPING_ERROR', 502, 'A backend record does not fit the canonical mapping; `extensions` name model, id and field.'),
 
+  // Apollo Server's own request errors, registered so every code a client sees is listed here.
+  GRAPHQL_PARSE_FAILED: def('GRAPHQL_PARSE_FAILED', 400, 'The request is not syntactically valid GraphQL.'),
+  GRAPHQL_VALIDATION_FAILED: def('GRAPHQL_VALIDATION_FAILED', 400, 'The request is not valid against the schema (unknown field, wrong argument).'),
+  PERSISTED_QUERY_NOT_FOUND: def('PERSISTED_QUERY_NOT_FOUND', 400, 'An automatic persisted query hash the gateway does not know (the client resends the query).'),
+  OPERATION_RESOLUTION_FAILURE: def('OPERATION_RESOLUTION_FAILURE', 400, 'The request names no operation, or one that is not in the document.'),
+  CROSS_REFERENCE_CONFLICT: def('CROSS_REFERENCE_CONFLICT', 409, 'The two systems disagree about which record is the twin of this one (duplicate or mismatched reference); routed to ERP admin.'),
   CONFIG_INVALID: def('CONFIG_INVALID', 500, 'Start-up configuration is invalid; the message names the variable.'),
   INTERNAL: def('INTERNAL_SERVER_ERROR', 500, 'An unexpected failure; details are in the server log under the request id.'),
 } as const satisfies Record<string, ErrorCodeDefinition>;

@@ -93,7 +93,8 @@ export const WRITE_RULES: Record<Role, RoleWriteRules> = {
     maxDiscountPercent: 15,
   },
   sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate'], accountFields: 'crm' },
-  finance: { mutations: ['updateAccount'], accountFields: ['creditLimit', 'paymentTerms', 'pricelist', 'taxId'] },
+  // §5: finance writes the Odoo-owned credit fields and payment terms, nothing else.
+  finance: { mutations: ['updateAccount'], accountFields: ['creditLimit', 'paymentTerms'] },
   bi_reader: { mutations: [] },
   integration_admin: { mutations: [] },
 };

@@ -16,6 +16,8 @@ export const subgraphServiceSchema = z.object({
   /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The embedded secret is public: used only when told to (sandboxes), never in production. */
+  ALLOW_DEV_SECRETS: z.enum(['0', '1']).default('0'),
   /** Odoo companies to read in, first is the current one; default: all companies of the API user. */
   ODOO_COMPANY_IDS: z
     .string()
@@ -24,9 +26,9 @@ export const subgraphServiceSchema = z.object({
     .optional(),
 });
 
-const checkedSchema = subgraphServiceSchema.refine((c) => c.NODE_ENV !== 'production' || c.INTERNAL_TOKEN_SECRET !== DEV_INTERNAL_SECRET, {
+const checkedSchema = subgraphServiceSchema.refine((c) => c.INTERNAL_TOKEN_SECRET !== DEV_INTERNAL_SECRET || (c.ALLOW_DEV_SECRETS === '1' && c.NODE_ENV !== 'production'), {
   path: ['INTERNAL_TOKEN_SECRET'],
-  message: 'the embedded development secret cannot be used in production',
+  message: 'set a secret shared with the gateway (the embedded one is public; ALLOW_DEV_SECRETS=1 allows it for the sandboxes, never in production)',
 });
 
 export type SubgraphServiceConfig = z.infer<typeof subgraphServiceSchema>;

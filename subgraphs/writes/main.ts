@@ -23,6 +23,7 @@ runMain('writes-subgraph', async () => {
     internalSecret: service.INTERNAL_TOKEN_SECRET,
     companyIds: service.ODOO_COMPANY_IDS,
     idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
+    idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     logger,
   });
   const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);

@@ -20,6 +20,8 @@ export interface WritesSubgraphOptions {
   /** Odoo companies writes may touch; default: every company of the integration user. */
   companyIds?: number[];
   idempotencyLeaseMs?: number;
+  /** How long finished keys are remembered; expired ones are purged at start and hourly. */
+  idempotencyTtlHours?: number;
   logger?: Logger;
   /** "Today" for business rules (lead times, quote validity); injectable so the demo world's dates hold in tests. */
   now?: () => Date;
@@ -29,7 +31,10 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   const logger = opts.logger ?? createLogger('writes-subgraph');
   const now = opts.now ?? (() => new Date());
   // Leases, expiry and audit timestamps always run on the wall clock.
-  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs });
+  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, ttlHours: opts.idempotencyTtlHours });
+  idempotency.purgeExpired();
+  const purge = setInterval(() => idempotency.purgeExpired(), 3_600_000);
+  purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   let configured = opts.companyIds;
@@ -53,5 +58,12 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
       companyIds: await companiesFor(identity, requestId),
     }),
   });
-  return { ...sub, idempotency, audit, exceptions };
+  return {
+    ...sub,
+    idempotency, audit, exceptions,
+    stop: async () => {
+      clearInterval(purge);
+      await sub.stop();
+    },
+  };
 }
