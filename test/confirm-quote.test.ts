@@ -61,6 +61,27 @@ describe('confirmQuote', () => {
     });
   }
 
+  test("credit figures stay with finance: the rep's issue has none, finance's exception has them", async () => {
+    const quote = quoteByNumber(stack.world, stack.world.demo.creditHold.quoteNumber);
+    const res = await stack.query(CONFIRM, { q: quote.id, key: 'credit-figures-1' }, rep(quote.owner));
+    const issue = res.data.confirmQuote.issues.find((i: { code: string }) => i.code === 'CREDIT_HOLD');
+    assert.doesNotMatch(issue.message, /\d{3}/, issue.message);
+    const finance = await stack.query('{ integrationExceptions(first: 50, filter: { team: FINANCE }) { edges { node { code message } } } }', {}, { role: 'finance' });
+    const record = finance.data.integrationExceptions.edges.find((e: { node: { code: string } }) => e.node.code === 'CREDIT_HOLD');
+    assert.match(record.node.message, new RegExp(String(stack.world.demo.creditHold.creditLimit)));
+  });
+
+  test('editing an approved quote sends it back for approval, so the old approval cannot confirm it', async () => {
+    const approved = stack.world.hubspot.objects.quotes.find((q) => q.properties.hs_status === 'APPROVED' && !q.properties.odoo_order_id && q.properties.quote_number !== stack.world.demo.approvedQuote.quoteNumber)!;
+    const quote = quoteByNumber(stack.world, approved.properties.quote_number!);
+    const edit = await stack.query('mutation($id: ID!) { updateQuote(id: $id, input: { validUntil: "2030-01-01" }, idempotencyKey: "edit-approved-1") { quote { status validUntil } } }', { id: quote.id }, rep(quote.owner));
+    assert.equal(edit.errors, undefined, JSON.stringify(edit.errors));
+    assert.equal(edit.data.updateQuote.quote.status, 'DRAFT');
+    const confirm = await stack.query(CONFIRM, { q: quote.id, key: 'edit-approved-2' }, rep(quote.owner));
+    assert.equal(confirm.data.confirmQuote.status, 'REJECTED');
+    assert.ok(confirm.data.confirmQuote.issues.some((i: { code: string }) => i.code === 'QUOTE_NOT_APPROVED'));
+  });
+
   test('finance sees only finance exceptions; sales_ops only its own team', async () => {
     const finance = await stack.query('{ integrationExceptions(first: 100) { edges { node { team } } } }', {}, { role: 'finance' });
     assert.ok(finance.data.integrationExceptions.edges.length > 0);
@@ -160,6 +181,31 @@ describe('confirmQuote recovers from a crash between the Odoo order and the CRM 
     assert.equal(retry.data.confirmQuote.order.id, orderId);
     assert.equal(stack.odooSandbox.log.count({ method: 'create' }), 0, 'no second order');
     assert.equal(stack.hubspotSandbox.store.get('quotes', quote.hubspotId)!.properties.odoo_order_id, String(Buffer.from(orderId, 'base64url').toString().split(':')[2]));
+  });
+});
+
+describe('confirmQuote with a new key after a failed write-back', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack();
+  });
+  after(() => stack.close());
+
+  test('finishes the write-back of the existing order instead of validating the quote again', async () => {
+    const quote = quoteByNumber(stack.world, stack.world.demo.approvedQuote.quoteNumber);
+    const as = { role: 'sales_rep' as const, crmOwnerId: quote.owner };
+    stack.hubspotSandbox.faults.add({ kind: 'error', status: 500, objectType: 'quotes', operation: 'update' });
+    const first = await stack.query(CONFIRM, { q: quote.id, key: 'first-key-0001' }, as);
+    stack.hubspotSandbox.faults.clear();
+    assert.equal(first.data.confirmQuote.status, 'WRITE_BACK_PENDING');
+    stack.odooSandbox.log.clear();
+    const second = await stack.query(CONFIRM, { q: quote.id, key: 'second-key-0001' }, as);
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors));
+    assert.equal(second.data.confirmQuote.status, 'CONFIRMED', JSON.stringify(second.data.confirmQuote.issues));
+    assert.equal(second.data.confirmQuote.order.id, first.data.confirmQuote.order.id);
+    assert.equal(stack.odooSandbox.log.count({ method: 'create' }) + stack.odooSandbox.log.count({ method: 'action_confirm' }), 0);
+    const ex = await stack.query('{ integrationExceptions(first: 10) { totalCount } }', {}, { role: 'integration_admin' });
+    assert.equal(ex.data.integrationExceptions.totalCount, 0, 'no bogus exception was raised');
   });
 });
 

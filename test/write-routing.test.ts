@@ -172,6 +172,10 @@ describe('ownership-routed writes', () => {
     assert.equal(JSON.parse(credit.after).creditLimit, '***');
     assert.ok(entries.some((e: { outcome: string; idempotencyKey: string }) => e.idempotencyKey === 'partial-0001' && e.outcome === 'failed'));
     assert.ok(entries.some((e: { outcome: string; errorCode: string }) => e.outcome === 'refused' && e.errorCode === 'CONFLICT'));
+    // Refusals by a permission rule or by ownership are write attempts too.
+    assert.ok(entries.some((e: { outcome: string; errorCode: string; fields: string[] }) => e.outcome === 'refused' && e.errorCode === 'READ_ONLY_FIELD' && e.fields[0]?.startsWith('input.')));
+    assert.ok(entries.some((e: { outcome: string; errorCode: string; idempotencyKey: string }) => e.outcome === 'refused' && e.errorCode === 'FORBIDDEN' && e.idempotencyKey === 'rep-other-0001'));
+    assert.ok(entries.some((e: { outcome: string; errorCode: string; actor: string }) => e.outcome === 'refused' && e.errorCode === 'FORBIDDEN' && e.actor === 'test-sales_ops'));
     const denied = await stack.query('{ auditLog(first: 5) { totalCount } }', {}, { role: 'sales_rep' });
     assert.equal(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN');
   });

@@ -3,7 +3,7 @@
 // traces outside development, /health, and the node:http integration.
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -53,6 +53,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (identity: Identity, requestId: string) => Promise<TContext>;
   /** Extra checks for /health (e.g. the backend answers). */
   health?: () => Promise<Record<string, unknown>>;
+  plugins?: ApolloServerPlugin<TContext>[];
 }
 
 export async function createSubgraphServer<TContext extends BaseContext>(opts: SubgraphServerOptions<TContext>) {
@@ -63,7 +64,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({

@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import type { CallOptions, Domain, OdooClient } from './datasources/odoo-client.ts';
 import { parseRecords, safeParseRecords } from './mapping/records.ts';
-import { isAppError, type AppError } from '../common/errors.ts';
+import { appError, isAppError, type AppError } from '../common/errors.ts';
 import type { OdooRowScope } from './row-scope.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from './canonical.ts';
 import type { MasterDataCache } from '../common/cache.ts';
@@ -125,20 +125,40 @@ function cachedIdLoader(session: OdooSession, model: ReadModel, fields: readonly
   });
 }
 
-/** Lookup by a unique char field (partner `ref`, product `default_code`, order `name`). */
+/**
+ * Lookup by a field that must be unique (partner `ref`, product `default_code`,
+ * order `name`). Two records claiming the same value is a broken reference: that
+ * key fails with CROSS_REFERENCE_CONFLICT rather than silently picking one.
+ */
 function fieldLoader(session: OdooSession, model: ReadModel, field: string, cached: boolean) {
   return new DataLoader<string, OdooRow | null>(async (values) => {
     const scope = `${cacheScope(session, model)}|${field}`;
     const load = async (wanted: string[]) => {
-      const rows = await searchRows(session, model, [[field, 'in', wanted]]);
-      return new Map(rows.map((r) => [`${scope}|${r[field]}`, r]));
+      const rows = await searchRows(session, model, [[field, 'in', wanted]], { order: 'id asc' });
+      const found = new Map<string, OdooRow | AppError>();
+      for (const r of rows) {
+        const key = `${scope}|${r[field]}`;
+        const seen = found.get(key);
+        found.set(key, seen ? conflict(model, field, String(r[field]), seen, r) : r);
+      }
+      return found as Map<string, OdooRow>;
     };
     const keys = values.map((v) => `${scope}|${v}`);
+    const conflicts = new Map<string, AppError>();
     const found = cached
-      ? await session.cache.getMany<OdooRow>(keys, (missing) => load(missing.map((k) => k.slice(scope.length + 1))))
+      ? await session.cache.getMany<OdooRow>(keys, async (missing) => {
+          const loaded = await load(missing.map((k) => k.slice(scope.length + 1)));
+          for (const [k, v] of loaded) if (isAppError(v)) (conflicts.set(k, v), loaded.delete(k)); // never cache a conflict
+          return loaded;
+        })
       : await load([...values]);
-    return keys.map((k) => found.get(k) ?? null);
+    return keys.map((k) => conflicts.get(k) ?? found.get(k) ?? null);
   });
+}
+
+function conflict(model: string, field: string, value: string, first: OdooRow | AppError, second: OdooRow): AppError {
+  const ids = isAppError(first) ? [...(first.details.recordIds as number[]), second.id] : [first.id, second.id];
+  return appError('CROSS_REFERENCE_CONFLICT', `odoo ${model}: records ${ids.join(', ')} all have ${field} = ${value}`, { system: 'odoo', model, field, recordIds: ids });
 }
 
 function childLoader(session: OdooSession, model: ReadModel, parentField: string, extraDomain: Domain = []) {

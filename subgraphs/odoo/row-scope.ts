@@ -2,6 +2,7 @@
 // search so a customer's request never fetches another customer's row — whatever
 // path it takes: a list, `order(number)`, a nested field or an `_entities`
 // representation. Internal roles read every row of their allowed companies.
+import { appError } from '../common/errors.ts';
 import { decodeId } from '../common/ids.ts';
 import type { Identity } from '../common/identity.ts';
 import type { Domain, OdooClient } from './datasources/odoo-client.ts';
@@ -29,8 +30,13 @@ export function customerScope(accountId: string, client: OdooClient, callContext
     (partners ??= (async () => {
       const ref = decodeId(accountId, 'Account', 'accountId');
       const domain = ref.system === 'hubspot' ? [['ref', '=', ref.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(ref.sourceId)]];
-      const raws = await client.searchRead('res.partner', domain, ['child_ids'], { limit: 1 }, callContext());
-      const [partner] = parseRecords('res.partner', raws, ['child_ids']) as Array<{ id: number; child_ids: number[] | null }>;
+      const raws = await client.searchRead('res.partner', domain, ['child_ids'], { limit: 2, order: 'id asc' }, callContext());
+      const partners = parseRecords('res.partner', raws, ['child_ids']) as Array<{ id: number; child_ids: number[] | null }>;
+      // Two partners claiming this customer: guessing could show one customer another's rows.
+      if (partners.length > 1) {
+        throw appError('CROSS_REFERENCE_CONFLICT', 'This account has more than one Odoo partner; ERP admin must resolve it', { system: 'odoo', model: 'res.partner', field: 'ref' });
+      }
+      const [partner] = partners;
       return partner ? [partner.id, ...(partner.child_ids ?? [])] : [];
     })());
   const inPartners = async (field: string): Promise<Domain> => {

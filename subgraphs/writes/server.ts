@@ -10,6 +10,7 @@ import { searchRows } from '../odoo/loaders.ts';
 import { MasterDataCache } from '../common/cache.ts';
 import { UNRESTRICTED } from '../odoo/row-scope.ts';
 import type { WritesContext } from './context.ts';
+import { auditRefusals } from './audit-refusals.ts';
 import { resolvers } from './resolvers/index.ts';
 
 export interface WritesSubgraphOptions {
@@ -53,6 +54,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
+    plugins: [auditRefusals(audit)],
     context: async (identity, requestId) => ({
       requestId, identity, odoo: opts.odoo, hubspot: opts.hubspot, idempotency, audit, exceptions, now,
       companyIds: await companiesFor(identity, requestId),

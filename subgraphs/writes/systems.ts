@@ -32,12 +32,26 @@ export interface AccountTwins {
   partner: OdooRow | null;
 }
 
-/** Both halves of an account, found through the cross-reference the systems themselves hold. */
+/**
+ * Both halves of an account, found through the cross-reference the systems
+ * themselves hold (HubSpot `odoo_partner_id`, Odoo `ref`) — and checked both ways:
+ * a duplicate or mismatched reference is refused and routed to ERP admin (§4),
+ * never resolved by picking one.
+ */
 export async function accountTwins(ctx: WritesContext, accountId: string, field: string, companyId?: number): Promise<AccountTwins> {
   const anchor = decodeId(accountId, 'Account', field);
+  const session = odooSession(ctx, companyId);
   const company = anchor.system === 'hubspot' ? await readHubSpot(ctx, 'companies', anchor.sourceId) : await readHubSpot(ctx, 'companies', anchor.sourceId, 'odoo_partner_id');
-  const partnerDomain = anchor.system === 'hubspot' ? [['ref', '=', anchor.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(anchor.sourceId)]];
-  const [partner] = await searchRows(odooSession(ctx, companyId), 'res.partner', partnerDomain, { limit: 2 });
+  const crmId = company?.id ?? (anchor.system === 'hubspot' ? anchor.sourceId : null);
+  const claimants = crmId ? await searchRows(session, 'res.partner', [['ref', '=', crmId], ['parent_id', '=', false]], { limit: 3, order: 'id asc' }) : [];
+  const partnerId = company?.odoo_partner_id ?? (anchor.system === 'odoo' ? Number(anchor.sourceId) : claimants[0]?.id);
+  const [partner] = partnerId ? await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]]) : [];
+  const broken = (why: string) => {
+    ctx.exceptions.record({ team: 'ERP_ADMIN', code: 'CROSS_REFERENCE_CONFLICT', message: why, object: 'Account', objectId: accountId, field: 'id', requestId: ctx.requestId });
+    return appError('CROSS_REFERENCE_CONFLICT', `${why}; ERP admin has been notified`, { field });
+  };
+  if (claimants.length > 1) throw broken(`Odoo partners ${claimants.map((p) => p.id).join(', ')} all claim HubSpot company ${crmId}`);
+  if (company && partner && String(partner.ref ?? '') !== company.id) throw broken(`HubSpot company ${company.id} names Odoo partner ${partner.id}, which names ${partner.ref ?? 'no company'}`);
   if (!company && !partner) throw appError('NOT_FOUND', `No account ${accountId}`, { field });
   return { company, partner: partner ?? null };
 }
@@ -63,4 +77,9 @@ export const DAY_MS = 86_400_000;
 
 export function addDays(date: Date, days: number): string {
   return new Date(date.getTime() + Math.ceil(days) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Idempotency keys are the caller's own: two users choosing the same key never collide. */
+export function keyScope(ctx: WritesContext, mutation: string): string {
+  return `${mutation}:${ctx.identity.sub}`;
 }

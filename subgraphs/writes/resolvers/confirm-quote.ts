@@ -16,7 +16,7 @@ import { READ_PROPERTIES } from '../../crm/canonical.ts';
 import { parseRows, type CrmRow } from '../../crm/loaders.ts';
 import { searchRows, type OdooRow } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
-import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readHubSpot } from '../systems.ts';
+import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput } from '../validation.ts';
 import { PartialWrite } from './shared.ts';
 
@@ -25,6 +25,8 @@ export interface ValidationIssue {
   code: string;
   message: string;
   owningTeam: OwningTeam;
+  /** Figures only the owning team may see; kept in the exception record, never returned to the caller. */
+  internalDetail?: string;
 }
 
 interface ConfirmResult {
@@ -89,7 +91,8 @@ interface Plan {
 /** Every check of R2; returns the plan for the order, or the issues. */
 async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): Promise<{ plan?: Plan; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
-  const issue = (field: string, code: string, message: string, owningTeam: OwningTeam) => issues.push({ field, code, message, owningTeam });
+  const issue = (field: string, code: string, message: string, owningTeam: OwningTeam, internalDetail?: string) =>
+    issues.push({ field, code, message, owningTeam, ...(internalDetail ? { internalDetail } : {}) });
   const today = ctx.now().toISOString().slice(0, 10);
 
   if (!APPROVED.has(String(quote.hs_status))) issue('status', 'QUOTE_NOT_APPROVED', `The quote is ${quote.hs_status}, not approved`, 'SALES_OPERATIONS');
@@ -134,10 +137,13 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   const total = lines.reduce((sum, l) => sum + l.quantity * l.price * (1 - l.discount / 100), 0);
   const limit = Number(partner.credit_limit ?? 0);
   const receivable = Number(partner.credit ?? 0);
+  // The caller (a sales rep) may not see credit figures (§5): they go to finance's exception record only.
   if (limit > 0 && receivable > limit) {
-    issue('account.creditHold', 'CREDIT_HOLD', `The customer is on credit hold (open receivable ${receivable.toFixed(2)} over limit ${limit.toFixed(2)} ${currency})`, 'FINANCE');
+    issue('account.creditHold', 'CREDIT_HOLD', 'The customer is on credit hold; finance has been notified', 'FINANCE',
+      `Open receivable ${receivable.toFixed(2)} over limit ${limit.toFixed(2)} ${currency}`);
   } else if (limit > 0 && receivable + total > limit) {
-    issue('amount', 'CREDIT_LIMIT_EXCEEDED', `Quote total ${total.toFixed(2)} plus open receivable ${receivable.toFixed(2)} exceeds the credit limit ${limit.toFixed(2)} ${currency}`, 'FINANCE');
+    issue('amount', 'CREDIT_LIMIT_EXCEEDED', 'The quote would take the customer over its credit limit; finance has been notified', 'FINANCE',
+      `Quote total ${total.toFixed(2)} plus open receivable ${receivable.toFixed(2)} exceeds the credit limit ${limit.toFixed(2)} ${currency}`);
   }
 
   const skus = [...new Set(lines.map((l) => l.sku).filter((s): s is string => !!s))];
@@ -202,6 +208,18 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   return { issues, plan: { companyId, partner, products, pricelistId, paymentTermId: paymentTermId!, incotermId, commitmentDate: requested ? `${requested} 12:00:00` : null } };
 }
 
+/**
+ * The order made from a quote: it carries the quote number as customer reference
+ * *and* origin, for the quote's customer. (client_order_ref alone is a free-text
+ * PO field a user may have typed anything into.)
+ */
+async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefined, number: string, partnerId?: number): Promise<OdooRow[]> {
+  return searchRows(odooSession(ctx, companyId), 'sale.order', [
+    ['client_order_ref', '=', number], ['origin', '=', number], ['state', '!=', 'cancel'],
+    ...(partnerId ? [['partner_id', '=', partnerId]] : []),
+  ], { limit: 1, order: 'id asc' });
+}
+
 /** Creates and confirms the order once per quote, whatever key or process asks. */
 async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string): Promise<{ id: number; name: string }> {
   const number = String(loaded.quote.quote_number);
@@ -210,7 +228,7 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
     async () => {
       const session = odooSession(ctx, plan.companyId);
       // A crashed attempt may have created the order without recording it: find it by the quote number first.
-      let [order] = await searchRows(session, 'sale.order', [['client_order_ref', '=', number], ['state', '!=', 'cancel']], { limit: 1 });
+      let [order] = await findOrderOfQuote(ctx, plan.companyId, number, plan.partner.id);
       if (!order) {
         const [id] = await ctx.odoo.create('sale.order', [{
           partner_id: plan.partner.id,
@@ -254,7 +272,7 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
   const quoteId = encodeId('Quote', 'hubspot', quoteHsId);
   try {
     const { result, replayed } = await ctx.idempotency.run<ConfirmResult>(
-      { key: idempotencyKey, scope: 'confirmQuote', actor: ctx.identity.sub, fingerprint: { quote: quoteHsId } },
+      { key: idempotencyKey, scope: keyScope(ctx, 'confirmQuote'), actor: ctx.identity.sub, fingerprint: { quote: quoteHsId } },
       async (progress) => {
         const loaded = await loadQuote(ctx, quoteHsId);
         assertOwnedBy(ctx, loaded.quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
@@ -266,16 +284,23 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
           return { status: 'CONFIRMED', quoteId, orderId: encodeId('Order', 'odoo', order.id), issues: [] };
         }
         if (!order) {
+          // Converted already, but the write-back never landed (an earlier attempt with another key crashed
+          // or failed after Odoo confirmed): finish the write-back; validating again would judge a quote
+          // against stock its own order has since reserved.
+          const [confirmed] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.quote_number), loaded.company?.odoo_partner_id ?? undefined);
+          if (confirmed && confirmed.state === 'sale') order = { id: confirmed.id, name: String(confirmed.name) };
+        }
+        if (!order) {
           const { plan, issues } = await validate(ctx, loaded);
           if (!plan) {
             for (const i of issues) {
-              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
+              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.internalDetail ?? i.message, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
             }
             ctx.audit.record({
               actor: actorOf(ctx), action: 'confirmQuote', system: 'gateway', object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
               before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: { code: 'VALIDATION_FAILED', message: issues.map((i) => i.code).join(', ') },
             });
-            throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues });
+            throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues: issues.map(({ internalDetail: _hidden, ...shown }) => shown) });
           }
           order = await ensureOrder(ctx, loaded, plan, idempotencyKey);
           progress.record('order', order);

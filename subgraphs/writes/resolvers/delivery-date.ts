@@ -5,7 +5,7 @@ import { odooIdOf } from '../../common/ids.ts';
 import { limitedToOwnRecords } from '../../common/permissions.ts';
 import { searchRows } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
-import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot } from '../systems.ts';
+import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { deliveryDateSchema, parseInput } from '../validation.ts';
 
 interface Args {
@@ -19,7 +19,7 @@ export async function requestDeliveryDate(_: unknown, args: Args, ctx: WritesCon
   const input = parseInput(deliveryDateSchema, args, '');
   const orderId = odooIdOf(input.orderId, 'Order', 'orderId');
   const { result, replayed } = await ctx.idempotency.run(
-    { key: input.idempotencyKey, scope: 'requestDeliveryDate', actor: ctx.identity.sub, fingerprint: { orderId, date: input.date, reason: input.reason } },
+    { key: input.idempotencyKey, scope: keyScope(ctx, 'requestDeliveryDate'), actor: ctx.identity.sub, fingerprint: { orderId, date: input.date, reason: input.reason } },
     async () => {
       const session = odooSession(ctx);
       const [order] = await searchRows(session, 'sale.order', [['id', '=', orderId]]);

@@ -6,7 +6,7 @@ import { decodeId, encodeId } from '../../common/ids.ts';
 import { limitedToOwnRecords } from '../../common/permissions.ts';
 import { searchRows } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
-import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot } from '../systems.ts';
+import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
 import type { ProgressRecorder } from '../../common/store/index.ts';
 
@@ -57,7 +57,7 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
   const input = parseInput(quoteCreateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const { result, replayed } = await ctx.idempotency.run(
-    { key: idempotencyKey, scope: 'createQuote', actor: ctx.identity.sub, fingerprint: input },
+    { key: idempotencyKey, scope: keyScope(ctx, 'createQuote'), actor: ctx.identity.sub, fingerprint: input },
     async (progress) => {
       const { company } = await accountTwins(ctx, input.account, 'input.account');
       if (!company) throw appError('BAD_USER_INPUT', 'The account has no CRM record', { field: 'input.account' });
@@ -92,6 +92,8 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
   return { quote: { id: result.quoteId }, replayed };
 }
 
+const APPROVED_STATUSES = new Set(['APPROVED', 'APPROVAL_NOT_NEEDED']);
+
 const QUOTE_TARGETS: Record<string, string> = {
   title: 'hs_title', validUntil: 'hs_expiration_date', requestedDeliveryDate: 'requested_delivery_date', incoterm: 'incoterm', status: 'hs_status',
 };
@@ -101,7 +103,7 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const quoteId = decodeId(args.id, 'Quote').sourceId;
   const { result, replayed } = await ctx.idempotency.run(
-    { key: idempotencyKey, scope: 'updateQuote', actor: ctx.identity.sub, fingerprint: { quoteId, input, expected: args.expectedUpdatedAt ?? null } },
+    { key: idempotencyKey, scope: keyScope(ctx, 'updateQuote'), actor: ctx.identity.sub, fingerprint: { quoteId, input, expected: args.expectedUpdatedAt ?? null } },
     async (progress) => {
       const quote = await readHubSpot(ctx, 'quotes', quoteId);
       if (!quote) throw appError('NOT_FOUND', 'No such quote', { field: 'id' });
@@ -110,7 +112,11 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
       if (args.expectedUpdatedAt && quote.hs_lastmodifieddate && new Date(quote.hs_lastmodifieddate).getTime() > new Date(args.expectedUpdatedAt).getTime()) {
         throw appError('CONFLICT', `The quote changed at ${quote.hs_lastmodifieddate}, after ${args.expectedUpdatedAt}`, { field: 'expectedUpdatedAt', system: 'hubspot' });
       }
-      const { lines, ...header } = input;
+      const { lines, ...requested } = input;
+      // An approval covers what was approved: changing an approved quote sends it back for approval,
+      // so confirmQuote can never turn an edited quote into an order on the strength of the old approval.
+      const reapprove = APPROVED_STATUSES.has(String(quote.hs_status)) && (lines !== undefined || Object.keys(requested).some((k) => k !== 'status'));
+      const header: Record<string, unknown> = reapprove ? { ...requested, status: requested.status ?? 'DRAFT' } : requested;
       const bySku = lines ? await saleableProducts(ctx, lines, 'input.lines') : null;
       if (Object.keys(header).length && !progress.get('header')) {
         await ctx.hubspot.update('quotes', quoteId, Object.fromEntries(Object.entries(header).map(([k, v]) => [QUOTE_TARGETS[k]!, String(v)])), { requestId: ctx.requestId });
@@ -125,7 +131,7 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
         for (const id of old) if (!added.includes(id)) await ctx.hubspot.archive('line_items', id, { requestId: ctx.requestId });
         replaced = { before: old.length, after: added.length };
       }
-      const fields = Object.keys(input);
+      const fields = [...new Set([...Object.keys(input), ...Object.keys(header)])];
       ctx.audit.record({
         actor: actorOf(ctx), action: 'updateQuote', system: 'hubspot', object: 'Quote', objectId: args.id, fields,
         before: { ...Object.fromEntries(Object.keys(header).map((f) => [f, quote[QUOTE_TARGETS[f]!] ?? null])), ...(replaced ? { lines: replaced.before } : {}) },

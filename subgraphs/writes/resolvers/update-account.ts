@@ -2,12 +2,12 @@
 // to a non-owner. Both systems are attempted; if one fails after the other
 // succeeded the answer says exactly that, and a retry with the same key writes
 // only what is missing (the idempotency store remembers each applied step).
-import { appError, isAppError } from '../../common/errors.ts';
+import { appError } from '../../common/errors.ts';
 import { OWNERSHIP, type Owner } from '../../common/ownership.ts';
 import { limitedToOwnRecords } from '../../common/permissions.ts';
 import { LIFECYCLE_STAGE_TO_HUBSPOT } from '../../crm/canonical.ts';
 import type { WritesContext } from '../context.ts';
-import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions } from '../systems.ts';
+import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions, keyScope } from '../systems.ts';
 import { accountUpdateSchema, idempotencyKeySchema, parseInput } from '../validation.ts';
 import { PartialWrite, type SystemWrite } from './shared.ts';
 
@@ -62,7 +62,7 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
   const plan = route(input);
 
   const run = async () => ctx.idempotency.run(
-    { key: idempotencyKey, scope: 'updateAccount', actor: ctx.identity.sub, fingerprint: { id: args.id, input, e1: args.expectedUpdatedAt ?? null, e2: args.expectedErpUpdatedAt ?? null, companyId } },
+    { key: idempotencyKey, scope: keyScope(ctx, 'updateAccount'), actor: ctx.identity.sub, fingerprint: { id: args.id, input, e1: args.expectedUpdatedAt ?? null, e2: args.expectedErpUpdatedAt ?? null, companyId } },
     async (progress) => {
       const twins = await accountTwins(ctx, args.id, 'id', companyId);
       assertOwnedBy(ctx, twins.company?.hubspot_owner_id, 'account', limitedToOwnRecords(ctx.identity, 'updateAccount'));
@@ -121,9 +121,6 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
     return { account: { id: result.accountId }, writes: result.writes, complete: result.complete, replayed };
   } catch (e) {
     if (e instanceof PartialWrite) return { account: { id: args.id }, ...(e.payload as object), replayed: false };
-    if (isAppError(e) && e.code === 'CONFLICT') {
-      ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: (e.details.system as 'odoo' | 'hubspot') ?? 'gateway', object: 'Account', objectId: args.id, fields: Object.keys(input), before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: errorSummary(e) });
-    }
-    throw e;
+    throw e; // refusals are audited for every mutation alike (audit-refusals.ts)
   }
 }

@@ -1,0 +1,72 @@
+// "Every write attempt" is in the audit trail — refused ones too: a mutation turned
+// away by a permission rule, input validation, a conflict or a missing record is
+// recorded once here, whichever layer refused it (shield rule or resolver).
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Kind, type FieldNode, type GraphQLError, type ValueNode } from 'graphql';
+import { isAppError } from '../common/errors.ts';
+import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../common/store/index.ts';
+import type { WritesContext } from './context.ts';
+
+const REFUSALS = new Set(['FORBIDDEN', 'BAD_USER_INPUT', 'READ_ONLY_FIELD', 'CONFLICT', 'NOT_FOUND', 'CROSS_REFERENCE_CONFLICT', 'UNAUTHENTICATED']);
+const OBJECT_OF: Record<string, string> = {
+  updateAccount: 'Account', requestDeliveryDate: 'Order', createQuote: 'Quote', updateQuote: 'Quote', confirmQuote: 'Quote',
+};
+const ID_ARGUMENTS = ['id', 'orderId', 'quoteId'];
+
+function codeOf(error: GraphQLError): string | undefined {
+  const original = unwrapResolverError(error);
+  if (isAppError(original)) return original.code;
+  const code = (original as GraphQLError)?.extensions?.code ?? error.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>): string | null {
+  if (!node) return null;
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value] == null ? null : String(variables[node.name.value]);
+  return node.kind === Kind.STRING || node.kind === Kind.INT ? node.value : null;
+}
+
+export function auditRefusals(audit: AuditTrail): ApolloServerPlugin<WritesContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(rc) {
+          if (rc.operation?.operation !== 'mutation') return;
+          const variables = (rc.request.variables ?? {}) as Record<string, unknown>;
+          const fields = rc.operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+          for (const error of rc.errors) {
+            const code = codeOf(error);
+            const responseKey = error.path?.[0];
+            if (!code || !REFUSALS.has(code) || error.path?.length !== 1 || typeof responseKey !== 'string') continue;
+            const field = fields.find((f) => (f.alias?.value ?? f.name.value) === responseKey);
+            if (!field) continue;
+            const arg = (name: string) => valueOf(field.arguments?.find((a) => a.name.value === name)?.value, variables);
+            const identity = rc.contextValue.identity;
+            const detail = isAppError(unwrapResolverError(error)) ? (unwrapResolverError(error) as { details: Record<string, unknown> }).details : error.extensions;
+            const key = arg('idempotencyKey');
+            try {
+              audit.record({
+              actor: { sub: identity.sub, role: identity.roles.join('+') },
+              action: field.name.value,
+              system: 'gateway',
+              object: OBJECT_OF[field.name.value] ?? 'Unknown',
+              objectId: ID_ARGUMENTS.map(arg).find((v) => v) ?? '-',
+              fields: typeof detail?.field === 'string' ? [detail.field] : [],
+              before: {},
+              after: {},
+              // A malformed key (itself the refusal) is not stored.
+              idempotencyKey: key && IDEMPOTENCY_KEY_PATTERN.test(key) ? key : undefined,
+              requestId: rc.contextValue.requestId,
+              outcome: 'refused',
+              error: { code, message: error.message },
+              });
+            } catch (e) {
+              rc.logger.error(`audit of a refused ${field.name.value} failed: ${(e as Error).message}`);
+            }
+          }
+        },
+      };
+    },
+  };
+}
