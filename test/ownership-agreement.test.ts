@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { Kind, parse } from 'graphql';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
 import { resolvedFields } from '../subgraphs/common/supergraph-fields.ts';
@@ -52,6 +53,19 @@ describe('ownership declaration agrees with the composed supergraph', () => {
         assert.equal(system === 'hubspot' ? 'crm' : system, d.owner, `${type}.${field} writes to ${d.write.object} but is owned by ${d.owner}`);
       }
     }
+  });
+
+  test('every sensitive field is nullable, so masking or denying it never blanks its parent', () => {
+    const doc = parse(supergraphSdl);
+    const nonNull: string[] = [];
+    for (const def of doc.definitions) {
+      if (def.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
+      for (const field of def.fields ?? []) {
+        const decl = OWNERSHIP[def.name.value]?.[field.name.value];
+        if (decl?.sensitivity && field.type.kind === Kind.NON_NULL_TYPE) nonNull.push(`${def.name.value}.${field.name.value}`);
+      }
+    }
+    assert.deepEqual(nonNull, []);
   });
 
   test('the README carries the current ownership table', () => {

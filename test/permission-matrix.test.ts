@@ -130,8 +130,15 @@ describe('permission matrix through the gateway', () => {
           }
           checked++;
         }
-        // A denial never takes the rest of the response with it.
+        // A denial never takes the rest of the response with it, and an allowed read really returns the row
+        // (a row scope that wrongly hid the record would otherwise pass as "no error").
         assert.ok(res.data, `${variant.label} ${type}: data missing`);
+        let node: unknown = res.data;
+        for (const step of path) node = Array.isArray(node) ? node[0]?.[step] : (node as Record<string, unknown> | null)?.[step];
+        const first = Array.isArray(node) ? node[0] : node;
+        assert.ok(first && typeof first === 'object', `${variant.label} ${type}: nothing returned at ${path.join('.')}`);
+        const allowedFields = typeCells.filter((c) => accessFor(variant.role, variant.scopes, type, c.field) === 'allow');
+        if (allowedFields.length) assert.ok(allowedFields.some((c) => (first as Record<string, unknown>)[c.field] != null), `${variant.label} ${type}: every allowed field is null`);
       }
       assert.ok(checked >= (variant.role === 'integration_admin' ? 4 : 50), `${variant.label}: only ${checked} cells checked`);
     });

@@ -80,7 +80,8 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     pricelist: odoo({ write: erp('res.partner', 'property_product_pricelist'), sensitivity: 'commercial' }),
     creditLimit: odoo({ write: erp('res.partner', 'credit_limit'), sensitivity: 'commercial' }),
     openReceivable: odoo({ sensitivity: 'commercial' }),
-    creditHold: odoo(),
+    // Financial status (R6): masked for BI like the figures it is derived from.
+    creditHold: odoo({ sensitivity: 'commercial' }),
     orders: odoo(),
     invoices: odoo(),
     erpUpdatedAt: odoo(),
@@ -126,7 +127,8 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   },
   OrderLine: {
     id: odoo(), product: odoo(), description: odoo(), quantity: odoo(), deliveredQuantity: odoo(), invoicedQuantity: odoo(),
-    unitPrice: odoo({ sensitivity: 'commercial' }), discount: odoo({ sensitivity: 'commercial' }), subtotal: odoo(),
+    // The subtotal with the quantity gives the discount away: as sensitive as the discount.
+    unitPrice: odoo({ sensitivity: 'commercial' }), discount: odoo({ sensitivity: 'commercial' }), subtotal: odoo({ sensitivity: 'commercial' }),
   },
   Company: { id: odoo(), name: odoo(), currency: odoo() },
   Shipment: {
@@ -136,7 +138,8 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   ShipmentLine: { product: odoo(), quantity: odoo(), doneQuantity: odoo() },
   Invoice: {
     id: odoo(), number: odoo(), kind: odoo(), state: odoo(), paymentState: odoo(),
-    amountUntaxed: odoo(), amountTotal: odoo(), amountResidual: odoo(),
+    // What is still owed sums to the customer's open receivable: financial status.
+    amountUntaxed: odoo(), amountTotal: odoo(), amountResidual: odoo({ sensitivity: 'commercial' }),
     invoiceDate: odoo(), dueDate: odoo(), order: odoo(), account: odoo(), updatedAt: odoo(),
   },
   Product: {
