@@ -3,9 +3,9 @@
 // codes, error envelopes, rate-limit headers), so the official @hubspot/api-client
 // cannot tell it from the real thing. Test-only switches (faults, request log) live
 // under /__sandbox/ and are answered on loopback only. Never imported by production code.
+import { closeServer, listen } from '../../subgraphs/common/http.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import {
   HUBSPOT_ASSOCIATION_TYPES,
@@ -978,24 +978,12 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
     get url() {
       return baseUrl;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise<string>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address() as AddressInfo;
-          const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          baseUrl = `http://${h}:${addr.port}`;
-          resolve(baseUrl);
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      baseUrl = await listen(server, port, host);
+      return baseUrl;
     },
     close() {
-      return new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return server.listening ? closeServer(server) : Promise.resolve();
     },
   };
 }

@@ -6,8 +6,8 @@
 //   GET|POST|DELETE /__sandbox/faults[/<id>]   fault rules (see faults.ts)
 //   GET|DELETE      /__sandbox/requests        the ORM request log (?model=&method=&transport=)
 //   GET             /__sandbox/health
+import { closeServer, listen } from '../../subgraphs/common/http.ts';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { OdooDataset } from '../../subgraphs/odoo/mapping/models.ts';
 import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../subgraphs/odoo/mapping/models.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
@@ -430,23 +430,12 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
     log,
     faults,
     store,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise<string>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address() as AddressInfo;
-          baseUrl = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-          resolve(baseUrl);
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      baseUrl = await listen(server, port, host);
+      return baseUrl;
     },
     close() {
-      return new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return server.listening ? closeServer(server) : Promise.resolve();
     },
   };
 }
