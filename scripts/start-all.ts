@@ -19,7 +19,9 @@ runMain('start', async () => {
     now: process.env.DEMO_CLOCK === 'wall' ? undefined : () => new Date(DEFAULT_NOW),
     odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' ? 'jsonrpc' : 'json2',
     cacheTtlMs: process.env.CACHE_TTL_MS ? Number(process.env.CACHE_TTL_MS) : undefined,
-    storePath: process.env.STORE_PATH ?? '.data/supergraph.sqlite',
+    // The sandboxes are reseeded at every start, so by default the store is too (in memory):
+    // keys and audit entries about records that no longer exist would only mislead.
+    storePath: process.env.STORE_PATH ?? ':memory:',
     ports: {
       gateway: port('GATEWAY_PORT', 4000),
       odooSubgraph: port('ODOO_SUBGRAPH_PORT', 4001),

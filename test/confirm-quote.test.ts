@@ -43,6 +43,8 @@ describe('confirmQuote', () => {
     test(`${name}: ${code} on ${field}, routed to ${team}, nothing written`, async () => {
       const number = name === 'creditHold' ? stack.world.demo.creditHold.quoteNumber : stack.world.demo.exceptionQuotes[name];
       const quote = quoteByNumber(stack.world, number);
+      // Only approved quotes reach the product, price and credit checks; approval happens in HubSpot.
+      stack.hubspotSandbox.store.get('quotes', quote.hubspotId)!.properties.hs_status = 'APPROVED';
       await stack.resetCounters();
       const res = await stack.query(CONFIRM, { q: quote.id, key: `fail-${name}` }, rep(quote.owner));
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
@@ -66,9 +68,23 @@ describe('confirmQuote', () => {
     const res = await stack.query(CONFIRM, { q: quote.id, key: 'credit-figures-1' }, rep(quote.owner));
     const issue = res.data.confirmQuote.issues.find((i: { code: string }) => i.code === 'CREDIT_HOLD');
     assert.doesNotMatch(issue.message, /\d{3}/, issue.message);
-    const finance = await stack.query('{ integrationExceptions(first: 50, filter: { team: FINANCE }) { edges { node { code message } } } }', {}, { role: 'finance' });
+    const finance = await stack.query('{ integrationExceptions(first: 50, filter: { team: FINANCE }) { edges { node { code message detail } } } }', {}, { role: 'finance' });
     const record = finance.data.integrationExceptions.edges.find((e: { node: { code: string } }) => e.node.code === 'CREDIT_HOLD');
-    assert.match(record.node.message, new RegExp(String(stack.world.demo.creditHold.creditLimit)));
+    assert.match(record.node.detail, new RegExp(String(stack.world.demo.creditHold.creditLimit)));
+    const ops = await stack.query('{ integrationExceptions(first: 50) { edges { node { code detail } } } }', {}, { role: 'integration_admin' });
+    assert.ok(ops.errors?.some((e) => e.extensions?.code === 'FORBIDDEN'), 'operations may not read the figures');
+    assert.ok(!JSON.stringify(ops.data ?? {}).includes(String(stack.world.demo.creditHold.creditLimit)));
+  });
+
+  test('a draft quote is refused for not being approved before any credit, price or stock check runs', async () => {
+    const draft = stack.world.hubspot.objects.quotes.find((q) => q.properties.hs_status === 'DRAFT' && !q.properties.odoo_order_id)!;
+    const quote = quoteByNumber(stack.world, draft.properties.quote_number!);
+    await stack.resetCounters();
+    const res = await stack.query(CONFIRM, { q: quote.id, key: 'draft-gate-0001' }, rep(quote.owner));
+    const codes = res.data.confirmQuote.issues.map((i: { code: string }) => i.code);
+    assert.ok(codes.includes('QUOTE_NOT_APPROVED'));
+    assert.deepEqual(codes.filter((c: string) => !['QUOTE_NOT_APPROVED', 'QUOTE_EXPIRED', 'QUOTE_EMPTY'].includes(c)), [], 'only the gating checks ran');
+    assert.equal(stack.odooSandbox.log.count({ model: 'res.partner' }), 0, 'no credit lookup for an unapproved quote');
   });
 
   test('editing an approved quote sends it back for approval, so the old approval cannot confirm it', async () => {
@@ -236,5 +252,43 @@ describe('confirmQuote finds an order a crashed attempt left behind', () => {
     assert.equal(stack.odooSandbox.log.count({ method: 'create' }), 0, 'no second order');
     assert.equal(stack.odooSandbox.log.count({ method: 'action_confirm' }), 1);
     assert.equal(stack.odooSandbox.store.records('sale.order').filter((o) => o.client_order_ref === demo.quoteNumber).length, 1);
+  });
+});
+
+describe('confirmQuote trusts Odoo, not a remembered answer', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack();
+  });
+  after(() => stack.close());
+
+  test('after its order was cancelled in Odoo, confirming again (new key) creates a new order and re-links the quote', async () => {
+    const quote = quoteByNumber(stack.world, stack.world.demo.approvedQuote.quoteNumber);
+    const as = { role: 'sales_rep' as const, crmOwnerId: quote.owner };
+    const first = await stack.query(CONFIRM, { q: quote.id, key: 'cancel-first-1' }, as);
+    assert.equal(first.data.confirmQuote.status, 'CONFIRMED');
+    const firstOdooId = Number(Buffer.from(first.data.confirmQuote.order.id, 'base64url').toString().split(':')[2]);
+    stack.odooSandbox.store.patch('sale.order', firstOdooId, { state: 'cancel' });
+    stack.odooSandbox.log.clear();
+    const second = await stack.query(CONFIRM, { q: quote.id, key: 'cancel-second-1' }, as);
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors));
+    assert.equal(second.data.confirmQuote.status, 'CONFIRMED', JSON.stringify(second.data.confirmQuote.issues));
+    assert.notEqual(second.data.confirmQuote.order.id, first.data.confirmQuote.order.id);
+    assert.equal(second.data.confirmQuote.order.state, 'CONFIRMED');
+    assert.equal(stack.odooSandbox.log.count({ method: 'create' }), 1);
+    assert.equal(second.data.confirmQuote.quote.order.id, second.data.confirmQuote.order.id, 'the quote now points at the live order');
+  });
+
+  test('concurrent confirmations with different keys make one order and write it back once', async () => {
+    const quote = quoteByNumber(stack.world, stack.world.demo.approvedQuote.quoteNumber);
+    stack.hubspotSandbox.store.get('quotes', quote.hubspotId)!.properties.odoo_order_id = null;
+    const live = stack.odooSandbox.store.records('sale.order').filter((o) => o.client_order_ref === stack.world.demo.approvedQuote.quoteNumber && o.state !== 'cancel');
+    for (const o of live) stack.odooSandbox.store.patch('sale.order', o.id, { state: 'cancel' });
+    await stack.resetCounters();
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => stack.query(CONFIRM, { q: quote.id, key: `parallel-key-${i}` }, { role: 'sales_rep', crmOwnerId: quote.owner })));
+    for (const r of results) assert.equal(r.data.confirmQuote.status, 'CONFIRMED', JSON.stringify(r.errors ?? r.data.confirmQuote.issues));
+    assert.equal(new Set(results.map((r) => r.data.confirmQuote.order.id)).size, 1);
+    assert.equal(stack.odooSandbox.log.count({ model: 'sale.order', method: 'create' }), 1);
+    assert.equal(stack.hubspotSandbox.log.count({ operation: 'update', objectType: 'quotes' }), 1, 'written back once');
   });
 });

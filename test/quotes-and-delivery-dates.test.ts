@@ -113,6 +113,20 @@ describe('quotes and delivery dates', () => {
     assert.equal(stack.odooSandbox.log.count({ method: 'write' }), 0);
   });
 
+  test('a draft order, or an order outside the caller\'s companies, is refused and nothing written', async () => {
+    await stack.resetCounters();
+    const draft = stack.world.odoo.records['sale.order']!.find((o) => o.state === 'draft')!;
+    const res = await stack.query(DELIVERY, { o: encodeId('Order', 'odoo', draft.id), d: '2027-03-01', r: 'Please', key: 'delivery-0005' }, { role: 'sales_ops' });
+    assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.match(res.errors![0]!.message, /not confirmed/);
+    const inCompany2 = stack.world.odoo.records['sale.order']!.find((o) => o.company_id === 2 && o.state === 'sale' && o.delivery_status !== 'full' && !o.locked)!;
+    const none = await stack.query(DELIVERY, { o: encodeId('Order', 'odoo', inCompany2.id), d: '2027-03-01', r: 'Please', key: 'delivery-0006' }, { role: 'sales_ops', companyIds: [99] });
+    assert.equal(none.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const other = await stack.query(DELIVERY, { o: encodeId('Order', 'odoo', inCompany2.id), d: '2027-03-01', r: 'Please', key: 'delivery-0007' }, { role: 'sales_ops', companyIds: [1] });
+    assert.equal(other.errors?.[0]?.extensions?.code, 'NOT_FOUND', 'an order of a company the caller may not use does not exist for it');
+    assert.equal(stack.odooSandbox.log.count({ method: 'write' }), 0);
+  });
+
   test('finance and customers may not request delivery dates', async () => {
     const order = encodeId('Order', 'odoo', stack.world.demo.orderId);
     for (const as of [{ role: 'finance' as const }, { role: 'customer' as const, accountId: stack.world.demo.accountId }]) {

@@ -167,6 +167,8 @@ describe('ownership-routed writes', () => {
     assert.equal(phone.outcome, 'applied');
     assert.equal(phone.actor, 'ops-and-finance');
     assert.equal(JSON.parse(phone.after).lifecycleStage, 'evangelist');
+    const seeded = stack.world.hubspot.objects.companies.find((c) => c.id === hubspotId)!.properties.lifecyclestage;
+    assert.equal(JSON.parse(phone.before).lifecycleStage, seeded, 'before is the value HubSpot held before the write');
     assert.equal(JSON.parse(phone.after).phone, '***', 'phone numbers are personal data: masked');
     const credit = entries.find((e: { system: string; idempotencyKey: string }) => e.idempotencyKey === 'mixed-0001' && e.system === 'odoo');
     assert.equal(JSON.parse(credit.after).creditLimit, '***');

@@ -45,6 +45,7 @@ export const ERRORS = {
   GRAPHQL_VALIDATION_FAILED: def('GRAPHQL_VALIDATION_FAILED', 400, 'The request is not valid against the schema (unknown field, wrong argument).'),
   PERSISTED_QUERY_NOT_FOUND: def('PERSISTED_QUERY_NOT_FOUND', 400, 'An automatic persisted query hash the gateway does not know (the client resends the query).'),
   OPERATION_RESOLUTION_FAILURE: def('OPERATION_RESOLUTION_FAILURE', 400, 'The request names no operation, or one that is not in the document.'),
+  PARTIAL_WRITE: def('PARTIAL_WRITE', 502, 'Some systems of record applied the write and others did not; a retry with the same idempotency key completes it.'),
   CROSS_REFERENCE_CONFLICT: def('CROSS_REFERENCE_CONFLICT', 409, 'The two systems disagree about which record is the twin of this one (duplicate or mismatched reference); routed to ERP admin.'),
   CONFIG_INVALID: def('CONFIG_INVALID', 500, 'Start-up configuration is invalid; the message names the variable.'),
   INTERNAL: def('INTERNAL_SERVER_ERROR', 500, 'An unexpected failure; details are in the server log under the request id.'),

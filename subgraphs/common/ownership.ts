@@ -59,7 +59,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   ConfirmQuotePayload: ownedByIntegration('status', 'quote', 'order', 'issues', 'replayed'),
   ValidationIssue: ownedByIntegration('field', 'code', 'message', 'owningTeam'),
   AuditEntry: ownedByIntegration('id', 'at', 'actor', 'role', 'action', 'system', 'object', 'objectId', 'fields', 'before', 'after', 'idempotencyKey', 'requestId', 'outcome', 'errorCode', 'errorMessage'),
-  IntegrationException: ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'),
+  IntegrationException: { ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'), detail: { owner: 'integration', sensitivity: 'commercial' } },
   Account: {
     id: key,
     name: crm({ write: hs('companies', 'name') }),
@@ -114,7 +114,8 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     quantity: crm({ write: hs('line_items', 'quantity') }),
     unitPrice: crm({ write: hs('line_items', 'price'), sensitivity: 'commercial' }),
     discount: crm({ write: hs('line_items', 'hs_discount_percentage'), sensitivity: 'commercial' }),
-    listPrice: odoo({ sensitivity: 'commercial' }), availability: odoo(), earliestDeliveryDate: odoo(),
+    // Odoo's catalog list price, readable on Product as well: not a negotiated price.
+    listPrice: odoo(), availability: odoo(), earliestDeliveryDate: odoo(),
   },
   Order: {
     id: key, number: odoo(), state: odoo(), locked: odoo(), account: odoo(), quote: odoo(), company: odoo(),

@@ -31,23 +31,24 @@ export const READ_RULES: Record<Role, RoleReadRules> = {
     queries: ['account', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products'],
     types: ['Account', 'PaymentTerms', 'Contact', 'Quote', 'QuoteLine', 'Order', 'OrderLine', 'Company', 'Shipment', 'ShipmentLine', 'Invoice', 'Product', 'Availability', 'ProductionOrder'],
     // No owner, credit, internal references (§5).
-    deniedFields: ['Account.owner', 'Account.creditLimit', 'Account.openReceivable', 'Account.creditHold', 'Account.sourceRefs', 'Account.pricelist', 'QuoteLine.listPrice'],
+    deniedFields: ['Account.owner', 'Account.creditLimit', 'Account.openReceivable', 'Account.creditHold', 'Account.sourceRefs', 'Account.pricelist', 'IntegrationException.detail'],
   },
   sales_rep: {
     queries: CANONICAL_QUERIES,
     types: 'all',
     // Credit hold yes, credit limit and receivable no (§5).
-    deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
+    deniedFields: ['Account.creditLimit', 'Account.openReceivable', 'IntegrationException.detail'],
   },
   sales_ops: {
     queries: [...CANONICAL_QUERIES, 'integrationExceptions'],
     types: 'all',
-    deniedFields: ['Account.creditLimit', 'Account.openReceivable'],
+    deniedFields: ['Account.creditLimit', 'Account.openReceivable', 'IntegrationException.detail'],
   },
   finance: { queries: [...CANONICAL_QUERIES, 'auditLog', 'integrationExceptions'], types: 'all' },
   bi_reader: { queries: CANONICAL_QUERIES, types: 'all', maskCommercialUnlessScope: 'bi:commercial' },
   // Exceptions, audit and sync status only; no canonical business data (least privilege).
-  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException'] },
+  // Credit figures in an exception's detail are finance's (§5), not operations'.
+  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException'], deniedFields: ['IntegrationException.detail'] },
 };
 
 /** What one role (with its scopes) gets for one field. Plumbing (connections, Money, PageInfo) follows its parent. */

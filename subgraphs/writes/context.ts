@@ -1,7 +1,7 @@
 // The typed context of the writes subgraph: who is asking, both connectors, and
 // the durable stores (idempotency keys, audit trail, exceptions).
 import type { Identity } from '../common/identity.ts';
-import type { AuditTrail, ExceptionQueue, IdempotencyStore } from '../common/store/index.ts';
+import type { AuditTrail, ExceptionQueue, IdempotencyStore, Leases } from '../common/store/index.ts';
 import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
 import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
 
@@ -15,6 +15,7 @@ export interface WritesContext {
   idempotency: IdempotencyStore;
   audit: AuditTrail;
   exceptions: ExceptionQueue;
+  leases: Leases;
   /** "Today" for business rules (lead times, validity). */
   now: () => Date;
 }

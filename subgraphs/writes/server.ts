@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Identity } from '../common/identity.ts';
 import { createLogger, type Logger } from '../common/logger.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, type Store } from '../common/store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../common/store/index.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
 import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
@@ -38,6 +38,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
+  const leases = new Leases(opts.store, opts.idempotencyLeaseMs);
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
     if (!configured) {
@@ -56,7 +57,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     logger,
     plugins: [auditRefusals(audit)],
     context: async (identity, requestId) => ({
-      requestId, identity, odoo: opts.odoo, hubspot: opts.hubspot, idempotency, audit, exceptions, now,
+      requestId, identity, odoo: opts.odoo, hubspot: opts.hubspot, idempotency, audit, exceptions, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });

@@ -12,8 +12,15 @@ import type { WritesContext } from './context.ts';
 
 const NO_CACHE = new MasterDataCache({ namespace: 'writes', ttlMs: 0 });
 
-/** An Odoo session in one company: company-dependent values (credit limit, terms) are read and written there. */
+/**
+ * An Odoo session in one company: company-dependent values (credit limit, terms)
+ * are read and written there. Only companies the caller may use: with none, or
+ * another, nothing is read or written (an empty list would mean "the integration
+ * user's defaults" to Odoo).
+ */
 export function odooSession(ctx: WritesContext, companyId?: number): OdooSession {
+  if (ctx.companyIds.length === 0) throw appError('FORBIDDEN', 'The caller may not act in any Odoo company', { system: 'odoo' });
+  if (companyId !== undefined && !ctx.companyIds.includes(companyId)) throw appError('FORBIDDEN', `The caller may not act in Odoo company ${companyId}`, { system: 'odoo', field: 'company' });
   const companyIds = companyId ? [companyId, ...ctx.companyIds.filter((c) => c !== companyId)] : ctx.companyIds;
   return { client: ctx.odoo, cache: NO_CACHE, companyIds, requestId: ctx.requestId, scope: UNRESTRICTED };
 }

@@ -112,6 +112,16 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX integration_exceptions_team ON integration_exceptions (team, status, id);
       `),
   },
+  {
+    version: 4,
+    name: "exception details only the owning team may read",
+    up: (db) => db.exec('ALTER TABLE integration_exceptions ADD COLUMN detail TEXT;'),
+  },
+  {
+    version: 5,
+    name: 'named leases (one writer per business object across processes)',
+    up: (db) => db.exec('CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;'),
+  },
 ];
 
 export interface Store {

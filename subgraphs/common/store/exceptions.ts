@@ -16,13 +16,16 @@ export interface IntegrationExceptionInput {
   objectId: string;
   field?: string | null;
   requestId: string;
+  /** Figures only the owning team may see (e.g. credit limit and receivable for finance). */
+  detail?: string | null;
 }
 
-export interface IntegrationException extends Required<Omit<IntegrationExceptionInput, 'field'>> {
+export interface IntegrationException extends Required<Omit<IntegrationExceptionInput, 'field' | 'detail'>> {
   id: string;
   at: string;
   status: ExceptionStatus;
   field: string | null;
+  detail: string | null;
 }
 
 interface Row {
@@ -36,11 +39,12 @@ interface Row {
   object_id: string;
   field: string | null;
   request_id: string;
+  detail: string | null;
 }
 
 const toException = (r: Row): IntegrationException => ({
   id: String(r.id), at: r.at, team: r.team, status: r.status, code: r.code, message: r.message,
-  object: r.object, objectId: r.object_id, field: r.field, requestId: r.request_id,
+  object: r.object, objectId: r.object_id, field: r.field, requestId: r.request_id, detail: r.detail,
 });
 
 export class ExceptionQueue {
@@ -52,8 +56,8 @@ export class ExceptionQueue {
 
   record(input: IntegrationExceptionInput): IntegrationException {
     const info = this.db
-      .prepare('INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(this.now().toISOString(), input.team, input.code, input.message.slice(0, 500), input.object, input.objectId, input.field ?? null, input.requestId);
+      .prepare('INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(this.now().toISOString(), input.team, input.code, input.message.slice(0, 500), input.object, input.objectId, input.field ?? null, input.requestId, input.detail?.slice(0, 500) ?? null);
     return toException(this.db.prepare<[number], Row>('SELECT * FROM integration_exceptions WHERE id = ?').get(Number(info.lastInsertRowid))!);
   }
 

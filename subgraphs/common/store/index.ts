@@ -4,3 +4,4 @@ export * from './database.ts';
 export * from './idempotency.ts';
 export * from './audit.ts';
 export * from './exceptions.ts';
+export * from './leases.ts';

@@ -98,6 +98,9 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   if (!APPROVED.has(String(quote.hs_status))) issue('status', 'QUOTE_NOT_APPROVED', `The quote is ${quote.hs_status}, not approved`, 'SALES_OPERATIONS');
   if (quote.hs_expiration_date && String(quote.hs_expiration_date) < today) issue('validUntil', 'QUOTE_EXPIRED', `The quote expired on ${quote.hs_expiration_date}`, 'SALES_OPERATIONS');
   if (lines.length === 0) issue('lines', 'QUOTE_EMPTY', 'The quote has no lines', 'SALES_OPERATIONS');
+  // Only an approved, valid quote is checked further: the credit, price and stock checks
+  // must not become an oracle a caller can probe with drafts.
+  if (issues.length) return { issues };
 
   // The cross-reference lives in the systems themselves (§4); anything off is ERP admin's.
   if (!company) {
@@ -220,50 +223,59 @@ async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefine
   ], { limit: 1, order: 'id asc' });
 }
 
-/** Creates and confirms the order once per quote, whatever key or process asks. */
+/** The confirmed order this quote already became, as Odoo — the system of record — says now. */
+async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded): Promise<{ id: number; name: string } | null> {
+  const linked = loaded.quote.odoo_order_id;
+  if (linked) {
+    const [order] = await searchRows(odooSession(ctx), 'sale.order', [['id', '=', Number(linked)]]);
+    if (order?.state === 'sale') return { id: order.id, name: String(order.name) };
+  }
+  const [order] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.quote_number), loaded.company?.odoo_partner_id ?? undefined);
+  return order?.state === 'sale' ? { id: order.id, name: String(order.name) } : null;
+}
+
+/**
+ * Creates and confirms the order, one writer per quote at a time (a lease in the
+ * store, so concurrent calls with different keys or from other processes wait).
+ * Odoo decides what exists: an order a crashed attempt left is reused.
+ */
 async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string): Promise<{ id: number; name: string }> {
   const number = String(loaded.quote.quote_number);
-  const { result } = await ctx.idempotency.run(
-    { key: loaded.quote.id, scope: 'confirmQuote.order', actor: 'integration', fingerprint: { quote: loaded.quote.id } },
-    async () => {
-      const session = odooSession(ctx, plan.companyId);
-      // A crashed attempt may have created the order without recording it: find it by the quote number first.
-      let [order] = await findOrderOfQuote(ctx, plan.companyId, number, plan.partner.id);
-      if (!order) {
-        const [id] = await ctx.odoo.create('sale.order', [{
-          partner_id: plan.partner.id,
-          company_id: plan.companyId,
-          client_order_ref: number,
-          origin: number,
-          ...(plan.pricelistId ? { pricelist_id: plan.pricelistId } : {}),
-          payment_term_id: plan.paymentTermId,
-          ...(plan.incotermId ? { incoterm: plan.incotermId } : {}),
-          ...(plan.commitmentDate ? { commitment_date: plan.commitmentDate } : {}),
-          order_line: loaded.lines.map((l) => [0, 0, {
-            product_id: plan.products.get(l.sku!)!.id,
-            name: String(plan.products.get(l.sku!)!.name),
-            product_uom_qty: l.quantity,
-            price_unit: l.price,
-            discount: l.discount,
-          }]),
-        }], odooOptions(ctx, plan.companyId));
-        [order] = await searchRows(session, 'sale.order', [['id', '=', id]]);
-        ctx.audit.record({
-          actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', id!),
-          fields: ['number', 'quote', 'lines'], before: {}, after: { number: order?.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
-        });
-      }
-      if (order!.state === 'draft' || order!.state === 'sent') {
-        await ctx.odoo.callMethod('sale.order', 'action_confirm', [order!.id], {}, odooOptions(ctx, plan.companyId));
-        ctx.audit.record({
-          actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', order!.id),
-          fields: ['state'], before: { state: order!.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
-        });
-      }
-      return { id: order!.id, name: String(order!.name) };
-    },
-  );
-  return result;
+  return ctx.leases.withLease(`quote-order:${loaded.quote.id}`, async () => {
+    let [order] = await findOrderOfQuote(ctx, plan.companyId, number, plan.partner.id);
+    if (!order) {
+      const [id] = await ctx.odoo.create('sale.order', [{
+        partner_id: plan.partner.id,
+        company_id: plan.companyId,
+        client_order_ref: number,
+        origin: number,
+        ...(plan.pricelistId ? { pricelist_id: plan.pricelistId } : {}),
+        payment_term_id: plan.paymentTermId,
+        ...(plan.incotermId ? { incoterm: plan.incotermId } : {}),
+        ...(plan.commitmentDate ? { commitment_date: plan.commitmentDate } : {}),
+        order_line: loaded.lines.map((l) => [0, 0, {
+          product_id: plan.products.get(l.sku!)!.id,
+          name: String(plan.products.get(l.sku!)!.name),
+          product_uom_qty: l.quantity,
+          price_unit: l.price,
+          discount: l.discount,
+        }]),
+      }], odooOptions(ctx, plan.companyId));
+      [order] = await searchRows(odooSession(ctx, plan.companyId), 'sale.order', [['id', '=', id]]);
+      ctx.audit.record({
+        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', id!),
+        fields: ['number', 'quote', 'lines'], before: {}, after: { number: order?.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+      });
+    }
+    if (order!.state === 'draft' || order!.state === 'sent') {
+      await ctx.odoo.callMethod('sale.order', 'action_confirm', [order!.id], {}, odooOptions(ctx, plan.companyId));
+      ctx.audit.record({
+        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', order!.id),
+        fields: ['state'], before: { state: order!.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+      });
+    }
+    return { id: order!.id, name: String(order!.name) };
+  });
 }
 
 export async function confirmQuote(_: unknown, args: { quoteId: string; idempotencyKey: string }, ctx: WritesContext) {
@@ -273,28 +285,19 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
   try {
     const { result, replayed } = await ctx.idempotency.run<ConfirmResult>(
       { key: idempotencyKey, scope: keyScope(ctx, 'confirmQuote'), actor: ctx.identity.sub, fingerprint: { quote: quoteHsId } },
-      async (progress) => {
+      async () => {
         const loaded = await loadQuote(ctx, quoteHsId);
         assertOwnedBy(ctx, loaded.quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
 
-        let order = progress.get('order') as { id: number; name: string } | undefined;
-        if (!order && loaded.quote.odoo_order_id) {
-          // Already converted (by another key or an earlier run): the same order, never a second one.
-          order = { id: Number(loaded.quote.odoo_order_id), name: String(loaded.quote.odoo_order_ref ?? '') };
-          return { status: 'CONFIRMED', quoteId, orderId: encodeId('Order', 'odoo', order.id), issues: [] };
-        }
-        if (!order) {
-          // Converted already, but the write-back never landed (an earlier attempt with another key crashed
-          // or failed after Odoo confirmed): finish the write-back; validating again would judge a quote
-          // against stock its own order has since reserved.
-          const [confirmed] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.quote_number), loaded.company?.odoo_partner_id ?? undefined);
-          if (confirmed && confirmed.state === 'sale') order = { id: confirmed.id, name: String(confirmed.name) };
-        }
+        // Converted already (by another key, another process, or an attempt whose write-back failed)?
+        // Then only the write-back may be missing; validating again would judge the quote against
+        // stock its own order has since reserved.
+        let order = await confirmedOrderOf(ctx, loaded);
         if (!order) {
           const { plan, issues } = await validate(ctx, loaded);
           if (!plan) {
             for (const i of issues) {
-              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.internalDetail ?? i.message, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
+              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, detail: i.internalDetail ?? null, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
             }
             ctx.audit.record({
               actor: actorOf(ctx), action: 'confirmQuote', system: 'gateway', object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
@@ -303,10 +306,12 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
             throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues: issues.map(({ internalDetail: _hidden, ...shown }) => shown) });
           }
           order = await ensureOrder(ctx, loaded, plan, idempotencyKey);
-          progress.record('order', order);
         }
 
         const orderId = encodeId('Order', 'odoo', order.id);
+        // A concurrent call may have written it back already: write once.
+        const current = await readHubSpot(ctx, 'quotes', quoteHsId);
+        if (current && String(current.odoo_order_id ?? '') === String(order.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
         try {
           await ctx.hubspot.update('quotes', quoteHsId, { odoo_order_id: String(order.id), odoo_order_ref: order.name }, { requestId: ctx.requestId });
         } catch (e) {

@@ -30,6 +30,7 @@ export async function requestDeliveryDate(_: unknown, args: Args, ctx: WritesCon
         assertOwnedBy(ctx, company?.hubspot_owner_id, 'order', true);
       }
       if (order.state === 'cancel') throw appError('BAD_USER_INPUT', `Order ${order.name} is cancelled`, { field: 'orderId' });
+      if (order.state !== 'sale') throw appError('BAD_USER_INPUT', `Order ${order.name} is not confirmed yet; change the quote's requested date instead`, { field: 'orderId' });
       if (order.locked) throw appError('BAD_USER_INPUT', `Order ${order.name} is locked in Odoo`, { field: 'orderId' });
       if (order.delivery_status === 'full') throw appError('BAD_USER_INPUT', `Order ${order.name} is fully delivered`, { field: 'orderId' });
       // The longest customer lead time among the order's products bounds the earliest date.

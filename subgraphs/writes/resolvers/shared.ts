@@ -1,4 +1,5 @@
 // Shapes the write resolvers share.
+import { AppError } from '../../common/errors.ts';
 
 export interface SystemWrite {
   system: 'hubspot' | 'odoo';
@@ -13,10 +14,10 @@ export interface SystemWrite {
  * part did not: the key is stored as failed (so a retry resumes from the recorded
  * steps) while the caller still gets the exact per-system outcome.
  */
-export class PartialWrite extends Error {
-  readonly code = 'PARTIAL_WRITE';
+export class PartialWrite extends AppError {
   constructor(readonly payload: unknown) {
-    super('Some systems of record were not written; retry with the same idempotency key');
+    // A registered code, so a concurrent caller in another process (which gets the stored error) learns what happened.
+    super('PARTIAL_WRITE', 'Some systems of record were not written; retry with the same idempotency key');
     this.name = 'PartialWrite';
   }
 }
