@@ -34,7 +34,7 @@ export function formatErrorFor(system: SystemName, logger: Logger) {
     const code = formatted.extensions?.code;
     if (code && code !== 'INTERNAL_SERVER_ERROR') {
       const { stacktrace: _s, ...rest } = formatted.extensions ?? {};
-      return { ...formatted, extensions: rest };
+      return { ...formatted, extensions: { system, ...rest } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
     return { message: 'Internal error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', system } };
