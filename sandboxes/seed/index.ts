@@ -10,13 +10,13 @@ import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectTy
 import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../subgraphs/crm/mapping/objects.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
-  PAYMENT_TERMS, PRICELISTS, TAX_RATES, UOMS, WAREHOUSES, type CompanyId,
+  PAYMENT_TERMS, PRICELISTS, UOMS, WAREHOUSES, type CompanyId,
 } from './catalog.ts';
 import { buildCustomers, spread, type Customer, type Person } from './customers.ts';
 import { buildOrders, round2, type OInvoice, type OOrder } from './orders.ts';
 import { buildProducts, type Product } from './products.ts';
 import { Rng } from './prng.ts';
-import { buildQuotes, isProduct, itemAmount, quoteAmount, type HQuote } from './quotes.ts';
+import { buildQuotes, itemAmount, quoteAmount, type HQuote } from './quotes.ts';
 import { buildStock } from './stock.ts';
 import { DAY, HOUR, MINUTE, isoMs, odooDate, odooDatetime, parseIso, year, type Sec } from './time.ts';
 import { accountIdFor } from '../../subgraphs/common/ids.ts';
@@ -138,7 +138,6 @@ const dt = (s: Sec | false): string | false => (s === false ? false : odooDateti
 const d = (s: Sec | false): string | false => (s === false ? false : odooDate(s));
 const money = (x: number): string => x.toFixed(2);
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : String(round2(x)));
-const byTime = <T>(key: (x: T) => number) => (a: T, b: T) => key(a) - key(b);
 
 function companyDependent<T>(values: Partial<Record<CompanyId, T>>): Record<string, T> {
   const out: Record<string, T> = {};

@@ -2,7 +2,6 @@
 // schema, registry-coded errors with the name of the system of record, no stack
 // traces outside development, /health, and the node:http integration.
 import { readFileSync } from 'node:fs';
-import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
