@@ -50,6 +50,11 @@ export interface Connection<T> {
   totalCount: () => Promise<number>;
 }
 
+/** A connection with nothing in it (a filter that can match nothing, a record with no twin). */
+export function emptyConnection<T>(): Connection<T> {
+  return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: async () => 0 };
+}
+
 /**
  * Builds a connection from a page fetched with `first + 1` rows: the extra row
  * only tells whether there is a next page.

@@ -48,21 +48,12 @@ export interface AuditRecordInput {
   at?: Date;
 }
 
-export interface AuditEntry {
+/** An entry as stored: the input with its id and instant, optional parts made explicit. */
+export interface AuditEntry extends Omit<AuditRecordInput, 'at' | 'idempotencyKey' | 'error'> {
   id: string;
   /** ISO-8601 instant (UTC). */
   at: string;
-  actor: { sub: string; role: string };
-  action: string;
-  system: AuditSystem;
-  object: string;
-  objectId: string;
-  fields: string[];
-  before: Record<string, unknown>;
-  after: Record<string, unknown>;
   idempotencyKey: string | null;
-  requestId: string;
-  outcome: AuditOutcome;
   error: { code: string; message: string } | null;
 }
 

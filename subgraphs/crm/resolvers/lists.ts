@@ -3,7 +3,7 @@
 // 10,000-result cap. totalCount is a second search (limit 1) only when asked.
 import type { HubSpotObjectType } from '../mapping/objects.ts';
 import { appError } from '../../common/errors.ts';
-import { parsePageArgs, parseUpdatedSince, toConnection, type PageArgs } from '../../common/paging.ts';
+import { emptyConnection, parsePageArgs, parseUpdatedSince, toConnection, type PageArgs } from '../../common/paging.ts';
 import { READ_PROPERTIES } from '../canonical.ts';
 import { parseRows, type CrmRow, type CrmSubgraphContext } from '../loaders.ts';
 
@@ -20,7 +20,7 @@ const MAX_FILTERS = 6;
 export async function crmConnection(ctx: CrmSubgraphContext, type: HubSpotObjectType, filters: SearchFilter[], args: PageArgs) {
   const page = parsePageArgs(args);
   const allowed = await ctx.session.scope.allowedIds(type);
-  if (allowed && allowed.size === 0) return toConnection([] as CrmRow[], page, (r) => r.id, (r) => r, async () => 0);
+  if (allowed && allowed.size === 0) return emptyConnection<CrmRow>();
   if (allowed) filters = [...filters, { propertyName: 'hs_object_id', operator: 'IN', values: [...allowed] }];
   if (filters.length + 1 > MAX_FILTERS) throw appError('BAD_USER_INPUT', 'Too many filters', { field: 'filter' });
   const cursor: SearchFilter[] = page.afterSourceId ? [{ propertyName: 'hs_object_id', operator: 'GT', value: page.afterSourceId }] : [];

@@ -1,6 +1,6 @@
 import { appError } from '../../common/errors.ts';
 import { decodeId } from '../../common/ids.ts';
-import type { PageArgs } from '../../common/paging.ts';
+import { emptyConnection, type PageArgs } from '../../common/paging.ts';
 import { LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS_TO_HUBSPOT } from '../canonical.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
 import { accountFromCompany, companyForAccount } from './account.ts';
@@ -44,7 +44,7 @@ export const Query = {
     if (f.account) {
       const company = await companyForAccount(f.account, ctx, 'filter.account');
       const quoteIds = company ? await ctx.loaders.companyQuotes.load(company.id) : [];
-      if (quoteIds.length === 0) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      if (quoteIds.length === 0) return emptyConnection();
       filters.push({ propertyName: 'hs_object_id', operator: 'IN', values: quoteIds });
     }
     return crmConnection(ctx, 'quotes', filters, args);

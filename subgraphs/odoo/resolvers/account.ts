@@ -3,6 +3,7 @@
 // directly by partner id. A customer with no Odoo twin resolves with these fields
 // null (a missing cross-reference is an exception for operations, not a crash).
 import { decodeId } from '../../common/ids.ts';
+import { emptyConnection } from '../../common/paging.ts';
 import { moneyOrNull } from '../../common/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
@@ -39,7 +40,6 @@ async function currencyOfAccount(a: AccountParent, ctx: OdooSubgraphContext): Pr
   return pricelist?.currency_id?.name ?? currentCurrency(ctx);
 }
 
-const emptyConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
 
 const field = <T>(read: (partner: OdooRow, a: AccountParent, ctx: OdooSubgraphContext) => T | Promise<T>) =>
   async (a: AccountParent, _: unknown, ctx: OdooSubgraphContext): Promise<T | null> => {
@@ -64,7 +64,7 @@ export const Account = {
   erpUpdatedAt: field((p) => p.write_date ?? null),
   async orders(a: AccountParent, args: { first?: number; after?: string; filter?: { updatedSince?: string; state?: Array<keyof typeof ORDER_STATE_TO_ODOO> } }, ctx: OdooSubgraphContext) {
     const partner = await partnerOf(a, ctx);
-    if (!partner) return emptyConnection;
+    if (!partner) return emptyConnection();
     return odooConnection(ctx, 'sale.order', [
       ['partner_id', 'in', partnerIds(partner)],
       ...updatedSinceDomain(args.filter?.updatedSince),
@@ -73,7 +73,7 @@ export const Account = {
   },
   async invoices(a: AccountParent, args: { first?: number; after?: string }, ctx: OdooSubgraphContext) {
     const partner = await partnerOf(a, ctx);
-    if (!partner) return emptyConnection;
+    if (!partner) return emptyConnection();
     return odooConnection(ctx, 'account.move', [
       ['partner_id', 'in', partnerIds(partner)],
       ['move_type', 'in', ['out_invoice', 'out_refund']],
