@@ -21,8 +21,8 @@ import { ms, num, postQuery, ratio, sampleInterleaved, summarize, table, through
 // Dynamic imports after the environment is set, so every logger created below is silent.
 const { startStack } = await import('../scripts/stack.ts');
 const { ORDER_STATUS_QUERY } = await import('../scripts/examples.ts');
-const { odooConfigSchema } = await import('../subgraphs/odoo/datasources/config.ts');
-const { hubspotConfigSchema } = await import('../subgraphs/crm/datasources/config.ts');
+const { odooConfigSchema } = await import('../connectors/odoo/config.ts');
+const { hubspotConfigSchema } = await import('../connectors/crm/hubspot/config.ts');
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
 function intEnv(name: string, fallback: number, min = 1): number {

@@ -1,8 +1,8 @@
 // Gateway configuration from the environment, validated once at start-up: a bad
 // value stops the process with a message naming the variable.
 import { z } from 'zod';
-import { parseEnv, type Env } from '../subgraphs/common/env.ts';
-import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../subgraphs/common/identity.ts';
+import { parseEnv, type Env } from '../core/env.ts';
+import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 

@@ -47,9 +47,9 @@ import {
   type ValueNode,
 } from 'graphql';
 import { z } from 'zod';
-import { ERRORS, graphQLError, type ErrorKey } from '../subgraphs/common/errors.ts';
+import { ERRORS, graphQLError, type ErrorKey } from '../policy/errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../subgraphs/common/paging.ts';
-import { parseEnv } from '../subgraphs/common/env.ts';
+import { parseEnv } from '../core/env.ts';
 
 // ---------------------------------------------------------------- configuration
 

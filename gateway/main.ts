@@ -2,10 +2,10 @@
 // (from `npm run compose`) or composes supergraph.yaml at start-up;
 // GATEWAY_SUBGRAPH_<NAME>_URL overrides a subgraph's routing_url.
 import { readFileSync } from 'node:fs';
-import { createCallerVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../subgraphs/common/identity.ts';
-import { listen } from '../subgraphs/common/http.ts';
-import { createLogger } from '../subgraphs/common/logger.ts';
-import { runMain } from '../subgraphs/common/main.ts';
+import { createCallerVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../core/identity.ts';
+import { listen } from '../core/http.ts';
+import { createLogger } from '../core/logger.ts';
+import { runMain } from '../core/main.ts';
 import { composeSupergraph, readSupergraphConfig } from './composition.ts';
 import { loadGatewayConfig } from './config.ts';
 import { loadLimitsConfig } from './limits.ts';

@@ -6,11 +6,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ERRORS, type SystemName } from '../subgraphs/common/errors.ts';
-import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../subgraphs/common/http.ts';
+import { ERRORS, type SystemName } from '../policy/errors.ts';
+import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
-import { IDENTITY_HEADER, signInternalToken, type Identity } from '../subgraphs/common/identity.ts';
-import { createLogger, type Logger } from '../subgraphs/common/logger.ts';
+import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 
 export interface GatewayContext {
   requestId: string;
@@ -66,7 +66,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 export interface GatewayOptions {
   supergraphSdl: string;
-  /** Verifies the caller's Authorization header (see subgraphs/common/identity.ts). */
+  /** Verifies the caller's Authorization header (see core/identity.ts). */
   verifyCaller: (authorization: string | undefined) => Promise<Identity>;
   internalSecret: string;
   logger?: Logger;

@@ -1,6 +1,6 @@
 // Development tokens for the embedded identity (HS256 with the embedded secret).
 // Against a real identity provider, get tokens from it instead.
-import { DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_ISSUER, signCallerToken, type Role } from '../subgraphs/common/identity.ts';
+import { DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_ISSUER, signCallerToken, type Role } from '../core/identity.ts';
 
 export interface DevTokenRequest {
   role: Role;

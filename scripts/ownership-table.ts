@@ -1,7 +1,7 @@
 // Prints the README's field-ownership table from the one declaration, so the
 // documentation cannot drift from the code (a test compares them).
 import { pathToFileURL } from 'node:url';
-import { OWNERSHIP, type FieldDeclaration } from '../subgraphs/common/ownership.ts';
+import { OWNERSHIP, type FieldDeclaration } from '../policy/ownership.ts';
 
 const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = { odoo: 'Odoo', crm: 'HubSpot', integration: 'integration (writes subgraph)', key: 'key (shared by subgraphs)', shared: 'shared' };
 

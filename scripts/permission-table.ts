@@ -1,10 +1,10 @@
 // Prints the README's permission table from the one rule set
-// (subgraphs/common/permissions.ts); test/permission-matrix.test.ts runs every cell
+// (policy/permissions.ts); test/permission-matrix.test.ts runs every cell
 // of it through the gateway and checks the README carries this exact table.
 import { pathToFileURL } from 'node:url';
-import { ROLES } from '../subgraphs/common/identity.ts';
-import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
-import { accessFor, WRITE_RULES, type Access } from '../subgraphs/common/permissions.ts';
+import { ROLES } from '../core/identity.ts';
+import { OWNERSHIP, isPlumbingType } from '../policy/ownership.ts';
+import { accessFor, WRITE_RULES, type Access } from '../policy/permissions.ts';
 
 const MARK: Record<Access, string> = { allow: '✓', deny: '✗', mask: 'masked' };
 

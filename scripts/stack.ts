@@ -5,16 +5,16 @@
 // demos and tests only — it is the one place production code and sandboxes meet.
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { createGatewayServer } from '../gateway/server.ts';
-import { closeServer, listen } from '../subgraphs/common/http.ts';
-import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../subgraphs/common/identity.ts';
-import { createLogger } from '../subgraphs/common/logger.ts';
-import { loadHubSpotConfig } from '../subgraphs/crm/datasources/config.ts';
-import { createHubSpotClient } from '../subgraphs/crm/datasources/hubspot-client.ts';
+import { closeServer, listen } from '../core/http.ts';
+import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../core/identity.ts';
+import { createLogger } from '../core/logger.ts';
+import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
+import { createHubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
 import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
-import { loadOdooConfig } from '../subgraphs/odoo/datasources/config.ts';
-import { createOdooClient } from '../subgraphs/odoo/datasources/odoo-client.ts';
+import { loadOdooConfig } from '../connectors/odoo/config.ts';
+import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
-import { openStore } from '../subgraphs/common/store/index.ts';
+import { openStore } from '../store/index.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';

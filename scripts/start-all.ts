@@ -1,8 +1,8 @@
 // `npm start`: the whole system on its embedded defaults — Odoo and HubSpot
 // sandboxes with the seeded manufacturing world, both subgraphs, the gateway —
 // then prints the URLs, one development token per role and ready-to-paste examples.
-import { ROLES } from '../subgraphs/common/identity.ts';
-import { runMain } from '../subgraphs/common/main.ts';
+import { ROLES } from '../core/identity.ts';
+import { runMain } from '../core/main.ts';
 import { devToken } from './dev-tokens.ts';
 import { ORDER_STATUS_QUERY } from './examples.ts';
 import { startStack } from './stack.ts';

@@ -1,7 +1,7 @@
 // `npm run token -- --role customer --account <accountId> [--companies 1,2] [--scope bi:commercial] [--owner <hubspot owner id>] [--sub alice] [--ttl 8h]`
 // prints a development token for the embedded identity.
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../subgraphs/common/identity.ts';
+import { ROLES, type Role } from '../core/identity.ts';
 import { devToken } from './dev-tokens.ts';
 
 const { values } = parseArgs({

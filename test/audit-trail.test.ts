@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAppError } from '../subgraphs/common/errors.ts';
-import { openStore, type Store } from '../subgraphs/common/store/database.ts';
-import { AuditTrail, type AuditRecordInput } from '../subgraphs/common/store/audit.ts';
+import { isAppError } from '../policy/errors.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
 
 type T = { after: (fn: () => void) => void };
 

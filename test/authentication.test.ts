@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { DEV_AUDIENCE, DEV_ISSUER } from '../subgraphs/common/identity.ts';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../core/identity.ts';
 import { postGraphQL } from './support/stack.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
@@ -48,7 +48,7 @@ describe('gateway authentication', () => {
 
   test('a token with an unknown role or a customer without an account', async () => {
     const badRole = await new SignJWT({ roles: ['superuser'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x')
-      .setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').sign(new TextEncoder().encode((await import('../subgraphs/common/identity.ts')).DEV_CALLER_SECRET));
+      .setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').sign(new TextEncoder().encode((await import('../core/identity.ts')).DEV_CALLER_SECRET));
     await expect401({ authorization: `Bearer ${badRole}` }, 'unknown role');
     const noAccount = await stack.token({ sub: 'c', roles: ['customer'] });
     await expect401({ authorization: `Bearer ${noAccount}` }, 'customer without accountId');

@@ -3,7 +3,7 @@
 // confirmed Odoo order — however many concurrent calls, retries or crashes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../subgraphs/common/ids.ts';
+import { encodeId } from '../core/ids.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { quoteByNumber } from './support/world.ts';
 

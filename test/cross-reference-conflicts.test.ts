@@ -4,7 +4,7 @@
 // customer of that account is shown nothing rather than a guess.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../subgraphs/common/ids.ts';
+import { encodeId } from '../core/ids.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 describe('conflicting cross-references', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
-import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, INTERNAL_ISSUER, signInternalToken } from '../subgraphs/common/identity.ts';
+import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, INTERNAL_ISSUER, signInternalToken } from '../core/identity.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { sku name } } }`;

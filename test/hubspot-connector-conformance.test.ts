@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../sandboxes/hubspot/server.ts';
-import { isAppError, type AppError } from '../subgraphs/common/errors.ts';
-import { loadHubSpotConfig } from '../subgraphs/crm/datasources/config.ts';
-import { createHubSpotClient, type HubSpotClient } from '../subgraphs/crm/datasources/hubspot-client.ts';
-import { parseObjects } from '../subgraphs/crm/mapping/records.ts';
+import { isAppError, type AppError } from '../policy/errors.ts';
+import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
+import { createHubSpotClient, type HubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
+import { parseObjects } from '../connectors/crm/hubspot/mapping/records.ts';
 import {
   BIG_COMPANY_CONTACTS,
   BIG_COMPANY_ID,

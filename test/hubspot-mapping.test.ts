@@ -2,7 +2,7 @@
 // typed MAPPING_ERROR for an object that does not fit.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAppError, type AppError } from '../subgraphs/common/errors.ts';
+import { isAppError, type AppError } from '../policy/errors.ts';
 import {
   parseObject,
   parseObjects,
@@ -11,8 +11,8 @@ import {
   type HubSpotCompany,
   type HubSpotDeal,
   type HubSpotQuote,
-} from '../subgraphs/crm/mapping/records.ts';
-import { parseDate, parseDatetime, parseNumber } from '../subgraphs/crm/mapping/values.ts';
+} from '../connectors/crm/hubspot/mapping/records.ts';
+import { parseDate, parseDatetime, parseNumber } from '../connectors/crm/hubspot/mapping/values.ts';
 
 type Props = Record<string, unknown>;
 const T0 = '2026-01-10T10:36:45.123Z';

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appError, isAppError } from '../subgraphs/common/errors.ts';
-import { openStore, MIGRATIONS, type Store } from '../subgraphs/common/store/database.ts';
-import { loadStoreConfig } from '../subgraphs/common/store/config.ts';
-import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../subgraphs/common/store/idempotency.ts';
+import { appError, isAppError } from '../policy/errors.ts';
+import { openStore, MIGRATIONS, type Store } from '../store/database.ts';
+import { loadStoreConfig } from '../store/config.ts';
+import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../store/idempotency.ts';
 
 function tempDb(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'idem-'));

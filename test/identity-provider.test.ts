@@ -6,8 +6,8 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { loadGatewayConfig } from '../gateway/config.ts';
-import { closeServer, listen } from '../subgraphs/common/http.ts';
-import { createCallerVerifier, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../subgraphs/common/identity.ts';
+import { closeServer, listen } from '../core/http.ts';
+import { createCallerVerifier, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../core/identity.ts';
 
 const ISSUER = 'https://idp.example.test/';
 const AUDIENCE = 'odoo-crm-supergraph';

@@ -3,7 +3,7 @@
 // with BAD_USER_INPUT naming the field.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../subgraphs/common/ids.ts';
+import { encodeId } from '../core/ids.ts';
 import { startTestStack, type Caller, type TestStack } from './support/stack.ts';
 import { companyOwner } from './support/world.ts';
 

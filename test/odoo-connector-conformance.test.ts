@@ -3,12 +3,12 @@
 // connector must give identical results and identical error codes on both wires.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError, type AppError } from '../subgraphs/common/errors.ts';
+import { isAppError, type AppError } from '../policy/errors.ts';
 import { createOdooSandbox, type OdooSandbox } from '../sandboxes/odoo/server.ts';
 import { buildOdooFixture, FIXTURE_DB, FIXTURE_USERS } from '../sandboxes/odoo/fixtures.ts';
-import { createOdooClient, type OdooClient, type OdooClientHooks } from '../subgraphs/odoo/datasources/odoo-client.ts';
-import { loadOdooConfig, type OdooConfig } from '../subgraphs/odoo/datasources/config.ts';
-import { parseRecords } from '../subgraphs/odoo/mapping/records.ts';
+import { createOdooClient, type OdooClient, type OdooClientHooks } from '../connectors/odoo/odoo-client.ts';
+import { loadOdooConfig, type OdooConfig } from '../connectors/odoo/config.ts';
+import { parseRecords } from '../connectors/odoo/mapping/records.ts';
 
 const KEY = FIXTURE_USERS.integration.apiKey;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;

@@ -3,8 +3,8 @@
 // wrong value.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError, type AppError } from '../subgraphs/common/errors.ts';
-import { ODOO_MODELS } from '../subgraphs/odoo/mapping/models.ts';
+import { isAppError, type AppError } from '../policy/errors.ts';
+import { ODOO_MODELS } from '../connectors/odoo/mapping/models.ts';
 import {
   normalizeBoolean,
   normalizeDate,
@@ -19,8 +19,8 @@ import {
   toOdooDatetime,
   toOdooValue,
   ValueShapeError,
-} from '../subgraphs/odoo/mapping/values.ts';
-import { parseRecord, parseRecords, RECORD_SCHEMAS, safeParseRecords, type SaleOrder } from '../subgraphs/odoo/mapping/records.ts';
+} from '../connectors/odoo/mapping/values.ts';
+import { parseRecord, parseRecords, RECORD_SCHEMAS, safeParseRecords, type SaleOrder } from '../connectors/odoo/mapping/records.ts';
 
 const isMappingError = (model: string, recordId: unknown, field: string) => (e: unknown) => {
   assert.ok(isAppError(e), `expected AppError, got ${String(e)}`);

@@ -1,4 +1,4 @@
-// The ownership declaration (subgraphs/common/ownership.ts) and the composed
+// The ownership declaration (policy/ownership.ts) and the composed
 // supergraph must agree: every field declared, each field resolved by its owner
 // and by nobody else; keys and shared value types by every subgraph that has them.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { Kind, parse } from 'graphql';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
-import { OWNERSHIP, isPlumbingType } from '../subgraphs/common/ownership.ts';
+import { OWNERSHIP, isPlumbingType } from '../policy/ownership.ts';
 import { resolvedFields } from '../subgraphs/common/supergraph-fields.ts';
 import { ownershipTable } from '../scripts/ownership-table.ts';
 

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { ApolloGateway } from '@apollo/gateway';
 import { getNamedType, isObjectType, isScalarType, isEnumType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
-import { ROLES, type Role } from '../subgraphs/common/identity.ts';
-import { accessFor, type Access } from '../subgraphs/common/permissions.ts';
+import { ROLES, type Role } from '../core/identity.ts';
+import { accessFor, type Access } from '../policy/permissions.ts';
 import { permissionCells, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 

@@ -22,7 +22,7 @@ import {
   stripSuggestions,
   type QueryLimits,
 } from '../gateway/limits.ts';
-import { isAppError } from '../subgraphs/common/errors.ts';
+import { isAppError } from '../policy/errors.ts';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const { supergraphSdl } = composeSupergraph(readSupergraphConfig());

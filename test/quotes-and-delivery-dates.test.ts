@@ -3,7 +3,7 @@
 // against order state and lead times before Odoo's commitment date changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../subgraphs/common/ids.ts';
+import { encodeId } from '../core/ids.ts';
 import { startTestStack, type Caller, type TestStack } from './support/stack.ts';
 import { companyOwner, otherOwner } from './support/world.ts';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ROLES, type Role } from '../subgraphs/common/identity.ts';
+import { ROLES, type Role } from '../core/identity.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 interface Example {

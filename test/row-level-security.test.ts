@@ -5,8 +5,8 @@
 // customer's rows are never even fetched.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../subgraphs/common/ids.ts';
-import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, signInternalToken } from '../subgraphs/common/identity.ts';
+import { encodeId } from '../core/ids.ts';
+import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, signInternalToken } from '../core/identity.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 
 describe('row-level security for customers', () => {

@@ -3,11 +3,11 @@
 // consistent, and true to the two data contracts (models.ts / objects.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ODOO_MODELS, type OdooModelSpec, type StoredRecord } from '../subgraphs/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooModelSpec, type StoredRecord } from '../connectors/odoo/mapping/models.ts';
 import {
   HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES, HUBSPOT_PROPERTIES, HUBSPOT_PROPERTY_OPTIONS, HUBSPOT_TIMESTAMP_PROPERTIES,
   HUBSPOT_UNIQUE_PROPERTIES, type HubSpotObject, type HubSpotObjectType,
-} from '../subgraphs/crm/mapping/objects.ts';
+} from '../connectors/crm/hubspot/mapping/objects.ts';
 import {
   BROKEN_REFERENCE_KINDS, DEFAULT_NOW, DEFAULT_SEED, PAYMENT_TERMS, SANDBOX_HUBSPOT_PORTAL_ID, SANDBOX_HUBSPOT_TOKEN,
   SANDBOX_ODOO_CREDENTIALS, TAX_RATES, buildWorld, type World,

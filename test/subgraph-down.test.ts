@@ -2,7 +2,7 @@
 // malformed backend data becomes a typed error for that field only.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closeServer } from '../subgraphs/common/http.ts';
+import { closeServer } from '../core/http.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const ORDER_WITH_ACCOUNT = `query($n: String!) { order(number: $n) { number state account { name taxId } lines { quantity } } }`;

@@ -4,7 +4,7 @@
 // only for one object type and/or one operation.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { HUBSPOT_OBJECT_TYPES } from '../../subgraphs/crm/mapping/objects.ts';
+import { HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import type { SandboxOperation } from './request-log.ts';
 
 const OPERATIONS = [

@@ -3,7 +3,7 @@
 // Point the connector at it with HUBSPOT_BASE_URL=http://127.0.0.1:8090 and one of the
 // world's tokens as HUBSPOT_ACCESS_TOKEN (printed below).
 import { buildWorld } from '../seed/index.ts';
-import { HUBSPOT_OBJECT_TYPES } from '../../subgraphs/crm/mapping/objects.ts';
+import { HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { createHubSpotSandbox } from './server.ts';
 
 const port = Number(process.env.HUBSPOT_SANDBOX_PORT ?? 8090);

@@ -1,6 +1,6 @@
 // Every API call the HubSpot sandbox answers (admin routes excluded), so tests can
 // assert exact call counts: "250 ids were read in 3 batch calls", "one retry".
-import type { HubSpotObjectType } from '../../subgraphs/crm/mapping/objects.ts';
+import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
 
 export type SandboxOperation =
   | 'list' | 'get' | 'create' | 'update' | 'archive' | 'search'

@@ -3,7 +3,7 @@
 // codes, error envelopes, rate-limit headers), so the official @hubspot/api-client
 // cannot tell it from the real thing. Test-only switches (faults, request log) live
 // under /__sandbox/ and are answered on loopback only. Never imported by production code.
-import { closeServer, listen } from '../../subgraphs/common/http.ts';
+import { closeServer, listen } from '../../core/http.ts';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ import {
   type HubSpotDataset,
   type HubSpotObjectType,
   type HubSpotOwner,
-} from '../../subgraphs/crm/mapping/objects.ts';
+} from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { FaultSwitches, sandboxFaultSchema, type SandboxFault, type SandboxFaultKind } from './faults.ts';
 import { RequestLog, type RequestLogFilter, type SandboxOperation, type SandboxRequestLogEntry } from './request-log.ts';
 import { parseSearchRequest, runSearch, SearchValidationError } from './search.ts';

@@ -12,7 +12,7 @@ import {
   type HubSpotObject,
   type HubSpotObjectType,
   type HubSpotOwner,
-} from '../../subgraphs/crm/mapping/objects.ts';
+} from '../../connectors/crm/hubspot/mapping/objects.ts';
 
 export interface StoredObject extends HubSpotObject {
   archivedAt?: string;

@@ -6,10 +6,10 @@
 //   GET|POST|DELETE /__sandbox/faults[/<id>]   fault rules (see faults.ts)
 //   GET|DELETE      /__sandbox/requests        the ORM request log (?model=&method=&transport=)
 //   GET             /__sandbox/health
-import { closeServer, listen } from '../../subgraphs/common/http.ts';
+import { closeServer, listen } from '../../core/http.ts';
 import http from 'node:http';
-import type { OdooDataset } from '../../subgraphs/odoo/mapping/models.ts';
-import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../subgraphs/odoo/mapping/models.ts';
+import type { OdooDataset } from '../../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
 import { RequestLog, type RequestLogEntry } from './log.ts';

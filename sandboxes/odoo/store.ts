@@ -13,7 +13,7 @@ import {
   type OdooModelName,
   type OdooModelSpec,
   type StoredRecord,
-} from '../../subgraphs/odoo/mapping/models.ts';
+} from '../../connectors/odoo/mapping/models.ts';
 import { domainFieldNames, likeToRegExp, parseDomain, type DomainNode, type LeafOperator } from './domain.ts';
 import { OdooServerError, odooErrors } from './errors.ts';
 

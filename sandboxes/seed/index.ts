@@ -5,9 +5,9 @@
 //
 //   const world = buildWorld();                 // DEFAULT_SEED, anchored 2026-11-01T09:00:00Z
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
-import type { OdooDataset, OdooModelName, StoredRecord } from '../../subgraphs/odoo/mapping/models.ts';
-import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../subgraphs/crm/mapping/objects.ts';
-import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../subgraphs/crm/mapping/objects.ts';
+import type { OdooDataset, OdooModelName, StoredRecord } from '../../connectors/odoo/mapping/models.ts';
+import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
   PAYMENT_TERMS, PRICELISTS, UOMS, WAREHOUSES, type CompanyId,
@@ -19,7 +19,7 @@ import { Rng } from './prng.ts';
 import { buildQuotes, itemAmount, quoteAmount, type HQuote } from './quotes.ts';
 import { buildStock } from './stock.ts';
 import { DAY, HOUR, MINUTE, isoMs, odooDate, odooDatetime, parseIso, year, type Sec } from './time.ts';
-import { accountIdFor } from '../../subgraphs/common/ids.ts';
+import { accountIdFor } from '../../core/ids.ts';
 
 export { TAX_RATES, PAYMENT_TERMS } from './catalog.ts';
 

@@ -3,7 +3,7 @@
 // `updatedSince` filter is a plain extra condition: a BI loader pages by id and
 // keeps the highest `updatedAt` it saw as its next `updatedSince`.
 import { z } from 'zod';
-import { appError } from './errors.ts';
+import { appError } from '../../policy/errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 // Reading a field a canonical type cannot do without. Backend data that breaks
 // the mapping becomes a typed MAPPING_ERROR naming model, id and field — the one
 // field fails, the rest of the response still arrives.
-import { appError, type SystemName } from './errors.ts';
+import { appError, type SystemName } from '../../policy/errors.ts';
 
 export function mapped<T extends Record<string, string>>(
   table: T,

@@ -1,8 +1,8 @@
 // Settings of a subgraph process (where it listens, cache TTL), validated at
 // start-up like every other configuration.
 import { z } from 'zod';
-import { parseEnv } from './env.ts';
-import { DEV_INTERNAL_SECRET } from './identity.ts';
+import { parseEnv } from '../../core/env.ts';
+import { DEV_INTERNAL_SECRET } from '../../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 

@@ -5,10 +5,10 @@
 import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
-import { ERRORS } from './errors.ts';
-import type { Identity } from './identity.ts';
-import { OWNERSHIP } from './ownership.ts';
-import { accessForIdentity, rolesForMutation, writableAccountFields } from './permissions.ts';
+import { ERRORS } from '../../policy/errors.ts';
+import type { Identity } from '../../core/identity.ts';
+import { OWNERSHIP } from '../../policy/ownership.ts';
+import { accessForIdentity, rolesForMutation, writableAccountFields } from '../../policy/permissions.ts';
 
 interface ShieldContext {
   identity?: Identity;

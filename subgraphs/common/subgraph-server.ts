@@ -8,10 +8,10 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
-import { isAppError, toGraphQLError, type SystemName } from './errors.ts';
-import { createGraphQLHttpServer, sendJson } from './http.ts';
-import { IDENTITY_HEADER, verifyInternalToken, type Identity } from './identity.ts';
-import type { Logger } from './logger.ts';
+import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors.ts';
+import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
+import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
+import type { Logger } from '../../core/logger.ts';
 import { applyPermissions } from './shield.ts';
 
 export function isDevelopment(): boolean {

@@ -2,14 +2,14 @@
 // associations v4 batch read for links, so a list of 50 quotes with their lines
 // and accounts costs a handful of calls. Owners are master data, cached.
 import DataLoader from 'dataloader';
-import type { HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
-import type { MasterDataCache } from '../common/cache.ts';
-import type { HubSpotClient } from './datasources/hubspot-client.ts';
-import { parseObjects, safeParseObjects } from './mapping/records.ts';
-import { isAppError, type AppError } from '../common/errors.ts';
-import { READ_PROPERTIES } from './canonical.ts';
+import type { HubSpotObjectType, HubSpotOwner } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import type { MasterDataCache } from '../../core/cache.ts';
+import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import { parseObjects, safeParseObjects } from '../../connectors/crm/hubspot/mapping/records.ts';
+import { isAppError, type AppError } from '../../policy/errors.ts';
+import { READ_PROPERTIES } from '../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRowScope } from './row-scope.ts';
-import type { Identity } from '../common/identity.ts';
+import type { Identity } from '../../core/identity.ts';
 
 /** A normalised HubSpot object: `id`, timestamps, and its properties typed (mapping/). */
 export type CrmRow = { id: string } & Record<string, any>;

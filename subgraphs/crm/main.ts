@@ -1,11 +1,11 @@
 // Starts the CRM subgraph alone (production deployment): HUBSPOT_* points it at a
 // real HubSpot portal, or at the sandbox (`npm run sandbox:hubspot`).
-import { listen } from '../common/http.ts';
-import { createLogger } from '../common/logger.ts';
-import { runMain } from '../common/main.ts';
+import { listen } from '../../core/http.ts';
+import { createLogger } from '../../core/logger.ts';
+import { runMain } from '../../core/main.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
-import { loadHubSpotConfig } from './datasources/config.ts';
-import { createHubSpotClient } from './datasources/hubspot-client.ts';
+import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
+import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createCrmSubgraph } from './server.ts';
 
 runMain('crm-subgraph', async () => {

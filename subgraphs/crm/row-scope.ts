@@ -2,10 +2,10 @@
 // so the limit is applied to the ids before the call: an object outside the
 // caller's account is never requested. Lists add `hs_object_id IN (allowed)` to
 // the search itself.
-import type { HubSpotObjectType } from './mapping/objects.ts';
-import { decodeId } from '../common/ids.ts';
-import type { Identity } from '../common/identity.ts';
-import type { HubSpotClient } from './datasources/hubspot-client.ts';
+import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import { decodeId } from '../../core/ids.ts';
+import type { Identity } from '../../core/identity.ts';
+import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 
 export interface CrmRowScope {
   readonly key: string;

@@ -1,9 +1,9 @@
 // The CRM (HubSpot) subgraph as a server, built without listening.
 import { resolve } from 'node:path';
-import { MasterDataCache } from '../common/cache.ts';
-import { createLogger, type Logger } from '../common/logger.ts';
+import { MasterDataCache } from '../../core/cache.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
-import type { HubSpotClient } from './datasources/hubspot-client.ts';
+import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createCrmLoaders, type CrmSubgraphContext } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { rowScopeFor } from './row-scope.ts';

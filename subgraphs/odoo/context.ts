@@ -1,6 +1,6 @@
 // The typed context every Odoo resolver receives: who is asking, the session
 // (client, companies, row scope) and the per-request loaders.
-import type { Identity } from '../common/identity.ts';
+import type { Identity } from '../../core/identity.ts';
 import type { OdooLoaders, OdooSession } from './loaders.ts';
 
 export interface OdooSubgraphContext {

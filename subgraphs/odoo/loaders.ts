@@ -4,12 +4,12 @@
 // warehouses) additionally goes through the keyv cache shared across requests,
 // keyed by the caller's companies because Odoo values are per company.
 import DataLoader from 'dataloader';
-import type { CallOptions, Domain, OdooClient } from './datasources/odoo-client.ts';
-import { parseRecords, safeParseRecords } from './mapping/records.ts';
-import { appError, isAppError, type AppError } from '../common/errors.ts';
+import type { CallOptions, Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
+import { parseRecords, safeParseRecords } from '../../connectors/odoo/mapping/records.ts';
+import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import type { OdooRowScope } from './row-scope.ts';
-import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from './canonical.ts';
-import type { MasterDataCache } from '../common/cache.ts';
+import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
+import type { MasterDataCache } from '../../core/cache.ts';
 
 /** A normalised Odoo record (Odoo field names, values already normalised by mapping/). */
 export type OdooRow = { id: number } & Record<string, any>;

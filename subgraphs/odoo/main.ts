@@ -1,11 +1,11 @@
 // Starts the Odoo subgraph alone (production deployment): ODOO_* points it at a
 // real Odoo, or at the sandbox (`npm run sandbox:odoo`).
-import { listen } from '../common/http.ts';
-import { createLogger } from '../common/logger.ts';
-import { runMain } from '../common/main.ts';
+import { listen } from '../../core/http.ts';
+import { createLogger } from '../../core/logger.ts';
+import { runMain } from '../../core/main.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
-import { loadOdooConfig } from './datasources/config.ts';
-import { createOdooClient } from './datasources/odoo-client.ts';
+import { loadOdooConfig } from '../../connectors/odoo/config.ts';
+import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from './server.ts';
 
 runMain('odoo-subgraph', async () => {

@@ -2,11 +2,11 @@
 // search so a customer's request never fetches another customer's row — whatever
 // path it takes: a list, `order(number)`, a nested field or an `_entities`
 // representation. Internal roles read every row of their allowed companies.
-import { appError } from '../common/errors.ts';
-import { decodeId } from '../common/ids.ts';
-import type { Identity } from '../common/identity.ts';
-import type { Domain, OdooClient } from './datasources/odoo-client.ts';
-import { parseRecords } from './mapping/records.ts';
+import { appError } from '../../policy/errors.ts';
+import { decodeId } from '../../core/ids.ts';
+import type { Identity } from '../../core/identity.ts';
+import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
+import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
 
 export interface OdooRowScope {
   /** Distinguishes cache entries of differently scoped callers. */

@@ -1,12 +1,12 @@
 // The Odoo subgraph as a server, built without listening. `main.ts` listens;
 // tests listen on port 0.
 import { resolve } from 'node:path';
-import { MasterDataCache } from '../common/cache.ts';
-import { appError } from '../common/errors.ts';
-import type { Identity } from '../common/identity.ts';
-import { createLogger, type Logger } from '../common/logger.ts';
+import { MasterDataCache } from '../../core/cache.ts';
+import { appError } from '../../policy/errors.ts';
+import type { Identity } from '../../core/identity.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
-import type { OdooClient } from './datasources/odoo-client.ts';
+import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import type { OdooSubgraphContext } from './context.ts';
 import { callOptions, createOdooLoaders, searchRows, type OdooSession } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';

@@ -4,8 +4,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Kind, type FieldNode, type GraphQLError, type ValueNode } from 'graphql';
-import { isAppError } from '../common/errors.ts';
-import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../common/store/index.ts';
+import { isAppError } from '../../policy/errors.ts';
+import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../../store/index.ts';
 import type { WritesContext } from './context.ts';
 
 const REFUSALS = new Set(['FORBIDDEN', 'BAD_USER_INPUT', 'READ_ONLY_FIELD', 'CONFLICT', 'NOT_FOUND', 'CROSS_REFERENCE_CONFLICT', 'UNAUTHENTICATED']);

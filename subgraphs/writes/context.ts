@@ -1,9 +1,9 @@
 // The typed context of the writes subgraph: who is asking, both connectors, and
 // the durable stores (idempotency keys, audit trail, exceptions).
-import type { Identity } from '../common/identity.ts';
-import type { AuditTrail, ExceptionQueue, IdempotencyStore, Leases } from '../common/store/index.ts';
-import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
-import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
+import type { Identity } from '../../core/identity.ts';
+import type { AuditTrail, ExceptionQueue, IdempotencyStore, Leases } from '../../store/index.ts';
+import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 
 export interface WritesContext {
   requestId: string;

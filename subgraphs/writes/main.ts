@@ -1,15 +1,15 @@
 // Starts the writes subgraph alone (production deployment): it talks to both
 // systems of record (ODOO_*, HUBSPOT_*) and keeps idempotency keys, the audit
 // trail and exceptions in SQLite (STORE_PATH).
-import { listen } from '../common/http.ts';
-import { createLogger } from '../common/logger.ts';
-import { runMain } from '../common/main.ts';
+import { listen } from '../../core/http.ts';
+import { createLogger } from '../../core/logger.ts';
+import { runMain } from '../../core/main.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
-import { openStoreFromEnv } from '../common/store/index.ts';
-import { loadHubSpotConfig } from '../crm/datasources/config.ts';
-import { createHubSpotClient } from '../crm/datasources/hubspot-client.ts';
-import { loadOdooConfig } from '../odoo/datasources/config.ts';
-import { createOdooClient } from '../odoo/datasources/odoo-client.ts';
+import { openStoreFromEnv } from '../../store/index.ts';
+import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
+import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import { loadOdooConfig } from '../../connectors/odoo/config.ts';
+import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { createWritesSubgraph } from './server.ts';
 
 runMain('writes-subgraph', async () => {

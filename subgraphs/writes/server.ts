@@ -1,13 +1,13 @@
 // The writes subgraph as a server, built without listening.
 import { resolve } from 'node:path';
-import type { Identity } from '../common/identity.ts';
-import { createLogger, type Logger } from '../common/logger.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../common/store/index.ts';
+import type { Identity } from '../../core/identity.ts';
+import { createLogger, type Logger } from '../../core/logger.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../../store/index.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
-import type { HubSpotClient } from '../crm/datasources/hubspot-client.ts';
-import type { OdooClient } from '../odoo/datasources/odoo-client.ts';
+import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { searchRows } from '../odoo/loaders.ts';
-import { MasterDataCache } from '../common/cache.ts';
+import { MasterDataCache } from '../../core/cache.ts';
 import { UNRESTRICTED } from '../odoo/row-scope.ts';
 import type { WritesContext } from './context.ts';
 import { auditRefusals } from './audit-refusals.ts';

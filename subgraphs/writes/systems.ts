@@ -1,11 +1,11 @@
 // Reading what a write needs from both systems of record, through the same
 // connectors and mappings the read subgraphs use.
-import { MasterDataCache } from '../common/cache.ts';
-import { appError, type AppError } from '../common/errors.ts';
-import { decodeId } from '../common/ids.ts';
-import { READ_PROPERTIES } from '../crm/canonical.ts';
+import { MasterDataCache } from '../../core/cache.ts';
+import { appError, type AppError } from '../../policy/errors.ts';
+import { decodeId } from '../../core/ids.ts';
+import { READ_PROPERTIES } from '../../connectors/crm/hubspot/canonical.ts';
 import { parseRows, type CrmRow } from '../crm/loaders.ts';
-import type { HubSpotObjectType } from '../crm/mapping/objects.ts';
+import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { callOptions, searchRows, type OdooRow, type OdooSession } from '../odoo/loaders.ts';
 import { UNRESTRICTED } from '../odoo/row-scope.ts';
 import type { WritesContext } from './context.ts';

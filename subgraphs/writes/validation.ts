@@ -2,8 +2,8 @@
 // wrong types, unknown fields, out-of-range numbers, malformed dates, over-long
 // or unsafe text are BAD_USER_INPUT naming the field (`input.lines[2].discount`).
 import { z } from 'zod';
-import { appError } from '../common/errors.ts';
-import { IDEMPOTENCY_KEY_PATTERN } from '../common/store/index.ts';
+import { appError } from '../../policy/errors.ts';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../store/index.ts';
 
 /** Free text that goes into another system: printable, no markup, no control characters. */
 export function safeText(max: number) {

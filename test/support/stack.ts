@@ -1,7 +1,7 @@
 // Test harness: the whole system in-process on port 0, and a client that talks
 // to the gateway over HTTP like any consumer.
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
-import type { Role } from '../../subgraphs/common/identity.ts';
+import type { Role } from '../../core/identity.ts';
 import { DEFAULT_NOW } from '../../sandboxes/seed/index.ts';
 
 export interface GraphQLResponse<T = any> {

@@ -1,5 +1,5 @@
 // Small lookups into the seeded world that several write tests need.
-import { encodeId } from '../../subgraphs/common/ids.ts';
+import { encodeId } from '../../core/ids.ts';
 import type { World } from '../../sandboxes/seed/index.ts';
 
 export function companyOwner(world: World, hubspotCompanyId: string): string {

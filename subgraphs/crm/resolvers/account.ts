@@ -1,8 +1,8 @@
 // The CRM half of an Account. Ids anchored in the CRM are HubSpot company ids;
 // ids anchored in Odoo are found through the company property odoo_partner_id.
-import { decodeId, encodeId } from '../../common/ids.ts';
+import { decodeId, encodeId } from '../../../core/ids.ts';
 import { mapped } from '../../common/rows.ts';
-import { LIFECYCLE_STAGE } from '../canonical.ts';
+import { LIFECYCLE_STAGE } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
 
 export interface AccountParent {

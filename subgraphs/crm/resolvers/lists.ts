@@ -1,10 +1,10 @@
 // Keyset-paged lists over HubSpot search: sorted by hs_object_id, the cursor is a
 // `hs_object_id > last` filter, so pages stay stable and never hit search's
 // 10,000-result cap. totalCount is a second search (limit 1) only when asked.
-import type { HubSpotObjectType } from '../mapping/objects.ts';
-import { appError } from '../../common/errors.ts';
+import type { HubSpotObjectType } from '../../../connectors/crm/hubspot/mapping/objects.ts';
+import { appError } from '../../../policy/errors.ts';
 import { emptyConnection, parsePageArgs, parseUpdatedSince, toConnection, type PageArgs } from '../../common/paging.ts';
-import { READ_PROPERTIES } from '../canonical.ts';
+import { READ_PROPERTIES } from '../../../connectors/crm/hubspot/canonical.ts';
 import { parseRows, type CrmRow, type CrmSubgraphContext } from '../loaders.ts';
 
 export interface SearchFilter {

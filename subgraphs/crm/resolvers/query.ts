@@ -1,7 +1,7 @@
-import { appError } from '../../common/errors.ts';
-import { decodeId } from '../../common/ids.ts';
+import { appError } from '../../../policy/errors.ts';
+import { decodeId } from '../../../core/ids.ts';
 import { emptyConnection, type PageArgs } from '../../common/paging.ts';
-import { LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS_TO_HUBSPOT } from '../canonical.ts';
+import { LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS_TO_HUBSPOT } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
 import { accountFromCompany, companyForAccount } from './account.ts';
 import { crmConnection, updatedSinceFilter, type SearchFilter } from './lists.ts';

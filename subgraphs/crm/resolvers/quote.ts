@@ -1,7 +1,7 @@
-import { decodeId, encodeId } from '../../common/ids.ts';
-import { money, moneyOrNull } from '../../common/money.ts';
+import { decodeId, encodeId } from '../../../core/ids.ts';
+import { money, moneyOrNull } from '../../../core/money.ts';
 import { mapped } from '../../common/rows.ts';
-import { QUOTE_STATUS } from '../canonical.ts';
+import { QUOTE_STATUS } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
 
 /** Line items carry no currency of their own in HubSpot; they are in their quote's. */

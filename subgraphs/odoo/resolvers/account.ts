@@ -2,13 +2,13 @@
 // anchored in the CRM is found through the partner's `ref`; one anchored in Odoo
 // directly by partner id. A customer with no Odoo twin resolves with these fields
 // null (a missing cross-reference is an exception for operations, not a crash).
-import { decodeId } from '../../common/ids.ts';
+import { decodeId } from '../../../core/ids.ts';
 import { emptyConnection } from '../../common/paging.ts';
-import { moneyOrNull } from '../../common/money.ts';
+import { moneyOrNull } from '../../../core/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
-import { ORDER_STATE_TO_ODOO } from '../canonical.ts';
+import { ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
 import { currentCurrency } from './product.ts';
 
 export interface AccountParent {

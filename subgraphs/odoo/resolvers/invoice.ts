@@ -1,5 +1,5 @@
-import { encodeId, odooIdOf } from '../../common/ids.ts';
-import { INVOICE_KIND, INVOICE_STATE, PAYMENT_STATE } from '../canonical.ts';
+import { encodeId, odooIdOf } from '../../../core/ids.ts';
+import { INVOICE_KIND, INVOICE_STATE, PAYMENT_STATE } from '../../../connectors/odoo/canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { accountRefForPartner, amount, enumOf, nullableEnumOf, required } from './shared.ts';

@@ -1,8 +1,8 @@
 // Keyset-paged lists over Odoo: `id > cursor` ordered by id, `first + 1` rows to
 // know whether another page exists, `search_count` only when totalCount is asked.
-import type { Domain } from '../datasources/odoo-client.ts';
+import type { Domain } from '../../../connectors/odoo/odoo-client.ts';
 import { parsePageArgs, parseUpdatedSince, toConnection, type Connection, type PageArgs } from '../../common/paging.ts';
-import { toOdooDatetime, type ReadModel } from '../canonical.ts';
+import { toOdooDatetime, type ReadModel } from '../../../connectors/odoo/canonical.ts';
 import { callOptions, scopedDomain, searchRows, type OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 

@@ -1,6 +1,6 @@
-import { encodeId, odooIdOf } from '../../common/ids.ts';
-import { money } from '../../common/money.ts';
-import { DELIVERY_STATUS, INVOICE_STATUS, ORDER_STATE } from '../canonical.ts';
+import { encodeId, odooIdOf } from '../../../core/ids.ts';
+import { money } from '../../../core/money.ts';
+import { DELIVERY_STATUS, INVOICE_STATUS, ORDER_STATE } from '../../../connectors/odoo/canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { accountRefForPartner, amount, currencyOf, enumOf, nullableEnumOf, required } from './shared.ts';

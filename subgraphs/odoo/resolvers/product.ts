@@ -1,5 +1,5 @@
-import { encodeId, odooIdOf } from '../../common/ids.ts';
-import { money } from '../../common/money.ts';
+import { encodeId, odooIdOf } from '../../../core/ids.ts';
+import { money } from '../../../core/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { currencyOf, required } from './shared.ts';

@@ -1,10 +1,10 @@
-import { appError } from '../../common/errors.ts';
-import { odooIdOf } from '../../common/ids.ts';
+import { appError } from '../../../policy/errors.ts';
+import { odooIdOf } from '../../../core/ids.ts';
 import type { PageArgs } from '../../common/paging.ts';
-import type { Domain } from '../datasources/odoo-client.ts';
+import type { Domain } from '../../../connectors/odoo/odoo-client.ts';
 import {
   INVOICE_STATE_TO_ODOO, ORDER_STATE_TO_ODOO, PAYMENT_STATE_TO_ODOO, PRODUCTION_STATE_TO_ODOO, SHIPMENT_STATE_TO_ODOO,
-} from '../canonical.ts';
+} from '../../../connectors/odoo/canonical.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { partnerForAccount, partnerIds } from './account.ts';
 import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';

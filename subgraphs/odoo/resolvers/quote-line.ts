@@ -1,7 +1,7 @@
 // Quote lines live in the CRM; Odoo adds what only the ERP knows about them:
 // the list price to check the quoted price against, free stock, and the earliest
 // date the quantity can be delivered given stock and lead times.
-import { money } from '../../common/money.ts';
+import { money } from '../../../core/money.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { currentCurrency } from './product.ts';
 

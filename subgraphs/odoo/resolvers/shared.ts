@@ -1,8 +1,8 @@
 // Small helpers the Odoo type resolvers share.
-import { accountIdFor, encodeId } from '../../common/ids.ts';
-import { money, type Money } from '../../common/money.ts';
+import { accountIdFor, encodeId } from '../../../core/ids.ts';
+import { money, type Money } from '../../../core/money.ts';
 import { mapped } from '../../common/rows.ts';
-import { appError } from '../../common/errors.ts';
+import { appError } from '../../../policy/errors.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 

@@ -1,5 +1,5 @@
-import { encodeId, odooIdOf } from '../../common/ids.ts';
-import { SHIPMENT_STATE } from '../canonical.ts';
+import { encodeId, odooIdOf } from '../../../core/ids.ts';
+import { SHIPMENT_STATE } from '../../../connectors/odoo/canonical.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { enumOf, required } from './shared.ts';

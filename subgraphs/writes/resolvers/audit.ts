@@ -1,7 +1,7 @@
 // Reading the audit trail and the exception queue (integration operations).
-import { appError } from '../../common/errors.ts';
-import type { Role } from '../../common/identity.ts';
-import { encodeAuditCursor, type OwningTeam } from '../../common/store/index.ts';
+import { appError } from '../../../policy/errors.ts';
+import type { Role } from '../../../core/identity.ts';
+import { encodeAuditCursor, type OwningTeam } from '../../../store/index.ts';
 import { parseUpdatedSince } from '../../common/paging.ts';
 import type { WritesContext } from '../context.ts';
 

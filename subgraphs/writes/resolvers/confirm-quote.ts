@@ -8,11 +8,11 @@
 //     per-quote unit of work, which first looks for an order carrying the quote
 //     number, so a crash between create and write-back never yields a second order;
 //  3. write the order reference back to the CRM quote.
-import { appError } from '../../common/errors.ts';
-import { decodeId, encodeId } from '../../common/ids.ts';
-import { discountAuthority, limitedToOwnRecords } from '../../common/permissions.ts';
-import type { OwningTeam } from '../../common/store/index.ts';
-import { READ_PROPERTIES } from '../../crm/canonical.ts';
+import { appError } from '../../../policy/errors.ts';
+import { decodeId, encodeId } from '../../../core/ids.ts';
+import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
+import type { OwningTeam } from '../../../store/index.ts';
+import { READ_PROPERTIES } from '../../../connectors/crm/hubspot/canonical.ts';
 import { parseRows, type CrmRow } from '../../crm/loaders.ts';
 import { searchRows, type OdooRow } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';

@@ -1,8 +1,8 @@
 // requestDeliveryDate: a new commitment date for an Odoo order, accepted only for
 // an order that can still be delivered and only as late as its lead times need.
-import { appError } from '../../common/errors.ts';
-import { odooIdOf } from '../../common/ids.ts';
-import { limitedToOwnRecords } from '../../common/permissions.ts';
+import { appError } from '../../../policy/errors.ts';
+import { odooIdOf } from '../../../core/ids.ts';
+import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';

@@ -1,14 +1,14 @@
 // Quotes are CRM-owned: created and changed in HubSpot only. Products are
 // checked against Odoo first, so a quote never names a product the ERP cannot sell.
 import { createHash } from 'node:crypto';
-import { appError } from '../../common/errors.ts';
-import { decodeId, encodeId } from '../../common/ids.ts';
-import { limitedToOwnRecords } from '../../common/permissions.ts';
+import { appError } from '../../../policy/errors.ts';
+import { decodeId, encodeId } from '../../../core/ids.ts';
+import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../odoo/loaders.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
-import type { ProgressRecorder } from '../../common/store/index.ts';
+import type { ProgressRecorder } from '../../../store/index.ts';
 
 /** The quote number is derived from the idempotency key, so a retried create cannot mint a second number. */
 function quoteNumberFor(actor: string, key: string, now: Date): string {

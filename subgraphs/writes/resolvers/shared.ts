@@ -1,5 +1,5 @@
 // Shapes the write resolvers share.
-import { AppError } from '../../common/errors.ts';
+import { AppError } from '../../../policy/errors.ts';
 
 export interface SystemWrite {
   system: 'hubspot' | 'odoo';

@@ -2,10 +2,10 @@
 // to a non-owner. Both systems are attempted; if one fails after the other
 // succeeded the answer says exactly that, and a retry with the same key writes
 // only what is missing (the idempotency store remembers each applied step).
-import { appError } from '../../common/errors.ts';
-import { OWNERSHIP, type Owner } from '../../common/ownership.ts';
-import { limitedToOwnRecords } from '../../common/permissions.ts';
-import { LIFECYCLE_STAGE_TO_HUBSPOT } from '../../crm/canonical.ts';
+import { appError } from '../../../policy/errors.ts';
+import { OWNERSHIP, type Owner } from '../../../policy/ownership.ts';
+import { limitedToOwnRecords } from '../../../policy/permissions.ts';
+import { LIFECYCLE_STAGE_TO_HUBSPOT } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions, keyScope } from '../systems.ts';
 import { accountUpdateSchema, idempotencyKeySchema, parseInput } from '../validation.ts';

@@ -3,7 +3,7 @@
 // offending variable (the first one also in `details.field`), never its value.
 import { inspect } from 'node:util';
 import type { z } from 'zod';
-import { appError, type SystemName } from './errors.ts';
+import { appError, type SystemName } from '../policy/errors.ts';
 
 export type Env = Record<string, string | undefined>;
 

@@ -14,8 +14,8 @@
 //   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
 import { Client } from '@hubspot/api-client';
 import type http from 'node:http';
-import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../mapping/objects.ts';
-import { appError, isAppError } from '../../common/errors.ts';
+import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
+import { appError, isAppError } from '../../../policy/errors.ts';
 import type { HubSpotConfig } from './config.ts';
 import { isRetryable, LOCKED_DELAY_MS, parseErrorBody, retryAfterMs, toAppError, type AttemptFailure, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, Semaphore, sleep, TIMEOUT_CODE, type Capture } from './transport.ts';

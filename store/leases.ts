@@ -2,7 +2,7 @@
 // order of quote 123"), across requests and processes sharing the database. A
 // holder that dies leaves a lease that expires, so the next caller takes over.
 import { randomUUID } from 'node:crypto';
-import { appError } from '../errors.ts';
+import { appError } from '../policy/errors.ts';
 import type { Store } from './database.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

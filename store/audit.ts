@@ -12,7 +12,7 @@
 // nor in the middle. Who may call `query` (integration_admin, finance) is decided
 // by the resolver's permission rules, not here.
 import { z } from 'zod';
-import { appError, type SystemName } from '../errors.ts';
+import { appError, type SystemName } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
 export const MASKED_VALUE = '***';

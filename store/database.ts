@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { appError } from '../errors.ts';
+import { appError } from '../policy/errors.ts';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
 
 export type SqliteDatabase = Database.Database;

@@ -3,7 +3,7 @@
 // Kept inside `common/store` (not imported from the gateway) so both subgraphs and
 // the gateway can load it without depending on each other.
 import { z } from 'zod';
-import { parseEnv } from '../env.ts';
+import { parseEnv } from '../core/env.ts';
 
 export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
 

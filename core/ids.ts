@@ -1,7 +1,7 @@
 // Canonical ids are opaque, stable strings (§4). Inside they say which system a
 // record is anchored in, so any subgraph can resolve a representation without a
 // lookup table in the gateway's memory. Clients must not parse them.
-import { appError } from './errors.ts';
+import { appError } from '../policy/errors.ts';
 
 export type CanonicalType =
   | 'Account' | 'Contact' | 'Quote' | 'QuoteLine' | 'Order' | 'OrderLine' | 'Shipment'

@@ -4,7 +4,7 @@
 // object.execute_kw(db, uid, key, model, method, args, kwargs). Errors come back
 // with HTTP 200 and `error.data = {name, message, arguments, context, debug}`.
 import type { Agent } from 'undici';
-import { appError } from '../../common/errors.ts';
+import { appError } from '../../policy/errors.ts';
 import type { OdooConfig } from './config.ts';
 import { fromHttpStatus, fromOdooError, isOdooErrorBody, parseRetryAfter, protocolError, type CallSite } from './errors.ts';
 import { parseJson, postJson } from './http.ts';

@@ -3,8 +3,8 @@
 // valid envelope that breaks HubSpot's object contract (id a numeric string, every
 // property value a string or null) is MAPPING_ERROR naming the object and property.
 import { z } from 'zod';
-import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from '../mapping/objects.ts';
-import { appError, type AppError } from '../../common/errors.ts';
+import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
+import { appError, type AppError } from '../../../policy/errors.ts';
 
 const numericId = z.string().regex(/^\d+$/, 'must be a numeric string');
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 instant');

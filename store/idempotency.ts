@@ -20,7 +20,7 @@
 //   `purgeExpired` removes older ones (never a key whose lease is still live).
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../errors.ts';
+import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;

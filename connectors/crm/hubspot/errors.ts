@@ -1,7 +1,7 @@
 // HubSpot failures → the project's error registry. Every AppError built here carries
 // system 'hubspot', the HTTP status HubSpot answered, HubSpot's own category /
 // errorType / policyName as backendName and its correlationId — never the token.
-import { appError, type AppError, type ErrorKey } from '../../common/errors.ts';
+import { appError, type AppError, type ErrorKey } from '../../../policy/errors.ts';
 import { errorBodySchema, type HubSpotErrorBody } from './wire.ts';
 import { TIMEOUT_CODE } from './transport.ts';
 

@@ -1,6 +1,6 @@
 // Process entry points share one behaviour: a configuration error prints the one
 // line that names the variable and exits 1; anything else is logged and exits 1.
-import { isAppError } from './errors.ts';
+import { isAppError } from '../policy/errors.ts';
 
 export function runMain(component: string, main: () => Promise<void>): void {
   main().catch((e: unknown) => {

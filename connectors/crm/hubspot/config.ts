@@ -3,7 +3,7 @@
 // sandbox (http://127.0.0.1:8090) — only HUBSPOT_BASE_URL and the token differ.
 
 import { z } from 'zod';
-import { parseEnv, redactWhenPrinted } from '../../common/env.ts';
+import { parseEnv, redactWhenPrinted } from '../../../core/env.ts';
 
 /** Unset and empty variables both mean "use the default". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema);

@@ -19,8 +19,8 @@
 // safeParseRecords returns the good rows plus one typed error per bad row.
 import { z } from 'zod';
 import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName } from './models.ts';
-import { appError, type AppError } from '../../common/errors.ts';
-import type { RawRecord } from '../datasources/odoo-client.ts';
+import { appError, type AppError } from '../../../policy/errors.ts';
+import type { RawRecord } from '../odoo-client.ts';
 import { normalizeField, ValueShapeError, type Many2one } from './values.ts';
 
 export type { Many2one } from './values.ts';

@@ -2,7 +2,7 @@
 // recorded with the team that owns the fix — credit → finance, product and price
 // → sales operations, mapping and configuration → ERP admin — so operations can
 // see them by team instead of reading logs.
-import { appError } from '../errors.ts';
+import { appError } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
 export type OwningTeam = 'FINANCE' | 'SALES_OPERATIONS' | 'ERP_ADMIN';

@@ -7,7 +7,7 @@
 // does not fit is a typed MAPPING_ERROR naming object type, id and property.
 import { z } from 'zod';
 import type { HubSpotObjectType } from './objects.ts';
-import { appError, type AppError } from '../../common/errors.ts';
+import { appError, type AppError } from '../../../../policy/errors.ts';
 import {
   isBlank,
   parseBool,

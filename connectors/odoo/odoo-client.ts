@@ -8,7 +8,7 @@
 //   - results checked against the shape Odoo documents (BACKEND_PROTOCOL if not),
 //   - every failure an AppError from the registry (see errors.ts), never the key.
 // Point it at a real Odoo or at the sandbox: the code cannot tell them apart.
-import { appError, isAppError, type AppError } from '../../common/errors.ts';
+import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import type { OdooConfig } from './config.ts';
 import { protocolError, unavailable } from './errors.ts';
 import { createAgent } from './http.ts';

@@ -4,7 +4,7 @@
 // nothing else: no header, no unsigned claim, no token for another audience.
 import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { appError, isAppError } from './errors.ts';
+import { appError, isAppError } from '../policy/errors.ts';
 
 export const ROLES = ['customer', 'sales_rep', 'sales_ops', 'finance', 'bi_reader', 'integration_admin'] as const;
 export type Role = (typeof ROLES)[number];

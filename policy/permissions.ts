@@ -7,7 +7,7 @@
 // are not here: they are applied in the backend query itself, in each subgraph's
 // row scope (subgraphs/*/row-scope.ts), so no other customer's row is ever fetched.
 import { OWNERSHIP, isPlumbingType } from './ownership.ts';
-import type { Identity, Role } from './identity.ts';
+import type { Identity, Role } from '../core/identity.ts';
 
 export type Access = 'allow' | 'deny' | 'mask';
 

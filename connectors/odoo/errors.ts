@@ -13,7 +13,7 @@
 //   anything else (unknown model/method, bugs)     → BACKEND_ERROR
 // `details` carry system, backendName, model, method and httpStatus — never Odoo's
 // `debug` traceback, never the API key.
-import { appError, type AppError, type ErrorDetails, type ErrorKey } from '../../common/errors.ts';
+import { appError, type AppError, type ErrorDetails, type ErrorKey } from '../../policy/errors.ts';
 
 export interface OdooErrorBody {
   name: string;
