@@ -3,6 +3,7 @@
 // shapes (false → null, many2one pairs, datetimes) are normalised before this, in
 // mapping/; this file is only the business mapping, in one place.
 import type { OdooModelName } from './mapping/models.ts';
+import type { FieldName } from './mapping/records.ts';
 
 export const READ_FIELDS = {
   'sale.order': [
@@ -33,12 +34,12 @@ export const READ_FIELDS = {
   'res.company': ['name', 'currency_id'],
   'product.pricelist': ['name', 'currency_id'],
   'stock.warehouse': ['name', 'code', 'company_id'],
-} as const satisfies Partial<Record<OdooModelName, readonly string[]>>;
+} as const satisfies { [M in OdooModelName]?: ReadonlyArray<FieldName<M>> };
 
 export type ReadModel = keyof typeof READ_FIELDS;
 
 /** The partner fields that make up the cross-reference to the CRM (cached as master data). */
-export const PARTNER_REF_FIELDS = ['name', 'ref', 'parent_id'] as const;
+export const PARTNER_REF_FIELDS = ['name', 'ref', 'parent_id'] as const satisfies ReadonlyArray<FieldName<'res.partner'>>;
 
 function invert<K extends string, V extends string>(table: Record<K, V>): Record<V, K> {
   return Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<V, K>;

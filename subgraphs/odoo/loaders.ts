@@ -4,82 +4,33 @@
 // warehouses) additionally goes through the keyv cache shared across requests,
 // keyed by the caller's companies because Odoo values are per company.
 import DataLoader from 'dataloader';
-import type { CallOptions, Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
-import { parseRecords, safeParseRecords } from '../../connectors/odoo/mapping/records.ts';
+import type { Domain } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
-import type { OdooRowScope } from './row-scope.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
-import type { MasterDataCache } from '../../core/cache.ts';
+import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
+import { cacheScope, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
-/** A normalised Odoo record (Odoo field names, values already normalised by mapping/). */
+export type { OdooSession } from '../../connectors/odoo/records.ts';
+
+/**
+ * A row as the resolvers see it: Odoo field names, values normalised by the
+ * connector (or a field's MAPPING_ERROR, returned as that field's error). Typed per
+ * model in the connector (records.ts `Row`); broad here, where resolvers pick fields by name.
+ */
 export type OdooRow = { id: number } & Record<string, any>;
 
+/** A stock figure Odoo sent in a shape the mapping refuses stays that field's error. */
 export interface AvailabilityRow {
   warehouse: string;
   warehouseCode: string;
-  onHand: number;
-  forecast: number;
-  freeToPromise: number;
+  onHand: number | AppError;
+  forecast: number | AppError;
+  freeToPromise: number | AppError;
 }
 
-export interface OdooSession {
-  client: OdooClient;
-  cache: MasterDataCache;
-  companyIds: number[];
-  requestId: string;
-  scope: OdooRowScope;
-}
-
-/** The query's domain with the caller's row limit ANDed in: every search and count goes through here. */
-export async function scopedDomain(session: OdooSession, model: string, domain: Domain): Promise<Domain> {
-  const scope = await session.scope.domainFor(model);
-  return scope ? [...scope, ...domain] : domain;
-}
-
-export function callOptions(session: OdooSession, extraContext: Record<string, unknown> = {}): CallOptions {
-  // An empty list would mean "no company" to Odoo; leaving it out means the user's default companies.
-  const companies = session.companyIds.length ? { allowed_company_ids: session.companyIds } : {};
-  return { context: { ...companies, ...extraContext }, requestId: session.requestId };
-}
-
-export async function searchRows(
-  session: OdooSession,
-  model: ReadModel,
-  domain: Domain,
-  page: { limit?: number; offset?: number; order?: string } = {},
-  fields: readonly string[] = READ_FIELDS[model],
-): Promise<OdooRow[]> {
-  fields = [...fields];
-  const raws = await session.client.searchRead(model, await scopedDomain(session, model, domain), [...fields], page, callOptions(session));
-  return parseRows(model, raws, [...fields]);
-}
-
-/**
- * Parses backend rows field by field: a value that does not fit the mapping is
- * replaced by its MAPPING_ERROR, which the resolver of that one field returns
- * (graphql-js treats a returned Error as the field's error). The record and the
- * rest of the batch still arrive. A record without a usable id is dropped.
- */
-export function parseRows(model: ReadModel, raws: readonly unknown[], fields: string[]): OdooRow[] {
-  const { ok, errors } = safeParseRecords(model, raws, fields);
-  if (errors.length === 0) return ok as OdooRow[];
-  const rows: OdooRow[] = [];
-  for (const raw of raws) {
-    let wanted = [...fields];
-    const broken: Record<string, AppError> = {};
-    for (;;) {
-      try {
-        rows.push(Object.assign(parseRecords(model, [raw], wanted)[0] as OdooRow, broken));
-        break;
-      } catch (e) {
-        const field = isAppError(e) ? (e.details.field as string | undefined) : undefined;
-        if (!isAppError(e) || !field || field === 'id' || !wanted.includes(field)) break;
-        broken[field] = e;
-        wanted = wanted.filter((f) => f !== field);
-      }
-    }
-  }
-  return rows;
+/** Every loader reads through here: the session's companies and row limit, field errors kept per field. */
+function searchRows<M extends ReadModel>(session: OdooSession, model: M, domain: Domain, page: { limit?: number; order?: string } = {}, fields?: ReadonlyArray<FieldName<M>>): Promise<OdooRow[]> {
+  return fields ? searchRowsKeepingFieldErrors(session, model, domain, page, fields) : searchRowsKeepingFieldErrors(session, model, domain, page);
 }
 
 function byId(ids: readonly number[], rows: OdooRow[]): Array<OdooRow | null> {
@@ -104,18 +55,14 @@ function groupBy(keys: readonly number[], rows: OdooRow[], keyOf: (r: OdooRow) =
  * `read` raises MissingError for ids that do not exist or are not visible); one
  * search_read with `id in` returns the visible ones without failing the batch.
  */
-function idLoader(session: OdooSession, model: ReadModel, extraDomain: Domain = []) {
+function idLoader<M extends ReadModel>(session: OdooSession, model: M, extraDomain: Domain = []) {
   return new DataLoader<number, OdooRow | null>(async (ids) => byId(ids, await searchRows(session, model, [['id', 'in', [...ids]], ...extraDomain])));
 }
 
-function cacheScope(session: OdooSession, model: string): string {
-  return `${model}|c${session.companyIds.join(',')}|${session.scope.key}`;
-}
-
 /** Like idLoader, for master data: served from the keyv cache when fresh. */
-function cachedIdLoader(session: OdooSession, model: ReadModel, fields: readonly string[] = READ_FIELDS[model]) {
+function cachedIdLoader<M extends ReadModel>(session: OdooSession, model: M, fields?: ReadonlyArray<FieldName<M>>) {
   return new DataLoader<number, OdooRow | null>(async (ids) => {
-    const scope = `${cacheScope(session, model)}|${fields.join(',')}`;
+    const scope = `${cacheScope(session, model)}|${(fields ?? READ_FIELDS[model]).join(',')}`;
     const found = await session.cache.getMany<OdooRow>(ids.map((id) => `${scope}|${id}`), async (missing) => {
       const wanted = missing.map((k) => Number(k.slice(scope.length + 1)));
       const rows = await searchRows(session, model, [['id', 'in', wanted]], {}, fields);
@@ -130,7 +77,7 @@ function cachedIdLoader(session: OdooSession, model: ReadModel, fields: readonly
  * order `name`). Two records claiming the same value is a broken reference: that
  * key fails with CROSS_REFERENCE_CONFLICT rather than silently picking one.
  */
-function fieldLoader(session: OdooSession, model: ReadModel, field: string, cached: boolean) {
+function fieldLoader<M extends ReadModel>(session: OdooSession, model: M, field: FieldName<M>, cached: boolean) {
   return new DataLoader<string, OdooRow | null>(async (values) => {
     const scope = `${cacheScope(session, model)}|${field}`;
     const load = async (wanted: string[]) => {
@@ -161,7 +108,7 @@ function conflict(model: string, field: string, value: string, first: OdooRow | 
   return appError('CROSS_REFERENCE_CONFLICT', `odoo ${model}: records ${ids.join(', ')} all have ${field} = ${value}`, { system: 'odoo', model, field, recordIds: ids });
 }
 
-function childLoader(session: OdooSession, model: ReadModel, parentField: string, extraDomain: Domain = []) {
+function childLoader<M extends ReadModel>(session: OdooSession, model: M, parentField: FieldName<M>, extraDomain: Domain = []) {
   return new DataLoader<number, OdooRow[]>(async (parentIds) => {
     const rows = await searchRows(session, model, [[parentField, 'in', [...parentIds]], ...extraDomain], { order: 'id asc' });
     return groupBy(parentIds, rows, (r) => r[parentField]?.id);
@@ -199,11 +146,10 @@ export function createOdooLoaders(session: OdooSession) {
     /** Live stock per warehouse: one `read` per warehouse of the caller's companies, for all products asked in the tick. */
     availability: new DataLoader<number, AvailabilityRow[]>(async (productIds) => {
       const whs = await warehouses();
-      const fields = ['qty_available', 'virtual_available', 'free_qty'];
+      const fields = ['qty_available', 'virtual_available', 'free_qty'] as const;
       const perWarehouse = await Promise.all(
         whs.map(async (wh) => {
-          const raws = await session.client.read('product.product', [...productIds], fields, callOptions(session, { warehouse_id: wh.id }));
-          const rows = parseRows('product.product', raws, fields);
+          const rows = await readRowsKeepingFieldErrors(session, 'product.product', productIds, fields, { warehouse_id: wh.id });
           return { wh, rows: new Map(rows.map((r) => [r.id, r])) };
         }),
       );

@@ -7,15 +7,7 @@ import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
 import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
-
-export interface OdooRowScope {
-  /** Distinguishes cache entries of differently scoped callers. */
-  readonly key: string;
-  /** Extra domain for a model, ANDed with the query's; null = no row limit. */
-  domainFor(model: string): Promise<Domain | null>;
-}
-
-export const UNRESTRICTED: OdooRowScope = { key: 'all', domainFor: async () => null };
+import { UNRESTRICTED, type OdooRowScope } from '../../connectors/odoo/records.ts';
 
 const NOTHING: Domain = [['id', '=', 0]];
 

@@ -8,9 +8,10 @@ import { createLogger, type Logger } from '../../core/logger.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import type { OdooSubgraphContext } from './context.ts';
-import { callOptions, createOdooLoaders, searchRows, type OdooSession } from './loaders.ts';
+import { apiUserCompanyIds, callOptions, UNRESTRICTED, type OdooSession } from '../../connectors/odoo/records.ts';
+import { createOdooLoaders } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
-import { rowScopeFor, UNRESTRICTED } from './row-scope.ts';
+import { rowScopeFor } from './row-scope.ts';
 
 export interface OdooSubgraphOptions {
   client: OdooClient;
@@ -29,9 +30,7 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
   let configured = opts.companyIds;
   const integrationCompanies = async (requestId: string): Promise<number[]> => {
     if (!configured) {
-      // Without allowed_company_ids Odoo shows the companies of the API user.
-      const rows = await searchRows({ client: opts.client, cache, companyIds: [], requestId, scope: UNRESTRICTED }, 'res.company', [], { order: 'id asc' });
-      configured = rows.map((r) => r.id);
+      configured = await apiUserCompanyIds(opts.client, cache, requestId);
     }
     return configured;
   };
@@ -52,7 +51,7 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
     logger,
     context: async (identity, requestId) => {
       const session: OdooSession = { client: opts.client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
-      session.scope = rowScopeFor(identity, opts.client, () => callOptions(session) as { context: Record<string, unknown>; requestId: string });
+      session.scope = rowScopeFor(identity, opts.client, () => callOptions(session));
       return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
     },
     health: async () => ({ protocol: opts.client.protocol }),

@@ -6,9 +6,8 @@ import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
-import { searchRows } from '../odoo/loaders.ts';
+import { apiUserCompanyIds } from '../../connectors/odoo/records.ts';
 import { MasterDataCache } from '../../core/cache.ts';
-import { UNRESTRICTED } from '../odoo/row-scope.ts';
 import type { WritesContext } from './context.ts';
 import { auditRefusals } from './audit-refusals.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -42,8 +41,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
     if (!configured) {
-      const rows = await searchRows({ client: opts.odoo, cache: new MasterDataCache({ namespace: 'w', ttlMs: 0 }), companyIds: [], requestId, scope: UNRESTRICTED }, 'res.company', [], { order: 'id asc' });
-      configured = rows.map((r) => r.id);
+      configured = await apiUserCompanyIds(opts.odoo, new MasterDataCache({ namespace: 'w', ttlMs: 0 }), requestId);
     }
     // May be empty: such a caller can still read the audit trail; a write needing a company is refused.
     return identity.companyIds ? configured.filter((c) => identity.companyIds!.includes(c)) : configured;

@@ -6,8 +6,7 @@ import { decodeId } from '../../core/ids.ts';
 import { READ_PROPERTIES } from '../../connectors/crm/hubspot/canonical.ts';
 import { parseRows, type CrmRow } from '../crm/loaders.ts';
 import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
-import { callOptions, searchRows, type OdooRow, type OdooSession } from '../odoo/loaders.ts';
-import { UNRESTRICTED } from '../odoo/row-scope.ts';
+import { callOptions, searchRows, UNRESTRICTED, type OdooSession, type Row } from '../../connectors/odoo/records.ts';
 import type { WritesContext } from './context.ts';
 
 const NO_CACHE = new MasterDataCache({ namespace: 'writes', ttlMs: 0 });
@@ -36,7 +35,7 @@ export async function readHubSpot(ctx: WritesContext, type: HubSpotObjectType, i
 
 export interface AccountTwins {
   company: CrmRow | null;
-  partner: OdooRow | null;
+  partner: Row<'res.partner'> | null;
 }
 
 /**

@@ -3,7 +3,8 @@
 import type { Domain } from '../../../connectors/odoo/odoo-client.ts';
 import { parsePageArgs, parseUpdatedSince, toConnection, type Connection, type PageArgs } from '../../common/paging.ts';
 import { toOdooDatetime, type ReadModel } from '../../../connectors/odoo/canonical.ts';
-import { callOptions, scopedDomain, searchRows, type OdooRow } from '../loaders.ts';
+import { countRows, searchRowsKeepingFieldErrors } from '../../../connectors/odoo/records.ts';
+import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 
 export async function odooConnection(
@@ -14,10 +15,8 @@ export async function odooConnection(
 ): Promise<Connection<OdooRow>> {
   const page = parsePageArgs(args);
   const pageDomain = page.afterSourceId ? [...domain, ['id', '>', Number(page.afterSourceId)]] : domain;
-  const rows = await searchRows(ctx.session, model, pageDomain, { limit: page.first + 1, order: 'id asc' });
-  return toConnection(rows, page, (r) => r.id, (r) => r, () =>
-    scopedDomain(ctx.session, model, domain).then((d) => ctx.session.client.searchCount(model, d, callOptions(ctx.session))),
-  );
+  const rows: OdooRow[] = await searchRowsKeepingFieldErrors(ctx.session, model, pageDomain, { limit: page.first + 1, order: 'id asc' });
+  return toConnection(rows, page, (r) => r.id, (r) => r, () => countRows(ctx.session, model, domain));
 }
 
 export function updatedSinceDomain(value: string | null | undefined, field = 'filter.updatedSince'): Domain {

@@ -19,7 +19,10 @@ async function productOf(line: QuoteLineRepresentation, ctx: OdooSubgraphContext
 
 async function freeToPromise(productId: number, ctx: OdooSubgraphContext): Promise<number> {
   const rows = await ctx.loaders.availability.load(productId);
-  return rows.reduce((sum, r) => sum + r.freeToPromise, 0);
+  return rows.reduce((sum, r) => {
+    if (r.freeToPromise instanceof Error) throw r.freeToPromise; // a figure Odoo sent unreadable: no sum to promise from
+    return sum + r.freeToPromise;
+  }, 0);
 }
 
 export const QuoteLine = {

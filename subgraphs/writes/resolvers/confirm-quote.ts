@@ -14,7 +14,7 @@ import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissi
 import type { OwningTeam } from '../../../store/index.ts';
 import { READ_PROPERTIES } from '../../../connectors/crm/hubspot/canonical.ts';
 import { parseRows, type CrmRow } from '../../crm/loaders.ts';
-import { searchRows, type OdooRow } from '../../odoo/loaders.ts';
+import { searchRows, type Row } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput } from '../validation.ts';
@@ -78,10 +78,13 @@ async function loadQuote(ctx: WritesContext, quoteId: string): Promise<Loaded> {
   return { quote, lines, company };
 }
 
+/** What the checks need of a quoted product; archived ones too, so they are reported as such. */
+const PRODUCT_FIELDS = ['default_code', 'active', 'sale_ok', 'company_id', 'list_price', 'sale_delay', 'produce_delay', 'free_qty', 'name'] as const;
+
 interface Plan {
   companyId: number;
-  partner: OdooRow;
-  products: Map<string, OdooRow>;
+  partner: Row<'res.partner'>;
+  products: Map<string, Row<'product.product', (typeof PRODUCT_FIELDS)[number]>>;
   pricelistId: number | null;
   paymentTermId: number;
   incotermId: number | null;
@@ -151,15 +154,11 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
 
   const skus = [...new Set(lines.map((l) => l.sku).filter((s): s is string => !!s))];
   // active_test off: an archived product is reported as inactive, not as unknown.
-  const inCompany = odooOptions(ctx, companyId);
-  const archivedToo = { ...inCompany, context: { ...inCompany.context, active_test: false } };
-  const found = skus.length
-    ? await session.client.searchRead('product.product', [['default_code', 'in', skus]], ['default_code', 'active', 'sale_ok', 'company_id', 'list_price', 'sale_delay', 'produce_delay', 'free_qty', 'name'], {}, archivedToo)
-    : [];
-  const products = new Map(found.map((p) => [String(p.default_code), p as OdooRow]));
+  const found = skus.length ? await searchRows(session, 'product.product', [['default_code', 'in', skus]], { context: { active_test: false } }, PRODUCT_FIELDS) : [];
+  const products = new Map(found.map((p) => [String(p.default_code), p]));
 
   const pricelistId = partner.property_product_pricelist?.id ?? null;
-  const [pricelist] = pricelistId ? await session.client.searchRead('product.pricelist', [['id', '=', pricelistId]], ['x_max_discount'], {}, odooOptions(ctx, companyId)) : [];
+  const [pricelist] = pricelistId ? await searchRows(session, 'product.pricelist', [['id', '=', pricelistId]], {}, ['x_max_discount']) : [];
   const pricelistMax = pricelist ? Number(pricelist.x_max_discount ?? 0) : 0;
   const authority = discountAuthority(ctx.identity);
 
@@ -173,7 +172,7 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     }
     if (product.active === false) issue(`${at}.sku`, 'PRODUCT_INACTIVE', `${line.sku} is archived in Odoo`, 'SALES_OPERATIONS');
     else if (product.sale_ok === false) issue(`${at}.sku`, 'PRODUCT_NOT_SALEABLE', `${line.sku} cannot be sold`, 'SALES_OPERATIONS');
-    const productCompany = Array.isArray(product.company_id) ? product.company_id[0] : null;
+    const productCompany = product.company_id?.id ?? null;
     if (productCompany && productCompany !== companyId) issue(`${at}.sku`, 'PRODUCT_WRONG_COMPANY', `${line.sku} is not sold by ${odooCompany.name}`, 'SALES_OPERATIONS');
     if (line.quantity <= 0) issue(`${at}.quantity`, 'QUANTITY_INVALID', 'Quantity must be greater than 0', 'SALES_OPERATIONS');
     const listPrice = Number(product.list_price ?? 0);
@@ -192,17 +191,18 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     issue('requestedDeliveryDate', 'DELIVERY_DATE_TOO_EARLY', `Requested ${requested}; with stock and lead times the earliest is ${earliest}`, 'SALES_OPERATIONS');
   }
 
-  const paymentTermId = partner.property_payment_term_id?.id ?? null;
-  if (!paymentTermId) {
+  const paymentTerm = partner.property_payment_term_id;
+  const paymentTermId = paymentTerm?.id ?? null;
+  if (!paymentTerm) {
     issue('account.paymentTerms', 'PAYMENT_TERMS_MISSING', `The customer has no payment terms in ${odooCompany.name}`, 'FINANCE');
   } else {
-    const [term] = await session.client.searchRead('account.payment.term', [['id', '=', paymentTermId]], ['active'], {}, odooOptions(ctx, companyId));
-    if (!term) issue('account.paymentTerms', 'PAYMENT_TERMS_INVALID', `Payment terms ${partner.property_payment_term_id.name} are archived or unknown`, 'FINANCE');
+    const [term] = await searchRows(session, 'account.payment.term', [['id', '=', paymentTermId]], {}, ['active']);
+    if (!term) issue('account.paymentTerms', 'PAYMENT_TERMS_INVALID', `Payment terms ${paymentTerm.name} are archived or unknown`, 'FINANCE');
   }
 
   let incotermId: number | null = null;
   if (quote.incoterm) {
-    const [incoterm] = await session.client.searchRead('account.incoterms', [['code', '=', String(quote.incoterm)]], ['code'], {}, odooOptions(ctx, companyId));
+    const [incoterm] = await searchRows(session, 'account.incoterms', [['code', '=', String(quote.incoterm)]], {}, ['code']);
     if (!incoterm) issue('incoterm', 'INCOTERM_INVALID', `Incoterm ${quote.incoterm} is not configured in Odoo`, 'SALES_OPERATIONS');
     else incotermId = incoterm.id;
   }
@@ -216,7 +216,7 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
  * *and* origin, for the quote's customer. (client_order_ref alone is a free-text
  * PO field a user may have typed anything into.)
  */
-async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefined, number: string, partnerId?: number): Promise<OdooRow[]> {
+async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefined, number: string, partnerId?: number): Promise<Array<Row<'sale.order'>>> {
   return searchRows(odooSession(ctx, companyId), 'sale.order', [
     ['client_order_ref', '=', number], ['origin', '=', number], ['state', '!=', 'cancel'],
     ...(partnerId ? [['partner_id', '=', partnerId]] : []),

@@ -3,7 +3,7 @@
 import { appError } from '../../../policy/errors.ts';
 import { odooIdOf } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
-import { searchRows } from '../../odoo/loaders.ts';
+import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { deliveryDateSchema, parseInput } from '../validation.ts';

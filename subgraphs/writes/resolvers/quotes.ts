@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appError } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
-import { searchRows } from '../../odoo/loaders.ts';
+import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';

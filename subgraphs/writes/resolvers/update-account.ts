@@ -90,7 +90,7 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
         const before: Record<string, unknown> = {};
         const after: Record<string, unknown> = {};
         for (const f of step.fields) {
-          const source = step.system === 'hubspot' ? twins.company! : twins.partner!;
+          const source: Readonly<Record<string, unknown>> = step.system === 'hubspot' ? twins.company! : twins.partner!;
           const current = source[f.target];
           before[f.field] = current && typeof current === 'object' && 'id' in current ? current.id : current ?? null;
           after[f.field] = f.value;
