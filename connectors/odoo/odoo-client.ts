@@ -16,14 +16,9 @@ import { Json2Transport } from './json2-transport.ts';
 import { JsonRpcTransport } from './jsonrpc-transport.ts';
 import type { OdooTransport } from './transport.ts';
 
-export interface OdooContext {
-  allowed_company_ids?: number[];
-  active_test?: boolean;
-  lang?: string;
-  tz?: string;
-  warehouse_id?: number;
-  [k: string]: unknown;
-}
+// Declared with the wire call it travels in (transport.ts), so the transports need nothing from this file.
+import type { OdooContext } from './transport.ts';
+export type { OdooContext };
 
 export interface CallOptions {
   context?: OdooContext;

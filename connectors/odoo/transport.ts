@@ -1,7 +1,16 @@
 // What a transport does: one attempt of one ORM call, named parameters in, the
 // JSON return value out, failures as AppError (already classified). Retries,
 // concurrency and result validation live in the client, above both transports.
-import type { OdooContext } from './odoo-client.ts';
+
+/** The Odoo context sent with a call (§6): companies, archived records, language, time zone. */
+export interface OdooContext {
+  allowed_company_ids?: number[];
+  active_test?: boolean;
+  lang?: string;
+  tz?: string;
+  warehouse_id?: number;
+  [k: string]: unknown;
+}
 
 export interface TransportCall {
   model: string;
