@@ -10,8 +10,6 @@ import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connector
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
 import { cacheScope, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
-export type { OdooSession } from '../../connectors/odoo/records.ts';
-
 /**
  * A row as the resolvers see it: Odoo field names, values normalised by the
  * connector (or a field's MAPPING_ERROR, returned as that field's error). Typed per
