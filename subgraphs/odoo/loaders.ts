@@ -86,12 +86,12 @@ function fieldLoader<M extends ReadModel>(session: OdooSession, model: M, field:
         const seen = found.get(key);
         found.set(key, seen ? conflict(model, field, String(r[field]), seen, r) : r);
       }
-      return found as Map<string, OdooRow>;
+      return found;
     };
     const keys = values.map((v) => `${scope}|${v}`);
     const conflicts = new Map<string, AppError>();
     const found = cached
-      ? await session.cache.getMany<OdooRow>(keys, async (missing) => {
+      ? await session.cache.getMany<OdooRow | AppError>(keys, async (missing) => {
           const loaded = await load(missing.map((k) => k.slice(scope.length + 1)));
           for (const [k, v] of loaded) if (isAppError(v)) (conflicts.set(k, v), loaded.delete(k)); // never cache a conflict
           return loaded;
