@@ -3,7 +3,8 @@
 // consistent, and true to the two data contracts (models.ts / objects.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ODOO_MODELS, type OdooModelSpec, type StoredRecord } from '../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooModelSpec } from '../connectors/odoo/mapping/models.ts';
+import type { StoredRecord } from '../sandboxes/odoo/types.ts';
 import {
   HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES, HUBSPOT_PROPERTIES, HUBSPOT_PROPERTY_OPTIONS, HUBSPOT_TIMESTAMP_PROPERTIES,
   HUBSPOT_UNIQUE_PROPERTIES, type HubSpotObject, type HubSpotObjectType,

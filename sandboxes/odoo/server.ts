@@ -8,8 +8,8 @@
 //   GET             /__sandbox/health
 import { closeServer, listen } from '../../core/http.ts';
 import http from 'node:http';
-import type { OdooDataset } from '../../connectors/odoo/mapping/models.ts';
 import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset } from './types.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
 import { RequestLog, type RequestLogEntry } from './log.ts';

@@ -5,7 +5,8 @@
 //
 //   const world = buildWorld();                 // DEFAULT_SEED, anchored 2026-11-01T09:00:00Z
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
-import type { OdooDataset, OdooModelName, StoredRecord } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooModelName } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset, StoredRecord } from '../odoo/types.ts';
 import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import {
