@@ -2,26 +2,10 @@
 // written, filtered and paged with a keyset cursor, and still there after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { isAppError } from '../policy/errors.ts';
-import { openStore, type Store } from '../store/database.ts';
+import { readFileSync } from 'node:fs';
+import { openStore } from '../store/database.ts';
 import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
-
-type T = { after: (fn: () => void) => void };
-
-function tempDb(t: T): string {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'store.sqlite');
-}
-
-function opened(t: T, path: string): Store {
-  const store = openStore(path);
-  t.after(() => store.close());
-  return store;
-}
+import { isCode, opened, tempStorePath } from './support/store.ts';
 
 function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
   return {
@@ -39,15 +23,8 @@ function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
   };
 }
 
-const isCode = (code: string, field?: string) => (e: unknown) => {
-  assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
-  assert.equal(e.code, code);
-  if (field) assert.equal(e.details.field, field);
-  return true;
-};
-
 test('the audit table is append-only: raw UPDATE and DELETE abort', (t) => {
-  const store = opened(t, tempDb(t));
+  const store = opened(t, tempStorePath(t));
   const audit = new AuditTrail(store);
   const e = audit.record(entry());
   assert.throws(() => store.db.prepare("UPDATE audit_log SET outcome = 'refused' WHERE id = ?").run(Number(e.id)), /append-only/);
@@ -66,7 +43,7 @@ test('the audit table is append-only: raw UPDATE and DELETE abort', (t) => {
 });
 
 test('sensitive fields are stored masked (before and after, nested, case-insensitive); only named fields are kept', (t) => {
-  const path = tempDb(t);
+  const path = tempStorePath(t);
   const store = opened(t, path);
   const audit = new AuditTrail(store);
   const e = audit.record(
@@ -115,7 +92,7 @@ test('sensitive fields are stored masked (before and after, nested, case-insensi
 });
 
 test('invalid entries are refused before anything is written', (t) => {
-  const store = opened(t, tempDb(t));
+  const store = opened(t, tempStorePath(t));
   const audit = new AuditTrail(store);
   assert.throws(() => audit.record(entry({ system: 'sap' as never })), isCode('INTERNAL_SERVER_ERROR'));
   assert.throws(() => audit.record(entry({ outcome: 'maybe' as never })), isCode('INTERNAL_SERVER_ERROR'));
@@ -124,7 +101,7 @@ test('invalid entries are refused before anything is written', (t) => {
 });
 
 test('filters: object, objectId, actor, action and a time range [from, to)', (t) => {
-  const store = opened(t, tempDb(t));
+  const store = opened(t, tempStorePath(t));
   const audit = new AuditTrail(store);
   const day = (d: number) => new Date(Date.UTC(2026, 0, d, 12));
   audit.record(entry({ at: day(1) }));
@@ -151,7 +128,7 @@ test('filters: object, objectId, actor, action and a time range [from, to)', (t)
 });
 
 test('cursor paging through 250 entries: no duplicates, no gaps, stable while new entries arrive', (t) => {
-  const store = opened(t, tempDb(t));
+  const store = opened(t, tempStorePath(t));
   const audit = new AuditTrail(store);
   const ids: string[] = [];
   store.db.transaction(() => {
@@ -186,7 +163,7 @@ test('cursor paging through 250 entries: no duplicates, no gaps, stable while ne
 });
 
 test('entries survive a restart', (t) => {
-  const path = tempDb(t);
+  const path = tempStorePath(t);
   const s1 = openStore(path);
   const recorded = new AuditTrail(s1).record(entry({ idempotencyKey: 'k-restart', at: new Date('2026-02-01T00:00:00Z') }));
   s1.close();

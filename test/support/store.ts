@@ -1,0 +1,32 @@
+// A throwaway SQLite store per test, removed when the test ends, and the matcher
+// the store tests use for AppError codes.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAppError } from '../../policy/errors.ts';
+import { openStore, type Store } from '../../store/database.ts';
+
+type TestContextLike = { after: (fn: () => void) => void };
+
+/** A store file path in a fresh temporary directory (`dirs` below it need not exist yet). */
+export function tempStorePath(t: TestContextLike, ...dirs: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, ...dirs, 'store.sqlite');
+}
+
+/** Opens the store at `path` and closes it when the test ends. */
+export function opened(t: TestContextLike, path: string): Store {
+  const store = openStore(path);
+  t.after(() => store.close());
+  return store;
+}
+
+/** For assert.throws / assert.rejects: an AppError with this code (and `details.field`, when given). */
+export const isCode = (code: string, field?: string) => (e: unknown) => {
+  assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
+  assert.equal(e.code, code);
+  if (field) assert.equal(e.details.field, field);
+  return true;
+};
