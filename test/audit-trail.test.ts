@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openStore } from '../store/database.ts';
 import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
-import { isCode, opened, tempStorePath } from './support/store.ts';
+import { isCode } from './support/errors.ts';
+import { opened, tempStorePath } from './support/store.ts';
 
 function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
   return {

@@ -8,7 +8,8 @@ import { appError } from '../policy/errors.ts';
 import { openStore, MIGRATIONS } from '../store/database.ts';
 import { loadStoreConfig } from '../store/config.ts';
 import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../store/idempotency.ts';
-import { isCode, opened, tempStorePath } from './support/store.ts';
+import { isCode } from './support/errors.ts';
+import { opened, tempStorePath } from './support/store.ts';
 
 // Every store here lives in a directory that does not exist yet: opening one creates it.
 const tempDb = (t: { after: (fn: () => void) => void }) => tempStorePath(t, 'nested');

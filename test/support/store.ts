@@ -1,10 +1,7 @@
-// A throwaway SQLite store per test, removed when the test ends, and the matcher
-// the store tests use for AppError codes.
-import assert from 'node:assert/strict';
+// A throwaway SQLite store per test, removed when the test ends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAppError } from '../../policy/errors.ts';
 import { openStore, type Store } from '../../store/database.ts';
 
 type TestContextLike = { after: (fn: () => void) => void };
@@ -22,11 +19,3 @@ export function opened(t: TestContextLike, path: string): Store {
   t.after(() => store.close());
   return store;
 }
-
-/** For assert.throws / assert.rejects: an AppError with this code (and `details.field`, when given). */
-export const isCode = (code: string, field?: string) => (e: unknown) => {
-  assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
-  assert.equal(e.code, code);
-  if (field) assert.equal(e.details.field, field);
-  return true;
-};
