@@ -91,7 +91,7 @@ export const ODOO_MODELS = {
       company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
       sequence: { type: 'integer', string: 'Sequence', default: 16 },
       active: { type: 'boolean', string: 'Active', default: true },
-      /** Max discount (percent) the pricelist allows on top of its price — a sandbox simplification of pricelist rules. */
+      /** Custom field a real Odoo needs too (README, Odoo settings): the maximum discount (percent) the pricelist allows; confirmQuote checks quote lines against it instead of evaluating pricelist rules. */
       x_max_discount: { type: 'float', string: 'Maximum Discount (%)' },
     },
   },
