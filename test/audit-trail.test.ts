@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { openStore } from '../store/database.ts';
 import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
 import { isCode } from './support/errors.ts';
-import { opened, tempStorePath } from './support/store.ts';
+import { opened, tempDb } from './support/store.ts';
 
 function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
   return {
@@ -25,7 +25,7 @@ function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
 }
 
 test('the audit table is append-only: raw UPDATE and DELETE abort', (t) => {
-  const store = opened(t, tempStorePath(t));
+  const store = opened(t, tempDb(t));
   const audit = new AuditTrail(store);
   const e = audit.record(entry());
   assert.throws(() => store.db.prepare("UPDATE audit_log SET outcome = 'refused' WHERE id = ?").run(Number(e.id)), /append-only/);
@@ -44,7 +44,7 @@ test('the audit table is append-only: raw UPDATE and DELETE abort', (t) => {
 });
 
 test('sensitive fields are stored masked (before and after, nested, case-insensitive); only named fields are kept', (t) => {
-  const path = tempStorePath(t);
+  const path = tempDb(t);
   const store = opened(t, path);
   const audit = new AuditTrail(store);
   const e = audit.record(
@@ -93,7 +93,7 @@ test('sensitive fields are stored masked (before and after, nested, case-insensi
 });
 
 test('invalid entries are refused before anything is written', (t) => {
-  const store = opened(t, tempStorePath(t));
+  const store = opened(t, tempDb(t));
   const audit = new AuditTrail(store);
   assert.throws(() => audit.record(entry({ system: 'sap' as never })), isCode('INTERNAL_SERVER_ERROR'));
   assert.throws(() => audit.record(entry({ outcome: 'maybe' as never })), isCode('INTERNAL_SERVER_ERROR'));
@@ -102,7 +102,7 @@ test('invalid entries are refused before anything is written', (t) => {
 });
 
 test('filters: object, objectId, actor, action and a time range [from, to)', (t) => {
-  const store = opened(t, tempStorePath(t));
+  const store = opened(t, tempDb(t));
   const audit = new AuditTrail(store);
   const day = (d: number) => new Date(Date.UTC(2026, 0, d, 12));
   audit.record(entry({ at: day(1) }));
@@ -129,7 +129,7 @@ test('filters: object, objectId, actor, action and a time range [from, to)', (t)
 });
 
 test('cursor paging through 250 entries: no duplicates, no gaps, stable while new entries arrive', (t) => {
-  const store = opened(t, tempStorePath(t));
+  const store = opened(t, tempDb(t));
   const audit = new AuditTrail(store);
   const ids: string[] = [];
   store.db.transaction(() => {
@@ -164,7 +164,7 @@ test('cursor paging through 250 entries: no duplicates, no gaps, stable while ne
 });
 
 test('entries survive a restart', (t) => {
-  const path = tempStorePath(t);
+  const path = tempDb(t);
   const s1 = openStore(path);
   const recorded = new AuditTrail(s1).record(entry({ idempotencyKey: 'k-restart', at: new Date('2026-02-01T00:00:00Z') }));
   s1.close();

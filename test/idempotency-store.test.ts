@@ -9,10 +9,10 @@ import { openStore, MIGRATIONS } from '../store/database.ts';
 import { loadStoreConfig } from '../store/config.ts';
 import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../store/idempotency.ts';
 import { isCode } from './support/errors.ts';
-import { opened, tempStorePath } from './support/store.ts';
+import { opened, tempDb as tempDbIn } from './support/store.ts';
 
 // Every store here lives in a directory that does not exist yet: opening one creates it.
-const tempDb = (t: { after: (fn: () => void) => void }) => tempStorePath(t, 'nested');
+const tempDb = (t: { after: (fn: () => void) => void }) => tempDbIn(t, 'nested');
 
 const args = (key: string, input: unknown = { accountId: 'A1', creditLimit: 5000 }, actor = 'user-1') => ({
   key,

@@ -7,7 +7,7 @@ import { openStore, type Store } from '../../store/database.ts';
 type TestContextLike = { after: (fn: () => void) => void };
 
 /** A store file path in a fresh temporary directory (`dirs` below it need not exist yet). */
-export function tempStorePath(t: TestContextLike, ...dirs: string[]): string {
+export function tempDb(t: TestContextLike, ...dirs: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'store-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, ...dirs, 'store.sqlite');
