@@ -1,5 +1,5 @@
 // `npm run bench`: figures side by side, never a verdict. Everything runs in this
-// process on loopback (sandboxes with the seeded world, both subgraphs, the gateway,
+// process on loopback (sandboxes with the seeded world, the three subgraphs, the gateway,
 // all on port 0), with a bounded number of iterations; it exits 0 when the queries
 // answered, whatever the timings.
 //

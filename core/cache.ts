@@ -1,5 +1,5 @@
 // Read-mostly master data (products, partners' cross-reference, pricelists,
-// payment terms, warehouses, companies) is cached with keyv so a busy gateway does
+// payment terms, warehouses, companies) is cached with keyv so the read subgraphs do
 // not ask Odoo or HubSpot the same thing on every request. In memory by default;
 // any keyv store can be passed in. Live figures (stock, amounts, states) are never
 // cached here.

@@ -1,5 +1,5 @@
-// A small node:http integration for Apollo Server, shared by the gateway and both
-// subgraphs. Servers are built without listening (tests listen on port 0). It adds
+// A small node:http integration for Apollo Server, shared by the gateway and the
+// three subgraphs. Servers are built without listening (tests listen on port 0). It adds
 // what every endpoint of the project needs: a request id accepted or created, a
 // body size limit, /health, and a hook to refuse a request before GraphQL runs.
 import { randomUUID } from 'node:crypto';

@@ -15,8 +15,10 @@ export const gatewayConfigSchema = z.object({
   GATEWAY_SUBGRAPH_ODOO_URL: z.url().optional(),
   GATEWAY_SUBGRAPH_CRM_URL: z.url().optional(),
   GATEWAY_SUBGRAPH_WRITES_URL: z.url().optional(),
-  /** Time the gateway waits for a subgraph answer. */
-  /** Below hubspot.fetch's 15 s, so a CRM card gets our answer (partial data, named errors) rather than its own timeout. */
+  /**
+   * Time the gateway waits for a subgraph answer: below hubspot.fetch's 15 s, so a CRM
+   * card gets our answer (partial data, named errors) rather than its own timeout.
+   */
   GATEWAY_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(14_000),
   /** hs256: tokens signed with AUTH_JWT_SECRET (embedded default); jwks: an identity provider's keys. */
   AUTH_MODE: z.enum(['hs256', 'jwks']).default('hs256'),

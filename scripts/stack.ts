@@ -1,5 +1,5 @@
-// Assembles the whole system in one process: (optionally) the two sandboxes with
-// the seeded world, the two connectors, the two subgraphs and the gateway. Used by
+// Assembles the whole system in one process: the two sandboxes with
+// the seeded world, the two connectors, the three subgraphs and the gateway. Used by
 // `npm start` (fixed ports) and by the end-to-end tests (port 0). In production
 // each component runs alone from its own main.ts; this file is for development,
 // demos and tests only — it is the one place production code and sandboxes meet.

@@ -1,5 +1,5 @@
 // `npm start`: the whole system on its embedded defaults — Odoo and HubSpot
-// sandboxes with the seeded manufacturing world, both subgraphs, the gateway —
+// sandboxes with the seeded manufacturing world, the three subgraphs, the gateway —
 // then prints the URLs, one development token per role and ready-to-paste examples.
 import { ROLES } from '../core/identity.ts';
 import { runMain } from '../core/main.ts';

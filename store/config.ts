@@ -1,7 +1,7 @@
-// Settings of the embedded store (idempotency keys and the audit trail), validated
-// once at start-up: a bad value stops the process with a message naming the variable.
-// Kept inside `common/store` (not imported from the gateway) so both subgraphs and
-// the gateway can load it without depending on each other.
+// Settings of the embedded store (idempotency keys, audit trail, exceptions, leases),
+// validated once at start-up: a bad value stops the process with a message naming the
+// variable. Only the writes subgraph opens the store (openStoreFromEnv in database.ts,
+// called from subgraphs/writes/main.ts); the gateway and the read subgraphs have none.
 import { z } from 'zod';
 import { parseEnv } from '../core/env.ts';
 

@@ -1,7 +1,7 @@
 // The embedded store: one SQLite file (better-sqlite3, WAL, busy_timeout) holding
 // what must survive a restart and be shared by every process on the host —
-// idempotency keys with their per-step progress (R7) and the append-only audit
-// trail (R6). The schema is versioned: `MIGRATIONS` is an ordered list applied
+// idempotency keys with their per-step progress (R7), the append-only audit
+// trail (R6), integration exceptions (R8) and leases. The schema is versioned: `MIGRATIONS` is an ordered list applied
 // once each, recorded in `schema_migrations`, every one in its own IMMEDIATE
 // transaction so two processes starting together cannot both apply it.
 import { mkdirSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // Exactly-once mutations (R7, §3): CRM UI extensions send an idempotency key and
-// `hubspot.fetch` retries once on 5xx, users double-click, and a gateway process can
-// die mid-write. `IdempotencyStore.run` makes a keyed unit of work run once:
+// `hubspot.fetch` retries once on 5xx, users double-click, and a writes-subgraph
+// process can die mid-write. `IdempotencyStore.run` makes a keyed unit of work run once:
 //
 // - The database decides who runs: an INSERT against PRIMARY KEY (scope, key) inside
 //   an IMMEDIATE transaction; the winner holds a lease (`owner`, `lease_expires_at`).

@@ -1,4 +1,5 @@
-// The embedded store: idempotency keys (exactly-once mutations) and the audit trail.
+// The embedded store: idempotency keys (exactly-once mutations), the audit trail,
+// integration exceptions and leases.
 export * from './config.ts';
 export * from './database.ts';
 export * from './idempotency.ts';

@@ -2,26 +2,11 @@
 // written, filtered and paged with a keyset cursor, and still there after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { isAppError } from '../policy/errors.ts';
-import { openStore, type Store } from '../store/database.ts';
+import { readFileSync } from 'node:fs';
+import { openStore } from '../store/database.ts';
 import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
-
-type T = { after: (fn: () => void) => void };
-
-function tempDb(t: T): string {
-  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'store.sqlite');
-}
-
-function opened(t: T, path: string): Store {
-  const store = openStore(path);
-  t.after(() => store.close());
-  return store;
-}
+import { isCode } from './support/errors.ts';
+import { opened, tempDb } from './support/store.ts';
 
 function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
   return {
@@ -38,13 +23,6 @@ function entry(over: Partial<AuditRecordInput> = {}): AuditRecordInput {
     ...over,
   };
 }
-
-const isCode = (code: string, field?: string) => (e: unknown) => {
-  assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
-  assert.equal(e.code, code);
-  if (field) assert.equal(e.details.field, field);
-  return true;
-};
 
 test('the audit table is append-only: raw UPDATE and DELETE abort', (t) => {
   const store = opened(t, tempDb(t));

@@ -3,7 +3,7 @@
 // confirmed Odoo order — however many concurrent calls, retries or crashes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { encodeId } from '../core/ids.ts';
+import { encodeId, odooIdOf } from '../core/ids.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { quoteByNumber } from './support/world.ts';
 
@@ -196,7 +196,7 @@ describe('confirmQuote recovers from a crash between the Odoo order and the CRM 
     assert.equal(retry.data.confirmQuote.status, 'CONFIRMED');
     assert.equal(retry.data.confirmQuote.order.id, orderId);
     assert.equal(stack.odooSandbox.log.count({ method: 'create' }), 0, 'no second order');
-    assert.equal(stack.hubspotSandbox.store.get('quotes', quote.hubspotId)!.properties.odoo_order_id, String(Buffer.from(orderId, 'base64url').toString().split(':')[2]));
+    assert.equal(stack.hubspotSandbox.store.get('quotes', quote.hubspotId)!.properties.odoo_order_id, String(odooIdOf(orderId, 'Order')));
   });
 });
 
@@ -267,7 +267,7 @@ describe('confirmQuote trusts Odoo, not a remembered answer', () => {
     const as = { role: 'sales_rep' as const, crmOwnerId: quote.owner };
     const first = await stack.query(CONFIRM, { q: quote.id, key: 'cancel-first-1' }, as);
     assert.equal(first.data.confirmQuote.status, 'CONFIRMED');
-    const firstOdooId = Number(Buffer.from(first.data.confirmQuote.order.id, 'base64url').toString().split(':')[2]);
+    const firstOdooId = odooIdOf(first.data.confirmQuote.order.id, 'Order');
     stack.odooSandbox.store.patch('sale.order', firstOdooId, { state: 'cancel' });
     stack.odooSandbox.log.clear();
     const second = await stack.query(CONFIRM, { q: quote.id, key: 'cancel-second-1' }, as);

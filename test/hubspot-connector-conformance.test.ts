@@ -17,20 +17,13 @@ import {
   FIXTURE_COMPANY_COUNT,
   FIXTURE_TOKEN,
 } from './hubspot-fixture.ts';
+import { rejectionOf } from './support/errors.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const companyIds = (n: number, from = FIRST_COMPANY_ID) => Array.from({ length: n }, (_, i) => String(from + i));
 
 async function rejectsWith(p: Promise<unknown>, code: string, details: Record<string, unknown> = {}): Promise<AppError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(isAppError(caught), `expected AppError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.details.system, 'hubspot');
+  const caught = await rejectionOf(p, code, 'hubspot');
   for (const [k, v] of Object.entries(details)) assert.deepEqual(caught.details[k], v, `details.${k} of ${caught.message}`);
   return caught;
 }

@@ -3,6 +3,7 @@
 // association paging is real: 2 pages of 500), quotes with line items, products, owners.
 import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../connectors/crm/hubspot/mapping/objects.ts';
 import { HUBSPOT_ASSOCIATION_TYPES } from '../connectors/crm/hubspot/mapping/objects.ts';
+import { QUOTE_STATUSES } from '../sandboxes/seed/quotes.ts';
 
 export const FIXTURE_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 export const FIXTURE_COMPANY_COUNT = 260;
@@ -13,7 +14,6 @@ export const BIG_COMPANY_CONTACTS = 520;
 
 const SEGMENTS = ['smb', 'mid_market', 'enterprise', 'distributor'] as const;
 const STAGES = ['lead', 'opportunity', 'customer', 'other'] as const;
-const QUOTE_STATES = ['DRAFT', 'APPROVAL_NOT_NEEDED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED'] as const;
 
 /** Deterministic instant: day `n` after 2025-01-01, at `n` minutes past 09:00 UTC. */
 function at(n: number): string {
@@ -103,7 +103,7 @@ export function buildHubSpotFixture(): HubSpotDataset {
     const quoteId = 50001 + q;
     objects.quotes.push(
       obj(quoteId, {
-        hs_title: `Quote ${q}`, hs_status: QUOTE_STATES[q % QUOTE_STATES.length]!, hs_expiration_date: '2026-03-31', hs_currency: 'EUR',
+        hs_title: `Quote ${q}`, hs_status: QUOTE_STATUSES[q % QUOTE_STATUSES.length]!, hs_expiration_date: '2026-03-31', hs_currency: 'EUR',
         hs_quote_amount: String(2000 + q), hubspot_owner_id: '71', quote_number: `Q-2026-${String(q + 1).padStart(5, '0')}`,
         requested_delivery_date: q % 2 ? '2026-04-15' : null, incoterm: q % 2 ? 'DAP' : 'EXW', odoo_order_id: null, odoo_order_ref: null,
         hs_createdate: at(q), hs_lastmodifieddate: at(q + 7),

@@ -1,7 +1,9 @@
 // HubSpot objects → typed records: every odd value shape HubSpot sends (§7) and the
 // typed MAPPING_ERROR for an object that does not fit.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { isAppError, type AppError } from '../policy/errors.ts';
 import {
   parseObject,
@@ -13,6 +15,9 @@ import {
   type HubSpotQuote,
 } from '../connectors/crm/hubspot/mapping/records.ts';
 import { parseDate, parseDatetime, parseNumber } from '../connectors/crm/hubspot/mapping/values.ts';
+import { QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT } from '../connectors/crm/hubspot/canonical.ts';
+import { mapped } from '../subgraphs/common/rows.ts';
+import { QUOTE_STATUSES as SANDBOX_QUOTE_STATUSES } from '../sandboxes/seed/quotes.ts';
 
 type Props = Record<string, unknown>;
 const T0 = '2026-01-10T10:36:45.123Z';
@@ -140,11 +145,29 @@ describe('booleans', () => {
 describe('enumerations', () => {
   it('accepts every verified quote status and nothing else', () => {
     for (const s of QUOTE_STATUSES) assert.equal(quote({ hs_status: s }).hs_status, s);
-    assert.deepEqual([...QUOTE_STATUSES], ['DRAFT', 'APPROVAL_NOT_NEEDED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED']);
+    // The HubSpot sandbox's quote states (the seed writes every one of them) are the set the connector must accept.
+    assert.deepEqual([...QUOTE_STATUSES].sort(), [...SANDBOX_QUOTE_STATUSES].sort());
     for (const s of ['SENT', 'draft', 'WON']) {
       const e = mappingError(() => quote({ hs_status: s }));
       assert.equal(e.details.field, 'hs_status');
       assert.match(e.message, /must be one of DRAFT, APPROVAL_NOT_NEEDED/);
+    }
+  });
+
+  it('maps every quote status to a canonical status the schema has, and back', () => {
+    const schema = parse(readFileSync(new URL('../subgraphs/crm/schema.graphql', import.meta.url), 'utf8'));
+    const quoteStatus = schema.definitions.find((d): d is EnumTypeDefinitionNode => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === 'QuoteStatus');
+    const canonical = new Set(quoteStatus?.values?.map((v) => v.name.value));
+    assert.ok(canonical.size > 0, 'the CRM schema declares QuoteStatus');
+    const where = { system: 'hubspot', model: 'quotes', recordId: '50001', field: 'hs_status' } as const;
+    for (const s of QUOTE_STATUSES) {
+      const c = mapped(QUOTE_STATUS, quote({ hs_status: s }).hs_status, where);
+      assert.ok(canonical.has(c), `${s} → ${c}, not a QuoteStatus`);
+      assert.ok(QUOTE_STATUS_TO_HUBSPOT[c]?.includes(s), `filtering on ${c} must find ${s} quotes`);
+    }
+    assert.deepEqual(Object.keys(QUOTE_STATUS).sort(), [...QUOTE_STATUSES].sort(), 'no mapping for a status HubSpot does not have');
+    for (const c of canonical) {
+      assert.ok(QUOTE_STATUS_TO_HUBSPOT[c]?.every((s) => (QUOTE_STATUS as Record<string, string>)[s] === c), `${c} filters on the statuses that map to it`);
     }
   });
 

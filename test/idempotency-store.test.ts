@@ -2,33 +2,17 @@
 // prove that keys, results and step progress survive a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { appError, isAppError } from '../policy/errors.ts';
-import { openStore, MIGRATIONS, type Store } from '../store/database.ts';
+import { appError } from '../policy/errors.ts';
+import { openStore, MIGRATIONS } from '../store/database.ts';
 import { loadStoreConfig } from '../store/config.ts';
 import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../store/idempotency.ts';
+import { isCode } from './support/errors.ts';
+import { opened, tempDb as tempDbIn } from './support/store.ts';
 
-function tempDb(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idem-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'nested', 'store.sqlite');
-}
-
-function opened(t: { after: (fn: () => void) => void }, path: string): Store {
-  const store = openStore(path);
-  t.after(() => store.close());
-  return store;
-}
-
-const isCode = (code: string, field?: string) => (e: unknown) => {
-  assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
-  assert.equal(e.code, code);
-  if (field) assert.equal(e.details.field, field);
-  return true;
-};
+// Every store here lives in a directory that does not exist yet: opening one creates it.
+const tempDb = (t: { after: (fn: () => void) => void }) => tempDbIn(t, 'nested');
 
 const args = (key: string, input: unknown = { accountId: 'A1', creditLimit: 5000 }, actor = 'user-1') => ({
   key,

@@ -9,22 +9,13 @@ import { buildOdooFixture, FIXTURE_DB, FIXTURE_USERS } from '../sandboxes/odoo/f
 import { createOdooClient, type OdooClient, type OdooClientHooks } from '../connectors/odoo/odoo-client.ts';
 import { loadOdooConfig, type OdooConfig } from '../connectors/odoo/config.ts';
 import { parseRecords } from '../connectors/odoo/mapping/records.ts';
+import { rejectionOf } from './support/errors.ts';
 
 const KEY = FIXTURE_USERS.integration.apiKey;
 const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 async function rejectsWith(p: Promise<unknown>, code: string, check?: (e: AppError) => void): Promise<AppError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught !== undefined, `expected a rejection with ${code}`);
-  assert.ok(isAppError(caught), `expected an AppError, got ${String(caught)}`);
-  const err = caught as AppError;
-  assert.equal(err.code, code, `${err.code}: ${err.message}`);
-  assert.equal(err.details.system, 'odoo');
+  const err = await rejectionOf(p, code, 'odoo');
   const visible = JSON.stringify({ message: err.message, details: err.details });
   assert.ok(!visible.includes(KEY), 'the API key must never appear in an error');
   assert.ok(!visible.includes('Traceback'), 'the Odoo traceback must never appear in an error');

@@ -2,6 +2,7 @@
 // Odoo list (orders) and a HubSpot list (accounts), through the gateway.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { encodeId } from '../core/ids.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const ORDERS_PAGE = `query($first: Int, $after: String, $since: DateTime) {
@@ -70,7 +71,7 @@ describe('paging through canonical lists', () => {
       const nextIds = fromCursor.data.orders.edges.map((e: { node: { id: string } }) => e.node.id);
       assert.equal(nextIds.filter((id: string) => firstIds.includes(id)).length, 0, 'no repeats across the cursor');
       assert.equal(rest.seen.length, stack.world.odoo.records['sale.order']!.length + 1);
-      assert.ok(rest.seen.some((o) => o.id === Buffer.from(`Order:odoo:${newId}`).toString('base64url')), 'the new order is found by the pages after it');
+      assert.ok(rest.seen.some((o) => o.id === encodeId('Order', 'odoo', newId)), 'the new order is found by the pages after it');
     } finally {
       stack.odooSandbox.store.remove('sale.order', newId);
     }

@@ -3,7 +3,9 @@
 // consistent, and true to the two data contracts (models.ts / objects.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ODOO_MODELS, type OdooModelSpec, type StoredRecord } from '../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooModelSpec } from '../connectors/odoo/mapping/models.ts';
+import type { StoredRecord } from '../sandboxes/odoo/types.ts';
+import { decodeId } from '../core/ids.ts';
 import {
   HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES, HUBSPOT_PROPERTIES, HUBSPOT_PROPERTY_OPTIONS, HUBSPOT_TIMESTAMP_PROPERTIES,
   HUBSPOT_UNIQUE_PROPERTIES, type HubSpotObject, type HubSpotObjectType,
@@ -824,7 +826,7 @@ describe('seed world: demo references', () => {
     assert.equal(o.partner_id, demo.accountOdooId);
     assert.ok(clean(demo.accountOdooId, demo.accountHubSpotId));
     assert.equal(ix.get('res.partner', demo.accountOdooId)!.name, demo.accountName);
-    assert.equal(Buffer.from(demo.accountId, 'base64url').toString('utf8'), `Account:hubspot:${demo.accountHubSpotId}`);
+    assert.deepEqual(decodeId(demo.accountId, 'Account'), { type: 'Account', system: 'hubspot', sourceId: demo.accountHubSpotId });
     assert.ok(ix.linesOf(o.id).length >= 3);
     assert.notEqual(o.commitment_date, false);
     const pickings = ix.pickingsOf(o.id);

@@ -5,7 +5,7 @@
 // Numbers are chosen so tests can assert exact results:
 //   partner 1 credit: company 1 → 100 (INV 1) − 10 (refund of child 2) = 90; company 2 → 300
 //   product 1 stock: WH1 100/80/70, WH2 20/20/20 (company 1), US1 50/45/40 (company 2)
-import type { OdooDataset } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset } from './types.ts';
 
 export const FIXTURE_USERS = {
   /** Integration user: companies 1 and 2, accounting rights. */

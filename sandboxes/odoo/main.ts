@@ -6,7 +6,8 @@
 // ODOO_SANDBOX_VERSION (default 19.0) changes what common.version reports; below 19
 // the JSON-2 endpoint answers 404, as a real Odoo 17/18 does.
 import { buildWorld } from '../seed/index.ts';
-import { ODOO_MODELS, type OdooDataset, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset } from './types.ts';
 import { createOdooSandbox } from './server.ts';
 
 const port = Number(process.env.ODOO_SANDBOX_PORT ?? 8069);

@@ -8,8 +8,8 @@
 //   GET             /__sandbox/health
 import { closeServer, listen } from '../../core/http.ts';
 import http from 'node:http';
-import type { OdooDataset } from '../../connectors/odoo/mapping/models.ts';
 import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset } from './types.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
 import { RequestLog, type RequestLogEntry } from './log.ts';
@@ -41,15 +41,8 @@ type Json = unknown;
 const MODELS = ODOO_MODELS as unknown as Record<string, OdooModelSpec>;
 const READ_METHODS = new Set(['search_read', 'read']);
 
-interface ParsedCall {
-  model: string;
-  method: string;
-  ids?: number[];
-  domain?: unknown[];
-  fields?: string[];
-  context?: Record<string, unknown>;
-  params?: Record<string, unknown>;
-}
+/** An ORM call as the request log records it (the log adds transport, request id and fault). */
+type ParsedCall = Pick<RequestLogEntry, 'model' | 'method' | 'ids' | 'domain' | 'fields' | 'context' | 'params'>;
 
 function sendJson(res: http.ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

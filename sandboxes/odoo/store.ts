@@ -6,14 +6,8 @@
 //
 // Every public ORM method runs as one transaction: a failure undoes what the call
 // changed (Odoo commits per RPC call, or rolls back).
-import {
-  ODOO_MODELS,
-  type OdooDataset,
-  type OdooFieldSpec,
-  type OdooModelName,
-  type OdooModelSpec,
-  type StoredRecord,
-} from '../../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset, StoredRecord } from './types.ts';
 import { domainFieldNames, likeToRegExp, parseDomain, type DomainNode, type LeafOperator } from './domain.ts';
 import { OdooServerError, odooErrors } from './errors.ts';
 

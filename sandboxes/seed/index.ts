@@ -1,11 +1,12 @@
 // One deterministic manufacturing "world" — the Nordwerk group — written into both
-// systems and cross-referenced: Odoo (stored form of sandboxes/odoo/models.ts) and
-// HubSpot (wire shape of sandboxes/hubspot/objects.ts). Pure: the same seed and
+// systems and cross-referenced: Odoo (the stored form of sandboxes/odoo/types.ts) and
+// HubSpot (objects in the v3 wire shape, §7). Pure: the same seed and
 // anchor date give a byte-identical world; nothing reads the clock or Math.random.
 //
 //   const world = buildWorld();                 // DEFAULT_SEED, anchored 2026-11-01T09:00:00Z
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
-import type { OdooDataset, OdooModelName, StoredRecord } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooModelName } from '../../connectors/odoo/mapping/models.ts';
+import type { OdooDataset, StoredRecord } from '../odoo/types.ts';
 import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import {

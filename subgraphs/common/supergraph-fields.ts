@@ -1,6 +1,6 @@
 // Reads a composed supergraph SDL back into "which subgraph resolves which field",
-// from the join__ directives composition writes. The ownership-agreement test and
-// the README table generator use it to hold the schemas to the declaration.
+// from the join__ directives composition writes. The ownership-agreement test uses
+// it to hold the composed schemas to the declaration (policy/ownership.ts).
 import { Kind, parse, type ConstDirectiveNode, type ObjectTypeDefinitionNode } from 'graphql';
 
 export interface ResolvedField {

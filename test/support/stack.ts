@@ -37,7 +37,7 @@ export interface Caller {
 export interface TestStack extends Stack {
   /** Runs a query through the gateway as the given role (default finance: reads everything). */
   query<T = any>(query: string, variables?: Record<string, unknown>, as?: Caller | null): Promise<GraphQLResponse<T>>;
-  /** Clears both sandboxes' request logs and the subgraphs' master-data caches. */
+  /** Clears both sandboxes' request logs and the read subgraphs' master-data caches (the writes subgraph caches nothing). */
   resetCounters(): Promise<void>;
 }
 

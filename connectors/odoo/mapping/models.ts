@@ -1,17 +1,8 @@
 // The Odoo models the project reads and writes, with the field types Odoo 17–19
-// reports from `fields_get`. The sandbox answers from this description (rendering
-// many2one as [id, name], empty values as false, computing one2many from their
-// inverse), and the seed writes records in the *stored* form described below.
-//
-// Stored form (what a dataset holds, never what the wire shows):
-//   many2one            → number id or false
-//   one2many            → not stored; computed from `inverse` on the related model
-//   many2many           → number[]
-//   companyDependent    → { [companyId: string]: value }  (value per company; missing → default)
-//   date / datetime     → 'YYYY-MM-DD' / 'YYYY-MM-DD HH:MM:SS' (naive UTC), or false
-//   everything else     → the plain value, false when empty
-// Every record has `id: number`; `create_date`/`write_date` are set by the sandbox
-// on create/write when the seed leaves them out.
+// reports from `fields_get`. The connector validates and normalises what Odoo
+// returns against these descriptions (mapping/records.ts, mapping/values.ts); the
+// Odoo sandbox renders its stored records through them (sandboxes/odoo/types.ts
+// describes that stored form).
 
 export type OdooFieldType =
   | 'char' | 'text' | 'html' | 'integer' | 'float' | 'monetary' | 'boolean'
@@ -100,7 +91,7 @@ export const ODOO_MODELS = {
       company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
       sequence: { type: 'integer', string: 'Sequence', default: 16 },
       active: { type: 'boolean', string: 'Active', default: true },
-      /** Max discount (percent) the pricelist allows on top of its price — a sandbox simplification of pricelist rules. */
+      /** Custom field a real Odoo needs too (README, Odoo settings): the maximum discount (percent) the pricelist allows; confirmQuote checks quote lines against it instead of evaluating pricelist rules. */
       x_max_discount: { type: 'float', string: 'Maximum Discount (%)' },
     },
   },
@@ -307,18 +298,3 @@ export const ODOO_MODELS = {
 } as const satisfies Record<string, OdooModelSpec>;
 
 export type OdooModelName = keyof typeof ODOO_MODELS;
-
-/** A record in stored form (see the header). */
-export type StoredRecord = { id: number } & Record<string, unknown>;
-
-/**
- * What the Odoo sandbox is loaded with. `stock` holds per-warehouse quantities the
- * sandbox computes `qty_available` / `virtual_available` / `free_qty` from.
- * `apiKeys` are the credentials the sandbox accepts (login → key, with the user id).
- */
-export interface OdooDataset {
-  database: string;
-  records: Partial<Record<OdooModelName, StoredRecord[]>>;
-  stock: Array<{ productId: number; warehouseId: number; onHand: number; forecast: number; free: number }>;
-  users: Array<{ uid: number; login: string; apiKey: string; companyIds: number[]; groups: string[] }>;
-}

@@ -1,5 +1,5 @@
 // Typed, validated Odoo records. One zod schema per model of the data contract
-// (sandboxes/odoo/models.ts — pure data, shared by the connector and the sandbox),
+// (models.ts — pure data, shared by the connector and the sandbox),
 // covering every field listed there; values are normalised by values.ts and the
 // records KEEP Odoo's field names:
 //
