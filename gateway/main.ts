@@ -21,7 +21,7 @@ runMain('gateway', async () => {
   const supergraphSdl = config.SUPERGRAPH_FILE && Object.keys(overrides).length === 0
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
-  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined) });
+  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined), maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewSeconds: config.AUTH_CLOCK_SKEW_S });
   const gateway = await createGatewayServer({ supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS });
   const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
