@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { AppError, isAppError } from '../policy/errors.ts';
+import { toCallerError } from '../policy/caller-errors.ts';
 import type { Logger } from './logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -85,10 +86,11 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 /** The error body for a request refused before GraphQL runs, in GraphQL's own response shape. */
 export function refuse(res: http.ServerResponse, e: AppError, requestId: string, headers: Record<string, string> = {}): void {
   const retryAfter = typeof e.details.retryAfterMs === 'number' ? Math.max(1, Math.ceil(e.details.retryAfterMs / 1000)) : undefined;
+  const extensions = { code: e.code, ...(e.details.system ? { system: e.details.system } : {}), requestId, ...(retryAfter !== undefined ? { retryAfter } : {}) };
   sendJson(
     res,
     Number(e.details.httpStatus ?? e.httpStatus),
-    { errors: [{ message: e.message, extensions: { code: e.code, requestId, ...(retryAfter !== undefined ? { retryAfter } : {}) } }] },
+    { errors: [toCallerError({ message: e.message, extensions })] },
     { [REQUEST_ID_HEADER]: requestId, ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...headers },
   );
 }
@@ -139,6 +141,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       // An unread (or partly read) body is left behind with the connection: never read it, never reuse the socket.
       const close: Record<string, string> = bodyRead ? {} : { connection: 'close' };
       if (isAppError(e)) {
+        // The caller sees the registered code and a caller message; the details stay in this line.
+        opts.logger.info({ requestId, code: e.code, backendMessage: e.message, details: e.details }, 'request refused');
         refuse(res, e, requestId, close);
         return;
       }

@@ -9,6 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
 import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors.ts';
+import { errorKeyOf, toCallerError } from '../../policy/caller-errors.ts';
 import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -19,26 +20,57 @@ export function isDevelopment(): boolean {
 }
 
 /**
- * Every error leaves with a registered code. Backend errors keep their system
- * name; unexpected ones are logged here with the request id and leave as a bare
- * INTERNAL_SERVER_ERROR so nothing internal (stack, SQL, tokens) reaches a client.
+ * Every error leaves with a registered code and the system name, in the caller's
+ * view (policy/caller-errors.ts): the backend's text and diagnostic extensions
+ * stay here, in the log line errorLogPlugin writes under the request id.
  */
-export function formatErrorFor(system: SystemName, logger: Logger) {
+export function formatErrorFor(system: SystemName) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (isAppError(original)) {
       const gql = toGraphQLError(original);
-      return { message: gql.message, locations: formatted.locations, path: formatted.path, extensions: { system, ...gql.extensions } };
+      return toCallerError({ message: gql.message, locations: formatted.locations, path: formatted.path, extensions: { system, ...gql.extensions } });
     }
-    const code = formatted.extensions?.code;
-    if (code && code !== 'INTERNAL_SERVER_ERROR') {
-      const { stacktrace: _s, ...rest } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { system, ...rest } };
-    }
-    logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
-    return { message: 'Internal error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', system } };
+    return toCallerError({ ...formatted, extensions: { system, ...formatted.extensions } });
   };
 }
+
+/** Context object → request id, for the log lines of errorLogPlugin (contexts are the subgraphs' own types). */
+const requestIds = new WeakMap<object, string>();
+
+/**
+ * Logs every error of a request with its request id and everything the caller
+ * does not see: the backend's own message, model, method, exception class,
+ * attempts, correlation id. Unexpected errors (bugs) at error level.
+ */
+function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger: Logger): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const requestId = requestIds.get(contextValue as object);
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (isAppError(original)) {
+              const level = ERRORS_FOR_OPERATORS.has(original.key) ? 'warn' : 'info';
+              logger[level]({ requestId, system, code: original.code, path: error.path, backendMessage: original.message, details: original.details }, 'request error');
+            } else if (errorKeyOf(error.extensions?.code) && error.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: error.message }, 'request error');
+            } else {
+              logger.error({ requestId, system, err: original, path: error.path }, 'unexpected resolver error');
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Codes an operator must look at (backend and mapping failures); the rest are the caller's own mistakes or refusals. */
+const ERRORS_FOR_OPERATORS = new Set<string>([
+  'BACKEND_AUTH_FAILED', 'BACKEND_ACCESS_DENIED', 'BACKEND_VALIDATION', 'BACKEND_RECORD_MISSING', 'BACKEND_CONFLICT', 'BACKEND_RATE_LIMITED',
+  'BACKEND_UNAVAILABLE', 'BACKEND_PROTOCOL', 'BACKEND_ERROR', 'MAPPING_ERROR', 'PARTIAL_WRITE', 'CROSS_REFERENCE_CONFLICT', 'INTERNAL',
+]);
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   system: SystemName;
@@ -59,11 +91,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
   const apollo = new ApolloServer<TContext>({
     schema: applyPermissions(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })),
-    formatError: formatErrorFor(opts.system, opts.logger),
+    formatError: formatErrorFor(opts.system),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
@@ -73,7 +105,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
       const identity = await verifyInternalToken(typeof header === 'string' ? header : undefined, opts.name, opts.internalSecret);
-      return opts.context(identity, requestId);
+      const context = await opts.context(identity, requestId);
+      requestIds.set(context as object, requestId);
+      return context;
     },
     routes: async (req, res) => {
       if (req.url !== '/health') return false;
