@@ -35,9 +35,6 @@ export function formatErrorFor(system: SystemName) {
   };
 }
 
-/** Context object → request id, for the log lines of errorLogPlugin (contexts are the subgraphs' own types). */
-const requestIds = new WeakMap<object, string>();
-
 /**
  * Logs every error of a request with its request id and everything the caller
  * does not see: the backend's own message, model, method, exception class,
@@ -48,7 +45,8 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
-          const requestId = requestIds.get(contextValue as object);
+          // Every subgraph context carries the request id (Apollo clones the context object, so it is read, not looked up).
+          const requestId = (contextValue as { requestId?: unknown }).requestId;
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (isAppError(original)) {
@@ -105,9 +103,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
       const identity = await verifyInternalToken(typeof header === 'string' ? header : undefined, opts.name, opts.internalSecret);
-      const context = await opts.context(identity, requestId);
-      requestIds.set(context as object, requestId);
-      return context;
+      return opts.context(identity, requestId);
     },
     routes: async (req, res) => {
       if (req.url !== '/health') return false;
