@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeId } from '../core/ids.ts';
-import { CALLER_EXTENSIONS, CODE_EXTENSIONS, errorKeyOf } from '../policy/caller-errors.ts';
+import { CALLER_EXTENSIONS, CALLER_MESSAGES, CODE_EXTENSIONS, errorKeyOf } from '../policy/caller-errors.ts';
 import { ERRORS } from '../policy/errors.ts';
 import { maxLengthOf, STRING_LIMITS } from '../gateway/input-bounds.ts';
 import { deliveryDateSchema } from '../subgraphs/writes/validation.ts';
@@ -164,5 +164,9 @@ describe('client mistakes, input bounds and caller-safe errors at the gateway', 
       for (const name of extra!) assert.ok(!(CALLER_EXTENSIONS as readonly string[]).includes(name), `${name} listed twice`);
     }
     assert.equal(errorKeyOf('INTERNAL_SERVER_ERROR'), 'INTERNAL');
+    // A backend's text can only reach a caller through a backend code: each has a canonical message.
+    for (const key of Object.keys(ERRORS).filter((k) => k.startsWith('BACKEND_') || k === 'MAPPING_ERROR' || k === 'INTERNAL')) {
+      assert.ok(CALLER_MESSAGES[key as keyof typeof CALLER_MESSAGES], `${key} has a caller message`);
+    }
   });
 });

@@ -50,10 +50,11 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
           for (const error of errors) {
             const original = unwrapResolverError(error);
             if (isAppError(original)) {
-              const level = ERRORS_FOR_OPERATORS.has(original.key) ? 'warn' : 'info';
+              // Backend and server-side failures are for an operator; the rest are the caller's own mistakes or refusals.
+              const level = original.key.startsWith('BACKEND_') || original.httpStatus >= 500 ? 'warn' : 'info';
               logger[level]({ requestId, system, code: original.code, path: error.path, backendMessage: original.message, details: original.details }, 'request error');
             } else if (errorKeyOf(error.extensions?.code) && error.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
-              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: error.message }, 'request error');
+              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: error.message, extensions: error.extensions }, 'request error');
             } else {
               logger.error({ requestId, system, err: original, path: error.path }, 'unexpected resolver error');
             }
@@ -63,12 +64,6 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
     },
   };
 }
-
-/** Codes an operator must look at (backend and mapping failures); the rest are the caller's own mistakes or refusals. */
-const ERRORS_FOR_OPERATORS = new Set<string>([
-  'BACKEND_AUTH_FAILED', 'BACKEND_ACCESS_DENIED', 'BACKEND_VALIDATION', 'BACKEND_RECORD_MISSING', 'BACKEND_CONFLICT', 'BACKEND_RATE_LIMITED',
-  'BACKEND_UNAVAILABLE', 'BACKEND_PROTOCOL', 'BACKEND_ERROR', 'MAPPING_ERROR', 'PARTIAL_WRITE', 'CROSS_REFERENCE_CONFLICT', 'INTERNAL',
-]);
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   system: SystemName;
