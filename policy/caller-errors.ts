@@ -46,7 +46,7 @@ export const CALLER_MESSAGES: Partial<Record<ErrorKey, (system: string) => strin
   BACKEND_PROTOCOL: (s) => `${s} answered something unexpected`,
   BACKEND_ERROR: (s) => `${s} reported an error`,
   SUBGRAPH_UNAVAILABLE: (s) => `The ${s} service is unavailable`,
-  MAPPING_ERROR: (s) => `A ${s} record does not fit the canonical model`,
+  MAPPING_ERROR: (s) => `A record from ${s} does not fit the canonical model`,
   INTERNAL: () => 'Internal error',
 };
 
