@@ -1,17 +1,46 @@
 // A small node:http integration for Apollo Server, shared by the gateway and the
 // three subgraphs. Servers are built without listening (tests listen on port 0). It adds
 // what every endpoint of the project needs: a request id accepted or created, a
-// body size limit, /health, and a hook to refuse a request before GraphQL runs.
+// body size limit, /health, a hook to refuse a request before GraphQL runs (it
+// runs on the headers, before the body is read), and server timeouts.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { AppError, isAppError } from '../policy/errors.ts';
+import { toCallerError } from '../policy/caller-errors.ts';
 import type { Logger } from './logger.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Node's defaults hold a connection for a long time (requestTimeout 300 s, no
+ * idle limit on a half-sent body): a few slow clients would hold every socket.
+ * Our callers are programs on a LAN or behind a proxy; a request that has not
+ * arrived within these bounds is abuse or a broken client.
+ */
+export interface ServerTimeouts {
+  /** Until the request headers are complete. */
+  headersMs: number;
+  /** Until the whole request (headers and body) is received; the answer may take longer. */
+  requestMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveMs: number;
+  /** How often Node checks the two limits above (its default, 30 s, would double them). */
+  checkIntervalMs: number;
+}
+
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
+
+/** Applies the timeouts to a server (the GraphQL servers below, and anything `listen` starts). */
+export function applyServerTimeouts(server: http.Server, t: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS): http.Server {
+  server.headersTimeout = Math.min(t.headersMs, t.requestMs);
+  server.requestTimeout = t.requestMs;
+  server.keepAliveTimeout = t.keepAliveMs;
+  return server;
+}
 
 /** A request id from the caller is kept if it is sane, so a trace spans systems; otherwise a new one. */
 export function requestIdOf(req: http.IncomingMessage): string {
@@ -37,7 +66,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   logger: Logger;
   path?: string;
   maxBodyBytes?: number;
-  /** Builds the per-request context; throwing an AppError answers with its HTTP status. */
+  timeouts?: ServerTimeouts;
+  /**
+   * Builds the per-request context from the headers, before the body is read
+   * (authentication first: an anonymous client cannot make us wait for or buffer
+   * its body); throwing an AppError answers with its HTTP status.
+   */
   context: (req: http.IncomingMessage, requestId: string) => Promise<TContext>;
   /** Extra routes (e.g. /health, /metrics); return true when handled. */
   routes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean;
@@ -50,20 +84,24 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 /** The error body for a request refused before GraphQL runs, in GraphQL's own response shape. */
-export function refuse(res: http.ServerResponse, e: AppError, requestId: string): void {
+export function refuse(res: http.ServerResponse, e: AppError, requestId: string, headers: Record<string, string> = {}): void {
+  const retryAfter = typeof e.details.retryAfterMs === 'number' ? Math.max(1, Math.ceil(e.details.retryAfterMs / 1000)) : undefined;
+  const extensions = { code: e.code, ...(e.details.system ? { system: e.details.system } : {}), requestId, ...(retryAfter !== undefined ? { retryAfter } : {}) };
   sendJson(
     res,
     Number(e.details.httpStatus ?? e.httpStatus),
-    { errors: [{ message: e.message, extensions: { code: e.code, requestId } }] },
-    { [REQUEST_ID_HEADER]: requestId },
+    { errors: [toCallerError({ message: e.message, extensions })] },
+    { [REQUEST_ID_HEADER]: requestId, ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...headers },
   );
 }
 
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): http.Server {
   const path = opts.path ?? '/graphql';
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return http.createServer(async (req, res) => {
+  const timeouts = opts.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
+  const server = http.createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, async (req, res) => {
     const requestId = requestIdOf(req);
+    let bodyRead = req.method !== 'POST';
     try {
       if (opts.routes && (await opts.routes(req, res))) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -75,7 +113,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       for (const [k, v] of Object.entries(req.headers)) {
         if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       }
+      const context = await opts.context(req, requestId);
       const bodyText = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+      bodyRead = true;
       let body: unknown = undefined;
       if (bodyText) {
         try {
@@ -84,7 +124,6 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
           throw new AppError('BAD_USER_INPUT', 'Request body is not valid JSON', { httpStatus: 400 });
         }
       }
-      const context = await opts.context(req, requestId);
       const result = await opts.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => context,
@@ -99,19 +138,26 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
         res.end();
       }
     } catch (e) {
+      // An unread (or partly read) body is left behind with the connection: never read it, never reuse the socket.
+      const close: Record<string, string> = bodyRead ? {} : { connection: 'close' };
       if (isAppError(e)) {
-        refuse(res, e, requestId);
+        // The caller sees the registered code and a caller message; the details stay in this line.
+        opts.logger.info({ requestId, code: e.code, backendMessage: e.message, details: e.details }, 'request refused');
+        refuse(res, e, requestId, close);
         return;
       }
       opts.logger.error({ err: e, requestId }, 'request failed');
-      if (!res.headersSent) refuse(res, new AppError('INTERNAL', 'Internal error'), requestId);
+      if (!res.headersSent) refuse(res, new AppError('INTERNAL', 'Internal error'), requestId, close);
       else res.end();
     }
   });
+  return applyServerTimeouts(server, timeouts);
 }
 
 /** Listens on the given port (0 = any free one) on loopback by default; resolves the base URL. */
 export async function listen(server: http.Server, port = 0, host = '127.0.0.1'): Promise<string> {
+  // Node's own defaults (300 s for a request) would apply to any server built without createGraphQLHttpServer.
+  if (server.requestTimeout === 300_000) applyServerTimeouts(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

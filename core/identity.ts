@@ -101,20 +101,48 @@ export interface CallerVerifierConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime (exp − iat, or exp − now without iat) a caller token may have; default DEFAULT_TOKEN_LIMITS. */
+  maxLifetimeSeconds?: number;
+  /** Clock difference tolerated on exp, nbf and iat. */
+  clockSkewSeconds?: number;
+}
+
+/** Defaults of the caller-token rules (gateway/config.ts: AUTH_MAX_TOKEN_LIFETIME_S, AUTH_CLOCK_SKEW_S). */
+export const DEFAULT_TOKEN_LIMITS = { maxLifetimeSeconds: 12 * 3600, clockSkewSeconds: 30 } as const;
+
+/**
+ * A token that never expires, or that lives for days, is a stolen credential
+ * waiting to happen; one "issued" in the future was minted by a broken or hostile
+ * issuer. Checked after the signature, so the claims are the issuer's.
+ */
+export function checkTokenLifetime(payload: JWTPayload, limits: { maxLifetimeSeconds: number; clockSkewSeconds: number }, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  if (typeof payload.exp !== 'number') throw appError('UNAUTHENTICATED', 'The token must carry an expiry (exp)', { httpStatus: 401 });
+  if (payload.iat !== undefined && payload.iat > nowSeconds + limits.clockSkewSeconds) {
+    throw appError('UNAUTHENTICATED', 'The token is issued in the future (iat)', { httpStatus: 401 });
+  }
+  const issued = typeof payload.iat === 'number' ? payload.iat : nowSeconds;
+  if (payload.exp - issued > limits.maxLifetimeSeconds + limits.clockSkewSeconds) {
+    throw appError('UNAUTHENTICATED', `The token lives longer than the maximum of ${limits.maxLifetimeSeconds} s`, { httpStatus: 401 });
+  }
 }
 
 /** Gateway side: verifies the caller's bearer token (HS256 shared secret, or an issuer's JWKS). */
 export function createCallerVerifier(config: CallerVerifierConfig): (authorization: string | undefined) => Promise<Identity> {
   const jwks = config.mode === 'jwks' ? createRemoteJWKSet(new URL(config.jwksUrl!)) : null;
   const key = config.mode === 'hs256' ? secretKey(config.secret!) : null;
+  const limits = {
+    maxLifetimeSeconds: config.maxLifetimeSeconds ?? DEFAULT_TOKEN_LIMITS.maxLifetimeSeconds,
+    clockSkewSeconds: config.clockSkewSeconds ?? DEFAULT_TOKEN_LIMITS.clockSkewSeconds,
+  };
   return async (authorization) => {
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '');
     if (!match) throw appError('UNAUTHENTICATED', 'A bearer token is required', { httpStatus: 401 });
     try {
-      const options = { issuer: config.issuer, audience: config.audience, clockTolerance: 30 };
+      const options = { issuer: config.issuer, audience: config.audience, clockTolerance: limits.clockSkewSeconds, requiredClaims: ['exp'] };
       const { payload } = jwks
         ? await jwtVerify(match[1]!, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
         : await jwtVerify(match[1]!, key!, { ...options, algorithms: ['HS256'] });
+      checkTokenLifetime(payload, limits);
       return identityFromClaims(payload);
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw appError('UNAUTHENTICATED', 'The token has expired', { httpStatus: 401 });

@@ -2,7 +2,7 @@
 // value stops the process with a message naming the variable.
 import { z } from 'zod';
 import { parseEnv, type Env } from '../core/env.ts';
-import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET } from '../core/identity.ts';
+import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEFAULT_TOKEN_LIMITS } from '../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -26,6 +26,10 @@ export const gatewayConfigSchema = z.object({
   AUTH_JWKS_URL: z.url().optional(),
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
+  /** Longest caller-token lifetime accepted (exp − iat); a token without exp is always refused. */
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(DEFAULT_TOKEN_LIMITS.maxLifetimeSeconds),
+  /** Clock difference tolerated between the issuer and the gateway (exp, nbf, iat). */
+  AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_TOKEN_LIMITS.clockSkewSeconds),
   /** Key the gateway signs subgraph credentials with; the subgraphs hold the same. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
   /** The embedded secrets are public (they are in this repository): a process uses them only when told to, for the sandboxes. */

@@ -10,6 +10,9 @@ import { composeSupergraph, readSupergraphConfig } from './composition.ts';
 import { loadGatewayConfig } from './config.ts';
 import { loadLimitsConfig } from './limits.ts';
 import { createGatewayServer } from './server.ts';
+import { loadRateLimitConfig } from './rate-limit.ts';
+import { openStoreFromEnv } from '../store/database.ts';
+import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
 
 runMain('gateway', async () => {
   const config = loadGatewayConfig();
@@ -21,8 +24,13 @@ runMain('gateway', async () => {
   const supergraphSdl = config.SUPERGRAPH_FILE && Object.keys(overrides).length === 0
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
-  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined) });
-  const gateway = await createGatewayServer({ supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS });
+  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined), maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewSeconds: config.AUTH_CLOCK_SKEW_S });
+  // Rate-limit counters in the embedded store (STORE_PATH), shared by the gateways of this host.
+  const { store } = openStoreFromEnv();
+  const gateway = await createGatewayServer({
+    supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+    rateLimits: loadRateLimitConfig(), rateLimitCounter: new SqliteRateLimitCounter(store),
+  });
   const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 });

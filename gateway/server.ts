@@ -1,12 +1,22 @@
 // The gateway: Apollo Gateway on a composed supergraph, served on /graphql with
 // /health, built without listening. It forwards the request id to every subgraph
-// and names the system when a subgraph cannot be reached.
+// and names the system when a subgraph cannot be reached. At its edge (issue 9):
+// authentication and a per-caller rate limit before the body is read, string
+// bounds and scalar checks before planning, caller-safe errors carrying the
+// request id, and HTTP statuses by one rule (see statusForRequestErrors).
 import type http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ERRORS, type SystemName } from '../policy/errors.ts';
+import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { ERRORS, graphQLError, type SystemName } from '../policy/errors.ts';
+import { errorKeyOf, toCallerError } from '../policy/caller-errors.ts';
+import { DateScalar, DateTimeScalar } from '../subgraphs/common/scalars.ts';
+import { openStore } from '../store/database.ts';
+import { SqliteRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
+import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimits } from './input-bounds.ts';
+import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
@@ -74,6 +84,12 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Query limits; defaults to loadLimitsConfig(process.env). */
   limits?: QueryLimits;
+  /** Maximum string lengths of arguments; defaults to STRING_LIMITS. */
+  stringLimits?: StringLimits;
+  /** Per-caller rate limits; defaults to loadRateLimitConfig(process.env). */
+  rateLimits?: RateLimitConfig;
+  /** Where the rate-limit counters live; defaults to an embedded in-memory store (give the shared store in production). */
+  rateLimitCounter?: RateLimitCounter;
 }
 
 /**
@@ -91,20 +107,113 @@ export function fieldOfVariableError(message: string): string | undefined {
   return whole?.[1];
 }
 
-/** Errors leave with their code and system; stack traces and internals never do. */
-function formatGatewayError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    // `response` would carry a subgraph's raw HTTP answer; it never leaves the gateway.
-    const { stacktrace: _s, exception: _e, response: _r, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
-      if (!extensions.serviceName) logger.error({ err: error, path: formatted.path }, 'gateway error');
-      return { message: extensions.serviceName ? formatted.message : 'Internal error', path: formatted.path, locations: formatted.locations, extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' } };
-    }
-    if (extensions.code === 'BAD_USER_INPUT' && !extensions.field) {
-      const field = fieldOfVariableError(formatted.message);
-      if (field) extensions.field = field;
-    }
-    return { ...formatted, extensions };
+/**
+ * Errors leave in the caller's view (policy/caller-errors.ts): registered code,
+ * canonical message where a backend's text would pass, the system (the gateway's
+ * own errors name it too), the field; the details were logged where they arose.
+ */
+function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
+  if (extensions.code === 'BAD_USER_INPUT' && !extensions.field) {
+    const field = fieldOfVariableError(formatted.message);
+    if (field) extensions.field = field;
+  }
+  if (!extensions.system) extensions.system = typeof extensions.serviceName === 'string' ? (SUBGRAPH_SYSTEMS[extensions.serviceName] ?? 'gateway') : 'gateway';
+  return toCallerError({ ...formatted, extensions });
+}
+
+/**
+ * The HTTP status of a response without `data` (a request error), after the
+ * GraphQL-over-HTTP spec: for application/graphql-response+json a request error
+ * MUST be 4xx/5xx and a response with data 2xx; for application/json 200 is
+ * recommended but 4xx/5xx allowed — this gateway answers both media types the same
+ * way so a client needs one rule: the registered status of the error's code,
+ * a client error (4xx) winning over a server error; a response with data is 200.
+ */
+export function statusForRequestErrors(codes: readonly unknown[]): number {
+  const statuses = codes.map((c) => ERRORS[errorKeyOf(c) ?? 'INTERNAL'].httpStatus).filter((s) => s >= 400);
+  return statuses.find((s) => s < 500) ?? statuses[0] ?? 500;
+}
+
+/** Scalar errors raised while validating literals at the gateway (Apollo labels them GRAPHQL_VALIDATION_FAILED). */
+const SCALAR_ERRORS = new WeakSet<object>();
+
+/**
+ * The supergraph's DateTime and Date are opaque to the gateway; giving them the
+ * subgraphs' own parsing makes a malformed value the caller's BAD_USER_INPUT here,
+ * before planning, instead of an error attributed to the subgraph's system.
+ */
+function installScalarParsing(schema: GraphQLSchema): void {
+  for (const scalar of [DateTimeScalar, DateScalar]) {
+    const type = schema.getType(scalar.name);
+    if (!(type instanceof GraphQLScalarType)) continue;
+    Object.assign(type, {
+      parseValue: scalar.parseValue,
+      parseLiteral: (...args: Parameters<typeof scalar.parseLiteral>) => {
+        try {
+          return scalar.parseLiteral(...args);
+        } catch (e) {
+          if (e && typeof e === 'object') SCALAR_ERRORS.add(e);
+          throw e;
+        }
+      },
+    });
+  }
+}
+
+function causedByScalar(error: { originalError?: unknown }): boolean {
+  for (let e: unknown = error.originalError; e && typeof e === 'object'; e = (e as { originalError?: unknown }).originalError) {
+    if (SCALAR_ERRORS.has(e)) return true;
+  }
+  return false;
+}
+
+/** The gateway's edge checks and error handling, as one Apollo Server plugin. */
+function edgePlugin(logger: Logger, stringLimits: StringLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate: ({ apiSchema }) => installScalarParsing(apiSchema),
+      };
+    },
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) {
+            // Apollo Gateway would report this as an internal INVALID_GRAPHQL (500): it is the caller's request.
+            const name = request.operationName ? `"${request.operationName.slice(0, 100)}"` : undefined;
+            throw graphQLError(
+              'OPERATION_RESOLUTION_FAILURE',
+              name ? `Unknown operation named ${name}` : 'Must provide operation name if query contains multiple operations',
+              { http: { status: 400 } },
+            );
+          }
+          const overlong = findOverlongString(schema, document, request.variables, stringLimits);
+          if (overlong) throw overlongStringError(overlong);
+        },
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (error.extensions.code === 'GRAPHQL_VALIDATION_FAILED' && causedByScalar(error)) error.extensions.code = ERRORS.BAD_USER_INPUT.code;
+            const code = error.extensions.code;
+            const entry = { requestId: contextValue.requestId, code, system: error.extensions.system, service: error.extensions.serviceName, path: error.path, message: error.message };
+            if (!code || code === 'INTERNAL_SERVER_ERROR') logger.error({ ...entry, err: error.originalError ?? error }, 'gateway error');
+            else logger.info(entry, 'request error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (!result.errors?.length) return;
+          // The caller quotes the request id; the log lines of every component carry it.
+          result.errors = result.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }));
+          if (result.data !== undefined) {
+            response.http.status = 200;
+          } else if (!response.http.status || response.http.status < 400 || response.http.status >= 500) {
+            response.http.status = statusForRequestErrors(result.errors.map((e) => e.extensions?.code));
+          }
+        },
+      };
+    },
   };
 }
 
@@ -121,23 +230,37 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
     gateway,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [...limits.plugins],
-    formatError: formatGatewayError(logger),
+    plugins: [...limits.plugins, edgePlugin(logger, opts.stringLimits ?? STRING_LIMITS)],
+    formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
     csrfPrevention: true,
   });
   await apollo.start();
+  const ownStore = opts.rateLimitCounter ? null : openStore(':memory:');
+  const rateLimit = createRateLimiter(opts.rateLimits ?? loadRateLimitConfig(), opts.rateLimitCounter ?? new SqliteRateLimitCounter(ownStore!));
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
-    // No valid token, no GraphQL: a 401 before any parsing, planning or subgraph call.
-    context: async (req, requestId) => ({ requestId, identity: await opts.verifyCaller(req.headers.authorization) }),
+    // No valid token, no GraphQL: a 401 before the body, parsing, planning or any subgraph call;
+    // then the caller's rate limit (429), still before the body is read.
+    context: async (req, requestId) => {
+      const identity = await opts.verifyCaller(req.headers.authorization);
+      rateLimit(identity);
+      return { requestId, identity };
+    },
     routes: (req, res) => {
       if (req.url !== '/health') return false;
       sendJson(res, 200, { status: 'ok', component: 'gateway' });
       return true;
     },
   });
-  return { server, apollo, stop: () => apollo.stop() };
+  return {
+    server,
+    apollo,
+    stop: async () => {
+      await apollo.stop();
+      ownStore?.close();
+    },
+  };
 }

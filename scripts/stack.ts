@@ -4,7 +4,8 @@
 // each component runs alone from its own main.ts; this file is for development,
 // demos and tests only — it is the one place production code and sandboxes meet.
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
-import { createGatewayServer } from '../gateway/server.ts';
+import { createGatewayServer, type GatewayOptions } from '../gateway/server.ts';
+import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
 import { closeServer, listen } from '../core/http.ts';
 import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../core/identity.ts';
 import { createLogger } from '../core/logger.ts';
@@ -31,6 +32,8 @@ export interface StackOptions {
   cacheTtlMs?: number;
   production?: boolean;
   now?: () => Date;
+  /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
+  gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits'>;
 }
 
 export async function startStack(opts: StackOptions = {}) {
@@ -77,7 +80,10 @@ export async function startStack(opts: StackOptions = {}) {
     writes: `${writesSubgraphUrl}/graphql`,
   });
   const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
-  const gateway = await createGatewayServer({ supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: createLogger('gateway') });
+  const gateway = await createGatewayServer({
+    supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: createLogger('gateway'),
+    rateLimitCounter: new SqliteRateLimitCounter(store), ...opts.gateway,
+  });
   const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
 
   return {

@@ -122,6 +122,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'named leases (one writer per business object across processes)',
     up: (db) => db.exec('CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;'),
   },
+  {
+    version: 6,
+    name: 'rate-limit counters (one fixed window per caller)',
+    up: (db) => db.exec('CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;'),
+  },
 ];
 
 export interface Store {

@@ -9,6 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
 import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors.ts';
+import { errorKeyOf, toCallerError } from '../../policy/caller-errors.ts';
 import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -19,24 +20,48 @@ export function isDevelopment(): boolean {
 }
 
 /**
- * Every error leaves with a registered code. Backend errors keep their system
- * name; unexpected ones are logged here with the request id and leave as a bare
- * INTERNAL_SERVER_ERROR so nothing internal (stack, SQL, tokens) reaches a client.
+ * Every error leaves with a registered code and the system name, in the caller's
+ * view (policy/caller-errors.ts): the backend's text and diagnostic extensions
+ * stay here, in the log line errorLogPlugin writes under the request id.
  */
-export function formatErrorFor(system: SystemName, logger: Logger) {
+export function formatErrorFor(system: SystemName) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (isAppError(original)) {
       const gql = toGraphQLError(original);
-      return { message: gql.message, locations: formatted.locations, path: formatted.path, extensions: { system, ...gql.extensions } };
+      return toCallerError({ message: gql.message, locations: formatted.locations, path: formatted.path, extensions: { system, ...gql.extensions } });
     }
-    const code = formatted.extensions?.code;
-    if (code && code !== 'INTERNAL_SERVER_ERROR') {
-      const { stacktrace: _s, ...rest } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { system, ...rest } };
-    }
-    logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
-    return { message: 'Internal error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', system } };
+    return toCallerError({ ...formatted, extensions: { system, ...formatted.extensions } });
+  };
+}
+
+/**
+ * Logs every error of a request with its request id and everything the caller
+ * does not see: the backend's own message, model, method, exception class,
+ * attempts, correlation id. Unexpected errors (bugs) at error level.
+ */
+function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger: Logger): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          // Every subgraph context carries the request id (Apollo clones the context object, so it is read, not looked up).
+          const requestId = (contextValue as { requestId?: unknown }).requestId;
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (isAppError(original)) {
+              // Backend and server-side failures are for an operator; the rest are the caller's own mistakes or refusals.
+              const level = original.key.startsWith('BACKEND_') || original.httpStatus >= 500 ? 'warn' : 'info';
+              logger[level]({ requestId, system, code: original.code, path: error.path, backendMessage: original.message, details: original.details }, 'request error');
+            } else if (errorKeyOf(error.extensions?.code) && error.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: error.message, extensions: error.extensions }, 'request error');
+            } else {
+              logger.error({ requestId, system, err: original, path: error.path }, 'unexpected resolver error');
+            }
+          }
+        },
+      };
+    },
   };
 }
 
@@ -59,11 +84,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
   const apollo = new ApolloServer<TContext>({
     schema: applyPermissions(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as never })),
-    formatError: formatErrorFor(opts.system, opts.logger),
+    formatError: formatErrorFor(opts.system),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({

@@ -3,6 +3,11 @@
 import { startStack, type Stack, type StackOptions } from '../../scripts/stack.ts';
 import type { Role } from '../../core/identity.ts';
 import { DEFAULT_NOW } from '../../sandboxes/seed/index.ts';
+import { loadRateLimitConfig } from '../../gateway/rate-limit.ts';
+import { ROLES } from '../../core/identity.ts';
+
+/** Rate limits on, counting, but far above what any test file sends (a test of the limit sets its own). */
+const TEST_RATE_LIMITS = loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=1000000`).join(',') });
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -43,7 +48,7 @@ export interface TestStack extends Stack {
 
 export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
   // Business rules run on the demo world's "today", so its dates (validity, lead times) hold whenever the tests run.
-  const stack = await startStack({ cacheTtlMs: 0, now: () => new Date(DEFAULT_NOW), ...opts });
+  const stack = await startStack({ cacheTtlMs: 0, now: () => new Date(DEFAULT_NOW), ...opts, gateway: { rateLimits: TEST_RATE_LIMITS, ...opts.gateway } });
   return Object.assign(stack, {
     async query(query: string, variables: Record<string, unknown> = {}, as: Caller | null = { role: 'finance' }) {
       const headers: Record<string, string> = {};
