@@ -7,6 +7,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { ERRORS, type SystemName } from '../policy/errors.ts';
+import { CRM_SYSTEM } from '../core/crm-system.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
@@ -18,7 +19,7 @@ export interface GatewayContext {
 }
 
 /** Which system of record each subgraph fronts (names in supergraph.yaml). */
-export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot', writes: 'gateway' };
+export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: CRM_SYSTEM, writes: 'gateway' };
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {

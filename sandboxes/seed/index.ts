@@ -6,8 +6,8 @@
 //   const world = buildWorld();                 // DEFAULT_SEED, anchored 2026-11-01T09:00:00Z
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
 import type { OdooDataset, OdooModelName, StoredRecord } from '../../connectors/odoo/mapping/models.ts';
-import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
-import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../hubspot/portal.ts';
+import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../hubspot/portal.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
   PAYMENT_TERMS, PRICELISTS, UOMS, WAREHOUSES, type CompanyId,
