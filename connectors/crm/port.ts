@@ -203,6 +203,11 @@ export interface CrmPort {
   /** Archives a quote line; one already gone counts as archived. */
   archiveQuoteLine(id: string, opts?: CrmCallOptions): Promise<void>;
   updateAccount(id: string, patch: CrmAccountPatch, opts?: CrmCallOptions): Promise<void>;
+  /**
+   * Canonical field values as this CRM stores them (lifecycle stage CUSTOMER → HubSpot
+   * `customer`): the audit trail records what the system of record held and received.
+   */
+  storedValues(kind: 'account' | 'quote', values: Record<string, unknown>): Record<string, unknown>;
   /** Links two records (idempotent). */
   associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts?: CrmCallOptions): Promise<void>;
 }

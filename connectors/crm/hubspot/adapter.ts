@@ -336,6 +336,13 @@ export class HubSpotCrmAdapter implements CrmPort {
     await this.client.update('companies', id, props, { requestId: opts.requestId });
   }
 
+  storedValues(kind: 'account' | 'quote', values: Record<string, unknown>): Record<string, unknown> {
+    const [field, table] = kind === 'account' ? ['lifecycleStage', LIFECYCLE_STAGE_TO_HUBSPOT] as const : ['status', QUOTE_STATUS_TO_HUBSPOT] as const;
+    const value = values[field];
+    if (value == null || !(field in values)) return values;
+    return { ...values, [field]: (table as Record<string, readonly string[]>)[String(value)]?.[0] ?? value };
+  }
+
   async associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts: CrmCallOptions = {}): Promise<void> {
     await this.client.associate(OBJECT_TYPE[from], fromId, OBJECT_TYPE[to], toId, { requestId: opts.requestId });
   }

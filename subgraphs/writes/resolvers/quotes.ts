@@ -130,8 +130,8 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
       const fields = [...new Set([...Object.keys(input), ...Object.keys(header)])];
       ctx.audit.record({
         actor: actorOf(ctx), action: 'updateQuote', system: ctx.crm.system, object: 'Quote', objectId: args.id, fields,
-        before: { ...Object.fromEntries(Object.keys(header).map((f) => [f, quote[f as keyof typeof header & keyof CrmQuote] ?? null])), ...(replaced ? { lines: replaced.before } : {}) },
-        after: { ...header, ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        before: { ...ctx.crm.storedValues('quote', Object.fromEntries(Object.keys(header).map((f) => [f, quote[f as keyof typeof header & keyof CrmQuote] ?? null]))), ...(replaced ? { lines: replaced.before } : {}) },
+        after: { ...ctx.crm.storedValues('quote', header), ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
       return { quoteId: args.id };
     },

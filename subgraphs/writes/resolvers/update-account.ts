@@ -88,13 +88,15 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
           continue;
         }
         const objectId = step.owner === 'crm' ? twins.company!.id : String(twins.partner!.id);
-        const before: Record<string, unknown> = {};
-        const after: Record<string, unknown> = {};
+        let before: Record<string, unknown> = {};
+        let after: Record<string, unknown> = {};
         for (const f of step.fields) {
           const current = step.owner === 'crm' ? twins.company![f.target as keyof CrmAccount] : twins.partner![f.target];
           before[f.field] = current && typeof current === 'object' && 'id' in current ? current.id : current ?? null;
           after[f.field] = f.value;
         }
+        // The audit keeps what the system of record held and received, in its own values.
+        if (step.owner === 'crm') [before, after] = [ctx.crm.storedValues('account', before), ctx.crm.storedValues('account', after)];
         try {
           if (step.owner === 'crm') {
             await ctx.crm.updateAccount(objectId, Object.fromEntries(step.fields.map((f) => [f.target, f.value])) as CrmAccountPatch, { requestId: ctx.requestId });
