@@ -13,6 +13,9 @@ import { HUBSPOT_PROPERTIES } from '../sandboxes/hubspot/portal.ts';
 import { READ_PROPERTIES } from '../connectors/crm/hubspot/canonical.ts';
 import { accountIdFor, decodeId, encodeId } from '../core/ids.ts';
 import { isAppError } from '../policy/errors.ts';
+import { loadCrmSystem } from '../core/crm-system.ts';
+import { checkConfiguredCrm } from '../connectors/crm/select.ts';
+import type { CrmPort } from '../connectors/crm/port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -110,5 +113,20 @@ describe('canonical ids name the CRM by its role and stay stable', () => {
     for (const text of ['Account:salesforce:1', 'Account:crm:1', 'Account:HUBSPOT:1']) {
       assert.throws(() => decodeId(Buffer.from(text, 'utf8').toString('base64url'), 'Account'), (e) => isAppError(e) && e.code === 'BAD_USER_INPUT', text);
     }
+  });
+});
+
+describe('the concrete CRM is configuration', () => {
+  test('CRM_SYSTEM defaults to hubspot and refuses a CRM without an adapter', () => {
+    assert.equal(loadCrmSystem({}), 'hubspot');
+    assert.equal(loadCrmSystem({ CRM_SYSTEM: '' }), 'hubspot');
+    assert.throws(() => loadCrmSystem({ CRM_SYSTEM: 'salesforce' }), (e) => isAppError(e) && e.code === 'CONFIG_INVALID' && e.details.field === 'CRM_SYSTEM');
+  });
+
+  test('a subgraph refuses an adapter for another CRM than the one ids are tagged with', () => {
+    const other = { system: 'salesforce' } as unknown as CrmPort;
+    assert.throws(() => checkConfiguredCrm(other), (e) => isAppError(e) && e.code === 'CONFIG_INVALID');
+    const configured = { system: 'hubspot' } as unknown as CrmPort;
+    assert.equal(checkConfiguredCrm(configured), configured);
   });
 });
