@@ -5,7 +5,7 @@
 import type { HubSpotObjectType } from './mapping/objects.ts';
 import {
   ACCOUNT_SEGMENTS, INCOTERMS,
-  type AccountSegment, type LifecycleStage, type QuoteStatus,
+  type AccountSegment, type Incoterm, type LifecycleStage, type QuoteStatus,
 } from '../../../policy/vocabulary.ts';
 
 export const READ_PROPERTIES = {
@@ -53,4 +53,4 @@ export const QUOTE_STATUS_TO_HUBSPOT = invert<QuoteStatus>(QUOTE_STATUS);
 export const COMPANY_SEGMENT = Object.fromEntries(ACCOUNT_SEGMENTS.map((s) => [s, s])) as { readonly [S in AccountSegment]: S };
 
 /** The custom `incoterm` quote property holds the Incoterms 2020 codes as they are. */
-export const INCOTERM_VALUES: readonly string[] = INCOTERMS;
+export const INCOTERM_VALUES: readonly Incoterm[] = INCOTERMS;

@@ -40,6 +40,7 @@ export type CompanySegment = (typeof COMPANY_SEGMENTS)[number];
 
 /** Incoterms 2020, the values of the custom `incoterm` property on quotes. */
 export const INCOTERMS = INCOTERM_VALUES;
+export type Incoterm = (typeof INCOTERMS)[number];
 
 /** A property: string | null | '' on the wire (anything else is an error), parsed when present. */
 function prop<T>(parse: (raw: string) => T) {
