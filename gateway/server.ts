@@ -12,6 +12,7 @@ import { GraphQLError } from 'graphql';
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { ERRORS, graphQLError, type SystemName } from '../policy/errors.ts';
 import { errorKeyOf, toCallerError } from '../policy/caller-errors.ts';
+import { CRM_SYSTEM } from '../core/crm-system.ts';
 import { DateScalar, DateTimeScalar } from '../subgraphs/common/scalars.ts';
 import { openStore } from '../store/database.ts';
 import { SqliteRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
@@ -28,7 +29,7 @@ export interface GatewayContext {
 }
 
 /** Which system of record each subgraph fronts (names in supergraph.yaml). */
-export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot', writes: 'gateway' };
+export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: CRM_SYSTEM, writes: 'gateway' };
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {

@@ -11,6 +11,7 @@ import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SEC
 import { createLogger } from '../core/logger.ts';
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
+import { createHubSpotCrm } from '../connectors/crm/hubspot/adapter.ts';
 import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
@@ -65,10 +66,10 @@ export async function startStack(opts: StackOptions = {}) {
 
   const internalSecret = DEV_INTERNAL_SECRET;
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now });
-  const crmSubgraph = await createCrmSubgraph({ client: createHubSpotClient(hubspotConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs });
+  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs });
   const store = openStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
-    odoo: createOdooClient(odooConfig), hubspot: createHubSpotClient(hubspotConfig), store, internalSecret, now: opts.now,
+    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now,
   });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);

@@ -14,7 +14,7 @@ describe('conflicting cross-references', () => {
   before(async () => {
     stack = await startTestStack();
     const dup = stack.world.brokenReferences.find((b) => b.kind === 'duplicate_reference')!;
-    accountId = encodeId('Account', 'hubspot', dup.hubspotCompanyId!);
+    accountId = encodeId('Account', 'crm', dup.hubspotCompanyId!);
     partners = stack.world.odoo.records['res.partner']!.filter((p) => p.ref === dup.hubspotCompanyId && !p.parent_id).map((p) => p.id);
     assert.equal(partners.length, 2, 'the seed has two partners with this ref');
   });

@@ -1,8 +1,8 @@
 // A deterministic HubSpot portal for the connector conformance tests: 260 companies
 // (so list paging is real: 3 pages of 100), one company with 520 contacts (so v4
 // association paging is real: 2 pages of 500), quotes with line items, products, owners.
-import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../connectors/crm/hubspot/mapping/objects.ts';
-import { HUBSPOT_ASSOCIATION_TYPES } from '../connectors/crm/hubspot/mapping/objects.ts';
+import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../sandboxes/hubspot/portal.ts';
+import { HUBSPOT_ASSOCIATION_TYPES } from '../sandboxes/hubspot/portal.ts';
 import { QUOTE_STATUSES } from '../sandboxes/seed/quotes.ts';
 
 export const FIXTURE_TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';

@@ -167,7 +167,8 @@ describe('enumerations', () => {
     }
     assert.deepEqual(Object.keys(QUOTE_STATUS).sort(), [...QUOTE_STATUSES].sort(), 'no mapping for a status HubSpot does not have');
     for (const c of canonical) {
-      assert.ok(QUOTE_STATUS_TO_HUBSPOT[c]?.every((s) => (QUOTE_STATUS as Record<string, string>)[s] === c), `${c} filters on the statuses that map to it`);
+      const filtered: readonly string[] | undefined = (QUOTE_STATUS_TO_HUBSPOT as Record<string, readonly string[]>)[c];
+      assert.ok(filtered?.every((s) => (QUOTE_STATUS as Record<string, string>)[s] === c), `${c} filters on the statuses that map to it`);
     }
   });
 

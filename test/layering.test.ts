@@ -20,16 +20,6 @@ const FORBIDDEN_BELOW: Record<string, string[]> = {
   policy: ['subgraphs', 'gateway', 'connectors', 'store'],
 };
 
-/**
- * The writes subgraph's HubSpot reads still go through the CRM subgraph's loaders;
- * the CRM port (issue 8, built in parallel on its own branch) moves them into
- * connectors/crm. Tolerated until it lands — and only these two.
- */
-const PENDING = [
-  "subgraph writes imports subgraph crm's files: subgraphs/writes/resolvers/confirm-quote.ts → subgraphs/crm/loaders.ts",
-  "subgraph writes imports subgraph crm's files: subgraphs/writes/systems.ts → subgraphs/crm/loaders.ts",
-];
-
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     if (e.name === 'node_modules' || e.name.startsWith('.')) return [];
@@ -136,10 +126,7 @@ describe('layering', () => {
   });
 
   test('no subgraph imports another, production never imports a sandbox, nothing imports upward', () => {
-    const found = layeringViolations(graph);
-    assert.deepEqual(found.filter((v) => !PENDING.includes(v)), []);
-    // Once the CRM port lands these are gone: the exemption must go with them.
-    assert.deepEqual(PENDING.filter((v) => !found.includes(v)), [], 'stale exemptions in PENDING: delete them');
+    assert.deepEqual(layeringViolations(graph), []);
   });
 
   test('no import cycles', () => {

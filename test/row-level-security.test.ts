@@ -70,7 +70,7 @@ describe('row-level security for customers', () => {
   });
 
   test("filtering by another account's id yields nothing", async () => {
-    const otherAccount = encodeId('Account', 'hubspot', stack.world.demo.approvedQuote.accountHubSpotId);
+    const otherAccount = encodeId('Account', 'crm', stack.world.demo.approvedQuote.accountHubSpotId);
     const res = await stack.query('query($a: ID!) { orders(first: 10, filter: { account: $a }) { totalCount edges { node { number } } } invoices(first: 10, filter: { account: $a }) { totalCount } }', { a: otherAccount }, me);
     assert.equal(res.data.orders.totalCount, 0);
     assert.equal(res.data.orders.edges.length, 0);
@@ -81,7 +81,7 @@ describe('row-level security for customers', () => {
     const otherCompany = stack.world.demo.approvedQuote.accountHubSpotId;
     await stack.resetCounters();
     const res = await stack.query('query($id: ID!, $q: String!) { account(id: $id) { name contacts { email } } quote(number: $q) { number } }', {
-      id: encodeId('Account', 'hubspot', otherCompany),
+      id: encodeId('Account', 'crm', otherCompany),
       q: stack.world.demo.approvedQuote.quoteNumber,
     }, me);
     assert.equal(res.data.account, null);
@@ -102,7 +102,7 @@ describe('row-level security for customers', () => {
     const identity = { sub: 'crafted', roles: ['customer' as const], accountId: me.accountId, companyIds: null, scopes: [] };
     const odooCredential = await signInternalToken(identity, 'odoo', DEV_INTERNAL_SECRET, 'rid-crafted-000001');
     const crmCredential = await signInternalToken(identity, 'crm', DEV_INTERNAL_SECRET, 'rid-crafted-000002');
-    const otherAccountId = encodeId('Account', 'hubspot', stack.world.demo.approvedQuote.accountHubSpotId);
+    const otherAccountId = encodeId('Account', 'crm', stack.world.demo.approvedQuote.accountHubSpotId);
 
     const odoo = await postGraphQL(stack.urls.odooSubgraph, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number } ... on Account { taxId creditHold } } }', {
       r: [{ __typename: 'Order', id: encodeId('Order', 'odoo', otherOrder.id) }, { __typename: 'Order', number: otherOrder.name }, { __typename: 'Account', id: otherAccountId }],

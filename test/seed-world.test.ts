@@ -9,7 +9,7 @@ import { decodeId } from '../core/ids.ts';
 import {
   HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES, HUBSPOT_PROPERTIES, HUBSPOT_PROPERTY_OPTIONS, HUBSPOT_TIMESTAMP_PROPERTIES,
   HUBSPOT_UNIQUE_PROPERTIES, type HubSpotObject, type HubSpotObjectType,
-} from '../connectors/crm/hubspot/mapping/objects.ts';
+} from '../sandboxes/hubspot/portal.ts';
 import {
   BROKEN_REFERENCE_KINDS, DEFAULT_NOW, DEFAULT_SEED, PAYMENT_TERMS, SANDBOX_HUBSPOT_PORTAL_ID, SANDBOX_HUBSPOT_TOKEN,
   SANDBOX_ODOO_CREDENTIALS, TAX_RATES, buildWorld, type World,

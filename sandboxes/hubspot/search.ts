@@ -1,7 +1,7 @@
 // CRM search as HubSpot evaluates it: filter groups OR'd, filters inside a group
 // AND'd, the limits of the 2024 search API (5 groups, 10 filters a group, 25 in
 // total), `limit` ≤ 200, offset paging capped at 10,000 results.
-import { HUBSPOT_PROPERTY_TYPES, type HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import { HUBSPOT_PROPERTY_TYPES, type HubSpotObjectType } from './portal.ts';
 import type { StoredObject } from './store.ts';
 import { compareIds } from './store.ts';
 

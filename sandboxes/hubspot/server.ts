@@ -20,7 +20,7 @@ import {
   type HubSpotDataset,
   type HubSpotObjectType,
   type HubSpotOwner,
-} from '../../connectors/crm/hubspot/mapping/objects.ts';
+} from './portal.ts';
 import { FaultSwitches, sandboxFaultSchema, type SandboxFault, type SandboxFaultKind } from './faults.ts';
 import { RequestLog, type RequestLogFilter, type SandboxOperation, type SandboxRequestLogEntry } from './request-log.ts';
 import { parseSearchRequest, runSearch, SearchValidationError } from './search.ts';

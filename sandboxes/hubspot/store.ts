@@ -12,7 +12,7 @@ import {
   type HubSpotObject,
   type HubSpotObjectType,
   type HubSpotOwner,
-} from '../../connectors/crm/hubspot/mapping/objects.ts';
+} from './portal.ts';
 
 export interface StoredObject extends HubSpotObject {
   archivedAt?: string;

@@ -7,8 +7,8 @@
 //   new OdooStore(world.odoo); new HubSpotStore(world.hubspot);
 import type { OdooModelName } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset, StoredRecord } from '../odoo/types.ts';
-import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
-import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../hubspot/portal.ts';
+import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../hubspot/portal.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
   PAYMENT_TERMS, PRICELISTS, UOMS, WAREHOUSES, type CompanyId,

@@ -1,18 +1,18 @@
-// Starts the CRM subgraph alone (production deployment): HUBSPOT_* points it at a
-// real HubSpot portal, or at the sandbox (`npm run sandbox:hubspot`).
+// Starts the CRM subgraph alone (production deployment): CRM_SYSTEM picks the CRM
+// (hubspot), whose settings (HUBSPOT_*) point it at a real portal or at the sandbox
+// (`npm run sandbox:hubspot`).
 import { listen } from '../../core/http.ts';
 import { createLogger } from '../../core/logger.ts';
 import { runMain } from '../../core/main.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
-import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
-import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import { createConfiguredCrm } from '../../connectors/crm/select.ts';
 import { createCrmSubgraph } from './server.ts';
 
 runMain('crm-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
-  const hubspot = loadHubSpotConfig();
+  const crm = createConfiguredCrm();
   const logger = createLogger('crm-subgraph');
-  const sub = await createCrmSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client: createHubSpotClient(hubspot), cacheTtlMs: service.CACHE_TTL_MS, logger });
+  const sub = await createCrmSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, crm, cacheTtlMs: service.CACHE_TTL_MS, logger });
   const url = await listen(sub.server, service.CRM_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql` }, 'crm subgraph listening');
 });

@@ -1,61 +1,53 @@
-// Row-level limits for HubSpot reads (§5, R6). HubSpot's batch read cannot filter,
-// so the limit is applied to the ids before the call: an object outside the
-// caller's account is never requested. Lists add `hs_object_id IN (allowed)` to
-// the search itself.
-import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
+// Row-level limits for CRM reads (§5, R6). A batch read by id cannot filter, so the
+// limit is applied to the ids before the call: a record outside the caller's
+// account is never requested. Lists pass the allowed ids into the search itself.
+import type { CrmKind, CrmPort } from '../../connectors/crm/port.ts';
 import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
-import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 
 export interface CrmRowScope {
   readonly key: string;
-  /** The ids of `type` the caller may read; null = no limit. */
-  allowedIds(type: HubSpotObjectType): Promise<Set<string> | null>;
+  /** The ids of `kind` the caller may read; null = no limit. */
+  allowedIds(kind: CrmKind): Promise<Set<string> | null>;
 }
 
 export const UNRESTRICTED: CrmRowScope = { key: 'all', allowedIds: async () => null };
 
-export function customerScope(accountId: string, client: HubSpotClient, requestId: string): CrmRowScope {
-  const memo = new Map<HubSpotObjectType, Promise<Set<string>>>();
-  const company = async (): Promise<Set<string>> => {
+export function customerScope(accountId: string, crm: CrmPort, requestId: string): CrmRowScope {
+  const memo = new Map<CrmKind, Promise<Set<string>>>();
+  const account = async (): Promise<Set<string>> => {
     const ref = decodeId(accountId, 'Account', 'accountId');
-    if (ref.system === 'hubspot') return new Set([ref.sourceId]);
-    const found = await client.batchRead('companies', [ref.sourceId], ['odoo_partner_id'], { idProperty: 'odoo_partner_id', requestId });
+    if (ref.system === 'crm') return new Set([ref.sourceId]);
+    const found = await crm.accountsByOdooPartnerId([ref.sourceId], { requestId });
     return new Set(found.map((c) => c.id));
   };
-  const associated = async (from: Promise<Set<string>>, fromType: HubSpotObjectType, toType: HubSpotObjectType) => {
+  const associated = async (from: Promise<Set<string>>, fromKind: CrmKind, toKind: CrmKind) => {
     const ids = [...(await from)];
     if (ids.length === 0) return new Set<string>();
-    const map = await client.associations(fromType, ids, toType, { requestId });
+    const map = await crm.associations(fromKind, ids, toKind, { requestId });
     return new Set([...map.values()].flat());
   };
-  const compute = (type: HubSpotObjectType): Promise<Set<string>> | null => {
-    switch (type) {
-      case 'companies':
-        return company();
-      case 'contacts':
-        return associated(get('companies')!, 'companies', 'contacts');
-      case 'quotes':
-        return associated(get('companies')!, 'companies', 'quotes');
-      case 'line_items':
-        return associated(get('quotes')!, 'quotes', 'line_items');
-      case 'deals':
-        return associated(get('companies')!, 'companies', 'deals');
-      default:
-        return null; // the product catalogue
+  const compute = (kind: CrmKind): Promise<Set<string>> => {
+    switch (kind) {
+      case 'account':
+        return account();
+      case 'contact':
+        return associated(get('account'), 'account', 'contact');
+      case 'quote':
+        return associated(get('account'), 'account', 'quote');
+      case 'quoteLine':
+        return associated(get('quote'), 'quote', 'quoteLine');
+      case 'deal':
+        return associated(get('account'), 'account', 'deal');
     }
   };
-  const get = (type: HubSpotObjectType): Promise<Set<string>> | null => {
-    if (!memo.has(type)) {
-      const p = compute(type);
-      if (!p) return null;
-      memo.set(type, p);
-    }
-    return memo.get(type)!;
+  const get = (kind: CrmKind): Promise<Set<string>> => {
+    if (!memo.has(kind)) memo.set(kind, compute(kind));
+    return memo.get(kind)!;
   };
-  return { key: `customer:${accountId}`, allowedIds: async (type) => (await get(type)) ?? null };
+  return { key: `customer:${accountId}`, allowedIds: (kind) => get(kind) };
 }
 
-export function rowScopeFor(identity: Identity, client: HubSpotClient, requestId: string): CrmRowScope {
-  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, client, requestId) : UNRESTRICTED;
+export function rowScopeFor(identity: Identity, crm: CrmPort, requestId: string): CrmRowScope {
+  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, crm, requestId) : UNRESTRICTED;
 }

@@ -1,15 +1,17 @@
-// The CRM (HubSpot) subgraph as a server, built without listening.
+// The CRM subgraph as a server, built without listening. It speaks to the CRM only
+// through the port; which CRM that is, the caller (main.ts, scripts/stack.ts) decides.
 import { resolve } from 'node:path';
 import { MasterDataCache } from '../../core/cache.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
-import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import type { CrmPort } from '../../connectors/crm/port.ts';
+import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import { createCrmLoaders, type CrmSubgraphContext } from './loaders.ts';
 import { resolvers } from './resolvers/index.ts';
 import { rowScopeFor } from './row-scope.ts';
 
 export interface CrmSubgraphOptions {
-  client: HubSpotClient;
+  crm: CrmPort;
   /** Key shared with the gateway only; the gateway's credential is checked with it. */
   internalSecret: string;
   cacheTtlMs?: number;
@@ -17,17 +19,18 @@ export interface CrmSubgraphOptions {
 }
 
 export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
+  checkConfiguredCrm(opts.crm);
   const logger = opts.logger ?? createLogger('crm-subgraph');
   const cache = new MasterDataCache({ namespace: 'crm', ttlMs: opts.cacheTtlMs ?? 300_000 });
   const sub = await createSubgraphServer<CrmSubgraphContext>({
-    system: 'hubspot',
+    system: opts.crm.system,
     name: 'crm',
     internalSecret: opts.internalSecret,
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
     context: async (identity, requestId) => {
-      const session = { client: opts.client, cache, requestId, scope: rowScopeFor(identity, opts.client, requestId) };
+      const session = { crm: opts.crm, cache, requestId, scope: rowScopeFor(identity, opts.crm, requestId) };
       return { requestId, identity, session, loaders: createCrmLoaders(session) };
     },
   });

@@ -21,7 +21,7 @@ export function customerScope(accountId: string, client: OdooClient, callContext
   const partnerIds = () =>
     (partners ??= (async () => {
       const ref = decodeId(accountId, 'Account', 'accountId');
-      const domain = ref.system === 'hubspot' ? [['ref', '=', ref.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(ref.sourceId)]];
+      const domain = ref.system === 'crm' ? [['ref', '=', ref.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(ref.sourceId)]];
       const raws = await client.searchRead('res.partner', domain, ['child_ids'], { limit: 2, order: 'id asc' }, callContext());
       const partners = parseRecords('res.partner', raws, ['child_ids']) as Array<{ id: number; child_ids: number[] | null }>;
       // Two partners claiming this customer: guessing could show one customer another's rows.

@@ -1,15 +1,15 @@
-// The typed context of the writes subgraph: who is asking, both connectors, and
+// The typed context of the writes subgraph: who is asking, the Odoo connector and the CRM port, and
 // the durable stores (idempotency keys, audit trail, exceptions).
 import type { Identity } from '../../core/identity.ts';
 import type { AuditTrail, ExceptionQueue, IdempotencyStore, Leases } from '../../store/index.ts';
-import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import type { CrmPort } from '../../connectors/crm/port.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 
 export interface WritesContext {
   requestId: string;
   identity: Identity;
   odoo: OdooClient;
-  hubspot: HubSpotClient;
+  crm: CrmPort;
   /** Odoo companies writes may touch (the integration user's, narrowed by the caller's token). */
   companyIds: number[];
   idempotency: IdempotencyStore;

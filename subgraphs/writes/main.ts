@@ -1,13 +1,12 @@
 // Starts the writes subgraph alone (production deployment): it talks to both
-// systems of record (ODOO_*, HUBSPOT_*) and keeps idempotency keys, the audit
+// systems of record (ODOO_*; CRM_SYSTEM and its settings, e.g. HUBSPOT_*) and keeps idempotency keys, the audit
 // trail and exceptions in SQLite (STORE_PATH).
 import { listen } from '../../core/http.ts';
 import { createLogger } from '../../core/logger.ts';
 import { runMain } from '../../core/main.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { openStoreFromEnv } from '../../store/index.ts';
-import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
-import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import { createConfiguredCrm } from '../../connectors/crm/select.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { createWritesSubgraph } from './server.ts';
@@ -18,7 +17,7 @@ runMain('writes-subgraph', async () => {
   const logger = createLogger('writes-subgraph');
   const sub = await createWritesSubgraph({
     odoo: createOdooClient(loadOdooConfig()),
-    hubspot: createHubSpotClient(loadHubSpotConfig()),
+    crm: createConfiguredCrm(),
     store,
     internalSecret: service.INTERNAL_TOKEN_SECRET,
     companyIds: service.ODOO_COMPANY_IDS,

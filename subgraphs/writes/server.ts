@@ -4,7 +4,8 @@ import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../../store/index.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
-import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import type { CrmPort } from '../../connectors/crm/port.ts';
+import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { apiUserCompanyIds } from '../../connectors/odoo/records.ts';
 import { MasterDataCache } from '../../core/cache.ts';
@@ -14,7 +15,7 @@ import { resolvers } from './resolvers/index.ts';
 
 export interface WritesSubgraphOptions {
   odoo: OdooClient;
-  hubspot: HubSpotClient;
+  crm: CrmPort;
   store: Store;
   internalSecret: string;
   /** Odoo companies writes may touch; default: every company of the integration user. */
@@ -28,6 +29,7 @@ export interface WritesSubgraphOptions {
 }
 
 export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
+  checkConfiguredCrm(opts.crm);
   const logger = opts.logger ?? createLogger('writes-subgraph');
   const now = opts.now ?? (() => new Date());
   // Leases, expiry and audit timestamps always run on the wall clock.
@@ -55,7 +57,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     logger,
     plugins: [auditRefusals(audit)],
     context: async (identity, requestId) => ({
-      requestId, identity, odoo: opts.odoo, hubspot: opts.hubspot, idempotency, audit, exceptions, leases, now,
+      requestId, identity, odoo: opts.odoo, crm: opts.crm, idempotency, audit, exceptions, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });

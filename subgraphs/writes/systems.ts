@@ -3,9 +3,7 @@
 import { MasterDataCache } from '../../core/cache.ts';
 import { appError, type AppError } from '../../policy/errors.ts';
 import { decodeId } from '../../core/ids.ts';
-import { READ_PROPERTIES } from '../../connectors/crm/hubspot/canonical.ts';
-import { parseRows, type CrmRow } from '../crm/loaders.ts';
-import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
+import type { CrmAccount, CrmKind, CrmRecords } from '../../connectors/crm/port.ts';
 import { callOptions, searchRows, UNRESTRICTED, type OdooSession, type Row } from '../../connectors/odoo/records.ts';
 import type { WritesContext } from './context.ts';
 
@@ -28,41 +26,41 @@ export function odooOptions(ctx: WritesContext, companyId?: number) {
   return callOptions(odooSession(ctx, companyId));
 }
 
-export async function readHubSpot(ctx: WritesContext, type: HubSpotObjectType, id: string, idProperty?: string): Promise<CrmRow | null> {
-  const objects = await ctx.hubspot.batchRead(type, [id], [...READ_PROPERTIES[type]], { requestId: ctx.requestId, ...(idProperty ? { idProperty } : {}) });
-  return parseRows(type, objects)[0] ?? null;
+/** One CRM record by id, or null. */
+export async function readCrm<K extends CrmKind>(ctx: WritesContext, kind: K, id: string): Promise<CrmRecords[K] | null> {
+  return (await ctx.crm.read(kind, [id], { requestId: ctx.requestId }))[0] ?? null;
 }
 
 export interface AccountTwins {
-  company: CrmRow | null;
+  company: CrmAccount | null;
   partner: Row<'res.partner'> | null;
 }
 
 /**
  * Both halves of an account, found through the cross-reference the systems
- * themselves hold (HubSpot `odoo_partner_id`, Odoo `ref`) — and checked both ways:
+ * themselves hold (the CRM account's Odoo partner id, Odoo `ref`) — and checked both ways:
  * a duplicate or mismatched reference is refused and routed to ERP admin (§4),
  * never resolved by picking one.
  */
 export async function accountTwins(ctx: WritesContext, accountId: string, field: string, companyId?: number): Promise<AccountTwins> {
   const anchor = decodeId(accountId, 'Account', field);
   const session = odooSession(ctx, companyId);
-  const company = anchor.system === 'hubspot' ? await readHubSpot(ctx, 'companies', anchor.sourceId) : await readHubSpot(ctx, 'companies', anchor.sourceId, 'odoo_partner_id');
-  const crmId = company?.id ?? (anchor.system === 'hubspot' ? anchor.sourceId : null);
+  const company = anchor.system === 'crm' ? await readCrm(ctx, 'account', anchor.sourceId) : (await ctx.crm.accountsByOdooPartnerId([anchor.sourceId], { requestId: ctx.requestId }))[0] ?? null;
+  const crmId = company?.id ?? (anchor.system === 'crm' ? anchor.sourceId : null);
   const claimants = crmId ? await searchRows(session, 'res.partner', [['ref', '=', crmId], ['parent_id', '=', false]], { limit: 3, order: 'id asc' }) : [];
-  const partnerId = company?.odoo_partner_id ?? (anchor.system === 'odoo' ? Number(anchor.sourceId) : claimants[0]?.id);
+  const partnerId = company?.odooPartnerId ?? (anchor.system === 'odoo' ? Number(anchor.sourceId) : claimants[0]?.id);
   const [partner] = partnerId ? await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]]) : [];
   const broken = (why: string) => {
     ctx.exceptions.record({ team: 'ERP_ADMIN', code: 'CROSS_REFERENCE_CONFLICT', message: why, object: 'Account', objectId: accountId, field: 'id', requestId: ctx.requestId });
     return appError('CROSS_REFERENCE_CONFLICT', `${why}; ERP admin has been notified`, { field });
   };
-  if (claimants.length > 1) throw broken(`Odoo partners ${claimants.map((p) => p.id).join(', ')} all claim HubSpot company ${crmId}`);
-  if (company && partner && String(partner.ref ?? '') !== company.id) throw broken(`HubSpot company ${company.id} names Odoo partner ${partner.id}, which names ${partner.ref ?? 'no company'}`);
+  if (claimants.length > 1) throw broken(`Odoo partners ${claimants.map((p) => p.id).join(', ')} all claim ${ctx.crm.label} company ${crmId}`);
+  if (company && partner && String(partner.ref ?? '') !== company.id) throw broken(`${ctx.crm.label} company ${company.id} names Odoo partner ${partner.id}, which names ${partner.ref ?? 'no company'}`);
   if (!company && !partner) throw appError('NOT_FOUND', `No account ${accountId}`, { field });
   return { company, partner: partner ?? null };
 }
 
-/** The caller may act on a record its HubSpot owner field names (sales_rep), or on any record. */
+/** The caller may act on a record whose CRM owner is the caller (sales_rep), or on any record. */
 export function assertOwnedBy(ctx: WritesContext, ownerId: unknown, what: string, limited: boolean): void {
   if (!limited) return;
   if (!ctx.identity.crmOwnerId || String(ownerId ?? '') !== ctx.identity.crmOwnerId) {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { appError } from '../../policy/errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../store/index.ts';
+import { ACCOUNT_SEGMENTS, INCOTERMS, LIFECYCLE_STAGES, QUOTE_STATUS_INPUTS } from '../../policy/vocabulary.ts';
 
 /** Free text that goes into another system: printable, no markup, no control characters. */
 export function safeText(max: number) {
@@ -20,7 +21,6 @@ const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 const numericId = z.string().regex(/^[0-9]{1,18}$/, 'must be a numeric id');
 const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'is too large');
 const percent = z.number().finite().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
-const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
 
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1–200 characters of A–Z a–z 0–9 . _ : -');
 
@@ -30,10 +30,10 @@ export const accountUpdateSchema = z
     website: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(255),
     domain: z.string().max(253).regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a domain name'),
     industry: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must be a HubSpot industry value, e.g. MACHINERY'),
-    segment: z.enum(['smb', 'mid_market', 'enterprise', 'distributor']),
+    segment: z.enum(ACCOUNT_SEGMENTS),
     phone: z.string().max(40).regex(/^\+?[0-9 ()./-]{4,40}$/, 'must be a phone number'),
     owner: numericId,
-    lifecycleStage: z.enum(['SUBSCRIBER', 'LEAD', 'MARKETING_QUALIFIED_LEAD', 'SALES_QUALIFIED_LEAD', 'OPPORTUNITY', 'CUSTOMER', 'EVANGELIST', 'OTHER']),
+    lifecycleStage: z.enum(LIFECYCLE_STAGES),
     taxId: z.string().regex(/^[A-Z]{2}[A-Z0-9]{2,13}$/, 'must be a VAT number, e.g. DE123456789'),
     paymentTerms: numericId,
     pricelist: numericId,
@@ -76,7 +76,7 @@ export const quoteUpdateSchema = z
     validUntil: isoDate,
     requestedDeliveryDate: isoDate,
     incoterm: z.enum(INCOTERMS, 'must be an Incoterms 2020 code'),
-    status: z.enum(['DRAFT', 'PENDING_APPROVAL']),
+    status: z.enum(QUOTE_STATUS_INPUTS),
     lines: z.array(quoteLineSchema).min(1, 'must have at least one line').max(50, 'must have at most 50 lines'),
   })
   .partial()

@@ -11,7 +11,7 @@ export function companyOwner(world: World, hubspotCompanyId: string): string {
 export function quoteByNumber(world: World, number: string) {
   const quote = world.hubspot.objects.quotes.find((q) => q.properties.quote_number === number);
   if (!quote) throw new Error(`no quote ${number}`);
-  return { id: encodeId('Quote', 'hubspot', quote.id), hubspotId: quote.id, owner: quote.properties.hubspot_owner_id ?? '', properties: quote.properties };
+  return { id: encodeId('Quote', 'crm', quote.id), hubspotId: quote.id, owner: quote.properties.hubspot_owner_id ?? '', properties: quote.properties };
 }
 
 /** Another owner than the given one, for "not your account" cases. */

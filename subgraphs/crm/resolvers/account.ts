@@ -1,80 +1,82 @@
-// The CRM half of an Account. Ids anchored in the CRM are HubSpot company ids;
-// ids anchored in Odoo are found through the company property odoo_partner_id.
+// The CRM half of an Account. CRM-anchored ids carry the CRM's account id;
+// Odoo-anchored ones are found through the cross-reference the CRM record holds.
 import { decodeId, encodeId } from '../../../core/ids.ts';
-import { mapped } from '../../common/rows.ts';
-import { LIFECYCLE_STAGE } from '../../../connectors/crm/hubspot/canonical.ts';
-import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
+import type { CrmAccount, CrmContact } from '../../../connectors/crm/port.ts';
+import type { CrmSubgraphContext } from '../loaders.ts';
+import { field, fieldOf } from './field.ts';
 
 export interface AccountParent {
   id: string;
   /** undefined: not loaded yet; null: no CRM twin. */
-  company?: CrmRow | null;
+  account?: CrmAccount | null;
 }
 
-export async function companyForAccount(id: string, ctx: CrmSubgraphContext, field = 'id'): Promise<CrmRow | null> {
-  const ref = decodeId(id, 'Account', field);
-  return ref.system === 'hubspot' ? ctx.loaders.companies.load(ref.sourceId) : ctx.loaders.companiesByOdooId.load(ref.sourceId);
+export async function crmAccountFor(id: string, ctx: CrmSubgraphContext, argument = 'id'): Promise<CrmAccount | null> {
+  const ref = decodeId(id, 'Account', argument);
+  return ref.system === 'crm' ? ctx.loaders.accounts.load(ref.sourceId) : ctx.loaders.accountsByOdooId.load(ref.sourceId);
 }
 
-async function companyOf(a: AccountParent, ctx: CrmSubgraphContext): Promise<CrmRow | null> {
-  if (a.company === undefined) a.company = await companyForAccount(a.id, ctx);
-  return a.company;
+async function accountOf(a: AccountParent, ctx: CrmSubgraphContext): Promise<CrmAccount | null> {
+  if (a.account === undefined) a.account = await crmAccountFor(a.id, ctx);
+  return a.account;
 }
 
-export const accountFromCompany = (company: CrmRow): AccountParent => ({ id: encodeId('Account', 'hubspot', company.id), company });
+export const accountFromCrm = (account: CrmAccount): AccountParent => ({ id: encodeId('Account', 'crm', account.id), account });
 
-const prop = (name: string) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext) => (await companyOf(a, ctx))?.[name] ?? null;
+const prop = (name: Exclude<keyof CrmAccount, 'id' | 'errors'>) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext) => {
+  const account = await accountOf(a, ctx);
+  return account ? field(account, name) ?? null : null;
+};
 
 export const Account = {
-  __resolveReference: async (ref: { id: string }, ctx: CrmSubgraphContext): Promise<AccountParent> => ({ id: ref.id, company: await companyForAccount(ref.id, ctx) }),
+  __resolveReference: async (ref: { id: string }, ctx: CrmSubgraphContext): Promise<AccountParent> => ({ id: ref.id, account: await crmAccountFor(ref.id, ctx) }),
   name: prop('name'),
   website: prop('website'),
   domain: prop('domain'),
   industry: prop('industry'),
   segment: prop('segment'),
   phone: prop('phone'),
-  updatedAt: prop('hs_lastmodifieddate'),
-  async lifecycleStage(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
-    const c = await companyOf(a, ctx);
-    return c?.lifecyclestage ? mapped(LIFECYCLE_STAGE, c.lifecyclestage, { system: 'hubspot', model: 'companies', recordId: c.id, field: 'lifecyclestage' }) : null;
-  },
+  updatedAt: prop('updatedAt'),
+  lifecycleStage: prop('lifecycleStage'),
   async owner(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
-    const c = await companyOf(a, ctx);
-    return c?.hubspot_owner_id ? ctx.loaders.owners.load(String(c.hubspot_owner_id)) : null;
+    const account = await accountOf(a, ctx);
+    if (!account) return null;
+    const owner = field(account, 'ownerId');
+    return typeof owner === 'string' ? ctx.loaders.owners.load(owner) : owner;
   },
   async contacts(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
-    const c = await companyOf(a, ctx);
-    if (!c) return [];
-    const rows = await ctx.loaders.contacts.loadMany(await ctx.loaders.companyContacts.load(c.id));
-    return rows.filter((r): r is CrmRow => r != null && !(r instanceof Error));
+    const account = await accountOf(a, ctx);
+    if (!account) return [];
+    const rows = await ctx.loaders.contacts.loadMany(await ctx.loaders.accountContacts.load(account.id));
+    return rows.filter((r): r is CrmContact => r != null && !(r instanceof Error));
   },
   async quotes(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
-    const c = await companyOf(a, ctx);
-    if (!c) return [];
-    const rows = await ctx.loaders.quotes.loadMany(await ctx.loaders.companyQuotes.load(c.id));
-    return rows.filter((r): r is CrmRow => r != null && !(r instanceof Error));
+    const account = await accountOf(a, ctx);
+    if (!account) return [];
+    const rows = await ctx.loaders.quotes.loadMany(await ctx.loaders.accountQuotes.load(account.id));
+    return rows.filter((r) => r != null && !(r instanceof Error));
   },
   async sourceRefs(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
-    const c = await companyOf(a, ctx);
+    const account = await accountOf(a, ctx);
     const anchor = decodeId(a.id, 'Account');
     return {
-      crmId: c?.id ?? (anchor.system === 'hubspot' ? anchor.sourceId : null),
-      odooId: c?.odoo_partner_id != null ? String(c.odoo_partner_id) : anchor.system === 'odoo' ? anchor.sourceId : null,
+      crmId: account?.id ?? (anchor.system === 'crm' ? anchor.sourceId : null),
+      odooId: account?.odooPartnerId != null ? String(account.odooPartnerId) : anchor.system === 'odoo' ? anchor.sourceId : null,
     };
   },
 };
 
 export const Contact = {
   __resolveReference: (ref: { id: string }, ctx: CrmSubgraphContext) => ctx.loaders.contacts.load(decodeId(ref.id, 'Contact').sourceId),
-  id: (c: CrmRow) => encodeId('Contact', 'hubspot', c.id),
-  name: (c: CrmRow) => [c.firstname, c.lastname].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,
-  firstName: (c: CrmRow) => c.firstname ?? null,
-  lastName: (c: CrmRow) => c.lastname ?? null,
-  email: (c: CrmRow) => c.email ?? null,
-  phone: (c: CrmRow) => c.phone ?? null,
-  jobTitle: (c: CrmRow) => c.jobtitle ?? null,
-  async account(c: CrmRow, _: unknown, ctx: CrmSubgraphContext) {
-    const [companyId] = await ctx.loaders.contactCompanies.load(c.id);
-    return companyId ? { id: encodeId('Account', 'hubspot', companyId) } : null;
+  id: (c: CrmContact) => encodeId('Contact', 'crm', c.id),
+  name: (c: CrmContact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,
+  firstName: fieldOf<CrmContact, 'firstName'>('firstName'),
+  lastName: fieldOf<CrmContact, 'lastName'>('lastName'),
+  email: fieldOf<CrmContact, 'email'>('email'),
+  phone: fieldOf<CrmContact, 'phone'>('phone'),
+  jobTitle: fieldOf<CrmContact, 'jobTitle'>('jobTitle'),
+  async account(c: CrmContact, _: unknown, ctx: CrmSubgraphContext) {
+    const [accountId] = await ctx.loaders.contactAccounts.load(c.id);
+    return accountId ? { id: encodeId('Account', 'crm', accountId) } : null;
   },
 };

@@ -1,51 +1,21 @@
-// Keyset-paged lists over HubSpot search: sorted by hs_object_id, the cursor is a
-// `hs_object_id > last` filter, so pages stay stable and never hit search's
-// 10,000-result cap. totalCount is a second search (limit 1) only when asked.
-import type { HubSpotObjectType } from '../../../connectors/crm/hubspot/mapping/objects.ts';
-import { appError } from '../../../policy/errors.ts';
+// Keyset-paged lists over the CRM port: in id order, the cursor is the last id,
+// so pages stay stable under inserts. totalCount is a second query only when asked.
+import type { CrmListKind, CrmListQueries, CrmRecords } from '../../../connectors/crm/port.ts';
 import { emptyConnection, parsePageArgs, parseUpdatedSince, toConnection, type PageArgs } from '../../common/paging.ts';
-import { READ_PROPERTIES } from '../../../connectors/crm/hubspot/canonical.ts';
-import { parseRows, type CrmRow, type CrmSubgraphContext } from '../loaders.ts';
+import type { CrmSubgraphContext } from '../loaders.ts';
 
-export interface SearchFilter {
-  propertyName: string;
-  operator: string;
-  value?: string;
-  values?: string[];
-}
+export type ListFilter<K extends CrmListKind> = Omit<CrmListQueries[K], 'limit' | 'afterId'>;
 
-/** One filter group, well inside HubSpot's per-group filter limit. */
-const MAX_FILTERS = 6;
-
-export async function crmConnection(ctx: CrmSubgraphContext, type: HubSpotObjectType, filters: SearchFilter[], args: PageArgs) {
+export async function crmConnection<K extends CrmListKind>(ctx: CrmSubgraphContext, kind: K, filter: ListFilter<K>, args: PageArgs) {
   const page = parsePageArgs(args);
-  const allowed = await ctx.session.scope.allowedIds(type);
-  if (allowed && allowed.size === 0) return emptyConnection<CrmRow>();
-  if (allowed) filters = [...filters, { propertyName: 'hs_object_id', operator: 'IN', values: [...allowed] }];
-  if (filters.length + 1 > MAX_FILTERS) throw appError('BAD_USER_INPUT', 'Too many filters', { field: 'filter' });
-  const cursor: SearchFilter[] = page.afterSourceId ? [{ propertyName: 'hs_object_id', operator: 'GT', value: page.afterSourceId }] : [];
-  const result = await ctx.session.client.search(
-    type,
-    {
-      filterGroups: filters.length + cursor.length ? [{ filters: [...filters, ...cursor] }] : [],
-      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
-      properties: [...READ_PROPERTIES[type]],
-      limit: page.first + 1,
-    },
-    { requestId: ctx.requestId },
-  );
-  const rows = parseRows(type, result.results);
-  return toConnection(rows, page, (r: CrmRow) => r.id, (r) => r, async () => {
-    const count = await ctx.session.client.search(
-      type,
-      { filterGroups: filters.length ? [{ filters }] : [], properties: ['hs_object_id'], limit: 1 },
-      { requestId: ctx.requestId },
-    );
-    return count.total;
-  });
+  const allowed = await ctx.session.scope.allowedIds(kind);
+  if (allowed && allowed.size === 0) return emptyConnection<CrmRecords[K]>();
+  const query = { ...filter, withinIds: [...(filter.withinIds ?? []), ...(allowed ? [[...allowed]] : [])] } as ListFilter<K>;
+  const rows = await ctx.session.crm.list(kind, { ...query, ...(page.afterSourceId ? { afterId: page.afterSourceId } : {}), limit: page.first + 1 } as CrmListQueries[K], { requestId: ctx.requestId });
+  return toConnection(rows, page, (r) => r.id, (r) => r, () => ctx.session.crm.count(kind, { ...query, limit: 1 } as CrmListQueries[K], { requestId: ctx.requestId }));
 }
 
-export function updatedSinceFilter(value: string | null | undefined, property = 'hs_lastmodifieddate'): SearchFilter[] {
+export function updatedSince(value: string | null | undefined): { updatedSince?: Date } {
   const since = parseUpdatedSince(value);
-  return since ? [{ propertyName: property, operator: 'GTE', value: String(since.getTime()) }] : [];
+  return since ? { updatedSince: since } : {};
 }

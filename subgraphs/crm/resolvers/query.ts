@@ -1,31 +1,30 @@
 import { appError } from '../../../policy/errors.ts';
 import { decodeId } from '../../../core/ids.ts';
+import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import { emptyConnection, type PageArgs } from '../../common/paging.ts';
-import { LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS_TO_HUBSPOT } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
-import { accountFromCompany, companyForAccount } from './account.ts';
-import { crmConnection, updatedSinceFilter, type SearchFilter } from './lists.ts';
+import { accountFromCrm, crmAccountFor } from './account.ts';
+import { crmConnection, updatedSince } from './lists.ts';
 
 type ListArgs<F> = PageArgs & { filter?: F | null };
 
 export const Query = {
   async account(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
     const anchor = decodeId(args.id, 'Account');
-    const company = await companyForAccount(args.id, ctx);
+    const account = await crmAccountFor(args.id, ctx);
     // An Odoo-anchored account may have no CRM twin; its Odoo half still resolves.
-    if (!company && anchor.system === 'hubspot') return null;
-    return company ? accountFromCompany(company) : { id: args.id, company: null };
+    if (!account && anchor.system === 'crm') return null;
+    return account ? accountFromCrm(account) : { id: args.id, account: null };
   },
-  async accounts(_: unknown, args: ListArgs<{ updatedSince?: string; name?: string; lifecycleStage?: string; owner?: string }>, ctx: CrmSubgraphContext) {
+  async accounts(_: unknown, args: ListArgs<{ updatedSince?: string; name?: string; lifecycleStage?: LifecycleStage; owner?: string }>, ctx: CrmSubgraphContext) {
     const f = args.filter ?? {};
-    const filters: SearchFilter[] = [
-      ...updatedSinceFilter(f.updatedSince),
-      ...(f.name ? [{ propertyName: 'name', operator: 'CONTAINS_TOKEN', value: `*${f.name}*` }] : []),
-      ...(f.lifecycleStage ? [{ propertyName: 'lifecyclestage', operator: 'EQ', value: LIFECYCLE_STAGE_TO_HUBSPOT[f.lifecycleStage]! }] : []),
-      ...(f.owner ? [{ propertyName: 'hubspot_owner_id', operator: 'EQ', value: f.owner }] : []),
-    ];
-    const conn = await crmConnection(ctx, 'companies', filters, args);
-    return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: accountFromCompany(e.node) })) };
+    const conn = await crmConnection(ctx, 'account', {
+      ...updatedSince(f.updatedSince),
+      ...(f.name ? { nameContains: f.name } : {}),
+      ...(f.lifecycleStage ? { lifecycleStage: f.lifecycleStage } : {}),
+      ...(f.owner ? { ownerId: f.owner } : {}),
+    }, args);
+    return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: accountFromCrm(e.node) })) };
   },
   async contact(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
     return ctx.loaders.contacts.load(decodeId(args.id, 'Contact').sourceId);
@@ -36,17 +35,20 @@ export const Query = {
     }
     return args.id ? ctx.loaders.quotes.load(decodeId(args.id, 'Quote').sourceId) : ctx.loaders.quotesByNumber.load(args.number!);
   },
-  async quotes(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; status?: string[]; number?: string }>, ctx: CrmSubgraphContext) {
+  async quotes(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; status?: QuoteStatus[]; number?: string }>, ctx: CrmSubgraphContext) {
     const f = args.filter ?? {};
-    const filters: SearchFilter[] = [...updatedSinceFilter(f.updatedSince)];
-    if (f.status?.length) filters.push({ propertyName: 'hs_status', operator: 'IN', values: f.status.flatMap((s) => QUOTE_STATUS_TO_HUBSPOT[s] ?? []) });
-    if (f.number) filters.push({ propertyName: 'quote_number', operator: 'EQ', value: f.number });
+    const withinIds: string[][] = [];
     if (f.account) {
-      const company = await companyForAccount(f.account, ctx, 'filter.account');
-      const quoteIds = company ? await ctx.loaders.companyQuotes.load(company.id) : [];
+      const account = await crmAccountFor(f.account, ctx, 'filter.account');
+      const quoteIds = account ? await ctx.loaders.accountQuotes.load(account.id) : [];
       if (quoteIds.length === 0) return emptyConnection();
-      filters.push({ propertyName: 'hs_object_id', operator: 'IN', values: quoteIds });
+      withinIds.push(quoteIds);
     }
-    return crmConnection(ctx, 'quotes', filters, args);
+    return crmConnection(ctx, 'quote', {
+      ...updatedSince(f.updatedSince),
+      ...(f.status?.length ? { statuses: f.status } : {}),
+      ...(f.number ? { number: f.number } : {}),
+      withinIds,
+    }, args);
   },
 };

@@ -1,11 +1,11 @@
 import { decodeId, encodeId } from '../../../core/ids.ts';
 import { money, moneyOrNull } from '../../../core/money.ts';
-import { mapped } from '../../common/rows.ts';
-import { QUOTE_STATUS } from '../../../connectors/crm/hubspot/canonical.ts';
-import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
+import type { CrmQuote, CrmQuoteLine } from '../../../connectors/crm/port.ts';
+import type { CrmSubgraphContext } from '../loaders.ts';
+import { field, fieldOf } from './field.ts';
 
-/** Line items carry no currency of their own in HubSpot; they are in their quote's. */
-type LineParent = CrmRow & { currency: string };
+/** Quote lines carry no currency of their own; they are in their quote's. */
+type LineParent = CrmQuoteLine & { currency: string };
 
 export const Quote = {
   async __resolveReference(ref: { id?: string; number?: string }, ctx: CrmSubgraphContext) {
@@ -13,41 +13,44 @@ export const Quote = {
     if (ref.number) return ctx.loaders.quotesByNumber.load(ref.number);
     return null;
   },
-  id: (q: CrmRow) => encodeId('Quote', 'hubspot', q.id),
-  number: (q: CrmRow) => q.quote_number ?? `HS-${q.id}`,
-  title: (q: CrmRow) => q.hs_title ?? null,
-  status: (q: CrmRow) => mapped(QUOTE_STATUS, q.hs_status, { system: 'hubspot', model: 'quotes', recordId: q.id, field: 'hs_status' }),
-  amount: (q: CrmRow) => moneyOrNull(q.hs_quote_amount, q.hs_currency),
-  validUntil: (q: CrmRow) => q.hs_expiration_date ?? null,
-  requestedDeliveryDate: (q: CrmRow) => q.requested_delivery_date ?? null,
-  incoterm: (q: CrmRow) => q.incoterm ?? null,
-  updatedAt: (q: CrmRow) => q.hs_lastmodifieddate ?? q.updatedAt,
-  order: (q: CrmRow) => (q.odoo_order_id ? { __typename: 'Order', id: encodeId('Order', 'odoo', q.odoo_order_id) } : null),
-  async account(q: CrmRow, _: unknown, ctx: CrmSubgraphContext) {
-    const [companyId] = await ctx.loaders.quoteCompanies.load(q.id);
-    return companyId ? { id: encodeId('Account', 'hubspot', companyId) } : null;
+  id: (q: CrmQuote) => encodeId('Quote', 'crm', q.id),
+  number: (q: CrmQuote) => q.errors.number ?? q.displayNumber,
+  title: fieldOf<CrmQuote, 'title'>('title'),
+  status: fieldOf<CrmQuote, 'status'>('status'),
+  amount: (q: CrmQuote) => q.errors.amount ?? q.errors.currency ?? moneyOrNull(q.amount, q.currency),
+  validUntil: fieldOf<CrmQuote, 'validUntil'>('validUntil'),
+  requestedDeliveryDate: fieldOf<CrmQuote, 'requestedDeliveryDate'>('requestedDeliveryDate'),
+  incoterm: fieldOf<CrmQuote, 'incoterm'>('incoterm'),
+  updatedAt: fieldOf<CrmQuote, 'updatedAt'>('updatedAt'),
+  order: (q: CrmQuote) => {
+    const id = field(q, 'odooOrderId');
+    return typeof id === 'number' ? { __typename: 'Order', id: encodeId('Order', 'odoo', id) } : id;
   },
-  async lines(q: CrmRow, _: unknown, ctx: CrmSubgraphContext): Promise<LineParent[]> {
-    const rows = await ctx.loaders.lineItems.loadMany(await ctx.loaders.quoteLineItems.load(q.id));
+  async account(q: CrmQuote, _: unknown, ctx: CrmSubgraphContext) {
+    const [accountId] = await ctx.loaders.quoteAccounts.load(q.id);
+    return accountId ? { id: encodeId('Account', 'crm', accountId) } : null;
+  },
+  async lines(q: CrmQuote, _: unknown, ctx: CrmSubgraphContext): Promise<LineParent[]> {
+    const rows = await ctx.loaders.quoteLines.loadMany(await ctx.loaders.quoteLineIds.load(q.id));
     return rows
-      .filter((r): r is CrmRow => r != null && !(r instanceof Error))
-      .map((r) => ({ ...r, currency: q.hs_currency ?? 'EUR' }));
+      .filter((r): r is CrmQuoteLine => r != null && !(r instanceof Error))
+      .map((r) => ({ ...r, currency: q.currency ?? 'EUR' }));
   },
 };
 
 export const QuoteLine = {
   async __resolveReference(ref: { id: string }, ctx: CrmSubgraphContext) {
-    const row = await ctx.loaders.lineItems.load(decodeId(ref.id, 'QuoteLine').sourceId);
-    if (!row) return null;
-    const [quoteId] = await ctx.loaders.lineItemQuotes.load(row.id);
+    const line = await ctx.loaders.quoteLines.load(decodeId(ref.id, 'QuoteLine').sourceId);
+    if (!line) return null;
+    const [quoteId] = await ctx.loaders.lineQuotes.load(line.id);
     const quote = quoteId ? await ctx.loaders.quotes.load(quoteId) : null;
-    return { ...row, currency: quote?.hs_currency ?? 'EUR' };
+    return { ...line, currency: quote?.currency ?? 'EUR' };
   },
-  id: (l: LineParent) => encodeId('QuoteLine', 'hubspot', l.id),
-  product: (l: LineParent) => (l.hs_sku ? { __typename: 'Product', sku: l.hs_sku } : null),
-  sku: (l: LineParent) => l.hs_sku ?? null,
-  name: (l: LineParent) => l.name ?? null,
-  quantity: (l: LineParent) => l.quantity ?? 0,
-  unitPrice: (l: LineParent) => money(l.price ?? 0, l.currency),
-  discount: (l: LineParent) => l.hs_discount_percentage ?? 0,
+  id: (l: LineParent) => encodeId('QuoteLine', 'crm', l.id),
+  product: (l: LineParent) => (l.sku ? { __typename: 'Product', sku: l.sku } : null),
+  sku: fieldOf<LineParent, 'sku'>('sku'),
+  name: fieldOf<LineParent, 'name'>('name'),
+  quantity: (l: LineParent) => l.errors.quantity ?? l.quantity ?? 0,
+  unitPrice: (l: LineParent) => l.errors.unitPrice ?? money(l.unitPrice ?? 0, l.currency),
+  discount: (l: LineParent) => l.errors.discount ?? l.discount ?? 0,
 };

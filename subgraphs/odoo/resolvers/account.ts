@@ -19,7 +19,7 @@ export interface AccountParent {
 
 export async function partnerForAccount(id: string, ctx: OdooSubgraphContext, field = 'id'): Promise<OdooRow | null> {
   const ref = decodeId(id, 'Account', field);
-  return ref.system === 'hubspot' ? ctx.loaders.partnersByRef.load(ref.sourceId) : ctx.loaders.partners.load(Number(ref.sourceId));
+  return ref.system === 'crm' ? ctx.loaders.partnersByRef.load(ref.sourceId) : ctx.loaders.partners.load(Number(ref.sourceId));
 }
 
 async function partnerOf(a: AccountParent, ctx: OdooSubgraphContext): Promise<OdooRow | null> {

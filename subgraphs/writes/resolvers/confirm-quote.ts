@@ -12,11 +12,11 @@ import { appError } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
 import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
 import type { OwningTeam } from '../../../store/index.ts';
-import { READ_PROPERTIES } from '../../../connectors/crm/hubspot/canonical.ts';
-import { parseRows, type CrmRow } from '../../crm/loaders.ts';
+import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
+import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 import { searchRows, type Row } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
-import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
+import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput } from '../validation.ts';
 import { PartialWrite } from './shared.ts';
 
@@ -43,7 +43,6 @@ class Rejected extends Error {
   }
 }
 
-const APPROVED = new Set(['APPROVED', 'APPROVAL_NOT_NEEDED']);
 /** Quoted prices may sit this far under the list price (rounding), no further. */
 const PRICE_TOLERANCE = 0.005;
 
@@ -56,25 +55,25 @@ interface Line {
 }
 
 interface Loaded {
-  quote: CrmRow;
+  quote: CrmQuote;
   lines: Line[];
-  company: CrmRow | null;
+  company: CrmAccount | null;
 }
 
 async function loadQuote(ctx: WritesContext, quoteId: string): Promise<Loaded> {
-  const quote = await readHubSpot(ctx, 'quotes', quoteId);
+  const quote = await readCrm(ctx, 'quote', quoteId);
   if (!quote) throw appError('NOT_FOUND', 'No such quote', { field: 'quoteId' });
   const [lineLinks, companyLinks] = await Promise.all([
-    ctx.hubspot.associations('quotes', [quoteId], 'line_items', { requestId: ctx.requestId }),
-    ctx.hubspot.associations('quotes', [quoteId], 'companies', { requestId: ctx.requestId }),
+    ctx.crm.associations('quote', [quoteId], 'quoteLine', { requestId: ctx.requestId }),
+    ctx.crm.associations('quote', [quoteId], 'account', { requestId: ctx.requestId }),
   ]);
   const lineIds = lineLinks.get(quoteId) ?? [];
-  const items = lineIds.length ? parseRows('line_items', await ctx.hubspot.batchRead('line_items', lineIds, [...READ_PROPERTIES.line_items], { requestId: ctx.requestId })) : [];
+  const items = lineIds.length ? await ctx.crm.read('quoteLine', lineIds, { requestId: ctx.requestId }) : [];
   const companyId = companyLinks.get(quoteId)?.[0];
-  const company = companyId ? await readHubSpot(ctx, 'companies', companyId) : null;
+  const company = companyId ? await readCrm(ctx, 'account', companyId) : null;
   const lines = items
     .sort((a, b) => Number(a.id) - Number(b.id))
-    .map((l, index) => ({ index, sku: l.hs_sku ?? null, quantity: Number(l.quantity ?? 0), price: Number(l.price ?? 0), discount: Number(l.hs_discount_percentage ?? 0) }));
+    .map((l, index) => ({ index, sku: l.sku ?? null, quantity: Number(l.quantity ?? 0), price: Number(l.unitPrice ?? 0), discount: Number(l.discount ?? 0) }));
   return { quote, lines, company };
 }
 
@@ -98,8 +97,8 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     issues.push({ field, code, message, owningTeam, ...(internalDetail ? { internalDetail } : {}) });
   const today = ctx.now().toISOString().slice(0, 10);
 
-  if (!APPROVED.has(String(quote.hs_status))) issue('status', 'QUOTE_NOT_APPROVED', `The quote is ${quote.hs_status}, not approved`, 'SALES_OPERATIONS');
-  if (quote.hs_expiration_date && String(quote.hs_expiration_date) < today) issue('validUntil', 'QUOTE_EXPIRED', `The quote expired on ${quote.hs_expiration_date}`, 'SALES_OPERATIONS');
+  if (!isApprovedQuote(quote.status)) issue('status', 'QUOTE_NOT_APPROVED', `The quote is ${quote.status}, not approved`, 'SALES_OPERATIONS');
+  if (quote.validUntil && quote.validUntil < today) issue('validUntil', 'QUOTE_EXPIRED', `The quote expired on ${quote.validUntil}`, 'SALES_OPERATIONS');
   if (lines.length === 0) issue('lines', 'QUOTE_EMPTY', 'The quote has no lines', 'SALES_OPERATIONS');
   // Only an approved, valid quote is checked further: the credit, price and stock checks
   // must not become an oracle a caller can probe with drafts.
@@ -110,20 +109,20 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     issue('account', 'ACCOUNT_MISSING', 'The quote is not associated with a company', 'SALES_OPERATIONS');
     return { issues };
   }
-  const partnerId = company.odoo_partner_id;
+  const partnerId = company.odooPartnerId;
   if (partnerId == null) {
-    issue('account', 'CROSS_REFERENCE_MISSING', `HubSpot company ${company.id} has no odoo_partner_id`, 'ERP_ADMIN');
+    issue('account', 'CROSS_REFERENCE_MISSING', `${ctx.crm.label} company ${company.id} names no Odoo partner`, 'ERP_ADMIN');
     return { issues };
   }
-  const currency = String(quote.hs_currency ?? 'EUR');
+  const currency = String(quote.currency ?? 'EUR');
   const companies = await searchRows(odooSession(ctx), 'res.company', [['id', 'in', ctx.companyIds]]);
   const [anyPartner] = await searchRows(odooSession(ctx), 'res.partner', [['id', '=', Number(partnerId)]]);
   if (!anyPartner) {
-    issue('account', 'CROSS_REFERENCE_BROKEN', `Odoo partner ${partnerId} named by HubSpot company ${company.id} does not exist`, 'ERP_ADMIN');
+    issue('account', 'CROSS_REFERENCE_BROKEN', `Odoo partner ${partnerId} named by ${ctx.crm.label} company ${company.id} does not exist`, 'ERP_ADMIN');
     return { issues };
   }
   if (String(anyPartner.ref ?? '') !== company.id) {
-    issue('account', 'CROSS_REFERENCE_MISMATCH', `Odoo partner ${partnerId} points at HubSpot company ${anyPartner.ref ?? '(none)'}, not ${company.id}`, 'ERP_ADMIN');
+    issue('account', 'CROSS_REFERENCE_MISMATCH', `Odoo partner ${partnerId} points at ${ctx.crm.label} company ${anyPartner.ref ?? '(none)'}, not ${company.id}`, 'ERP_ADMIN');
     return { issues };
   }
   const odooCompany = companies.find((c) => c.currency_id?.name === currency);
@@ -185,7 +184,7 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     leadDays = Math.max(leadDays, Number(product.sale_delay ?? 0) + (free >= line.quantity ? 0 : Number(product.produce_delay ?? 0)));
   }
 
-  const requested = quote.requested_delivery_date ? String(quote.requested_delivery_date) : null;
+  const requested = quote.requestedDeliveryDate ?? null;
   const earliest = addDays(ctx.now(), leadDays);
   if (requested && requested < earliest) {
     issue('requestedDeliveryDate', 'DELIVERY_DATE_TOO_EARLY', `Requested ${requested}; with stock and lead times the earliest is ${earliest}`, 'SALES_OPERATIONS');
@@ -225,12 +224,12 @@ async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefine
 
 /** The confirmed order this quote already became, as Odoo — the system of record — says now. */
 async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded): Promise<{ id: number; name: string } | null> {
-  const linked = loaded.quote.odoo_order_id;
+  const linked = loaded.quote.odooOrderId;
   if (linked) {
     const [order] = await searchRows(odooSession(ctx), 'sale.order', [['id', '=', Number(linked)]]);
     if (order?.state === 'sale') return { id: order.id, name: String(order.name) };
   }
-  const [order] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.quote_number), loaded.company?.odoo_partner_id ?? undefined);
+  const [order] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.number), loaded.company?.odooPartnerId ?? undefined);
   return order?.state === 'sale' ? { id: order.id, name: String(order.name) } : null;
 }
 
@@ -240,7 +239,7 @@ async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded): Promise<{ i
  * Odoo decides what exists: an order a crashed attempt left is reused.
  */
 async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string): Promise<{ id: number; name: string }> {
-  const number = String(loaded.quote.quote_number);
+  const number = String(loaded.quote.number);
   return ctx.leases.withLease(`quote-order:${loaded.quote.id}`, async () => {
     let [order] = await findOrderOfQuote(ctx, plan.companyId, number, plan.partner.id);
     if (!order) {
@@ -279,15 +278,15 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
 }
 
 export async function confirmQuote(_: unknown, args: { quoteId: string; idempotencyKey: string }, ctx: WritesContext) {
-  const quoteHsId = decodeId(args.quoteId, 'Quote', 'quoteId').sourceId;
+  const quoteCrmId = decodeId(args.quoteId, 'Quote', 'quoteId').sourceId;
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
-  const quoteId = encodeId('Quote', 'hubspot', quoteHsId);
+  const quoteId = encodeId('Quote', 'crm', quoteCrmId);
   try {
     const { result, replayed } = await ctx.idempotency.run<ConfirmResult>(
-      { key: idempotencyKey, scope: keyScope(ctx, 'confirmQuote'), actor: ctx.identity.sub, fingerprint: { quote: quoteHsId } },
+      { key: idempotencyKey, scope: keyScope(ctx, 'confirmQuote'), actor: ctx.identity.sub, fingerprint: { quote: quoteCrmId } },
       async () => {
-        const loaded = await loadQuote(ctx, quoteHsId);
-        assertOwnedBy(ctx, loaded.quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
+        const loaded = await loadQuote(ctx, quoteCrmId);
+        assertOwnedBy(ctx, loaded.quote.ownerId, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
 
         // Converted already (by another key, another process, or an attempt whose write-back failed)?
         // Then only the write-back may be missing; validating again would judge the quote against
@@ -310,19 +309,19 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
 
         const orderId = encodeId('Order', 'odoo', order.id);
         // A concurrent call may have written it back already: write once.
-        const current = await readHubSpot(ctx, 'quotes', quoteHsId);
-        if (current && String(current.odoo_order_id ?? '') === String(order.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
+        const current = await readCrm(ctx, 'quote', quoteCrmId);
+        if (current && String(current.odooOrderId ?? '') === String(order.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
         try {
-          await ctx.hubspot.update('quotes', quoteHsId, { odoo_order_id: String(order.id), odoo_order_ref: order.name }, { requestId: ctx.requestId });
+          await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: order.id, odooOrderRef: order.name }, { requestId: ctx.requestId });
         } catch (e) {
           ctx.audit.record({
-            actor: actorOf(ctx), action: 'confirmQuote', system: 'hubspot', object: 'Quote', objectId: quoteId, fields: ['order'],
+            actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
             before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
           });
           throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
         }
         ctx.audit.record({
-          actor: actorOf(ctx), action: 'confirmQuote', system: 'hubspot', object: 'Quote', objectId: quoteId, fields: ['order'],
+          actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
           before: { order: null }, after: { order: order.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
         });
         return { status: 'CONFIRMED', quoteId, orderId, issues: [] };

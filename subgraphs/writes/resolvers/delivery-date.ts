@@ -5,7 +5,7 @@ import { odooIdOf } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
-import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readHubSpot, keyScope } from '../systems.ts';
+import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
 import { deliveryDateSchema, parseInput } from '../validation.ts';
 
 interface Args {
@@ -26,8 +26,8 @@ export async function requestDeliveryDate(_: unknown, args: Args, ctx: WritesCon
       if (!order) throw appError('NOT_FOUND', 'No such order', { field: 'orderId' });
       if (limitedToOwnRecords(ctx.identity, 'requestDeliveryDate')) {
         const [partner] = await searchRows(session, 'res.partner', [['id', '=', order.partner_id?.id ?? 0]]);
-        const company = partner?.ref ? await readHubSpot(ctx, 'companies', String(partner.ref)) : null;
-        assertOwnedBy(ctx, company?.hubspot_owner_id, 'order', true);
+        const company = partner?.ref ? await readCrm(ctx, 'account', String(partner.ref)) : null;
+        assertOwnedBy(ctx, company?.ownerId, 'order', true);
       }
       if (order.state === 'cancel') throw appError('BAD_USER_INPUT', `Order ${order.name} is cancelled`, { field: 'orderId' });
       if (order.state !== 'sale') throw appError('BAD_USER_INPUT', `Order ${order.name} is not confirmed yet; change the quote's requested date instead`, { field: 'orderId' });

@@ -1,4 +1,4 @@
-// Quotes are CRM-owned: created and changed in HubSpot only. Products are
+// Quotes are CRM-owned: created and changed in the CRM only. Products are
 // checked against Odoo first, so a quote never names a product the ERP cannot sell.
 import { createHash } from 'node:crypto';
 import { appError } from '../../../policy/errors.ts';
@@ -6,9 +6,11 @@ import { decodeId, encodeId } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
-import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot, keyScope } from '../systems.ts';
+import { accountTwins, actorOf, assertOwnedBy, odooSession, readCrm, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
 import type { ProgressRecorder } from '../../../store/index.ts';
+import type { CrmQuote } from '../../../connectors/crm/port.ts';
+import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 
 /** The quote number is derived from the idempotency key, so a retried create cannot mint a second number. */
 function quoteNumberFor(actor: string, key: string, now: Date): string {
@@ -39,14 +41,14 @@ async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[],
       ids.push(done);
       continue;
     }
-    const item = await ctx.hubspot.create('line_items', {
+    const item = await ctx.crm.createQuoteLine({
       name: String(names.get(line.sku)?.name ?? line.sku),
-      hs_sku: line.sku,
-      quantity: String(line.quantity),
-      price: String(line.unitPrice),
-      hs_discount_percentage: String(line.discount),
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      discount: line.discount,
     }, { requestId: ctx.requestId });
-    await ctx.hubspot.associate('quotes', quoteId, 'line_items', item.id, { requestId: ctx.requestId });
+    await ctx.crm.associate('quote', quoteId, 'quoteLine', item.id, { requestId: ctx.requestId });
     progress.record(`${stepPrefix}${i}`, item.id);
     ids.push(item.id);
   }
@@ -61,42 +63,36 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
     async (progress) => {
       const { company } = await accountTwins(ctx, input.account, 'input.account');
       if (!company) throw appError('BAD_USER_INPUT', 'The account has no CRM record', { field: 'input.account' });
-      assertOwnedBy(ctx, company.hubspot_owner_id, 'account', limitedToOwnRecords(ctx.identity, 'createQuote'));
+      assertOwnedBy(ctx, company.ownerId, 'account', limitedToOwnRecords(ctx.identity, 'createQuote'));
       const bySku = await saleableProducts(ctx, input.lines, 'input.lines');
 
       const number = quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
       let quoteId = progress.get('quote') as string | undefined;
       if (!quoteId) {
-        const quote = await ctx.hubspot.create('quotes', {
-          hs_title: input.title,
-          hs_status: 'DRAFT',
-          hs_currency: input.currency,
-          hs_expiration_date: input.validUntil,
-          quote_number: number,
-          ...(input.requestedDeliveryDate ? { requested_delivery_date: input.requestedDeliveryDate } : {}),
-          ...(input.incoterm ? { incoterm: input.incoterm } : {}),
-          hubspot_owner_id: ctx.identity.crmOwnerId ?? String(company.hubspot_owner_id ?? ''),
+        const quote = await ctx.crm.createQuote({
+          title: input.title,
+          status: 'DRAFT',
+          currency: input.currency,
+          validUntil: input.validUntil,
+          number,
+          requestedDeliveryDate: input.requestedDeliveryDate,
+          incoterm: input.incoterm,
+          ownerId: ctx.identity.crmOwnerId ?? company.ownerId,
         }, { requestId: ctx.requestId });
         quoteId = quote.id;
         progress.record('quote', quoteId);
-        await ctx.hubspot.associate('quotes', quoteId, 'companies', company.id, { requestId: ctx.requestId });
+        await ctx.crm.associate('quote', quoteId, 'account', company.id, { requestId: ctx.requestId });
       }
       await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
       ctx.audit.record({
-        actor: actorOf(ctx), action: 'createQuote', system: 'hubspot', object: 'Quote', objectId: encodeId('Quote', 'hubspot', quoteId),
+        actor: actorOf(ctx), action: 'createQuote', system: ctx.crm.system, object: 'Quote', objectId: encodeId('Quote', 'crm', quoteId),
         fields: ['number', 'title', 'lines'], before: {}, after: { number, title: input.title, lines: input.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
-      return { quoteId: encodeId('Quote', 'hubspot', quoteId) };
+      return { quoteId: encodeId('Quote', 'crm', quoteId) };
     },
   );
   return { quote: { id: result.quoteId }, replayed };
 }
-
-const APPROVED_STATUSES = new Set(['APPROVED', 'APPROVAL_NOT_NEEDED']);
-
-const QUOTE_TARGETS: Record<string, string> = {
-  title: 'hs_title', validUntil: 'hs_expiration_date', requestedDeliveryDate: 'requested_delivery_date', incoterm: 'incoterm', status: 'hs_status',
-};
 
 export async function updateQuote(_: unknown, args: { id: string; input: unknown; idempotencyKey: string; expectedUpdatedAt?: string | null }, ctx: WritesContext) {
   const input = parseInput(quoteUpdateSchema, args.input, 'input');
@@ -105,37 +101,37 @@ export async function updateQuote(_: unknown, args: { id: string; input: unknown
   const { result, replayed } = await ctx.idempotency.run(
     { key: idempotencyKey, scope: keyScope(ctx, 'updateQuote'), actor: ctx.identity.sub, fingerprint: { quoteId, input, expected: args.expectedUpdatedAt ?? null } },
     async (progress) => {
-      const quote = await readHubSpot(ctx, 'quotes', quoteId);
+      const quote = await readCrm(ctx, 'quote', quoteId);
       if (!quote) throw appError('NOT_FOUND', 'No such quote', { field: 'id' });
-      assertOwnedBy(ctx, quote.hubspot_owner_id, 'quote', limitedToOwnRecords(ctx.identity, 'updateQuote'));
-      if (quote.odoo_order_id) throw appError('CONFLICT', `The quote became order ${quote.odoo_order_ref ?? quote.odoo_order_id} and can no longer change`, { field: 'id' });
-      if (args.expectedUpdatedAt && quote.hs_lastmodifieddate && new Date(quote.hs_lastmodifieddate).getTime() > new Date(args.expectedUpdatedAt).getTime()) {
-        throw appError('CONFLICT', `The quote changed at ${quote.hs_lastmodifieddate}, after ${args.expectedUpdatedAt}`, { field: 'expectedUpdatedAt', system: 'hubspot' });
+      assertOwnedBy(ctx, quote.ownerId, 'quote', limitedToOwnRecords(ctx.identity, 'updateQuote'));
+      if (quote.odooOrderId) throw appError('CONFLICT', `The quote became order ${quote.odooOrderRef ?? quote.odooOrderId} and can no longer change`, { field: 'id' });
+      if (args.expectedUpdatedAt && quote.updatedAt && new Date(quote.updatedAt).getTime() > new Date(args.expectedUpdatedAt).getTime()) {
+        throw appError('CONFLICT', `The quote changed at ${quote.updatedAt}, after ${args.expectedUpdatedAt}`, { field: 'expectedUpdatedAt', system: ctx.crm.system });
       }
       const { lines, ...requested } = input;
       // An approval covers what was approved: changing an approved quote sends it back for approval,
       // so confirmQuote can never turn an edited quote into an order on the strength of the old approval.
-      const reapprove = APPROVED_STATUSES.has(String(quote.hs_status)) && (lines !== undefined || Object.keys(requested).some((k) => k !== 'status'));
-      const header: Record<string, unknown> = reapprove ? { ...requested, status: requested.status ?? 'DRAFT' } : requested;
+      const reapprove = isApprovedQuote(quote.status) && (lines !== undefined || Object.keys(requested).some((k) => k !== 'status'));
+      const header: typeof requested = reapprove ? { ...requested, status: requested.status ?? 'DRAFT' } : requested;
       const bySku = lines ? await saleableProducts(ctx, lines, 'input.lines') : null;
       if (Object.keys(header).length && !progress.get('header')) {
-        await ctx.hubspot.update('quotes', quoteId, Object.fromEntries(Object.entries(header).map(([k, v]) => [QUOTE_TARGETS[k]!, String(v)])), { requestId: ctx.requestId });
+        await ctx.crm.updateQuote(quoteId, header, { requestId: ctx.requestId });
         progress.record('header', true);
       }
       let replaced: { before: number; after: number } | null = null;
       if (lines && bySku) {
         // New lines first, then the old ones archived: a failure in between leaves a quote with too many lines, never none.
-        const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.hubspot.associations('quotes', [quoteId], 'line_items', { requestId: ctx.requestId })).get(quoteId) ?? [];
+        const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.crm.associations('quote', [quoteId], 'quoteLine', { requestId: ctx.requestId })).get(quoteId) ?? [];
         progress.record('oldLines', old);
         const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:');
-        for (const id of old) if (!added.includes(id)) await ctx.hubspot.archive('line_items', id, { requestId: ctx.requestId });
+        for (const id of old) if (!added.includes(id)) await ctx.crm.archiveQuoteLine(id, { requestId: ctx.requestId });
         replaced = { before: old.length, after: added.length };
       }
       const fields = [...new Set([...Object.keys(input), ...Object.keys(header)])];
       ctx.audit.record({
-        actor: actorOf(ctx), action: 'updateQuote', system: 'hubspot', object: 'Quote', objectId: args.id, fields,
-        before: { ...Object.fromEntries(Object.keys(header).map((f) => [f, quote[QUOTE_TARGETS[f]!] ?? null])), ...(replaced ? { lines: replaced.before } : {}) },
-        after: { ...header, ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        actor: actorOf(ctx), action: 'updateQuote', system: ctx.crm.system, object: 'Quote', objectId: args.id, fields,
+        before: { ...ctx.crm.storedValues('quote', Object.fromEntries(Object.keys(header).map((f) => [f, quote[f as keyof typeof header & keyof CrmQuote] ?? null]))), ...(replaced ? { lines: replaced.before } : {}) },
+        after: { ...ctx.crm.storedValues('quote', header), ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
       return { quoteId: args.id };
     },

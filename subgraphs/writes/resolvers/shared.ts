@@ -1,8 +1,9 @@
 // Shapes the write resolvers share.
 import { AppError } from '../../../policy/errors.ts';
+import type { CrmSystem } from '../../../core/crm-system.ts';
 
 export interface SystemWrite {
-  system: 'hubspot' | 'odoo';
+  system: CrmSystem | 'odoo';
   status: 'APPLIED' | 'FAILED' | 'SKIPPED' | 'ALREADY_APPLIED';
   fields: string[];
   errorCode?: string;

@@ -5,7 +5,7 @@
 import { appError } from '../../../policy/errors.ts';
 import { OWNERSHIP, type Owner } from '../../../policy/ownership.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
-import { LIFECYCLE_STAGE_TO_HUBSPOT } from '../../../connectors/crm/hubspot/canonical.ts';
+import type { CrmAccount, CrmAccountPatch } from '../../../connectors/crm/port.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions, keyScope } from '../systems.ts';
 import { accountUpdateSchema, idempotencyKeySchema, parseInput } from '../validation.ts';
@@ -20,34 +20,35 @@ interface Args {
   company?: string | null;
 }
 
-type Routed = { system: 'hubspot' | 'odoo'; owner: Owner; fields: Array<{ field: string; target: string; value: unknown }> };
+type Routed = {
+  system: SystemWrite['system'];
+  owner: Owner;
+  fields: Array<{ field: string; target: string; value: unknown }>;
+};
 
-/** Canonical value → the owner's wire value. */
-function backendValue(field: string, value: unknown): unknown {
-  switch (field) {
-    case 'lifecycleStage':
-      return LIFECYCLE_STAGE_TO_HUBSPOT[String(value)];
-    case 'paymentTerms':
-    case 'pricelist':
-      return Number(value);
-    default:
-      return value;
-  }
+/** Account input fields the CRM port names differently. */
+const CRM_PATCH_FIELD: Record<string, keyof CrmAccountPatch> = { owner: 'ownerId' };
+
+/** Canonical value → the owner's value: the CRM port takes canonical values; Odoo takes ids as numbers. */
+function backendValue(owner: Owner, field: string, value: unknown): unknown {
+  return owner === 'odoo' && (field === 'paymentTerms' || field === 'pricelist') ? Number(value) : value;
 }
 
 /** Splits the input by owner, using the one declaration. */
-function route(input: Record<string, unknown>): Routed[] {
-  const bySystem = new Map<'hubspot' | 'odoo', Routed>();
+function route(input: Record<string, unknown>, crmSystem: SystemWrite['system']): Routed[] {
+  const byOwner = new Map<Owner, Routed>();
   for (const [field, value] of Object.entries(input)) {
     const decl = OWNERSHIP.Account![field];
-    if (!decl?.write) throw appError('READ_ONLY_FIELD', `Account.${field} is read-only`, { field: `input.${field}` });
-    const system = decl.write.object.startsWith('hubspot:') ? 'hubspot' : 'odoo';
-    const routed = bySystem.get(system) ?? { system, owner: decl.owner as Owner, fields: [] };
-    routed.fields.push({ field, target: decl.write.field, value: backendValue(field, value) });
-    bySystem.set(system, routed);
+    if (!decl?.write || (decl.owner !== 'crm' && decl.owner !== 'odoo')) throw appError('READ_ONLY_FIELD', `Account.${field} is read-only`, { field: `input.${field}` });
+    const owner: Owner = decl.owner;
+    const routed = byOwner.get(owner) ?? { system: owner === 'crm' ? crmSystem : 'odoo', owner, fields: [] };
+    // The CRM adapter knows where a canonical field lands; Odoo fields are written as declared.
+    const target = owner === 'crm' ? CRM_PATCH_FIELD[field] ?? field : decl.write.field;
+    routed.fields.push({ field, target, value: backendValue(owner, field, value) });
+    byOwner.set(owner, routed);
   }
   // CRM first: a failing Odoo write then leaves a clearly reported, resumable state.
-  return [...bySystem.values()].sort((a, b) => (a.system === 'hubspot' ? -1 : b.system === 'hubspot' ? 1 : 0));
+  return [...byOwner.values()].sort((a, b) => (a.owner === 'crm' ? -1 : b.owner === 'crm' ? 1 : 0));
 }
 
 function staleSince(current: string | null | undefined, expected: string | null | undefined): boolean {
@@ -59,24 +60,24 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const companyId = args.company ? Number(args.company) : ctx.companyIds[0];
   if (!companyId || !ctx.companyIds.includes(companyId)) throw appError('BAD_USER_INPUT', '"company" is not an Odoo company you may write in', { field: 'company' });
-  const plan = route(input);
+  const plan = route(input, ctx.crm.system);
 
   const run = async () => ctx.idempotency.run(
     { key: idempotencyKey, scope: keyScope(ctx, 'updateAccount'), actor: ctx.identity.sub, fingerprint: { id: args.id, input, e1: args.expectedUpdatedAt ?? null, e2: args.expectedErpUpdatedAt ?? null, companyId } },
     async (progress) => {
       const twins = await accountTwins(ctx, args.id, 'id', companyId);
-      assertOwnedBy(ctx, twins.company?.hubspot_owner_id, 'account', limitedToOwnRecords(ctx.identity, 'updateAccount'));
+      assertOwnedBy(ctx, twins.company?.ownerId, 'account', limitedToOwnRecords(ctx.identity, 'updateAccount'));
       // Optimistic concurrency, checked for every system still to be written, before any write.
       for (const step of plan) {
         if (progress.get(step.system)) continue;
-        if (step.system === 'hubspot' && staleSince(twins.company?.hs_lastmodifieddate, args.expectedUpdatedAt)) {
-          throw appError('CONFLICT', `The CRM account changed at ${twins.company!.hs_lastmodifieddate}, after ${args.expectedUpdatedAt}`, { system: 'hubspot', field: 'expectedUpdatedAt' });
+        if (step.owner === 'crm' && staleSince(twins.company?.updatedAt, args.expectedUpdatedAt)) {
+          throw appError('CONFLICT', `The CRM account changed at ${twins.company!.updatedAt}, after ${args.expectedUpdatedAt}`, { system: step.system, field: 'expectedUpdatedAt' });
         }
-        if (step.system === 'odoo' && staleSince(twins.partner?.write_date, args.expectedErpUpdatedAt)) {
+        if (step.owner === 'odoo' && staleSince(twins.partner?.write_date, args.expectedErpUpdatedAt)) {
           throw appError('CONFLICT', `The Odoo account changed at ${twins.partner!.write_date}, after ${args.expectedErpUpdatedAt}`, { system: 'odoo', field: 'expectedErpUpdatedAt' });
         }
-        if (step.system === 'hubspot' && !twins.company) throw appError('NOT_FOUND', 'The account has no CRM record to write to', { system: 'hubspot', field: 'id' });
-        if (step.system === 'odoo' && !twins.partner) throw appError('NOT_FOUND', 'The account has no Odoo partner to write to (missing cross-reference)', { system: 'odoo', field: 'id' });
+        if (step.owner === 'crm' && !twins.company) throw appError('NOT_FOUND', 'The account has no CRM record to write to', { system: step.system, field: 'id' });
+        if (step.owner === 'odoo' && !twins.partner) throw appError('NOT_FOUND', 'The account has no Odoo partner to write to (missing cross-reference)', { system: 'odoo', field: 'id' });
       }
 
       const writes: SystemWrite[] = [];
@@ -86,18 +87,20 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
           writes.push({ system: step.system, status: 'ALREADY_APPLIED', fields });
           continue;
         }
-        const objectId = step.system === 'hubspot' ? twins.company!.id : String(twins.partner!.id);
-        const before: Record<string, unknown> = {};
-        const after: Record<string, unknown> = {};
+        const objectId = step.owner === 'crm' ? twins.company!.id : String(twins.partner!.id);
+        let before: Record<string, unknown> = {};
+        let after: Record<string, unknown> = {};
         for (const f of step.fields) {
-          const source: Readonly<Record<string, unknown>> = step.system === 'hubspot' ? twins.company! : twins.partner!;
-          const current = source[f.target];
+          const partner: Readonly<Record<string, unknown>> = twins.partner!;
+          const current = step.owner === 'crm' ? twins.company![f.target as keyof CrmAccount] : partner[f.target];
           before[f.field] = current && typeof current === 'object' && 'id' in current ? current.id : current ?? null;
           after[f.field] = f.value;
         }
+        // The audit keeps what the system of record held and received, in its own values.
+        if (step.owner === 'crm') [before, after] = [ctx.crm.storedValues('account', before), ctx.crm.storedValues('account', after)];
         try {
-          if (step.system === 'hubspot') {
-            await ctx.hubspot.update('companies', objectId, Object.fromEntries(step.fields.map((f) => [f.target, String(f.value)])), { requestId: ctx.requestId });
+          if (step.owner === 'crm') {
+            await ctx.crm.updateAccount(objectId, Object.fromEntries(step.fields.map((f) => [f.target, f.value])) as CrmAccountPatch, { requestId: ctx.requestId });
           } else {
             await ctx.odoo.write('res.partner', [Number(objectId)], Object.fromEntries(step.fields.map((f) => [f.target, f.value])), odooOptions(ctx, companyId));
           }

@@ -20,27 +20,26 @@ import {
   parsePositiveInteger,
   ValueError,
 } from './values.ts';
+import { COMPANY_SEGMENT, INCOTERM_VALUES, LIFECYCLE_STAGE, QUOTE_STATUS } from '../canonical.ts';
 
 /**
  * Quote states (hs_status) as HubSpot's quotes API documents them: DRAFT (editable),
  * APPROVAL_NOT_NEEDED (published without approval), PENDING_APPROVAL, APPROVED
  * (approved and published), REJECTED (must be edited before re-submission).
  */
-export const QUOTE_STATUSES = ['DRAFT', 'APPROVAL_NOT_NEEDED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED'] as const;
+export const QUOTE_STATUSES = Object.keys(QUOTE_STATUS) as Array<keyof typeof QUOTE_STATUS>;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 /** HubSpot's default lifecycle stages; portals can add custom stages, which HubSpot identifies by numeric id. */
-export const LIFECYCLE_STAGES = [
-  'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other',
-] as const;
+export const LIFECYCLE_STAGES = Object.keys(LIFECYCLE_STAGE) as Array<keyof typeof LIFECYCLE_STAGE>;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number] | `custom:${string}`;
 
 /** The portal's custom `segment` enumeration on companies. */
-export const COMPANY_SEGMENTS = ['smb', 'mid_market', 'enterprise', 'distributor'] as const;
+export const COMPANY_SEGMENTS = Object.keys(COMPANY_SEGMENT) as Array<keyof typeof COMPANY_SEGMENT>;
 export type CompanySegment = (typeof COMPANY_SEGMENTS)[number];
 
 /** Incoterms 2020, the values of the custom `incoterm` property on quotes. */
-export const INCOTERMS = ['EXW', 'FCA', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP', 'FAS', 'FOB', 'CFR', 'CIF'] as const;
+export const INCOTERMS = INCOTERM_VALUES;
 export type Incoterm = (typeof INCOTERMS)[number];
 
 /** A property: string | null | '' on the wire (anything else is an error), parsed when present. */

@@ -1,0 +1,213 @@
+// The CRM port: everything the CRM and writes subgraphs ask of a CRM, in canonical
+// terms. An adapter (connectors/crm/hubspot/adapter.ts; Salesforce next) maps its
+// system's objects, property names and enumeration values to these records and
+// back; nothing above this line knows which CRM it talks to.
+//
+// Mapping failures stay per field (R9, §8 "malformed payloads"): a record whose
+// value for one field does not fit arrives with that field null and its
+// MAPPING_ERROR in `errors`, so one malformed record costs one field, not the
+// response.
+import type { AppError } from '../../policy/errors.ts';
+import type { CrmSystem } from '../../core/crm-system.ts';
+import type { AccountSegment, Incoterm, LifecycleStage, QuoteStatus } from '../../policy/vocabulary.ts';
+
+/** The MAPPING_ERROR of each field whose backend value did not fit (that field is null). */
+export type FieldErrors<T> = Partial<Record<Exclude<keyof T, 'id' | 'errors'>, AppError>>;
+
+export interface CrmAccount {
+  id: string;
+  name: string | null;
+  domain: string | null;
+  website: string | null;
+  industry: string | null;
+  segment: AccountSegment | null;
+  phone: string | null;
+  /** The owning sales rep (CrmOwner.id). */
+  ownerId: string | null;
+  lifecycleStage: LifecycleStage | null;
+  /** The cross-reference (§4): the Odoo res.partner id the CRM record names. */
+  odooPartnerId: number | null;
+  updatedAt: string | null;
+  errors: FieldErrors<CrmAccount>;
+}
+
+export interface CrmContact {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  jobTitle: string | null;
+  updatedAt: string | null;
+  errors: FieldErrors<CrmContact>;
+}
+
+export interface CrmQuote {
+  id: string;
+  /** The business number (unique), e.g. Q-2026-00042; null for a quote made without one. */
+  number: string | null;
+  /** What to show when there is no business number: the adapter's stand-in. */
+  displayNumber: string;
+  title: string | null;
+  status: QuoteStatus | null;
+  amount: number | null;
+  currency: string | null;
+  validUntil: string | null;
+  requestedDeliveryDate: string | null;
+  incoterm: Incoterm | null;
+  ownerId: string | null;
+  /** The Odoo sale.order the quote became, once confirmed. */
+  odooOrderId: number | null;
+  odooOrderRef: string | null;
+  updatedAt: string | null;
+  errors: FieldErrors<CrmQuote>;
+}
+
+export interface CrmQuoteLine {
+  id: string;
+  sku: string | null;
+  name: string | null;
+  quantity: number | null;
+  unitPrice: number | null;
+  /** Percent, 0–100. */
+  discount: number | null;
+  errors: FieldErrors<CrmQuoteLine>;
+}
+
+export interface CrmDeal {
+  id: string;
+  name: string | null;
+  stage: string | null;
+  amount: number | null;
+  closeDate: string | null;
+  ownerId: string | null;
+  updatedAt: string | null;
+  errors: FieldErrors<CrmDeal>;
+}
+
+/** A sales rep. */
+export interface CrmOwner {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
+export interface CrmRecords {
+  account: CrmAccount;
+  contact: CrmContact;
+  quote: CrmQuote;
+  quoteLine: CrmQuoteLine;
+  deal: CrmDeal;
+}
+export type CrmKind = keyof CrmRecords;
+export type CrmRecord = CrmRecords[CrmKind];
+
+/** One page of a list, in id order (keyset paging: stable under inserts, no result cap). */
+export interface CrmListQuery {
+  /** Only records changed at or after this instant (incremental loads). */
+  updatedSince?: Date;
+  /** Only these ids (row scope, association filters); each list is ANDed. */
+  withinIds?: ReadonlyArray<readonly string[]>;
+  /** Only ids after this one. */
+  afterId?: string;
+  limit: number;
+}
+export interface AccountListQuery extends CrmListQuery {
+  /** Name contains this text (token match). */
+  nameContains?: string;
+  lifecycleStage?: LifecycleStage;
+  ownerId?: string;
+}
+export interface QuoteListQuery extends CrmListQuery {
+  statuses?: QuoteStatus[];
+  number?: string;
+}
+export interface CrmListQueries {
+  account: AccountListQuery;
+  quote: QuoteListQuery;
+}
+export type CrmListKind = keyof CrmListQueries;
+
+/** Per-call options: the request id is forwarded so backend logs join ours. */
+export interface CrmCallOptions {
+  requestId?: string;
+}
+
+/** What a new quote carries. */
+export interface CrmQuoteDraft {
+  number: string;
+  title: string;
+  status: QuoteStatus;
+  currency: string;
+  validUntil: string;
+  requestedDeliveryDate?: string | null;
+  incoterm?: Incoterm | null;
+  ownerId: string | null;
+}
+
+/** The quote fields writes may change. */
+export interface CrmQuotePatch {
+  title?: string;
+  status?: QuoteStatus;
+  validUntil?: string;
+  requestedDeliveryDate?: string;
+  incoterm?: Incoterm;
+  odooOrderId?: number;
+  odooOrderRef?: string;
+}
+
+export interface CrmQuoteLineDraft {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  discount: number;
+}
+
+/** The account fields writes may change (the CRM-owned ones, policy/ownership.ts). */
+export interface CrmAccountPatch {
+  name?: string;
+  website?: string;
+  domain?: string;
+  industry?: string;
+  segment?: AccountSegment;
+  phone?: string;
+  ownerId?: string;
+  lifecycleStage?: LifecycleStage;
+}
+
+export interface CrmPort {
+  /** The concrete system, as errors and the audit trail name it (`extensions.system`). */
+  readonly system: CrmSystem;
+  /** Its name for people, in messages. */
+  readonly label: string;
+
+  /** Records by id; ids the CRM does not know are left out. */
+  read<K extends CrmKind>(kind: K, ids: readonly string[], opts?: CrmCallOptions): Promise<Array<CrmRecords[K]>>;
+  /** Accounts by the cross-reference (their Odoo partner id), optionally only among `withinIds`. */
+  accountsByOdooPartnerId(partnerIds: readonly string[], opts?: CrmCallOptions & { withinIds?: readonly string[] }): Promise<CrmAccount[]>;
+  /** Quotes by business number, optionally only among `withinIds`. */
+  quotesByNumber(numbers: readonly string[], opts?: CrmCallOptions & { withinIds?: readonly string[] }): Promise<CrmQuote[]>;
+  /** One page of a list (at most `limit` records, in id order). */
+  list<K extends CrmListKind>(kind: K, query: CrmListQueries[K], opts?: CrmCallOptions): Promise<Array<CrmRecords[K]>>;
+  /** How many records the query matches (ignores afterId and limit). */
+  count<K extends CrmListKind>(kind: K, query: CrmListQueries[K], opts?: CrmCallOptions): Promise<number>;
+  /** Ids of `to` records associated with each `from` id (every requested id is a key). */
+  associations(from: CrmKind, ids: readonly string[], to: CrmKind, opts?: CrmCallOptions): Promise<Map<string, string[]>>;
+  /** Every active sales rep. */
+  owners(opts?: CrmCallOptions): Promise<CrmOwner[]>;
+
+  createQuote(draft: CrmQuoteDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
+  updateQuote(id: string, patch: CrmQuotePatch, opts?: CrmCallOptions): Promise<void>;
+  createQuoteLine(line: CrmQuoteLineDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
+  /** Archives a quote line; one already gone counts as archived. */
+  archiveQuoteLine(id: string, opts?: CrmCallOptions): Promise<void>;
+  updateAccount(id: string, patch: CrmAccountPatch, opts?: CrmCallOptions): Promise<void>;
+  /**
+   * Canonical field values as this CRM stores them (lifecycle stage CUSTOMER → HubSpot
+   * `customer`): the audit trail records what the system of record held and received.
+   */
+  storedValues(kind: 'account' | 'quote', values: Record<string, unknown>): Record<string, unknown>;
+  /** Links two records (idempotent). */
+  associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts?: CrmCallOptions): Promise<void>;
+}
