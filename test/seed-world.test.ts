@@ -823,7 +823,7 @@ describe('seed world: demo references', () => {
     assert.equal(o.partner_id, demo.accountOdooId);
     assert.ok(clean(demo.accountOdooId, demo.accountHubSpotId));
     assert.equal(ix.get('res.partner', demo.accountOdooId)!.name, demo.accountName);
-    assert.deepEqual(decodeId(demo.accountId, 'Account'), { type: 'Account', system: 'hubspot', sourceId: demo.accountHubSpotId });
+    assert.deepEqual(decodeId(demo.accountId, 'Account'), { type: 'Account', system: 'crm', sourceId: demo.accountHubSpotId });
     assert.ok(ix.linesOf(o.id).length >= 3);
     assert.notEqual(o.commitment_date, false);
     const pickings = ix.pickingsOf(o.id);
