@@ -6,7 +6,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { ERRORS, type SystemName } from '../policy/errors.ts';
+import { COMPONENTS, SYSTEM_OF_SUBGRAPH, type SystemName } from '../policy/components.ts';
+import { ERRORS } from '../policy/errors.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
@@ -17,8 +18,10 @@ export interface GatewayContext {
   identity: Identity;
 }
 
-/** Which system of record each subgraph fronts (names in supergraph.yaml). */
-export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: 'hubspot', writes: 'gateway' };
+/** Which system of record each subgraph fronts (names in supergraph.yaml), from policy/components.ts. */
+export const SUBGRAPH_SYSTEMS: Readonly<Record<string, SystemName>> = SYSTEM_OF_SUBGRAPH;
+/** Named when the gateway cannot tell which subgraph failed. */
+const GATEWAY_SYSTEM: SystemName = COMPONENTS.integration.system;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {
@@ -44,7 +47,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       return new GraphQLError(first!.message ?? code, { extensions: { ...first!.extensions, system: first!.extensions?.system ?? SUBGRAPH_SYSTEMS[this.subgraphName], serviceName: this.subgraphName } });
     }
     return new GraphQLError(`The ${SUBGRAPH_SYSTEMS[this.subgraphName] ?? this.subgraphName} subgraph answered HTTP ${response.status}`, {
-      extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway', serviceName: this.subgraphName },
+      extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM, serviceName: this.subgraphName },
     });
   }
 
@@ -53,7 +56,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       return await super.process(options);
     } catch (e) {
       if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
-      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway';
+      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
       throw new GraphQLError(`The ${system} subgraph is unavailable`, {
         extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName },
       });

@@ -5,6 +5,7 @@
 import type { HubSpotObjectType } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
+import { ownAccountLimit } from '../../policy/permissions.ts';
 import type { HubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 
 export interface CrmRowScope {
@@ -57,5 +58,6 @@ export function customerScope(accountId: string, client: HubSpotClient, requestI
 }
 
 export function rowScopeFor(identity: Identity, client: HubSpotClient, requestId: string): CrmRowScope {
-  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, client, requestId) : UNRESTRICTED;
+  const limit = ownAccountLimit(identity);
+  return limit ? customerScope(limit.accountId, client, requestId) : UNRESTRICTED;
 }
