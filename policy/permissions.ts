@@ -122,6 +122,11 @@ export function accessFor(role: Role, scopes: readonly string[], type: string, f
   return 'allow';
 }
 
+/** The scopes that would unmask commercially sensitive fields for this caller's roles. */
+export function unmaskingScopes(identity: Identity): string[] {
+  return [...new Set(identity.roles.flatMap((r) => READ_RULES[r].maskCommercialUnlessScope ?? []))];
+}
+
 /** A caller with several roles gets the most permissive answer among them (customer tokens carry one role only). */
 export function accessForIdentity(identity: Identity, type: string, field: string): Access {
   const answers = identity.roles.map((r) => accessFor(r, identity.scopes, type, field));

@@ -8,7 +8,7 @@ import { allow, deny, rule, shield } from 'graphql-shield';
 import { ERRORS } from '../../policy/errors.ts';
 import type { Identity } from '../../core/identity.ts';
 import { OWNERSHIP, resolutionDisplayName } from '../../policy/ownership.ts';
-import { accessForIdentity, FIELD_INPUTS, rolesForMutation, writableFields } from '../../policy/permissions.ts';
+import { accessForIdentity, FIELD_INPUTS, rolesForMutation, unmaskingScopes, writableFields } from '../../policy/permissions.ts';
 
 interface ShieldContext {
   identity?: Identity;
@@ -20,8 +20,9 @@ function forbidden(type: string, field: string) {
   return new GraphQLError(`Not allowed to read ${type}.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code } });
 }
 
-function masked(type: string, field: string) {
-  return new GraphQLError(`${type}.${field} is masked for this caller (needs scope bi:commercial)`, { extensions: { code: ERRORS.MASKED.code } });
+function masked(type: string, field: string, identity: Identity) {
+  const scope = unmaskingScopes(identity).join(' or ');
+  return new GraphQLError(`${type}.${field} is masked for this caller (needs scope ${scope})`, { extensions: { code: ERRORS.MASKED.code } });
 }
 
 function fieldRule(type: string, field: string) {
@@ -31,7 +32,7 @@ function fieldRule(type: string, field: string) {
       case 'allow':
         return true;
       case 'mask':
-        return masked(type, field);
+        return masked(type, field, ctx.identity);
       default:
         return forbidden(type, field);
     }
