@@ -5,13 +5,12 @@
 // process of a deployment (gateway, subgraphs) reads the same variable.
 import { z } from 'zod';
 import { parseEnv, type Env } from './env.ts';
+import { CRM_SYSTEMS, type CrmSystem } from '../policy/components.ts';
 
-/** The CRMs an adapter exists for (connectors/crm/<system>/). */
-export const CRM_SYSTEMS = ['hubspot'] as const;
-export type CrmSystem = (typeof CRM_SYSTEMS)[number];
+export { CRM_SYSTEMS, type CrmSystem };
 
 const crmSystemSchema = z.object({
-  CRM_SYSTEM: z.preprocess((v) => (v === '' ? undefined : v), z.enum(CRM_SYSTEMS, `must be one of ${CRM_SYSTEMS.join(', ')}`).default('hubspot')),
+  CRM_SYSTEM: z.preprocess((v) => (v === '' ? undefined : v), z.enum(CRM_SYSTEMS, `must be one of ${CRM_SYSTEMS.join(', ')}`).default(CRM_SYSTEMS[0])),
 });
 
 export function loadCrmSystem(env: Env = process.env): CrmSystem {

@@ -5,9 +5,10 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { appError, isAppError } from '../policy/errors.ts';
+import { ROLES, type Role } from '../policy/permissions.ts';
 
-export const ROLES = ['customer', 'sales_rep', 'sales_ops', 'finance', 'bi_reader', 'integration_admin'] as const;
-export type Role = (typeof ROLES)[number];
+// The role list lives with the permission table; re-exported for the callers of identity.
+export { ROLES, type Role };
 
 export interface Identity {
   sub: string;
@@ -173,3 +174,28 @@ export const DEV_CALLER_SECRET = 'dev-only-caller-secret-change-me-0123456789abc
 export const DEV_INTERNAL_SECRET = 'dev-only-gateway-subgraph-secret-0123456789abcdef';
 export const DEV_ISSUER = 'odoo-crm-supergraph/dev';
 export const DEV_AUDIENCE = 'odoo-crm-supergraph';
+
+/** The settings that decide whether a process may use the embedded secrets; every process holding a secret reads them. */
+export const devSecretSettings = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The embedded secrets are public (they are in this repository): a process uses them only when told to, for the sandboxes. */
+  ALLOW_DEV_SECRETS: z.enum(['0', '1']).default('0'),
+};
+
+export const DEV_SECRET_REFUSED =
+  'is an embedded development secret, which is public: set a secret of your own (ALLOW_DEV_SECRETS=1 allows it for the sandboxes, never with NODE_ENV=production)';
+
+/**
+ * Fail closed: the embedded secrets need an explicit opt-in, and never in production.
+ * Adds a configuration issue for each of `variables` that holds one when that is not allowed.
+ */
+export function refuseDevSecrets(
+  config: { NODE_ENV: string; ALLOW_DEV_SECRETS: string } & Record<string, unknown>,
+  variables: readonly string[],
+  ctx: z.RefinementCtx,
+): void {
+  if (config.ALLOW_DEV_SECRETS === '1' && config.NODE_ENV !== 'production') return;
+  for (const name of variables) {
+    if (config[name] === DEV_CALLER_SECRET || config[name] === DEV_INTERNAL_SECRET) ctx.addIssue({ code: 'custom', path: [name], message: DEV_SECRET_REFUSED });
+  }
+}

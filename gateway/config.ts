@@ -2,12 +2,12 @@
 // value stops the process with a message naming the variable.
 import { z } from 'zod';
 import { parseEnv, type Env } from '../core/env.ts';
-import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEFAULT_TOKEN_LIMITS } from '../core/identity.ts';
+import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEFAULT_TOKEN_LIMITS, devSecretSettings, refuseDevSecrets } from '../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
 export const gatewayConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ...devSecretSettings,
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(4000),
   /** A composed supergraph file (`npm run compose`); if absent, supergraph.yaml is composed at start-up. */
@@ -32,19 +32,14 @@ export const gatewayConfigSchema = z.object({
   AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_TOKEN_LIMITS.clockSkewSeconds),
   /** Key the gateway signs subgraph credentials with; the subgraphs hold the same. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
-  /** The embedded secrets are public (they are in this repository): a process uses them only when told to, for the sandboxes. */
-  ALLOW_DEV_SECRETS: z.enum(['0', '1']).default('0'),
 }).superRefine((c, ctx) => {
   if (c.AUTH_MODE === 'jwks') {
     for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
       if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AUTH_MODE=jwks' });
     }
   }
-  // Fail closed: the published development secrets need an explicit opt-in, and never in production.
-  const devAllowed = c.ALLOW_DEV_SECRETS === '1' && c.NODE_ENV !== 'production';
-  const why = c.NODE_ENV === 'production' ? 'the embedded development secret cannot be used in production' : 'set a secret of your own (or ALLOW_DEV_SECRETS=1 for the sandboxes)';
-  if (!devAllowed && c.AUTH_MODE === 'hs256' && c.AUTH_JWT_SECRET === DEV_CALLER_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: why });
-  if (!devAllowed && c.INTERNAL_TOKEN_SECRET === DEV_INTERNAL_SECRET) ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN_SECRET'], message: why });
+  // With jwks the caller secret is not used at all.
+  refuseDevSecrets(c, c.AUTH_MODE === 'hs256' ? ['AUTH_JWT_SECRET', 'INTERNAL_TOKEN_SECRET'] : ['INTERNAL_TOKEN_SECRET'], ctx);
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

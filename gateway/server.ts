@@ -10,8 +10,9 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { ERRORS, graphQLError, type SystemName } from '../policy/errors.ts';
+import { ERRORS, graphQLError } from '../policy/errors.ts';
 import { errorKeyOf, toCallerError } from '../policy/caller-errors.ts';
+import { COMPONENTS, SYSTEM_OF_SUBGRAPH, type SystemName } from '../policy/components.ts';
 import { CRM_SYSTEM } from '../core/crm-system.ts';
 import { DateScalar, DateTimeScalar } from '../subgraphs/common/scalars.ts';
 import { openStore } from '../store/database.ts';
@@ -28,8 +29,10 @@ export interface GatewayContext {
   identity: Identity;
 }
 
-/** Which system of record each subgraph fronts (names in supergraph.yaml). */
-export const SUBGRAPH_SYSTEMS: Record<string, SystemName> = { odoo: 'odoo', crm: CRM_SYSTEM, writes: 'gateway' };
+/** Which system of record each subgraph fronts (names in supergraph.yaml), from policy/components.ts; the CRM is the configured one. */
+export const SUBGRAPH_SYSTEMS: Readonly<Record<string, SystemName>> = { ...SYSTEM_OF_SUBGRAPH, [COMPONENTS.crm.subgraph]: CRM_SYSTEM };
+/** Named when the gateway cannot tell which subgraph failed. */
+const GATEWAY_SYSTEM: SystemName = COMPONENTS.integration.system;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {
@@ -55,7 +58,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       return new GraphQLError(first!.message ?? code, { extensions: { ...first!.extensions, system: first!.extensions?.system ?? SUBGRAPH_SYSTEMS[this.subgraphName], serviceName: this.subgraphName } });
     }
     return new GraphQLError(`The ${SUBGRAPH_SYSTEMS[this.subgraphName] ?? this.subgraphName} subgraph answered HTTP ${response.status}`, {
-      extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway', serviceName: this.subgraphName },
+      extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM, serviceName: this.subgraphName },
     });
   }
 
@@ -64,7 +67,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       return await super.process(options);
     } catch (e) {
       if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
-      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? 'gateway';
+      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
       throw new GraphQLError(`The ${system} subgraph is unavailable`, {
         extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName },
       });

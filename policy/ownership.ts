@@ -5,20 +5,30 @@
 //     (every field declared; the subgraph that resolves a field is its owner);
 //   - the README's ownership table (scripts/ownership-table.ts prints it; a test checks
 //     the README carries the current one);
-//   - permissions and write routing, which look fields up here instead of hard-coding.
+//   - permissions and write routing, which look fields up here instead of hard-coding;
+//   - the audit trail's mask (AUDIT_MASK below): what is sensitive here is stored masked.
 // To move a field to another system, change it here first; the test then says which
 // schema must follow.
 
-/** `integration`: data the integration layer itself is the record of (audit trail, mutation results). */
-export type Owner = 'odoo' | 'crm' | 'integration';
+import { COMPONENTS, type ComponentName } from './components.ts';
+
+/** A component of policy/components.ts; `integration`: data the integration layer itself is the record of (audit trail, mutation results). */
+export type Owner = ComponentName;
 /** `key`: an entity key field that several subgraphs resolve (they share the entity); `shared`: a value type (@shareable) both define identically. */
 export type Resolution = Owner | 'key' | 'shared';
+
+/** How a message to a person names whoever resolves a field. */
+export function resolutionDisplayName(resolution: Resolution): string {
+  return resolution === 'key' || resolution === 'shared' ? 'both systems' : COMPONENTS[resolution].display;
+}
 
 export type Sensitivity =
   /** Pricing, discounts, credit, payment terms, receivables — masked for bi_reader without bi:commercial (R6). */
   | 'commercial'
   /** Internal-only (owner rep, internal references) — never shown to customers. */
-  | 'internal';
+  | 'internal'
+  /** Personal data (R6 data minimisation): contact details of people — stored masked in the audit trail. */
+  | 'personal';
 
 export interface WriteTarget {
   /** Backend object and field the value lands in, e.g. HubSpot `companies.name`, Odoo `res.partner.vat`. */
@@ -67,14 +77,16 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     domain: crm({ write: hs('companies', 'domain') }),
     industry: crm({ write: hs('companies', 'industry') }),
     segment: crm({ write: hs('companies', 'segment') }),
-    phone: crm({ write: hs('companies', 'phone') }),
+    // Often a person's direct line at a small customer.
+    phone: crm({ write: hs('companies', 'phone'), sensitivity: 'personal' }),
     owner: crm({ write: hs('companies', 'hubspot_owner_id'), sensitivity: 'internal' }),
     lifecycleStage: crm({ write: hs('companies', 'lifecyclestage') }),
     contacts: crm(),
     quotes: crm(),
     sourceRefs: crm({ sensitivity: 'internal' }),
     updatedAt: crm(),
-    taxId: odoo({ write: erp('res.partner', 'vat') }),
+    // A sole trader's VAT number identifies the person.
+    taxId: odoo({ write: erp('res.partner', 'vat'), sensitivity: 'personal' }),
     currency: odoo(),
     paymentTerms: odoo({ write: erp('res.partner', 'property_payment_term_id'), sensitivity: 'commercial' }),
     pricelist: odoo({ write: erp('res.partner', 'property_product_pricelist'), sensitivity: 'commercial' }),
@@ -87,15 +99,17 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     erpUpdatedAt: odoo(),
   },
   SourceRefs: { crmId: crm(), odooId: crm() },
-  SalesRep: { id: crm(), name: crm(), email: crm() },
+  SalesRep: { id: crm(), name: crm(), email: crm({ sensitivity: 'personal' }) },
   PaymentTerms: { id: odoo(), name: odoo() },
   Contact: {
     id: crm(),
+    // Composed by HubSpot from the parts and read-only. Not marked: the audit mask goes by
+    // field name, and `name` is also every company's and product's name.
     name: crm(),
-    firstName: crm({ write: hs('contacts', 'firstname') }),
-    lastName: crm({ write: hs('contacts', 'lastname') }),
-    email: crm({ write: hs('contacts', 'email') }),
-    phone: crm({ write: hs('contacts', 'phone') }),
+    firstName: crm({ write: hs('contacts', 'firstname'), sensitivity: 'personal' }),
+    lastName: crm({ write: hs('contacts', 'lastname'), sensitivity: 'personal' }),
+    email: crm({ write: hs('contacts', 'email'), sensitivity: 'personal' }),
+    phone: crm({ write: hs('contacts', 'phone'), sensitivity: 'personal' }),
     jobTitle: crm({ write: hs('contacts', 'jobtitle') }),
     account: crm(),
   },
@@ -179,3 +193,25 @@ export function sensitiveFields(sensitivity: Sensitivity): Array<{ type: string;
   }
   return out;
 }
+
+/**
+ * Sensitivities the audit trail never stores in clear (R6): commercial and personal
+ * values. Internal ones (owner, references) stay readable: who reassigned an account
+ * is what an audit is for.
+ */
+export const AUDIT_MASKED_SENSITIVITIES: readonly Sensitivity[] = ['commercial', 'personal'];
+
+/**
+ * Field names the audit trail stores as "***" (it matches by name, case-insensitive,
+ * at any depth): every field of those sensitivities, by its canonical name and by the
+ * backend field it is written to (`credit_limit`, `hs_discount_percentage`). A name
+ * sensitive on one type is masked wherever it appears — the safe side.
+ */
+export const AUDIT_MASK: readonly string[] = [
+  ...new Set(
+    Object.values(OWNERSHIP)
+      .flatMap((fields) => Object.entries(fields))
+      .filter(([, d]) => d.sensitivity && AUDIT_MASKED_SENSITIVITIES.includes(d.sensitivity))
+      .flatMap(([field, d]) => (d.write ? [field, d.write.field] : [field])),
+  ),
+].sort();

@@ -1,9 +1,16 @@
 // Prints the README's field-ownership table from the one declaration, so the
 // documentation cannot drift from the code (a test compares them).
 import { pathToFileURL } from 'node:url';
+import { COMPONENTS } from '../policy/components.ts';
 import { OWNERSHIP, type FieldDeclaration } from '../policy/ownership.ts';
 
-const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = { odoo: 'Odoo', crm: 'HubSpot', integration: 'integration (writes subgraph)', key: 'key (shared by subgraphs)', shared: 'shared' };
+const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = {
+  odoo: COMPONENTS.odoo.display,
+  crm: COMPONENTS.crm.display,
+  integration: `integration (${COMPONENTS.integration.subgraph} subgraph)`,
+  key: 'key (shared by subgraphs)',
+  shared: 'shared',
+};
 
 export function ownershipTable(): string {
   const rows = ['| Type | Field | System of record | Writable to | Sensitivity |', '|---|---|---|---|---|'];

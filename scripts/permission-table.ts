@@ -2,9 +2,8 @@
 // (policy/permissions.ts); test/permission-matrix.test.ts runs every cell
 // of it through the gateway and checks the README carries this exact table.
 import { pathToFileURL } from 'node:url';
-import { ROLES } from '../core/identity.ts';
 import { OWNERSHIP, isPlumbingType } from '../policy/ownership.ts';
-import { accessFor, WRITE_RULES, type Access } from '../policy/permissions.ts';
+import { accessFor, ROLES, WRITE_RULES, type Access } from '../policy/permissions.ts';
 
 const MARK: Record<Access, string> = { allow: '✓', deny: '✗', mask: 'masked' };
 
@@ -29,7 +28,7 @@ export function writePermissionTable(): string {
   const rows = ['| Role | Mutations | Account fields | Own records only | Discount authority |', '|---|---|---|---|---|'];
   for (const role of ROLES) {
     const r = WRITE_RULES[role];
-    const fields = r.accountFields === 'crm' ? 'CRM-owned writable fields' : r.accountFields?.join(', ') ?? '—';
+    const fields = r.fields?.Account === 'crm' ? 'CRM-owned writable fields' : r.fields?.Account?.join(', ') ?? '—';
     rows.push(`| ${role} | ${r.mutations.join(', ') || '—'} | ${r.mutations.includes('updateAccount') ? fields : '—'} | ${r.ownRecordsOnly ? 'yes (token claim crmOwnerId)' : r.mutations.length ? 'no' : '—'} | ${r.maxDiscountPercent !== undefined ? `${r.maxDiscountPercent} %` : '—'} |`);
   }
   return rows.join('\n');

@@ -12,17 +12,13 @@
 // nor in the middle. Who may call `query` (integration_admin, finance) is decided
 // by the resolver's permission rules, not here.
 import { z } from 'zod';
-import { appError, type SystemName } from '../policy/errors.ts';
+import { appError } from '../policy/errors.ts';
+import { SYSTEM_NAMES, type SystemName } from '../policy/components.ts';
+import { AUDIT_MASK } from '../policy/ownership.ts';
+import { decodeIntegerCursor, encodeCursor } from '../core/cursor.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
 export const MASKED_VALUE = '***';
-
-/** Sensitive commercial and personal fields (§5, R6); extend per deployment with the `mask` option. */
-export const DEFAULT_AUDIT_MASK: readonly string[] = [
-  'creditLimit', 'creditUsed', 'openReceivable', 'paymentTerms', 'pricelist',
-  'discount', 'unitPrice', 'listPrice', 'price', 'cost', 'margin', 'amount',
-  'email', 'phone', 'mobile', 'vat', 'taxId',
-];
 
 export const AUDIT_MAX_PAGE_SIZE = 100;
 const MAX_ERROR_MESSAGE = 500;
@@ -85,7 +81,7 @@ export interface AuditPage {
 }
 
 export interface AuditTrailOptions {
-  /** Field names stored as "***" (case-insensitive, at any depth). Default `DEFAULT_AUDIT_MASK`. */
+  /** Field names stored as "***" (case-insensitive, at any depth). Default: what the ownership table declares sensitive (policy/ownership.ts AUDIT_MASK). */
   mask?: Iterable<string>;
   /** Clock for entries recorded without `at` (tests). */
   now?: () => Date;
@@ -95,7 +91,7 @@ const nonEmpty = z.string().min(1).max(500);
 const recordSchema = z.object({
   actor: z.object({ sub: nonEmpty, role: nonEmpty }),
   action: nonEmpty,
-  system: z.enum(['odoo', 'hubspot', 'gateway']),
+  system: z.enum(SYSTEM_NAMES),
   object: nonEmpty,
   objectId: nonEmpty,
   fields: z.array(nonEmpty).max(200),
@@ -107,8 +103,6 @@ const recordSchema = z.object({
   error: z.object({ code: nonEmpty, message: z.string() }).optional(),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date').optional(),
 });
-
-const cursorSchema = z.object({ k: z.literal('audit'), id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 interface AuditRow {
   id: number;
@@ -129,22 +123,6 @@ interface AuditRow {
   error_message: string | null;
 }
 
-export function encodeAuditCursor(id: number): string {
-  return Buffer.from(JSON.stringify({ k: 'audit', id }), 'utf8').toString('base64url');
-}
-
-function decodeAuditCursor(cursor: string): number {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw appError('BAD_USER_INPUT', '"after" is not a cursor this API issued', { field: 'after' });
-  return parsed.data.id;
-}
-
 export class AuditTrail {
   private readonly db: SqliteDatabase;
   private readonly mask: ReadonlySet<string>;
@@ -154,7 +132,7 @@ export class AuditTrail {
 
   constructor(store: Store, options: AuditTrailOptions = {}) {
     this.db = store.db;
-    this.mask = new Set([...(options.mask ?? DEFAULT_AUDIT_MASK)].map((f) => f.toLowerCase()));
+    this.mask = new Set([...(options.mask ?? AUDIT_MASK)].map((f) => f.toLowerCase()));
     this.now = options.now ?? (() => new Date());
     this.insert = this.db.prepare<[
       string, number, string, string, string, string, string, string, string, string, string, string | null, string, string, string | null, string | null,
@@ -228,7 +206,7 @@ export class AuditTrail {
     const countParams = [...params];
     if (page.after != null) {
       where.push('id < ?');
-      params.push(decodeAuditCursor(page.after));
+      params.push(decodeIntegerCursor('audit', page.after));
     }
     const sql = `SELECT * FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare<Array<string | number>, AuditRow>(sql).all(...params, first + 1);
@@ -240,7 +218,7 @@ export class AuditTrail {
     return {
       entries,
       hasNextPage,
-      endCursor: last ? encodeAuditCursor(Number(last.id)) : null,
+      endCursor: last ? encodeCursor('audit', last.id) : null,
       totalCount: () => (total ??= this.db.prepare<Array<string | number>, { n: number }>(countSql).get(...countParams)!.n),
     };
   }

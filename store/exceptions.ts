@@ -3,9 +3,11 @@
 // → sales operations, mapping and configuration → ERP admin — so operations can
 // see them by team instead of reading logs.
 import { appError } from '../policy/errors.ts';
+import { decodeIntegerCursor, encodeCursor } from '../core/cursor.ts';
+import type { OwningTeam } from '../policy/teams.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
-export type OwningTeam = 'FINANCE' | 'SALES_OPERATIONS' | 'ERP_ADMIN';
+export type { OwningTeam } from '../policy/teams.ts';
 export type ExceptionStatus = 'OPEN' | 'RESOLVED' | 'DISCARDED';
 
 export interface IntegrationExceptionInput {
@@ -61,13 +63,14 @@ export class ExceptionQueue {
     return toException(this.db.prepare<[number], Row>('SELECT * FROM integration_exceptions WHERE id = ?').get(Number(info.lastInsertRowid))!);
   }
 
-  /** Newest first; `teams` limits what the caller may see (null = every team). */
-  query(filter: { teams: OwningTeam[] | null; status?: ExceptionStatus }, page: { first: number; afterId?: number | null }) {
+  /** Newest first, keyset-paged on the id like the audit trail; `teams` limits what the caller may see (null = every team). */
+  query(filter: { teams: OwningTeam[] | null; status?: ExceptionStatus }, page: { first: number; after?: string | null }) {
     if (!Number.isInteger(page.first) || page.first < 1 || page.first > 100) throw appError('BAD_USER_INPUT', '"first" must be between 1 and 100', { field: 'first' });
+    const afterId = page.after == null ? null : decodeIntegerCursor('exception', page.after);
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.teams) {
-      if (filter.teams.length === 0) return { rows: [] as IntegrationException[], hasNextPage: false, totalCount: () => 0 };
+      if (filter.teams.length === 0) return { rows: [] as IntegrationException[], hasNextPage: false, endCursor: null, totalCount: () => 0 };
       where.push(`team IN (${filter.teams.map(() => '?').join(',')})`);
       params.push(...filter.teams);
     }
@@ -76,13 +79,15 @@ export class ExceptionQueue {
       params.push(filter.status);
     }
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const pageWhere = page.afterId ? `${base ? `${base} AND` : 'WHERE'} id < ?` : base;
+    const pageWhere = afterId ? `${base ? `${base} AND` : 'WHERE'} id < ?` : base;
     const rows = this.db
       .prepare<Array<string | number>, Row>(`SELECT * FROM integration_exceptions ${pageWhere} ORDER BY id DESC LIMIT ?`)
-      .all(...params, ...(page.afterId ? [page.afterId] : []), page.first + 1);
+      .all(...params, ...(afterId ? [afterId] : []), page.first + 1);
+    const shown = rows.slice(0, page.first).map(toException);
     return {
-      rows: rows.slice(0, page.first).map(toException),
+      rows: shown,
       hasNextPage: rows.length > page.first,
+      endCursor: shown.length ? encodeCursor('exception', shown[shown.length - 1]!.id) : null,
       totalCount: () => (this.db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM integration_exceptions ${base}`).get(...params)!.n),
     };
   }

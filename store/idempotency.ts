@@ -23,7 +23,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 
+/** The one definition of a client's idempotency key: the pattern and what to tell a client that breaks it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+/** Completes "idempotencyKey …" in a BAD_USER_INPUT message (here and in the mutations' input parsing). */
+export const IDEMPOTENCY_KEY_RULE = 'must be 1–200 characters of A–Z a–z 0–9 . _ : -';
 export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
 
@@ -115,7 +118,7 @@ interface Inflight {
 /** Validates an idempotency key from a client; BAD_USER_INPUT names `idempotencyKey`. */
 export function assertIdempotencyKey(key: unknown): asserts key is string {
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw appError('BAD_USER_INPUT', 'idempotencyKey must be 1-200 characters of A-Z a-z 0-9 . _ : -', { field: 'idempotencyKey' });
+    throw appError('BAD_USER_INPUT', `idempotencyKey ${IDEMPOTENCY_KEY_RULE}`, { field: 'idempotencyKey' });
   }
 }
 

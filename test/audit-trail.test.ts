@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openStore } from '../store/database.ts';
-import { AuditTrail, type AuditRecordInput } from '../store/audit.ts';
+import { AuditTrail, MASKED_VALUE, type AuditRecordInput } from '../store/audit.ts';
+import { OWNERSHIP } from '../policy/ownership.ts';
 import { isCode } from './support/errors.ts';
 import { opened, tempDb } from './support/store.ts';
 
@@ -173,4 +174,21 @@ test('entries survive a restart', (t) => {
   assert.deepEqual(page.entries, [recorded]);
   assert.equal(page.hasNextPage, false);
   assert.equal(page.entries[0]!.at, '2026-02-01T00:00:00.000Z');
+});
+
+test('every field the ownership declaration marks commercial or personal is stored masked, by canonical and backend name', (t) => {
+  const store = opened(t, tempDb(t));
+  const audit = new AuditTrail(store);
+  const sensitive = Object.entries(OWNERSHIP).flatMap(([type, fields]) =>
+    Object.entries(fields)
+      .filter(([, d]) => d.sensitivity === 'commercial' || d.sensitivity === 'personal')
+      .flatMap(([field, d]) => [`${type}.${field}`, ...(d.write ? [`${type}.${d.write.field}`] : [])]),
+  );
+  assert.ok(sensitive.includes('Account.creditHold') && sensitive.includes('Contact.email') && sensitive.includes('Account.credit_limit'));
+  for (const key of sensitive) {
+    const [object, field] = key.split('.') as [string, string];
+    const e = audit.record(entry({ object, fields: [field, 'website'], before: { [field]: 'clear-before', website: 'https://a.example' }, after: { [field]: 'clear-after', website: 'https://b.example' } }));
+    assert.deepEqual(e.before, { [field]: MASKED_VALUE, website: 'https://a.example' }, `${key} before`);
+    assert.deepEqual(e.after, { [field]: MASKED_VALUE, website: 'https://b.example' }, `${key} after`);
+  }
 });

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { Kind, parse } from 'graphql';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
+import { COMPONENT_NAMES, COMPONENTS } from '../policy/components.ts';
 import { OWNERSHIP, isPlumbingType } from '../policy/ownership.ts';
 import { resolvedFields } from '../subgraphs/common/supergraph-fields.ts';
 import { ownershipTable } from '../scripts/ownership-table.ts';
 
 const { supergraphSdl } = composeSupergraph(readSupergraphConfig());
 const fields = resolvedFields(supergraphSdl);
-const SUBGRAPH_OF_OWNER = { odoo: 'odoo', crm: 'crm', integration: 'writes' } as const;
+const SUBGRAPH_OF_OWNER = Object.fromEntries(COMPONENT_NAMES.map((c) => [c, COMPONENTS[c].subgraph]));
 
 describe('ownership declaration agrees with the composed supergraph', () => {
   test('the supergraph has fields to check', () => {

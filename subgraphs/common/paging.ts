@@ -1,9 +1,13 @@
 // Cursor connections for every list. Pages are keyset pages on the source id
 // (ascending), so a cursor stays valid while records are added or changed, and an
-// `updatedSince` filter is a plain extra condition: a BI loader pages by id and
-// keeps the highest `updatedAt` it saw as its next `updatedSince`.
+// `updatedSince` filter is a plain extra condition on the same pages. For its next
+// incremental load a BI loader uses as `updatedSince` the time its current load
+// started, minus a small overlap for clock skew — not the highest `updatedAt` it saw,
+// which would miss a record changed mid-load on a page it had already read (README,
+// "BI tool — incremental load").
 import { z } from 'zod';
 import { appError } from '../../policy/errors.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -20,27 +24,13 @@ export interface PageRequest {
   afterSourceId: string | null;
 }
 
-const cursorSchema = z.object({ v: z.literal(1), id: z.string().regex(/^[0-9]{1,18}$/) });
-
-export function encodeCursor(sourceId: string | number): string {
-  return Buffer.from(JSON.stringify({ v: 1, id: String(sourceId) }), 'utf8').toString('base64url');
-}
-
 export function parsePageArgs(args: PageArgs, maxPageSize = MAX_PAGE_SIZE): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
     throw appError('BAD_USER_INPUT', `"first" must be between 1 and ${maxPageSize}`, { field: 'first' });
   }
   if (args.after == null) return { first, afterSourceId: null };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(args.after, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw appError('BAD_USER_INPUT', '"after" is not a cursor this API issued', { field: 'after' });
-  return { first, afterSourceId: parsed.data.id };
+  return { first, afterSourceId: decodeCursor('page', args.after) };
 }
 
 export interface Connection<T> {
@@ -68,7 +58,7 @@ export function toConnection<R, T>(
 ): Connection<T> {
   const hasNextPage = rows.length > page.first;
   const pageRows = hasNextPage ? rows.slice(0, page.first) : rows;
-  const edges = pageRows.map((row) => ({ cursor: encodeCursor(sourceIdOf(row)), node: toNode(row) }));
+  const edges = pageRows.map((row) => ({ cursor: encodeCursor('page', sourceIdOf(row)), node: toNode(row) }));
   return {
     edges,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null },

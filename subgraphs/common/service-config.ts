@@ -2,7 +2,7 @@
 // start-up like every other configuration.
 import { z } from 'zod';
 import { parseEnv } from '../../core/env.ts';
-import { DEV_INTERNAL_SECRET } from '../../core/identity.ts';
+import { DEV_INTERNAL_SECRET, devSecretSettings, refuseDevSecrets } from '../../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -15,9 +15,7 @@ export const subgraphServiceSchema = z.object({
   CACHE_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** The embedded secret is public: used only when told to (sandboxes), never in production. */
-  ALLOW_DEV_SECRETS: z.enum(['0', '1']).default('0'),
+  ...devSecretSettings,
   /** Odoo companies to read in, first is the current one; default: all companies of the API user. */
   ODOO_COMPANY_IDS: z
     .string()
@@ -26,10 +24,7 @@ export const subgraphServiceSchema = z.object({
     .optional(),
 });
 
-const checkedSchema = subgraphServiceSchema.refine((c) => c.INTERNAL_TOKEN_SECRET !== DEV_INTERNAL_SECRET || (c.ALLOW_DEV_SECRETS === '1' && c.NODE_ENV !== 'production'), {
-  path: ['INTERNAL_TOKEN_SECRET'],
-  message: 'set a secret shared with the gateway (the embedded one is public; ALLOW_DEV_SECRETS=1 allows it for the sandboxes, never in production)',
-});
+const checkedSchema = subgraphServiceSchema.superRefine((c, ctx) => refuseDevSecrets(c, ['INTERNAL_TOKEN_SECRET'], ctx));
 
 export type SubgraphServiceConfig = z.infer<typeof subgraphServiceSchema>;
 

@@ -7,8 +7,8 @@ import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { ERRORS } from '../../policy/errors.ts';
 import type { Identity } from '../../core/identity.ts';
-import { OWNERSHIP } from '../../policy/ownership.ts';
-import { accessForIdentity, rolesForMutation, writableAccountFields } from '../../policy/permissions.ts';
+import { OWNERSHIP, resolutionDisplayName } from '../../policy/ownership.ts';
+import { accessForIdentity, FIELD_INPUTS, rolesForMutation, unmaskingScopes, writableFields } from '../../policy/permissions.ts';
 
 interface ShieldContext {
   identity?: Identity;
@@ -20,8 +20,9 @@ function forbidden(type: string, field: string) {
   return new GraphQLError(`Not allowed to read ${type}.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code } });
 }
 
-function masked(type: string, field: string) {
-  return new GraphQLError(`${type}.${field} is masked for this caller (needs scope bi:commercial)`, { extensions: { code: ERRORS.MASKED.code } });
+function masked(type: string, field: string, identity: Identity) {
+  const scope = unmaskingScopes(identity).join(' or ');
+  return new GraphQLError(`${type}.${field} is masked for this caller (needs scope ${scope})`, { extensions: { code: ERRORS.MASKED.code } });
 }
 
 function fieldRule(type: string, field: string) {
@@ -31,37 +32,38 @@ function fieldRule(type: string, field: string) {
       case 'allow':
         return true;
       case 'mask':
-        return masked(type, field);
+        return masked(type, field, ctx.identity);
       default:
         return forbidden(type, field);
     }
   });
 }
 
-const OWNER_NAME: Record<string, string> = { odoo: 'Odoo', crm: 'HubSpot', key: 'both systems', shared: 'both systems', integration: 'the integration' };
-
 /**
- * Mutations: the role must be granted the mutation; for updateAccount every input
- * field must be writable (ownership.ts) and writable by this caller. Refused
- * before the resolver runs, so nothing is read or written.
+ * Mutations: the role must be granted the mutation; for a mutation with field inputs
+ * (FIELD_INPUTS) every input field must be writable (ownership.ts) and writable by
+ * this caller. Refused before the resolver runs, so nothing is read or written.
  */
 function mutationRule(mutation: string) {
-  return rule(`write:${mutation}`, { cache: 'no_cache' })((_parent, args: { input?: Record<string, unknown> }, ctx: ShieldContext) => {
+  const fieldInput = FIELD_INPUTS[mutation];
+  return rule(`write:${mutation}`, { cache: 'no_cache' })((_parent, args: Record<string, unknown>, ctx: ShieldContext) => {
     if (!ctx.identity) return new GraphQLError('No identity', { extensions: { code: ERRORS.UNAUTHENTICATED.code } });
     if (rolesForMutation(ctx.identity, mutation).length === 0) {
       return new GraphQLError(`Not allowed to call ${mutation}`, { extensions: { code: ERRORS.FORBIDDEN.code } });
     }
-    if (mutation === 'updateAccount' && args.input) {
-      const mayWrite = writableAccountFields(ctx.identity);
-      for (const field of Object.keys(args.input)) {
-        const decl = OWNERSHIP.Account?.[field];
+    const input = fieldInput ? (args[fieldInput.argument] as Record<string, unknown> | null | undefined) : undefined;
+    if (fieldInput && input) {
+      const { type, argument } = fieldInput;
+      const mayWrite = writableFields(ctx.identity, mutation, type);
+      for (const field of Object.keys(input)) {
+        const decl = OWNERSHIP[type]?.[field];
         if (decl && !decl.write) {
-          return new GraphQLError(`Account.${field} is owned by ${OWNER_NAME[decl.owner]} and read-only`, {
-            extensions: { code: ERRORS.READ_ONLY_FIELD.code, field: `input.${field}`, owner: decl.owner },
+          return new GraphQLError(`${type}.${field} is owned by ${resolutionDisplayName(decl.owner)} and read-only`, {
+            extensions: { code: ERRORS.READ_ONLY_FIELD.code, field: `${argument}.${field}`, owner: decl.owner },
           });
         }
         if (!mayWrite.has(field)) {
-          return new GraphQLError(`Not allowed to change Account.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code, field: `input.${field}` } });
+          return new GraphQLError(`Not allowed to change ${type}.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code, field: `${argument}.${field}` } });
         }
       }
     }

@@ -4,6 +4,7 @@
 import type { CrmKind, CrmPort } from '../../connectors/crm/port.ts';
 import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
+import { ownAccountLimit } from '../../policy/permissions.ts';
 
 export interface CrmRowScope {
   readonly key: string;
@@ -49,5 +50,6 @@ export function customerScope(accountId: string, crm: CrmPort, requestId: string
 }
 
 export function rowScopeFor(identity: Identity, crm: CrmPort, requestId: string): CrmRowScope {
-  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, crm, requestId) : UNRESTRICTED;
+  const limit = ownAccountLimit(identity);
+  return limit ? customerScope(limit.accountId, crm, requestId) : UNRESTRICTED;
 }

@@ -5,6 +5,7 @@
 import { appError } from '../../policy/errors.ts';
 import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
+import { ownAccountLimit } from '../../policy/permissions.ts';
 import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
 import { UNRESTRICTED, type OdooRowScope } from '../../connectors/odoo/records.ts';
@@ -67,5 +68,6 @@ export function customerScope(accountId: string, client: OdooClient, callContext
 }
 
 export function rowScopeFor(identity: Identity, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
-  return identity.roles.includes('customer') && identity.accountId ? customerScope(identity.accountId, client, callContext) : UNRESTRICTED;
+  const limit = ownAccountLimit(identity);
+  return limit ? customerScope(limit.accountId, client, callContext) : UNRESTRICTED;
 }

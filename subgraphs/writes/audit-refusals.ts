@@ -4,11 +4,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Kind, type FieldNode, type GraphQLError, type ValueNode } from 'graphql';
-import { isAppError } from '../../policy/errors.ts';
+import { COMPONENTS } from '../../policy/components.ts';
+import { codesOfClass, isAppError } from '../../policy/errors.ts';
 import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../../store/index.ts';
 import type { WritesContext } from './context.ts';
 
-const REFUSALS = new Set(['FORBIDDEN', 'BAD_USER_INPUT', 'READ_ONLY_FIELD', 'CONFLICT', 'NOT_FOUND', 'CROSS_REFERENCE_CONFLICT', 'UNAUTHENTICATED']);
+/** The codes the registry classes as refusals: the request was turned away, so the attempt is audited as refused. */
+const REFUSALS = codesOfClass('refusal');
 const OBJECT_OF: Record<string, string> = {
   updateAccount: 'Account', requestDeliveryDate: 'Order', createQuote: 'Quote', updateQuote: 'Quote', confirmQuote: 'Quote',
 };
@@ -49,7 +51,7 @@ export function auditRefusals(audit: AuditTrail): ApolloServerPlugin<WritesConte
               audit.record({
               actor: { sub: identity.sub, role: identity.roles.join('+') },
               action: field.name.value,
-              system: 'gateway',
+              system: COMPONENTS.integration.system,
               object: OBJECT_OF[field.name.value] ?? 'Unknown',
               objectId: ID_ARGUMENTS.map(arg).find((v) => v) ?? '-',
               fields: typeof detail?.field === 'string' ? [detail.field] : [],

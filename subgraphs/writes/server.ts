@@ -1,5 +1,6 @@
 // The writes subgraph as a server, built without listening.
 import { resolve } from 'node:path';
+import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../../store/index.ts';
@@ -49,8 +50,8 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     return identity.companyIds ? configured.filter((c) => identity.companyIds!.includes(c)) : configured;
   };
   const sub = await createSubgraphServer<WritesContext>({
-    system: 'gateway',
-    name: 'writes',
+    system: COMPONENTS.integration.system,
+    name: COMPONENTS.integration.subgraph,
     internalSecret: opts.internalSecret,
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,

@@ -3,7 +3,7 @@
 // or unsafe text are BAD_USER_INPUT naming the field (`input.lines[2].discount`).
 import { z } from 'zod';
 import { appError } from '../../policy/errors.ts';
-import { IDEMPOTENCY_KEY_PATTERN } from '../../store/index.ts';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '../../store/index.ts';
 import { ACCOUNT_SEGMENTS, INCOTERMS, LIFECYCLE_STAGES, QUOTE_STATUS_INPUTS } from '../../policy/vocabulary.ts';
 
 /** Free text that goes into another system: printable, no markup, no control characters. */
@@ -22,7 +22,7 @@ const numericId = z.string().regex(/^[0-9]{1,18}$/, 'must be a numeric id');
 const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'is too large');
 const percent = z.number().finite().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
 
-export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1–200 characters of A–Z a–z 0–9 . _ : -');
+export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE);
 
 export const accountUpdateSchema = z
   .strictObject({

@@ -8,10 +8,11 @@
 //     per-quote unit of work, which first looks for an order carrying the quote
 //     number, so a crash between create and write-back never yields a second order;
 //  3. write the order reference back to the CRM quote.
-import { appError } from '../../../policy/errors.ts';
+import { COMPONENTS } from '../../../policy/components.ts';
+import { appError, ERRORS, type IssueCode, type TeamOfIssue } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
 import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
-import type { OwningTeam } from '../../../store/index.ts';
+import type { OwningTeam } from '../../../policy/teams.ts';
 import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 import { searchRows, type Row } from '../../../connectors/odoo/records.ts';
@@ -93,7 +94,8 @@ interface Plan {
 /** Every check of R2; returns the plan for the order, or the issues. */
 async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): Promise<{ plan?: Plan; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
-  const issue = (field: string, code: string, message: string, owningTeam: OwningTeam, internalDetail?: string) =>
+  // The code is registered (policy/errors.ts VALIDATION_ISSUES) and the team must be the one registered for it.
+  const issue = <C extends IssueCode>(field: string, code: C, message: string, owningTeam: NoInfer<TeamOfIssue<C>>, internalDetail?: string) =>
     issues.push({ field, code, message, owningTeam, ...(internalDetail ? { internalDetail } : {}) });
   const today = ctx.now().toISOString().slice(0, 10);
 
@@ -299,8 +301,8 @@ export async function confirmQuote(_: unknown, args: { quoteId: string; idempote
               ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, detail: i.internalDetail ?? null, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
             }
             ctx.audit.record({
-              actor: actorOf(ctx), action: 'confirmQuote', system: 'gateway', object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
-              before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: { code: 'VALIDATION_FAILED', message: issues.map((i) => i.code).join(', ') },
+              actor: actorOf(ctx), action: 'confirmQuote', system: COMPONENTS.integration.system, object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
+              before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: { code: ERRORS.VALIDATION_FAILED.code, message: issues.map((i) => i.code).join(', ') },
             });
             throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues: issues.map(({ internalDetail: _hidden, ...shown }) => shown) });
           }
