@@ -5,22 +5,11 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { appError, isAppError } from '../policy/errors.ts';
-import { ROLES, type Role } from '../policy/permissions.ts';
+import { ROLES, type Identity, type Role } from '../policy/permissions.ts';
 
 // The role list lives with the permission table; re-exported for the callers of identity.
-export { ROLES, type Role };
+export { ROLES, type Identity, type Role };
 
-export interface Identity {
-  sub: string;
-  roles: Role[];
-  /** customer: the canonical Account id it may see. */
-  accountId: string | null;
-  /** Odoo companies the caller may see (null: every company the integration user has). */
-  companyIds: number[] | null;
-  scopes: string[];
-  /** sales_rep: the HubSpot owner id it acts as; it may change only accounts and quotes it owns. */
-  crmOwnerId?: string | null;
-}
 
 const claimsSchema = z.object({
   sub: z.string().min(1).max(200),

@@ -13,10 +13,22 @@
 import { appError } from './errors.ts';
 import { OWNERSHIP, isPlumbingType } from './ownership.ts';
 import type { OwningTeam } from './teams.ts';
-import type { Identity } from '../core/identity.ts';
 
 export const ROLES = ['customer', 'sales_rep', 'sales_ops', 'finance', 'bi_reader', 'integration_admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** A verified caller as the permission rules see it (core/identity.ts builds it from a token). */
+export interface Identity {
+  sub: string;
+  roles: Role[];
+  /** customer: the canonical Account id it may see. */
+  accountId: string | null;
+  /** Odoo companies the caller may see (null: every company the integration user has). */
+  companyIds: number[] | null;
+  scopes: string[];
+  /** sales_rep: the HubSpot owner id it acts as; it may change only accounts and quotes it owns. */
+  crmOwnerId?: string | null;
+}
 
 export type Access = 'allow' | 'deny' | 'mask';
 
