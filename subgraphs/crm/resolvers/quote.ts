@@ -5,7 +5,7 @@ import { QUOTE_STATUS } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
 
 /** Line items carry no currency of their own in HubSpot; they are in their quote's. */
-type LineParent = CrmRow & { currency: string };
+export type LineParent = CrmRow & { currency: string };
 
 export const Quote = {
   async __resolveReference(ref: { id?: string; number?: string }, ctx: CrmSubgraphContext) {
