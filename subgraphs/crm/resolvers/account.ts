@@ -4,6 +4,7 @@ import { decodeId, encodeId } from '../../../core/ids.ts';
 import { mapped } from '../../common/rows.ts';
 import { LIFECYCLE_STAGE } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
+import type { AccountResolvers, ContactResolvers } from '../generated/resolvers-types.ts';
 
 export interface AccountParent {
   id: string;
@@ -25,8 +26,8 @@ export const accountFromCompany = (company: CrmRow): AccountParent => ({ id: enc
 
 const prop = (name: string) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext) => (await companyOf(a, ctx))?.[name] ?? null;
 
-export const Account = {
-  __resolveReference: async (ref: { id: string }, ctx: CrmSubgraphContext): Promise<AccountParent> => ({ id: ref.id, company: await companyForAccount(ref.id, ctx) }),
+export const Account: AccountResolvers = {
+  __resolveReference: async (ref, ctx): Promise<AccountParent> => ({ id: ref.id, company: await companyForAccount(ref.id, ctx) }),
   name: prop('name'),
   website: prop('website'),
   domain: prop('domain'),
@@ -34,27 +35,27 @@ export const Account = {
   segment: prop('segment'),
   phone: prop('phone'),
   updatedAt: prop('hs_lastmodifieddate'),
-  async lifecycleStage(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
+  async lifecycleStage(a, _, ctx) {
     const c = await companyOf(a, ctx);
     return c?.lifecyclestage ? mapped(LIFECYCLE_STAGE, c.lifecyclestage, { system: 'hubspot', model: 'companies', recordId: c.id, field: 'lifecyclestage' }) : null;
   },
-  async owner(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
+  async owner(a, _, ctx) {
     const c = await companyOf(a, ctx);
     return c?.hubspot_owner_id ? ctx.loaders.owners.load(String(c.hubspot_owner_id)) : null;
   },
-  async contacts(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
+  async contacts(a, _, ctx) {
     const c = await companyOf(a, ctx);
     if (!c) return [];
     const rows = await ctx.loaders.contacts.loadMany(await ctx.loaders.companyContacts.load(c.id));
     return rows.filter((r): r is CrmRow => r != null && !(r instanceof Error));
   },
-  async quotes(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
+  async quotes(a, _, ctx) {
     const c = await companyOf(a, ctx);
     if (!c) return [];
     const rows = await ctx.loaders.quotes.loadMany(await ctx.loaders.companyQuotes.load(c.id));
     return rows.filter((r): r is CrmRow => r != null && !(r instanceof Error));
   },
-  async sourceRefs(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
+  async sourceRefs(a, _, ctx) {
     const c = await companyOf(a, ctx);
     const anchor = decodeId(a.id, 'Account');
     return {
@@ -64,16 +65,16 @@ export const Account = {
   },
 };
 
-export const Contact = {
-  __resolveReference: (ref: { id: string }, ctx: CrmSubgraphContext) => ctx.loaders.contacts.load(decodeId(ref.id, 'Contact').sourceId),
-  id: (c: CrmRow) => encodeId('Contact', 'hubspot', c.id),
-  name: (c: CrmRow) => [c.firstname, c.lastname].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,
-  firstName: (c: CrmRow) => c.firstname ?? null,
-  lastName: (c: CrmRow) => c.lastname ?? null,
-  email: (c: CrmRow) => c.email ?? null,
-  phone: (c: CrmRow) => c.phone ?? null,
-  jobTitle: (c: CrmRow) => c.jobtitle ?? null,
-  async account(c: CrmRow, _: unknown, ctx: CrmSubgraphContext) {
+export const Contact: ContactResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.contacts.load(decodeId(ref.id, 'Contact').sourceId),
+  id: (c) => encodeId('Contact', 'hubspot', c.id),
+  name: (c) => [c.firstname, c.lastname].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,
+  firstName: (c) => c.firstname ?? null,
+  lastName: (c) => c.lastname ?? null,
+  email: (c) => c.email ?? null,
+  phone: (c) => c.phone ?? null,
+  jobTitle: (c) => c.jobtitle ?? null,
+  async account(c, _, ctx) {
     const [companyId] = await ctx.loaders.contactCompanies.load(c.id);
     return companyId ? { id: encodeId('Account', 'hubspot', companyId) } : null;
   },

@@ -1,22 +1,20 @@
 import { appError } from '../../../policy/errors.ts';
 import { decodeId } from '../../../core/ids.ts';
-import { emptyConnection, type PageArgs } from '../../common/paging.ts';
+import { emptyConnection } from '../../common/paging.ts';
 import { LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS_TO_HUBSPOT } from '../../../connectors/crm/hubspot/canonical.ts';
-import type { CrmSubgraphContext } from '../loaders.ts';
 import { accountFromCompany, companyForAccount } from './account.ts';
 import { crmConnection, updatedSinceFilter, type SearchFilter } from './lists.ts';
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
 
-type ListArgs<F> = PageArgs & { filter?: F | null };
-
-export const Query = {
-  async account(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
+export const Query: QueryResolvers = {
+  async account(_, args, ctx) {
     const anchor = decodeId(args.id, 'Account');
     const company = await companyForAccount(args.id, ctx);
     // An Odoo-anchored account may have no CRM twin; its Odoo half still resolves.
     if (!company && anchor.system === 'hubspot') return null;
     return company ? accountFromCompany(company) : { id: args.id, company: null };
   },
-  async accounts(_: unknown, args: ListArgs<{ updatedSince?: string; name?: string; lifecycleStage?: string; owner?: string }>, ctx: CrmSubgraphContext) {
+  async accounts(_, args, ctx) {
     const f = args.filter ?? {};
     const filters: SearchFilter[] = [
       ...updatedSinceFilter(f.updatedSince),
@@ -27,16 +25,16 @@ export const Query = {
     const conn = await crmConnection(ctx, 'companies', filters, args);
     return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: accountFromCompany(e.node) })) };
   },
-  async contact(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
+  async contact(_, args, ctx) {
     return ctx.loaders.contacts.load(decodeId(args.id, 'Contact').sourceId);
   },
-  async quote(_: unknown, args: { id?: string; number?: string }, ctx: CrmSubgraphContext) {
+  async quote(_, args, ctx) {
     if ((args.id == null) === (args.number == null)) {
       throw appError('BAD_USER_INPUT', 'Give exactly one of "id" or "number"', { field: args.id == null ? 'id' : 'number' });
     }
     return args.id ? ctx.loaders.quotes.load(decodeId(args.id, 'Quote').sourceId) : ctx.loaders.quotesByNumber.load(args.number!);
   },
-  async quotes(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; status?: string[]; number?: string }>, ctx: CrmSubgraphContext) {
+  async quotes(_, args, ctx) {
     const f = args.filter ?? {};
     const filters: SearchFilter[] = [...updatedSinceFilter(f.updatedSince)];
     if (f.status?.length) filters.push({ propertyName: 'hs_status', operator: 'IN', values: f.status.flatMap((s) => QUOTE_STATUS_TO_HUBSPOT[s] ?? []) });
