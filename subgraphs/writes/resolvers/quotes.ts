@@ -9,6 +9,7 @@ import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, odooSession, readHubSpot, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
 import type { ProgressRecorder } from '../../../store/index.ts';
+import type { MutationCreateQuoteArgs, MutationUpdateQuoteArgs } from '../generated/resolvers-types.ts';
 
 /** The quote number is derived from the idempotency key, so a retried create cannot mint a second number. */
 function quoteNumberFor(actor: string, key: string, now: Date): string {
@@ -53,7 +54,7 @@ async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[],
   return ids;
 }
 
-export async function createQuote(_: unknown, args: { input: unknown; idempotencyKey: string }, ctx: WritesContext) {
+export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx: WritesContext) {
   const input = parseInput(quoteCreateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const { result, replayed } = await ctx.idempotency.run(
@@ -98,7 +99,7 @@ const QUOTE_TARGETS: Record<string, string> = {
   title: 'hs_title', validUntil: 'hs_expiration_date', requestedDeliveryDate: 'requested_delivery_date', incoterm: 'incoterm', status: 'hs_status',
 };
 
-export async function updateQuote(_: unknown, args: { id: string; input: unknown; idempotencyKey: string; expectedUpdatedAt?: string | null }, ctx: WritesContext) {
+export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx: WritesContext) {
   const input = parseInput(quoteUpdateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const quoteId = decodeId(args.id, 'Quote').sourceId;
