@@ -42,7 +42,6 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
       Product: ODOO_ROW,
       ProductionOrder: ODOO_ROW,
       QuoteLine: '../resolvers/quote-line.ts#QuoteLineRepresentation',
-      Availability: '../loaders.ts#AvailabilityRow',
     },
   },
   crm: {
@@ -66,6 +65,9 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
 
 const CONFIG = {
   federation: true,
+  // Apollo's subgraph template turns this on so the map fits ApolloServer's resolver type.
+  // Our servers take the map as it is, and an index signature would let a resolver for a
+  // field the schema no longer has pass the type check (no excess-property error).
   useIndexSignature: false,
   useTypeImports: true,
   // The resolvers return the canonical values as string literals; a union type accepts them.
