@@ -42,6 +42,8 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
       Product: ODOO_ROW,
       ProductionOrder: ODOO_ROW,
       QuoteLine: '../resolvers/quote-line.ts#QuoteLineRepresentation',
+      // Resolved from the loader's row as it is, not from a copy in the GraphQL shape.
+      Availability: '../loaders.ts#AvailabilityRow',
     },
   },
   crm: {

@@ -3,7 +3,7 @@
 // CI and test/generated-types.test.ts fail when this file and the schema disagree.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountParent } from '../resolvers/account.ts';
-import type { OdooRow } from '../loaders.ts';
+import type { OdooRow, AvailabilityRow } from '../loaders.ts';
 import type { QuoteLineRepresentation } from '../resolvers/quote-line.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -618,7 +618,7 @@ export type ResolversTypes = {
   ProductConnection: ResolverTypeWrapper<Omit<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> }>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   Product: ResolverTypeWrapper<OdooRow>;
-  Availability: ResolverTypeWrapper<Availability>;
+  Availability: ResolverTypeWrapper<AvailabilityRow>;
   QuoteLine: ResolverTypeWrapper<QuoteLineRepresentation>;
   ProductionState: ProductionState;
   ProductionOrderFilter: ProductionOrderFilter;
@@ -667,7 +667,7 @@ export type ResolversParentTypes = {
   ProductConnection: Omit<Omit<ProductConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> };
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   Product: OdooRow;
-  Availability: Availability;
+  Availability: AvailabilityRow;
   QuoteLine: QuoteLineRepresentation;
   ProductionOrderFilter: ProductionOrderFilter;
   ProductionOrderConnection: Omit<Omit<ProductionOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProductionOrderEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> };
