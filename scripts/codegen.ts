@@ -33,7 +33,7 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   odoo: {
     contextType: '../context.ts#OdooSubgraphContext',
     mappers: {
-      Account: '../resolvers/account.ts#AccountParent',
+      Account: '../parents.ts#AccountParent',
       Order: ODOO_ROW,
       OrderLine: ODOO_ROW,
       Shipment: ODOO_ROW,
@@ -41,7 +41,7 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
       Invoice: ODOO_ROW,
       Product: ODOO_ROW,
       ProductionOrder: ODOO_ROW,
-      QuoteLine: '../resolvers/quote-line.ts#QuoteLineRepresentation',
+      QuoteLine: '../parents.ts#QuoteLineRepresentation',
       // Resolved from the loader's row as it is, not from a copy in the GraphQL shape.
       Availability: '../loaders.ts#AvailabilityRow',
     },
@@ -49,10 +49,10 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   crm: {
     contextType: '../loaders.ts#CrmSubgraphContext',
     mappers: {
-      Account: '../resolvers/account.ts#AccountParent',
+      Account: '../parents.ts#AccountParent',
       Contact: CRM_ROW,
       Quote: CRM_ROW,
-      QuoteLine: '../resolvers/quote.ts#LineParent',
+      QuoteLine: '../parents.ts#LineParent',
     },
   },
   writes: {

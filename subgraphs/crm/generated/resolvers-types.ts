@@ -2,9 +2,8 @@
 // change the schema (or the mappers in scripts/codegen.ts) and run `npm run codegen`.
 // CI and test/generated-types.test.ts fail when this file and the schema disagree.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { AccountParent } from '../resolvers/account.ts';
+import type { AccountParent, LineParent } from '../parents.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
-import type { LineParent } from '../resolvers/quote.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

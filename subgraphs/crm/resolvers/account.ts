@@ -5,12 +5,7 @@ import { mapped } from '../../common/rows.ts';
 import { LIFECYCLE_STAGE } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow, CrmSubgraphContext } from '../loaders.ts';
 import type { AccountResolvers, ContactResolvers } from '../generated/resolvers-types.ts';
-
-export interface AccountParent {
-  id: string;
-  /** undefined: not loaded yet; null: no CRM twin. */
-  company?: CrmRow | null;
-}
+import type { AccountParent } from '../parents.ts';
 
 export async function companyForAccount(id: string, ctx: CrmSubgraphContext, field = 'id'): Promise<CrmRow | null> {
   const ref = decodeId(id, 'Account', field);

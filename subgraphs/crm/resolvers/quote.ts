@@ -4,9 +4,7 @@ import { mapped } from '../../common/rows.ts';
 import { QUOTE_STATUS } from '../../../connectors/crm/hubspot/canonical.ts';
 import type { CrmRow } from '../loaders.ts';
 import type { QuoteLineResolvers, QuoteResolvers } from '../generated/resolvers-types.ts';
-
-/** Line items carry no currency of their own in HubSpot; they are in their quote's. */
-export type LineParent = CrmRow & { currency: string };
+import type { LineParent } from '../parents.ts';
 
 export const Quote: QuoteResolvers = {
   async __resolveReference(ref: { id?: string; number?: string }, ctx) {

@@ -11,12 +11,7 @@ import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts'
 import { ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
 import { currentCurrency } from './product.ts';
 import type { AccountResolvers } from '../generated/resolvers-types.ts';
-
-export interface AccountParent {
-  id: string;
-  /** undefined: not loaded yet (an Account reached from an order or invoice); null: no Odoo twin. */
-  partner?: OdooRow | null;
-}
+import type { AccountParent } from '../parents.ts';
 
 export async function partnerForAccount(id: string, ctx: OdooSubgraphContext, field = 'id'): Promise<OdooRow | null> {
   const ref = decodeId(id, 'Account', field);

@@ -5,12 +5,7 @@ import { money } from '../../../core/money.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { currentCurrency } from './product.ts';
 import type { QuoteLineResolvers } from '../generated/resolvers-types.ts';
-
-export interface QuoteLineRepresentation {
-  id: string;
-  sku?: string | null;
-  quantity?: number;
-}
+import type { QuoteLineRepresentation } from '../parents.ts';
 
 const DAY_MS = 86_400_000;
 
