@@ -1,15 +1,15 @@
 // The CRM half of an Account. CRM-anchored ids carry the CRM's account id;
 // Odoo-anchored ones are found through the cross-reference the CRM record holds.
 import { decodeId, encodeId } from '../../../core/ids.ts';
-import type { CrmAccount, CrmContact } from '../../../connectors/crm/port.ts';
+import type { CrmAccount, CrmContact, CrmQuote } from '../../../connectors/crm/port.ts';
+import type { AppError } from '../../../policy/errors.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
 import { field, fieldOf } from './field.ts';
 
-export interface AccountParent {
-  id: string;
-  /** undefined: not loaded yet; null: no CRM twin. */
-  account?: CrmAccount | null;
-}
+import type { AccountParent } from '../parents.ts';
+import type { AccountResolvers, ContactResolvers } from '../generated/resolvers-types.ts';
+
+export type { AccountParent };
 
 export async function crmAccountFor(id: string, ctx: CrmSubgraphContext, argument = 'id'): Promise<CrmAccount | null> {
   const ref = decodeId(id, 'Account', argument);
@@ -23,12 +23,12 @@ async function accountOf(a: AccountParent, ctx: CrmSubgraphContext): Promise<Crm
 
 export const accountFromCrm = (account: CrmAccount): AccountParent => ({ id: encodeId('Account', 'crm', account.id), account });
 
-const prop = (name: Exclude<keyof CrmAccount, 'id' | 'errors'>) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext) => {
+const prop = <K extends Exclude<keyof CrmAccount, 'id' | 'errors'>>(name: K) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext): Promise<CrmAccount[K] | AppError | null> => {
   const account = await accountOf(a, ctx);
   return account ? field(account, name) ?? null : null;
 };
 
-export const Account = {
+export const Account: AccountResolvers = {
   __resolveReference: async (ref: { id: string }, ctx: CrmSubgraphContext): Promise<AccountParent> => ({ id: ref.id, account: await crmAccountFor(ref.id, ctx) }),
   name: prop('name'),
   website: prop('website'),
@@ -37,6 +37,7 @@ export const Account = {
   segment: prop('segment'),
   phone: prop('phone'),
   updatedAt: prop('updatedAt'),
+  // @ts-expect-error codegen does not wrap enum results, so the field's MAPPING_ERROR (returned as its value) is not in the type.
   lifecycleStage: prop('lifecycleStage'),
   async owner(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
     const account = await accountOf(a, ctx);
@@ -54,7 +55,7 @@ export const Account = {
     const account = await accountOf(a, ctx);
     if (!account) return [];
     const rows = await ctx.loaders.quotes.loadMany(await ctx.loaders.accountQuotes.load(account.id));
-    return rows.filter((r) => r != null && !(r instanceof Error));
+    return rows.filter((r): r is CrmQuote => r != null && !(r instanceof Error));
   },
   async sourceRefs(a: AccountParent, _: unknown, ctx: CrmSubgraphContext) {
     const account = await accountOf(a, ctx);
@@ -66,7 +67,7 @@ export const Account = {
   },
 };
 
-export const Contact = {
+export const Contact: ContactResolvers = {
   __resolveReference: (ref: { id: string }, ctx: CrmSubgraphContext) => ctx.loaders.contacts.load(decodeId(ref.id, 'Contact').sourceId),
   id: (c: CrmContact) => encodeId('Contact', 'crm', c.id),
   name: (c: CrmContact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,

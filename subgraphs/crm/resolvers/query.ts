@@ -5,10 +5,11 @@ import { emptyConnection, type PageArgs } from '../../common/paging.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
 import { accountFromCrm, crmAccountFor } from './account.ts';
 import { crmConnection, updatedSince } from './lists.ts';
+import type { QueryAccountsArgs, QueryQuoteArgs, QueryQuotesArgs, QueryResolvers } from '../generated/resolvers-types.ts';
 
 type ListArgs<F> = PageArgs & { filter?: F | null };
 
-export const Query = {
+export const Query: QueryResolvers = {
   async account(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
     const anchor = decodeId(args.id, 'Account');
     const account = await crmAccountFor(args.id, ctx);
@@ -16,7 +17,7 @@ export const Query = {
     if (!account && anchor.system === 'crm') return null;
     return account ? accountFromCrm(account) : { id: args.id, account: null };
   },
-  async accounts(_: unknown, args: ListArgs<{ updatedSince?: string; name?: string; lifecycleStage?: LifecycleStage; owner?: string }>, ctx: CrmSubgraphContext) {
+  async accounts(_: unknown, args: QueryAccountsArgs, ctx: CrmSubgraphContext) {
     const f = args.filter ?? {};
     const conn = await crmConnection(ctx, 'account', {
       ...updatedSince(f.updatedSince),
@@ -29,13 +30,13 @@ export const Query = {
   async contact(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
     return ctx.loaders.contacts.load(decodeId(args.id, 'Contact').sourceId);
   },
-  async quote(_: unknown, args: { id?: string; number?: string }, ctx: CrmSubgraphContext) {
+  async quote(_: unknown, args: QueryQuoteArgs, ctx: CrmSubgraphContext) {
     if ((args.id == null) === (args.number == null)) {
       throw appError('BAD_USER_INPUT', 'Give exactly one of "id" or "number"', { field: args.id == null ? 'id' : 'number' });
     }
     return args.id ? ctx.loaders.quotes.load(decodeId(args.id, 'Quote').sourceId) : ctx.loaders.quotesByNumber.load(args.number!);
   },
-  async quotes(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; status?: QuoteStatus[]; number?: string }>, ctx: CrmSubgraphContext) {
+  async quotes(_: unknown, args: QueryQuotesArgs, ctx: CrmSubgraphContext) {
     const f = args.filter ?? {};
     const withinIds: string[][] = [];
     if (f.account) {

@@ -10,12 +10,8 @@ import type { OdooSubgraphContext } from '../context.ts';
 import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
 import { ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
 import { currentCurrency } from './product.ts';
-
-export interface AccountParent {
-  id: string;
-  /** undefined: not loaded yet (an Account reached from an order or invoice); null: no Odoo twin. */
-  partner?: OdooRow | null;
-}
+import type { AccountResolvers } from '../generated/resolvers-types.ts';
+import type { AccountParent } from '../parents.ts';
 
 export async function partnerForAccount(id: string, ctx: OdooSubgraphContext, field = 'id'): Promise<OdooRow | null> {
   const ref = decodeId(id, 'Account', field);
@@ -47,12 +43,12 @@ const field = <T>(read: (partner: OdooRow, a: AccountParent, ctx: OdooSubgraphCo
     return partner ? read(partner, a, ctx) : null;
   };
 
-export const Account = {
-  async __resolveReference(ref: { id: string }, ctx: OdooSubgraphContext): Promise<AccountParent> {
+export const Account: AccountResolvers = {
+  async __resolveReference(ref, ctx): Promise<AccountParent> {
     return { id: ref.id, partner: await partnerForAccount(ref.id, ctx) };
   },
   taxId: field((p) => p.vat ?? null),
-  currency: (a: AccountParent, _: unknown, ctx: OdooSubgraphContext) => currencyOfAccount(a, ctx),
+  currency: (a, _, ctx) => currencyOfAccount(a, ctx),
   paymentTerms: field((p) => (p.property_payment_term_id ? { id: String(p.property_payment_term_id.id), name: p.property_payment_term_id.name } : null)),
   pricelist: field((p) => p.property_product_pricelist?.name ?? null),
   creditLimit: field(async (p, a, ctx) => (p.credit_limit ? moneyOrNull(p.credit_limit, await currencyOfAccount(a, ctx)) : null)),
@@ -62,7 +58,7 @@ export const Account = {
     return limit > 0 && (p.credit ?? 0) > limit;
   }),
   erpUpdatedAt: field((p) => p.write_date ?? null),
-  async orders(a: AccountParent, args: { first?: number; after?: string; filter?: { updatedSince?: string; state?: Array<keyof typeof ORDER_STATE_TO_ODOO> } }, ctx: OdooSubgraphContext) {
+  async orders(a, args, ctx) {
     const partner = await partnerOf(a, ctx);
     if (!partner) return emptyConnection();
     return odooConnection(ctx, 'sale.order', [
@@ -71,7 +67,7 @@ export const Account = {
       ...selectionDomain('state', args.filter?.state, ORDER_STATE_TO_ODOO),
     ], args);
   },
-  async invoices(a: AccountParent, args: { first?: number; after?: string }, ctx: OdooSubgraphContext) {
+  async invoices(a, args, ctx) {
     const partner = await partnerOf(a, ctx);
     if (!partner) return emptyConnection();
     return odooConnection(ctx, 'account.move', [

@@ -8,8 +8,10 @@ import { ProductionOrder } from './production.ts';
 import { Query } from './query.ts';
 import { QuoteLine } from './quote-line.ts';
 import { Shipment, ShipmentLine } from './shipment.ts';
+import type { OdooSubgraphContext } from '../context.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers<OdooSubgraphContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query,

@@ -1,24 +1,23 @@
 import { encodeId, odooIdOf } from '../../../core/ids.ts';
 import { INVOICE_KIND, INVOICE_STATE, PAYMENT_STATE } from '../../../connectors/odoo/canonical.ts';
-import type { OdooRow } from '../loaders.ts';
-import type { OdooSubgraphContext } from '../context.ts';
 import { accountRefForPartner, amount, enumOf, nullableEnumOf, required } from './shared.ts';
+import type { InvoiceResolvers } from '../generated/resolvers-types.ts';
 
 const M = 'account.move';
 
-export const Invoice = {
-  __resolveReference: (ref: { id: string }, ctx: OdooSubgraphContext) => ctx.loaders.invoices.load(odooIdOf(ref.id, 'Invoice')),
-  id: (i: OdooRow) => encodeId('Invoice', 'odoo', i.id),
-  number: (i: OdooRow) => i.name,
-  kind: (i: OdooRow) => enumOf(M, INVOICE_KIND, i, 'move_type'),
-  state: (i: OdooRow) => enumOf(M, INVOICE_STATE, i, 'state'),
-  paymentState: (i: OdooRow) => nullableEnumOf(M, PAYMENT_STATE, i, 'payment_state'),
-  amountUntaxed: (i: OdooRow) => amount(i, 'amount_untaxed'),
-  amountTotal: (i: OdooRow) => amount(i, 'amount_total'),
-  amountResidual: (i: OdooRow) => amount(i, 'amount_residual'),
-  invoiceDate: (i: OdooRow) => i.invoice_date,
-  dueDate: (i: OdooRow) => i.invoice_date_due,
-  order: (i: OdooRow, _: unknown, ctx: OdooSubgraphContext) => (i.invoice_origin ? ctx.loaders.ordersByNumber.load(i.invoice_origin) : null),
-  account: (i: OdooRow, _: unknown, ctx: OdooSubgraphContext) => accountRefForPartner(ctx, i.partner_id?.id),
-  updatedAt: (i: OdooRow) => required(M, i, 'write_date'),
+export const Invoice: InvoiceResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.invoices.load(odooIdOf(ref.id, 'Invoice')),
+  id: (i) => encodeId('Invoice', 'odoo', i.id),
+  number: (i) => i.name,
+  kind: (i) => enumOf(M, INVOICE_KIND, i, 'move_type'),
+  state: (i) => enumOf(M, INVOICE_STATE, i, 'state'),
+  paymentState: (i) => nullableEnumOf(M, PAYMENT_STATE, i, 'payment_state'),
+  amountUntaxed: (i) => amount(i, 'amount_untaxed'),
+  amountTotal: (i) => amount(i, 'amount_total'),
+  amountResidual: (i) => amount(i, 'amount_residual'),
+  invoiceDate: (i) => i.invoice_date,
+  dueDate: (i) => i.invoice_date_due,
+  order: (i, _, ctx) => (i.invoice_origin ? ctx.loaders.ordersByNumber.load(i.invoice_origin) : null),
+  account: (i, _, ctx) => accountRefForPartner(ctx, i.partner_id?.id),
+  updatedAt: (i) => required(M, i, 'write_date'),
 };

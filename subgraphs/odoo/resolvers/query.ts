@@ -1,6 +1,5 @@
 import { appError } from '../../../policy/errors.ts';
 import { odooIdOf } from '../../../core/ids.ts';
-import type { PageArgs } from '../../common/paging.ts';
 import type { Domain } from '../../../connectors/odoo/odoo-client.ts';
 import {
   INVOICE_STATE_TO_ODOO, ORDER_STATE_TO_ODOO, PAYMENT_STATE_TO_ODOO, PRODUCTION_STATE_TO_ODOO, SHIPMENT_STATE_TO_ODOO,
@@ -8,8 +7,7 @@ import {
 import type { OdooSubgraphContext } from '../context.ts';
 import { partnerForAccount, partnerIds } from './account.ts';
 import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
-
-type ListArgs<F> = PageArgs & { filter?: F | null };
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
 
 function exactlyOne(args: Record<string, unknown>, names: [string, string]): void {
   const given = names.filter((n) => args[n] != null);
@@ -25,12 +23,12 @@ async function accountDomain(ctx: OdooSubgraphContext, account: string | null | 
   return [['partner_id', 'in', partner ? partnerIds(partner) : []]];
 }
 
-export const Query = {
-  async order(_: unknown, args: { id?: string; number?: string }, ctx: OdooSubgraphContext) {
+export const Query: QueryResolvers = {
+  async order(_, args, ctx) {
     exactlyOne(args, ['id', 'number']);
     return args.id ? ctx.loaders.orders.load(odooIdOf(args.id, 'Order')) : ctx.loaders.ordersByNumber.load(args.number!);
   },
-  async orders(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; state?: Array<keyof typeof ORDER_STATE_TO_ODOO>; number?: string }>, ctx: OdooSubgraphContext) {
+  async orders(_, args, ctx) {
     const f = args.filter ?? {};
     return odooConnection(ctx, 'sale.order', [
       ...updatedSinceDomain(f.updatedSince),
@@ -39,7 +37,7 @@ export const Query = {
       ...(f.number ? [['name', '=', f.number]] : []),
     ], args);
   },
-  async shipments(_: unknown, args: ListArgs<{ updatedSince?: string; order?: string; state?: Array<keyof typeof SHIPMENT_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+  async shipments(_, args, ctx) {
     const f = args.filter ?? {};
     return odooConnection(ctx, 'stock.picking', [
       ['picking_type_code', '=', 'outgoing'],
@@ -48,7 +46,7 @@ export const Query = {
       ...selectionDomain('state', f.state, SHIPMENT_STATE_TO_ODOO),
     ], args);
   },
-  async invoices(_: unknown, args: ListArgs<{ updatedSince?: string; account?: string; order?: string; state?: Array<keyof typeof INVOICE_STATE_TO_ODOO>; paymentState?: Array<keyof typeof PAYMENT_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+  async invoices(_, args, ctx) {
     const f = args.filter ?? {};
     let orderDomain: Domain = [];
     if (f.order) {
@@ -64,11 +62,11 @@ export const Query = {
       ...selectionDomain('payment_state', f.paymentState, PAYMENT_STATE_TO_ODOO),
     ], args);
   },
-  async product(_: unknown, args: { id?: string; sku?: string }, ctx: OdooSubgraphContext) {
+  async product(_, args, ctx) {
     exactlyOne(args, ['id', 'sku']);
     return args.id ? ctx.loaders.products.load(odooIdOf(args.id, 'Product')) : ctx.loaders.productsBySku.load(args.sku!);
   },
-  async products(_: unknown, args: ListArgs<{ updatedSince?: string; sku?: string; nameContains?: string; saleable?: boolean }>, ctx: OdooSubgraphContext) {
+  async products(_, args, ctx) {
     const f = args.filter ?? {};
     return odooConnection(ctx, 'product.product', [
       ...updatedSinceDomain(f.updatedSince),
@@ -77,7 +75,7 @@ export const Query = {
       ...(f.saleable != null ? [['sale_ok', '=', f.saleable]] : []),
     ], args);
   },
-  async productionOrders(_: unknown, args: ListArgs<{ updatedSince?: string; state?: Array<keyof typeof PRODUCTION_STATE_TO_ODOO> }>, ctx: OdooSubgraphContext) {
+  async productionOrders(_, args, ctx) {
     const f = args.filter ?? {};
     return odooConnection(ctx, 'mrp.production', [
       ...updatedSinceDomain(f.updatedSince),

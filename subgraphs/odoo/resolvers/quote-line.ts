@@ -4,12 +4,8 @@
 import { money } from '../../../core/money.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { currentCurrency } from './product.ts';
-
-interface QuoteLineRepresentation {
-  id: string;
-  sku?: string | null;
-  quantity?: number;
-}
+import type { QuoteLineResolvers } from '../generated/resolvers-types.ts';
+import type { QuoteLineRepresentation } from '../parents.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -25,17 +21,17 @@ async function freeToPromise(productId: number, ctx: OdooSubgraphContext): Promi
   }, 0);
 }
 
-export const QuoteLine = {
-  __resolveReference: (ref: QuoteLineRepresentation) => ref,
-  async listPrice(line: QuoteLineRepresentation, _: unknown, ctx: OdooSubgraphContext) {
+export const QuoteLine: QuoteLineResolvers = {
+  __resolveReference: (ref) => ref,
+  async listPrice(line, _, ctx) {
     const product = await productOf(line, ctx);
     return product ? money(product.list_price ?? 0, await currentCurrency(ctx)) : null;
   },
-  async availability(line: QuoteLineRepresentation, _: unknown, ctx: OdooSubgraphContext) {
+  async availability(line, _, ctx) {
     const product = await productOf(line, ctx);
     return product ? freeToPromise(product.id, ctx) : null;
   },
-  async earliestDeliveryDate(line: QuoteLineRepresentation, _: unknown, ctx: OdooSubgraphContext) {
+  async earliestDeliveryDate(line, _, ctx) {
     const product = await productOf(line, ctx);
     if (!product) return null;
     const free = await freeToPromise(product.id, ctx);

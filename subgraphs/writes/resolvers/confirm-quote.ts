@@ -20,6 +20,7 @@ import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput } from '../validation.ts';
 import { PartialWrite } from './shared.ts';
+import type { MutationConfirmQuoteArgs } from '../generated/resolvers-types.ts';
 
 export interface ValidationIssue {
   field: string;
@@ -279,7 +280,7 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
   });
 }
 
-export async function confirmQuote(_: unknown, args: { quoteId: string; idempotencyKey: string }, ctx: WritesContext) {
+export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, ctx: WritesContext) {
   const quoteCrmId = decodeId(args.quoteId, 'Quote', 'quoteId').sourceId;
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const quoteId = encodeId('Quote', 'crm', quoteCrmId);

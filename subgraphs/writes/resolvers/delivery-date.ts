@@ -7,15 +7,9 @@ import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
 import { deliveryDateSchema, parseInput } from '../validation.ts';
+import type { MutationRequestDeliveryDateArgs } from '../generated/resolvers-types.ts';
 
-interface Args {
-  orderId: string;
-  date: string;
-  reason: string;
-  idempotencyKey: string;
-}
-
-export async function requestDeliveryDate(_: unknown, args: Args, ctx: WritesContext) {
+export async function requestDeliveryDate(_: unknown, args: MutationRequestDeliveryDateArgs, ctx: WritesContext) {
   const input = parseInput(deliveryDateSchema, args, '');
   const orderId = odooIdOf(input.orderId, 'Order', 'orderId');
   const { result, replayed } = await ctx.idempotency.run(

@@ -6,12 +6,14 @@ import { requestDeliveryDate } from './delivery-date.ts';
 import { createQuote, updateQuote } from './quotes.ts';
 import type { SystemWrite } from './shared.ts';
 import { updateAccount } from './update-account.ts';
+import type { WritesContext } from '../context.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = {
+export const resolvers: Resolvers<WritesContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: { auditLog, integrationExceptions },
   Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote },
-  SystemWrite: { system: (w: SystemWrite) => w.system.toUpperCase() },
+  SystemWrite: { system: (w) => w.system.toUpperCase() as Uppercase<SystemWrite['system']> },
   AuditEntry,
 };

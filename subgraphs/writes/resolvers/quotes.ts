@@ -11,6 +11,7 @@ import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema 
 import type { ProgressRecorder } from '../../../store/index.ts';
 import type { CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
+import type { MutationCreateQuoteArgs, MutationUpdateQuoteArgs } from '../generated/resolvers-types.ts';
 
 /** The quote number is derived from the idempotency key, so a retried create cannot mint a second number. */
 function quoteNumberFor(actor: string, key: string, now: Date): string {
@@ -55,7 +56,7 @@ async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[],
   return ids;
 }
 
-export async function createQuote(_: unknown, args: { input: unknown; idempotencyKey: string }, ctx: WritesContext) {
+export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx: WritesContext) {
   const input = parseInput(quoteCreateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const { result, replayed } = await ctx.idempotency.run(
@@ -94,7 +95,7 @@ export async function createQuote(_: unknown, args: { input: unknown; idempotenc
   return { quote: { id: result.quoteId }, replayed };
 }
 
-export async function updateQuote(_: unknown, args: { id: string; input: unknown; idempotencyKey: string; expectedUpdatedAt?: string | null }, ctx: WritesContext) {
+export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx: WritesContext) {
   const input = parseInput(quoteUpdateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const quoteId = decodeId(args.id, 'Quote').sourceId;

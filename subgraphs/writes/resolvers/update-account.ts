@@ -10,15 +10,7 @@ import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, errorSummary, odooOptions, keyScope } from '../systems.ts';
 import { accountUpdateSchema, idempotencyKeySchema, parseInput } from '../validation.ts';
 import { PartialWrite, type SystemWrite } from './shared.ts';
-
-interface Args {
-  id: string;
-  input: Record<string, unknown>;
-  idempotencyKey: string;
-  expectedUpdatedAt?: string | null;
-  expectedErpUpdatedAt?: string | null;
-  company?: string | null;
-}
+import type { MutationUpdateAccountArgs } from '../generated/resolvers-types.ts';
 
 type Routed = {
   system: SystemWrite['system'];
@@ -55,7 +47,7 @@ function staleSince(current: string | null | undefined, expected: string | null 
   return !!expected && !!current && new Date(current).getTime() > new Date(expected).getTime();
 }
 
-export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) {
+export async function updateAccount(_: unknown, args: MutationUpdateAccountArgs, ctx: WritesContext) {
   const input = parseInput(accountUpdateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
   const companyId = args.company ? Number(args.company) : ctx.companyIds[0];
@@ -123,7 +115,7 @@ export async function updateAccount(_: unknown, args: Args, ctx: WritesContext) 
     const { result, replayed } = await run();
     return { account: { id: result.accountId }, writes: result.writes, complete: result.complete, replayed };
   } catch (e) {
-    if (e instanceof PartialWrite) return { account: { id: args.id }, ...(e.payload as object), replayed: false };
+    if (e instanceof PartialWrite) return { account: { id: args.id }, ...(e.payload as { writes: SystemWrite[]; complete: boolean }), replayed: false };
     throw e; // refusals are audited for every mutation alike (audit-refusals.ts)
   }
 }
