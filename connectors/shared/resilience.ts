@@ -104,8 +104,10 @@ interface EventBase {
 /** Everything the policy observes, for logs and metrics (never carries credentials). */
 export type ResilienceEvent =
   | (EventBase & { type: 'attempt'; attempt: number; ok: boolean; durationMs: number; httpStatus?: number; reason?: string })
-  | (EventBase & { type: 'retry'; attempt: number; delayMs: number; reason: string; httpStatus?: number })
-  | (EventBase & { type: 'call'; ok: boolean; attempts: number; durationMs: number; code?: string })
+  /** `attempt` failed after `attemptMs` and the next one starts in `delayMs`. */
+  | (EventBase & { type: 'retry'; attempt: number; attemptMs: number; delayMs: number; reason: string; httpStatus?: number })
+  /** The logical call is over; `attempts` is 0 when the open breaker refused it. */
+  | (EventBase & { type: 'call'; ok: boolean; attempts: number; durationMs: number; code?: string; httpStatus?: number })
   | (EventBase & { type: 'bulkhead_rejected'; maxConcurrency: number; maxQueue: number })
   | { type: 'breaker'; system: SystemName; state: 'open' | 'half_open' | 'closed' };
 
@@ -188,13 +190,14 @@ export class ResiliencePolicy {
   private async run<T>(call: CallSpec, attempt: (a: Attempt) => Promise<T>): Promise<T> {
     const started = performance.now();
     let attempts = 0;
+    let lastAttemptMs = 0;
     const retryPolicy = retry(
       handleWhen((e) => this.mayRetry(e)),
       { maxAttempts: this.settings.maxRetries, backoff: this.backoff() },
     );
     retryPolicy.onRetry((r) => {
       const v = 'error' in r ? this.verdict(r.error) : OWN_VERDICT;
-      this.emit({ ...this.base(call), type: 'retry', attempt: r.attempt, delayMs: r.delay, reason: v.reason, ...(v.httpStatus !== undefined ? { httpStatus: v.httpStatus } : {}) });
+      this.emit({ ...this.base(call), type: 'retry', attempt: r.attempt, attemptMs: lastAttemptMs, delayMs: r.delay, reason: v.reason, ...(v.httpStatus !== undefined ? { httpStatus: v.httpStatus } : {}) });
     });
 
     const oneAttempt = async (signal: AbortSignal): Promise<T> => {
@@ -209,13 +212,15 @@ export class ResiliencePolicy {
           signal,
         );
         const httpStatus = current?.httpStatus;
-        this.emit({ ...this.base(call), type: 'attempt', attempt: number, ok: true, durationMs: performance.now() - t0, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+        lastAttemptMs = performance.now() - t0;
+        this.emit({ ...this.base(call), type: 'attempt', attempt: number, ok: true, durationMs: lastAttemptMs, ...(httpStatus !== undefined ? { httpStatus } : {}) });
         return value;
       } catch (raw) {
         const timedOut = current !== undefined && current.signal.aborted && !signal.aborted;
         const e = this.translate(timedOut ? call.timeoutError() : raw, call, signal);
         const v = this.verdict(e);
-        this.emit({ ...this.base(call), type: 'attempt', attempt: number, ok: false, durationMs: performance.now() - t0, reason: v.reason, ...(v.httpStatus !== undefined ? { httpStatus: v.httpStatus } : {}) });
+        lastAttemptMs = performance.now() - t0;
+        this.emit({ ...this.base(call), type: 'attempt', attempt: number, ok: false, durationMs: lastAttemptMs, reason: v.reason, ...(v.httpStatus !== undefined ? { httpStatus: v.httpStatus } : {}) });
         throw e;
       }
     };
@@ -241,7 +246,8 @@ export class ResiliencePolicy {
       return outcome.value;
     }
     const final = OWN_ERRORS.has(outcome.error as object) || !call.finalError ? outcome.error : call.finalError(outcome.error, attempts);
-    this.emit({ ...this.base(call), type: 'call', ok: false, attempts, durationMs, ...(isAppError(final) ? { code: final.code } : {}) });
+    const httpStatus = isAppError(final) && typeof final.details.httpStatus === 'number' ? final.details.httpStatus : undefined;
+    this.emit({ ...this.base(call), type: 'call', ok: false, attempts, durationMs, ...(isAppError(final) ? { code: final.code } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}) });
     throw final;
   }
 
