@@ -35,9 +35,9 @@ import {
   circuitBreaker,
   halfJitterGenerator,
   handleWhen,
-  isBrokenCircuitError,
-  isBulkheadRejectedError,
-  isTaskCancelledError,
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  TaskCancelledError,
   retry,
   timeout,
   type IBackoff,
@@ -237,7 +237,7 @@ export class ResiliencePolicy {
         }
       }, call.signal);
     } catch (e) {
-      outcome = { error: isBrokenCircuitError(e) ? this.circuitOpen(call) : e };
+      outcome = { error: e instanceof BrokenCircuitError ? this.circuitOpen(call) : e };
     }
 
     const durationMs = performance.now() - started;
@@ -287,8 +287,9 @@ export class ResiliencePolicy {
   /** Cockatiel's own errors become the backend's or ours; then the backend judges the failure. */
   private translate(raw: unknown, call: CallSpec, signal: AbortSignal): unknown {
     let e = raw;
-    if (isTaskCancelledError(raw)) e = signal.aborted || call.signal?.aborted ? this.aborted(call) : call.timeoutError();
-    else if (isBulkheadRejectedError(raw)) e = this.queueFull(call);
+    // instanceof, not cockatiel's is*Error helpers: in 3.2.1 isTaskCancelledError tests for the bulkhead's marker.
+    if (raw instanceof TaskCancelledError) e = signal.aborted || call.signal?.aborted ? this.aborted(call) : call.timeoutError();
+    else if (raw instanceof BulkheadRejectedError) e = this.queueFull(call);
     if (e !== null && typeof e === 'object' && !OWN_ERRORS.has(e) && !this.verdicts.has(e)) this.verdicts.set(e, this.rules.classify(e, call.idempotent));
     return e;
   }
