@@ -150,3 +150,22 @@ describe('bulkhead', () => {
     assert.equal(odoo.log.count({ model: 'res.partner' }), 1);
   });
 });
+
+describe('documented defaults', () => {
+  test('the README lists the resilience settings with the defaults the configuration applies', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const odooDefaults = loadOdooConfig({ ODOO_URL: 'https://acme.odoo.com', ODOO_API_KEY: 'k' });
+    const hubspotDefaults = loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 'k' });
+    const rows: Array<[string[], number[]]> = [
+      [['HUBSPOT_MAX_RETRY_AFTER_MS'], [hubspotDefaults.maxRetryAfterMs]],
+      [['ODOO_MAX_QUEUE', 'HUBSPOT_MAX_QUEUE'], [odooDefaults.maxQueue, hubspotDefaults.maxQueue]],
+      [['ODOO_BREAKER_FAILURES', 'HUBSPOT_BREAKER_FAILURES'], [odooDefaults.breakerFailures, hubspotDefaults.breakerFailures]],
+      [['ODOO_BREAKER_HALF_OPEN_MS', 'HUBSPOT_BREAKER_HALF_OPEN_MS'], [odooDefaults.breakerHalfOpenMs, hubspotDefaults.breakerHalfOpenMs]],
+    ];
+    for (const [names, defaults] of rows) {
+      const row = `| ${names.map((n) => `\`${n}\``).join(' / ')} | ${defaults.map((d) => `\`${d}\``).join(' / ')} |`;
+      assert.ok(readme.includes(row), `README row ${row}`);
+    }
+  });
+});
