@@ -18,6 +18,7 @@ import { createHubSpotSandbox, type HubSpotSandbox } from '../sandboxes/hubspot/
 import { createHubSpotClient, type HubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { buildHubSpotFixture, FIXTURE_TOKEN } from './hubspot-fixture.ts';
+import { startTestStack, type TestStack } from './support/stack.ts';
 
 const FAILURES = 3;
 /** Short, so the probe comes soon; nothing below depends on its length. */
@@ -293,5 +294,43 @@ describe('HubSpot circuit breaker', () => {
     for (let i = 0; i < FAILURES + 1; i += 1) assert.equal((await failure(badToken.getById('companies', '1001', []))).code, 'BACKEND_AUTH_FAILED');
     assert.equal(sandbox.log.count(), FAILURES * 4 + FAILURES + 1);
     assert.deepEqual(breakerStates(events), [], 'never opened');
+  });
+});
+
+describe('through the gateway', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack();
+  });
+  after(() => stack.close());
+
+  test('Odoo down long enough: the breaker opens, queries keep their CRM data and get BACKEND_UNAVAILABLE naming odoo, and Odoo sees nothing more', async () => {
+    const ACCOUNT = `query($id: ID!) { account(id: $id) { name taxId } }`;
+    stack.odooSandbox.faults.down();
+    try {
+      // Until a query no longer reaches Odoo: the breaker has opened.
+      let opened = false;
+      for (let i = 0; i < 20 && !opened; i += 1) {
+        const before = stack.odooSandbox.log.count();
+        const res = await stack.query(ACCOUNT, { id: stack.world.demo.accountId });
+        assert.equal(res.data.account.name, stack.world.demo.accountName);
+        const error = res.errors?.find((e) => e.extensions?.system === 'odoo');
+        assert.equal(error?.extensions?.code, 'BACKEND_UNAVAILABLE', JSON.stringify(res.errors));
+        opened = stack.odooSandbox.log.count() === before;
+      }
+      assert.ok(opened, 'the breaker opened');
+      const seen = stack.odooSandbox.log.count();
+      for (let i = 0; i < 3; i += 1) {
+        const res = await stack.query(ACCOUNT, { id: stack.world.demo.accountId });
+        assert.equal(res.data.account.name, stack.world.demo.accountName);
+        assert.equal(res.data.account.taxId, null);
+        const error = res.errors?.find((e) => e.extensions?.system === 'odoo');
+        assert.equal(error?.extensions?.code, 'BACKEND_UNAVAILABLE');
+        assert.match(error!.message, /^Odoo is unavailable: .*circuit breaker open/);
+      }
+      assert.equal(stack.odooSandbox.log.count(), seen, 'no request reached Odoo while the breaker was open');
+    } finally {
+      stack.odooSandbox.faults.clear();
+    }
   });
 });
