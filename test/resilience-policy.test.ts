@@ -94,7 +94,7 @@ describe('one event shape for both backends', () => {
 });
 
 describe('one Retry-After rule', () => {
-  test('HubSpot: a Retry-After is waited for; one beyond HUBSPOT_MAX_RETRY_AFTER_MS is reported at once', async () => {
+  test('HubSpot: a Retry-After (or the SECONDLY policy) is waited for; one beyond HUBSPOT_MAX_RETRY_AFTER_MS is reported at once', async () => {
     const delays: number[] = [];
     const patient = hubspotClient({ HUBSPOT_MAX_RETRIES: '1' }, { onResilienceEvent: (e) => e.type === 'retry' && delays.push(e.delayMs) });
     hubspot.faults.add({ kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
@@ -102,6 +102,11 @@ describe('one Retry-After rule', () => {
     assert.equal(delays.length, 1);
     assert.ok(delays[0]! >= 1000, `Retry-After honoured (waited ${delays[0]} ms)`);
     assert.deepEqual(hubspot.log.entries({ operation: 'get' }).map((e) => e.status), [429, 200]);
+
+    hubspot.log.clear();
+    hubspot.faults.add({ kind: 'rate_limit', policy: 'SECONDLY', times: 1 });
+    assert.equal((await patient.getById('companies', '1001', []))?.id, '1001');
+    assert.ok(delays[1]! >= 1000, `the SECONDLY policy's second honoured (waited ${delays[1]} ms)`);
 
     hubspot.log.clear();
     const impatient = hubspotClient({ HUBSPOT_MAX_RETRIES: '2', HUBSPOT_MAX_RETRY_AFTER_MS: '500' });

@@ -40,6 +40,11 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return v === undefined ? undefined : String(v);
 }
 
+/** The per-second (search) limit; HubSpot's answer may name it only in the message. */
+function isSecondly(body: HubSpotErrorBody): boolean {
+  return body.policyName === 'SECONDLY' || /secondly limit/i.test(body.message ?? '');
+}
+
 /** How long HubSpot says to wait, when it says (Retry-After) or implies (the window of an exhausted policy). */
 export function retryAfterMs(f: AttemptFailure): number | undefined {
   if (f.kind !== 'http') return undefined;
@@ -54,7 +59,7 @@ export function retryAfterMs(f: AttemptFailure): number | undefined {
     if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
   }
   if (f.body.policyName === 'DAILY') return undefined;
-  if (f.body.policyName === 'SECONDLY' || /secondly limit/i.test(f.body.message ?? '')) return 1000;
+  if (isSecondly(f.body)) return 1000;
   const interval = Number(header(f.headers, 'x-hubspot-ratelimit-interval-milliseconds'));
   return Number.isFinite(interval) && interval > 0 ? interval : undefined;
 }
@@ -85,7 +90,9 @@ export class HubSpotAttemptError extends Error {
 
 /**
  * How the resilience policy treats a failed attempt: retried as isRetryable says,
- * waiting at least what HubSpot asked for (a Retry-After header; 2 s on 423 Locked).
+ * waiting at least what HubSpot asked for — a Retry-After header, 2 s on 423 Locked,
+ * 1 s for the SECONDLY (search) policy. The ten-second rolling window is not waited
+ * out (it frees up gradually; the jittered backoff comes sooner) — only reported.
  * Unhealthy, for the circuit breaker: 5xx, timeouts and connection failures — not
  * 4xx, 429/423 (HubSpot is up and pacing us) nor malformed payloads.
  */
@@ -93,7 +100,8 @@ export function classifyHubSpotFailure(err: unknown, idempotent: boolean): Verdi
   if (!(err instanceof HubSpotAttemptError)) return { retry: false, unhealthy: false, reason: isAppError(err) ? err.code : 'INTERNAL' };
   const f = err.failure;
   const httpStatus = f.kind === 'http' || f.kind === 'protocol' ? f.status : undefined;
-  const asked = f.kind === 'http' && (f.status === 423 || header(f.headers, 'retry-after') !== undefined) ? retryAfterMs(f) : undefined;
+  const asked =
+    f.kind === 'http' && (f.status === 423 || header(f.headers, 'retry-after') !== undefined || (f.status === 429 && isSecondly(f.body))) ? retryAfterMs(f) : undefined;
   return {
     retry: isRetryable(f, idempotent),
     ...(asked !== undefined ? { retryAfterMs: asked } : {}),
