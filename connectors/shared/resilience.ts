@@ -21,8 +21,9 @@
 // - timeout: each attempt is abandoned after `timeoutMs`; the attempt's signal is
 //   aborted so the connector can tear the request down.
 //
-// One event shape for both backends (ResilienceEvent); the clients' older hooks
-// are views of it.
+// Each client owns one policy, so breaker and bulkhead are per client (in production
+// one per backend per subgraph process). One event shape for both backends
+// (ResilienceEvent); the clients' older hooks are views of it.
 import {
   BulkheadPolicy,
   CircuitBreakerPolicy,
