@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { parseEnv, redactWhenPrinted } from '../../core/env.ts';
+import { RESILIENCE_DEFAULTS } from '../shared/resilience.ts';
 
 /** Unset and empty variables both mean "use the default". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema);
@@ -27,10 +28,16 @@ export const odooConfigSchema = z
     ODOO_MAX_CONCURRENCY: optional(intVar(1, 64).default(4)),
     /** Retries after the first attempt, read methods only (429 / 502 / 503 / 504 / connection errors). */
     ODOO_MAX_RETRIES: optional(intVar(0, 8).default(2)),
-    /** First retry delay; doubles per retry (with jitter), capped at 32×. */
+    /** First retry delay; doubles per retry (with jitter), capped at BACKOFF_CAP_FACTOR× (connectors/shared/resilience.ts). */
     ODOO_RETRY_BASE_MS: optional(intVar(0, 60_000).default(250)),
     /** Longest Retry-After the connector waits for; beyond it the 429 is reported at once. */
-    ODOO_MAX_RETRY_AFTER_MS: optional(intVar(0, 600_000).default(30_000)),
+    ODOO_MAX_RETRY_AFTER_MS: optional(intVar(0, 600_000).default(RESILIENCE_DEFAULTS.maxRetryAfterMs)),
+    /** Calls waiting for one of the ODOO_MAX_CONCURRENCY slots; more are refused (BACKEND_UNAVAILABLE) rather than queued without end. */
+    ODOO_MAX_QUEUE: optional(intVar(0, 100_000).default(RESILIENCE_DEFAULTS.maxQueue)),
+    /** Consecutive calls failing with Odoo unhealthy (5xx, timeout, connection) that open the circuit breaker. */
+    ODOO_BREAKER_FAILURES: optional(intVar(1, 1000).default(RESILIENCE_DEFAULTS.breakerFailures)),
+    /** How long the open breaker refuses calls before one probe call may test Odoo again. */
+    ODOO_BREAKER_HALF_OPEN_MS: optional(intVar(10, 3_600_000).default(RESILIENCE_DEFAULTS.breakerHalfOpenMs)),
   })
   .superRefine((env, ctx) => {
     if (env.ODOO_PROTOCOL === 'jsonrpc') {
@@ -49,10 +56,14 @@ export const odooConfigSchema = z
     maxRetries: env.ODOO_MAX_RETRIES,
     retryBaseMs: env.ODOO_RETRY_BASE_MS,
     maxRetryAfterMs: env.ODOO_MAX_RETRY_AFTER_MS,
+    maxQueue: env.ODOO_MAX_QUEUE,
+    breakerFailures: env.ODOO_BREAKER_FAILURES,
+    breakerHalfOpenMs: env.ODOO_BREAKER_HALF_OPEN_MS,
   }));
 
 /**
- * `{ url, db?, login?, apiKey, protocol, timeoutMs, maxConcurrency, maxRetries, retryBaseMs, maxRetryAfterMs }`.
+ * `{ url, db?, login?, apiKey, protocol, timeoutMs, maxConcurrency, maxRetries, retryBaseMs, maxRetryAfterMs,
+ *    maxQueue, breakerFailures, breakerHalfOpenMs }` — the connection and the ResilienceSettings.
  * Build it with loadOdooConfig (env) or by hand in tests.
  */
 export type OdooConfig = z.output<typeof odooConfigSchema>;

@@ -13,7 +13,8 @@
 //   anything else (unknown model/method, bugs)     → BACKEND_ERROR
 // `details` carry system, backendName, model, method and httpStatus — never Odoo's
 // `debug` traceback, never the API key.
-import { appError, type AppError, type ErrorDetails, type ErrorKey } from '../../policy/errors.ts';
+import { appError, isAppError, type AppError, type ErrorDetails, type ErrorKey } from '../../policy/errors.ts';
+import type { Verdict } from '../shared/resilience.ts';
 
 export interface OdooErrorBody {
   name: string;
@@ -127,4 +128,30 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/** Gateway statuses a proxy in front of Odoo answers while Odoo restarts or is overloaded. */
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
+
+/**
+ * How the resilience policy treats a failed attempt. Retried (read methods only —
+ * `idempotent`): 429, 502/503/504 and connection errors; not a plain 500 (an Odoo
+ * bug answers the same again) nor a timeout (the read may still be running).
+ * Unhealthy, for the circuit breaker: every BACKEND_UNAVAILABLE (5xx without an Odoo
+ * error body, timeouts, connection errors, database down) except a caller's abort.
+ */
+export function classifyOdooFailure(err: unknown, idempotent: boolean): Verdict {
+  if (!isAppError(err)) return { retry: false, unhealthy: false, reason: 'INTERNAL' };
+  const status = err.details.httpStatus;
+  const unavailable = err.key === 'BACKEND_UNAVAILABLE' && err.details.aborted !== true;
+  const transient =
+    err.key === 'BACKEND_RATE_LIMITED' ||
+    (unavailable && ((typeof status === 'number' && TRANSIENT_STATUS.has(status)) || err.details.connection === true));
+  return {
+    retry: idempotent && transient,
+    ...(typeof err.details.retryAfterMs === 'number' ? { retryAfterMs: err.details.retryAfterMs } : {}),
+    unhealthy: unavailable,
+    reason: err.code,
+    ...(typeof status === 'number' ? { httpStatus: status } : {}),
+  };
 }

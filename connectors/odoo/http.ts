@@ -1,6 +1,7 @@
-// One HTTP POST of a JSON body with undici, bounded by a per-attempt timeout and
-// the caller's AbortSignal. Network failures become AppError BACKEND_UNAVAILABLE
-// with `details.timeout` / `details.connection` / `details.aborted` so the client
+// One HTTP POST of a JSON body with undici, bounded by the attempt's AbortSignal
+// (the resilience policy aborts it at the per-attempt deadline or when the caller
+// gives up, and tells the two apart). Network failures become AppError
+// BACKEND_UNAVAILABLE with `details.connection` / `details.aborted` so the client
 // can decide what is retryable.
 import { Agent, request } from 'undici';
 import { unavailable, type CallSite } from './errors.ts';
@@ -20,26 +21,22 @@ export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string>,
-  timeoutMs: number,
   site: CallSite,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
-  if (signal?.aborted) throw unavailable(site, 'request aborted by the caller', { aborted: true });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  if (signal?.aborted) throw unavailable(site, 'request aborted', { aborted: true });
   try {
     const res = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
-      signal: combined,
+      signal,
       dispatcher: agent,
     });
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text };
   } catch (e) {
-    if (timeout.aborted) throw unavailable(site, `no answer within ${timeoutMs} ms`, { timeout: true, timeoutMs });
-    if (signal?.aborted) throw unavailable(site, 'request aborted by the caller', { aborted: true });
+    if (signal?.aborted) throw unavailable(site, 'request aborted', { aborted: true });
     const err = e as { code?: string; message?: string; cause?: { code?: string } };
     const code = err?.code ?? err?.cause?.code;
     throw unavailable(site, `connection failed (${code ?? err?.message ?? 'unknown error'})`, { connection: true, ...(code ? { errno: code } : {}) }, e);

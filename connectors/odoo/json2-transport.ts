@@ -26,7 +26,7 @@ export class Json2Transport implements OdooTransport {
     if (this.config.db) headers['x-odoo-database'] = this.config.db;
     if (c.requestId) headers['x-request-id'] = c.requestId;
 
-    const res = await postJson(this.agent, url, body, headers, this.config.timeoutMs, site, c.signal);
+    const res = await postJson(this.agent, url, body, headers, site, c.signal);
     const parsed = parseJson(res.text);
     if (res.status >= 200 && res.status < 300) {
       if (!parsed.ok) throw protocolError(site, 'a success answer that is not JSON', res.status);

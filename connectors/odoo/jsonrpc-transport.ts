@@ -42,7 +42,6 @@ export class JsonRpcTransport implements OdooTransport {
       `${this.config.url}/jsonrpc`,
       { jsonrpc: '2.0', method: 'call', id, params: { service, method, args } },
       headers,
-      this.config.timeoutMs,
       site,
       signal,
     );

@@ -1,16 +1,17 @@
 // The Odoo connector: one client, two wire transports (JSON-2 or JSON-RPC, chosen
 // by configuration), identical behaviour above them:
-//   - bounded concurrency (a FIFO semaphore, ODOO_MAX_CONCURRENCY),
-//   - a per-attempt timeout (ODOO_TIMEOUT_MS),
-//   - retries with exponential backoff + jitter, honouring Retry-After, on
-//     429 / 502 / 503 / 504 / connection errors — for read methods only; create,
-//     write, unlink and business methods (action_*) are never replayed blindly,
+//   - the shared resilience policy (connectors/shared/resilience.ts) configured from
+//     ODOO_*: bounded concurrency, a per-attempt timeout, a circuit breaker, and
+//     retries with backoff + jitter honouring Retry-After on 429 / 502 / 503 / 504 /
+//     connection errors (errors.ts decides) — for read methods only; create, write,
+//     unlink and business methods (action_*) are never replayed blindly,
 //   - results checked against the shape Odoo documents (BACKEND_PROTOCOL if not),
 //   - every failure an AppError from the registry (see errors.ts), never the key.
 // Point it at a real Odoo or at the sandbox: the code cannot tell them apart.
-import { appError, isAppError, type AppError } from '../../policy/errors.ts';
+import { appError, isAppError } from '../../policy/errors.ts';
+import { createResiliencePolicy, type ResilienceEvent, type ResiliencePolicy } from '../shared/resilience.ts';
 import type { OdooConfig } from './config.ts';
-import { protocolError, unavailable } from './errors.ts';
+import { classifyOdooFailure, protocolError, unavailable } from './errors.ts';
 import { createAgent } from './http.ts';
 import { Json2Transport } from './json2-transport.ts';
 import { JsonRpcTransport } from './jsonrpc-transport.ts';
@@ -38,65 +39,32 @@ export interface OdooPage {
   order?: string;
 }
 
-/** Observability hooks (R9): one `onCall` per logical call, one `onRetry` per retry. */
+/**
+ * Observability hooks (R9): `onEvent` sees every resilience event (attempts, retries,
+ * breaker state, bulkhead refusals — the shape both connectors share); `onCall` (one
+ * per logical call) and `onRetry` (one per retry) are views of the same events.
+ */
 export interface OdooClientHooks {
   onCall?(info: { model: string; method: string; attempts: number; durationMs: number; ok: boolean; code?: string; requestId?: string }): void;
   onRetry?(info: { model: string; method: string; attempt: number; delayMs: number; code: string; httpStatus?: number }): void;
+  onEvent?(event: ResilienceEvent): void;
+}
+
+function observerFor(hooks: OdooClientHooks) {
+  return (e: ResilienceEvent) => {
+    hooks.onEvent?.(e);
+    if (e.type === 'call') {
+      const { model = '', operation: method, attempts, durationMs, ok, code, requestId } = e;
+      hooks.onCall?.({ model, method, attempts, durationMs, ok, ...(code !== undefined ? { code } : {}), ...(requestId !== undefined ? { requestId } : {}) });
+    } else if (e.type === 'retry') {
+      const { model = '', operation: method, attempt, delayMs, reason: code, httpStatus } = e;
+      hooks.onRetry?.({ model, method, attempt, delayMs, code, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+    }
+  };
 }
 
 /** Methods that change nothing in Odoo: the only ones retried. */
 export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'fields_get', 'name_search']);
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly max: number) {}
-
-  async acquire(signal?: AbortSignal): Promise<() => void> {
-    if (this.active < this.max) {
-      this.active++;
-    } else {
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          const i = this.waiting.indexOf(grant);
-          if (i >= 0) this.waiting.splice(i, 1);
-          reject(new Error('aborted'));
-        };
-        const grant = () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        this.waiting.push(grant);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiting.shift();
-      if (next) next(); // hand the slot over
-      else this.active--;
-    };
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
@@ -104,16 +72,14 @@ export class OdooClient {
   readonly protocol: 'json2' | 'jsonrpc';
   private readonly config: OdooConfig;
   private readonly transport: OdooTransport;
-  private readonly semaphore: Semaphore;
+  private readonly policy: ResiliencePolicy;
   private readonly agent: ReturnType<typeof createAgent>;
-  private readonly hooks: OdooClientHooks;
 
   constructor(config: OdooConfig, hooks: OdooClientHooks = {}) {
     this.config = config;
     this.protocol = config.protocol;
-    this.hooks = hooks;
     this.agent = createAgent(config.maxConcurrency);
-    this.semaphore = new Semaphore(config.maxConcurrency);
+    this.policy = createResiliencePolicy(config, { system: 'odoo', label: 'Odoo', classify: classifyOdooFailure }, observerFor(hooks));
     this.transport = config.protocol === 'jsonrpc' ? new JsonRpcTransport(config, this.agent) : new Json2Transport(config, this.agent);
   }
 
@@ -196,65 +162,26 @@ export class OdooClient {
     return out as RawRecord[];
   }
 
-  private retryDelay(err: AppError, attempt: number): number | undefined {
-    const status = err.details.httpStatus;
-    const retryable =
-      err.key === 'BACKEND_RATE_LIMITED' ||
-      (err.key === 'BACKEND_UNAVAILABLE' && ((typeof status === 'number' && RETRYABLE_STATUS.has(status)) || err.details.connection === true));
-    if (!retryable) return undefined;
-    const base = this.config.retryBaseMs;
-    const exp = Math.min(base * 2 ** (attempt - 1), base * 32);
-    const jittered = Math.round(exp / 2 + (Math.random() * exp) / 2);
-    const retryAfter = err.details.retryAfterMs;
-    if (typeof retryAfter === 'number') {
-      if (retryAfter > this.config.maxRetryAfterMs) return undefined;
-      return Math.max(retryAfter, jittered);
-    }
-    return jittered;
-  }
-
-  private async run(model: string, method: string, ids: number[] | undefined, params: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
-    const started = performance.now();
-    const maxAttempts = READ_METHODS.has(method) ? this.config.maxRetries + 1 : 1;
+  private run(model: string, method: string, ids: number[] | undefined, params: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
     const site = { model, method };
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let release: (() => void) | undefined;
-      try {
-        try {
-          release = await this.semaphore.acquire(opts.signal);
-        } catch {
-          throw unavailable(site, 'request aborted by the caller while queued', { aborted: true });
-        }
-        const out = await this.transport.call({ model, method, ids, params, context: opts.context, requestId: opts.requestId, signal: opts.signal });
-        this.hooks.onCall?.({ model, method, attempts: attempt, durationMs: performance.now() - started, ok: true, requestId: opts.requestId });
-        return out;
-      } catch (e) {
-        const err = isAppError(e) ? e : appError('BACKEND_ERROR', `Odoo call failed: ${(e as Error)?.message ?? String(e)}`, { system: 'odoo', model, method }, e);
-        const delay = attempt < maxAttempts ? this.retryDelay(err, attempt) : undefined;
-        if (delay === undefined) {
-          err.details.attempts = attempt;
-          if (err.key === 'BACKEND_RATE_LIMITED' && attempt > 1) {
-            const final = appError('BACKEND_RATE_LIMITED', `Odoo answered 429 Too Many Requests ${attempt} times`, { ...err.details });
-            this.hooks.onCall?.({ model, method, attempts: attempt, durationMs: performance.now() - started, ok: false, code: final.code, requestId: opts.requestId });
-            throw final;
-          }
-          this.hooks.onCall?.({ model, method, attempts: attempt, durationMs: performance.now() - started, ok: false, code: err.code, requestId: opts.requestId });
-          throw err;
-        }
-        this.hooks.onRetry?.({ model, method, attempt, delayMs: delay, code: err.code, httpStatus: err.details.httpStatus });
-        release?.();
-        release = undefined;
-        try {
-          await sleep(delay, opts.signal);
-        } catch {
-          throw unavailable(site, 'request aborted by the caller during backoff', { aborted: true });
-        }
-      } finally {
-        release?.();
-      }
-    }
+    return this.policy.execute(
+      {
+        operation: method,
+        model,
+        requestId: opts.requestId,
+        idempotent: READ_METHODS.has(method),
+        signal: opts.signal,
+        details: site,
+        timeoutError: () => unavailable(site, `no answer within ${this.config.timeoutMs} ms`, { timeout: true, timeoutMs: this.config.timeoutMs }),
+        finalError: (e, attempts) => {
+          const err = isAppError(e) ? e : appError('BACKEND_ERROR', `Odoo call failed: ${(e as Error)?.message ?? String(e)}`, { system: 'odoo', model, method }, e);
+          err.details.attempts = attempts;
+          if (err.key === 'BACKEND_RATE_LIMITED' && attempts > 1) return appError('BACKEND_RATE_LIMITED', `Odoo answered 429 Too Many Requests ${attempts} times`, { ...err.details });
+          return err;
+        },
+      },
+      (attempt) => this.transport.call({ model, method, ids, params, context: opts.context, requestId: opts.requestId, signal: attempt.signal }),
+    );
   }
 }
 

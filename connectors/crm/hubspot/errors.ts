@@ -1,7 +1,8 @@
 // HubSpot failures → the project's error registry. Every AppError built here carries
 // system 'hubspot', the HTTP status HubSpot answered, HubSpot's own category /
 // errorType / policyName as backendName and its correlationId — never the token.
-import { appError, type AppError, type ErrorKey } from '../../../policy/errors.ts';
+import { appError, isAppError, type AppError, type ErrorKey } from '../../../policy/errors.ts';
+import type { Verdict } from '../../shared/resilience.ts';
 import { errorBodySchema, type HubSpotErrorBody } from './wire.ts';
 import { TIMEOUT_CODE } from './transport.ts';
 
@@ -39,6 +40,11 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return v === undefined ? undefined : String(v);
 }
 
+/** The per-second (search) limit; HubSpot's answer may name it only in the message. */
+function isSecondly(body: HubSpotErrorBody): boolean {
+  return body.policyName === 'SECONDLY' || /secondly limit/i.test(body.message ?? '');
+}
+
 /** How long HubSpot says to wait, when it says (Retry-After) or implies (the window of an exhausted policy). */
 export function retryAfterMs(f: AttemptFailure): number | undefined {
   if (f.kind !== 'http') return undefined;
@@ -53,7 +59,7 @@ export function retryAfterMs(f: AttemptFailure): number | undefined {
     if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
   }
   if (f.body.policyName === 'DAILY') return undefined;
-  if (f.body.policyName === 'SECONDLY' || /secondly limit/i.test(f.body.message ?? '')) return 1000;
+  if (isSecondly(f.body)) return 1000;
   const interval = Number(header(f.headers, 'x-hubspot-ratelimit-interval-milliseconds'));
   return Number.isFinite(interval) && interval > 0 ? interval : undefined;
 }
@@ -72,6 +78,37 @@ export function isRetryable(f: AttemptFailure, idempotent: boolean): boolean {
     case 'protocol':
       return false;
   }
+}
+
+/** A failed attempt on its way through the resilience policy; it becomes an AppError (toAppError) once attempts are over. */
+export class HubSpotAttemptError extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super(`HubSpot attempt failed (${failure.kind === 'http' ? `HTTP ${failure.status}` : failure.kind})`);
+    this.name = 'HubSpotAttemptError';
+  }
+}
+
+/**
+ * How the resilience policy treats a failed attempt: retried as isRetryable says,
+ * waiting at least what HubSpot asked for — a Retry-After header, 2 s on 423 Locked,
+ * 1 s for the SECONDLY (search) policy. The ten-second rolling window is not waited
+ * out (it frees up gradually; the jittered backoff comes sooner) — only reported.
+ * Unhealthy, for the circuit breaker: 5xx, timeouts and connection failures — not
+ * 4xx, 429/423 (HubSpot is up and pacing us) nor malformed payloads.
+ */
+export function classifyHubSpotFailure(err: unknown, idempotent: boolean): Verdict {
+  if (!(err instanceof HubSpotAttemptError)) return { retry: false, unhealthy: false, reason: isAppError(err) ? err.code : 'INTERNAL' };
+  const f = err.failure;
+  const httpStatus = f.kind === 'http' || f.kind === 'protocol' ? f.status : undefined;
+  const asked =
+    f.kind === 'http' && (f.status === 423 || header(f.headers, 'retry-after') !== undefined || (f.status === 429 && isSecondly(f.body))) ? retryAfterMs(f) : undefined;
+  return {
+    retry: isRetryable(f, idempotent),
+    ...(asked !== undefined ? { retryAfterMs: asked } : {}),
+    unhealthy: f.kind === 'timeout' || f.kind === 'network' || (f.kind === 'http' && f.status >= 500),
+    reason: f.kind === 'http' ? String(f.status) : f.kind,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+  };
 }
 
 function keyForStatus(status: number): ErrorKey {

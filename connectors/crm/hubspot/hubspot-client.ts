@@ -1,14 +1,16 @@
 // The HubSpot connector: the code a customer points at a real portal. It drives the
 // official @hubspot/api-client (v13: URL building, auth header, request models) and
 // adds what an integration needs around it:
-//   - bounded retries with exponential backoff + jitter, only where safe: 429 (except
-//     the DAILY policy) for every call; 5xx, resets and timeouts only for idempotent
-//     calls (reads, PATCH, upsert, PUT association) — a create is never re-sent after
-//     HubSpot may have processed it. The client's own RetryDecorator is left off: it is
-//     process-global (ApiDecoratorService is a singleton shared by every Client), waits a
-//     fixed 10 s × n on 429, counts attempts not retries, logs with console.error and
-//     never retries network errors.
-//   - a real per-attempt timeout and a cap on requests in flight (transport.ts);
+//   - the shared resilience policy (connectors/shared/resilience.ts) configured from
+//     HUBSPOT_*: a cap on requests in flight, a per-attempt timeout, a circuit breaker,
+//     and bounded retries with backoff + jitter only where safe (errors.ts decides):
+//     429 (except the DAILY policy) for every call; 5xx, resets and timeouts only for
+//     idempotent calls (reads, PATCH, upsert, PUT association) — a create is never
+//     re-sent after HubSpot may have processed it. The client's own RetryDecorator is
+//     left off: it is process-global (ApiDecoratorService is a singleton shared by every
+//     Client), waits a fixed 10 s × n on 429, counts attempts not retries, logs with
+//     console.error and never retries network errors.
+//   - an agent that really aborts a timed-out socket (transport.ts);
 //   - X-Request-Id forwarded on every call (per-call middleware);
 //   - every payload validated with zod (wire.ts), errors mapped to the registry (errors.ts);
 //   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
@@ -16,9 +18,10 @@ import { Client } from '@hubspot/api-client';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
+import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
 import type { HubSpotConfig } from './config.ts';
-import { isRetryable, LOCKED_DELAY_MS, parseErrorBody, retryAfterMs, toAppError, type AttemptFailure, type CallDescription } from './errors.ts';
-import { callOptions, createTimeoutAgent, errorCode, Semaphore, sleep, TIMEOUT_CODE, type Capture } from './transport.ts';
+import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
+import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
 import {
   associationBatchSchema,
   batchErrorSchema,
@@ -64,7 +67,24 @@ export interface HubSpotCallEvent {
 }
 
 export interface HubSpotClientOptions {
+  /** One event per attempt (a view of the resilience events). */
   onEvent?: (event: HubSpotCallEvent) => void;
+  /** Every resilience event (attempts, retries, breaker state, bulkhead refusals) in the shape both connectors share. */
+  onResilienceEvent?: (event: ResilienceEvent) => void;
+}
+
+/** HubSpotCallEvent, the per-attempt view older callers observe, from the shared events. */
+function observerFor(options: HubSpotClientOptions) {
+  return (e: ResilienceEvent) => {
+    options.onResilienceEvent?.(e);
+    if (!options.onEvent || e.type === 'breaker' || e.type === 'bulkhead_rejected') return;
+    const base = { operation: e.operation, ...(e.model !== undefined ? { objectType: e.model } : {}), ...(e.requestId !== undefined ? { requestId: e.requestId } : {}) };
+    let event: HubSpotCallEvent | undefined;
+    if (e.type === 'attempt' && e.ok) event = { ...base, attempt: e.attempt, outcome: 'ok', durationMs: e.durationMs, ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
+    else if (e.type === 'retry') event = { ...base, attempt: e.attempt, outcome: 'retry', durationMs: e.attemptMs, errorCode: e.reason, ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
+    else if (e.type === 'call' && !e.ok) event = { ...base, attempt: e.attempts, outcome: 'error', durationMs: e.durationMs, ...(e.code !== undefined ? { errorCode: e.code } : {}), ...(e.httpStatus !== undefined ? { status: e.httpStatus } : {}) };
+    if (event) options.onEvent(event);
+  };
 }
 
 /** HubSpot's documented input limits. */
@@ -101,19 +121,11 @@ export class HubSpotClient {
   private readonly associationsApi: Client['crm']['associations']['v4'];
   private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
-  private readonly limiter: Semaphore;
-  private readonly timeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly retryBaseMs: number;
-  private readonly onEvent?: (event: HubSpotCallEvent) => void;
+  private readonly policy: ResiliencePolicy;
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
-    this.timeoutMs = config.timeoutMs;
-    this.maxRetries = config.maxRetries;
-    this.retryBaseMs = config.retryBaseMs;
-    this.onEvent = options.onEvent;
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
-    this.limiter = new Semaphore(config.maxConcurrency);
+    this.policy = createResiliencePolicy(config, { system: 'hubspot', label: 'HubSpot', classify: classifyHubSpotFailure }, observerFor(options));
     // numberOfApiCallRetries 0 and no limiterOptions: no global decorators (see header).
     this.sdk = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
     // Build the API objects now: the client decorates them from its process-global
@@ -129,114 +141,64 @@ export class HubSpotClient {
     this.agent.destroy();
   }
 
-  // ---- the retry loop ---------------------------------------------------------
+  // ---- one call, through the resilience policy ----------------------------------
 
-  /** Exponential backoff with jitter (base × 2^(n-1), capped at 16× base); HubSpot's own hint wins when it gives one. */
-  private backoff(attempt: number, failure: AttemptFailure): number {
-    const exp = Math.round(this.retryBaseMs * 2 ** Math.min(attempt - 1, 4) * (0.5 + Math.random() * 0.5));
-    if (failure.kind !== 'http') return exp;
-    const hinted = retryAfterMs(failure);
-    if (failure.headers['retry-after'] !== undefined && hinted !== undefined) return Math.min(hinted, 30_000);
-    if (failure.status === 423) return Math.max(exp, LOCKED_DELAY_MS);
-    return exp;
-  }
-
-  private async execute<T>(call: Call<T>): Promise<T> {
-    const maxAttempts = 1 + this.maxRetries;
-    for (let attempt = 1; ; attempt += 1) {
-      const started = Date.now();
-      const capture: Capture = {};
-      let thrown: unknown;
-      let deadlineHit = false;
-      try {
-        await this.limiter.run(async () => {
-          let timer: NodeJS.Timeout | undefined;
-          const deadline = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              deadlineHit = true;
-              reject(Object.assign(new Error(`HubSpot request timed out after ${this.timeoutMs} ms`), { code: TIMEOUT_CODE }));
-            }, this.timeoutMs + 250);
-          });
-          try {
-            await Promise.race([call.invoke(callOptions(capture, this.agent, call.requestId)), deadline]);
-          } finally {
-            clearTimeout(timer);
-          }
-        });
-      } catch (e) {
-        thrown = e;
-      }
-
-      let failure: AttemptFailure;
-      if (capture.status !== undefined && capture.status >= 200 && capture.status < 300) {
-        // Our own parse of the raw body decides, whatever the generated deserializer thought.
-        let json: unknown;
-        try {
-          json = capture.text ? JSON.parse(capture.text) : undefined;
-        } catch {
-          failure = { kind: 'protocol', status: capture.status, reason: 'answered a body that is not JSON' };
-          this.emit(call, attempt, 'error', started, capture.status, 'BACKEND_PROTOCOL');
-          throw toAppError(failure, call, attempt);
-        }
-        try {
-          const result = call.accept(json, capture.status);
-          this.emit(call, attempt, 'ok', started, capture.status);
-          return result;
-        } catch (e) {
-          this.emit(call, attempt, 'error', started, capture.status, isAppError(e) ? e.code : undefined);
-          if (isAppError(e)) throw toAppError({ kind: 'protocol', status: capture.status, reason: e.message, error: e }, call, attempt);
-          throw e;
-        }
-      } else if (capture.status !== undefined) {
-        if (capture.status === 404 && call.on404) {
-          this.emit(call, attempt, 'ok', started, 404);
-          return call.on404();
-        }
-        failure = { kind: 'http', status: capture.status, body: parseErrorBody(capture.text), headers: capture.headers ?? {} };
-      } else {
-        const code = deadlineHit ? TIMEOUT_CODE : errorCode(thrown);
-        if (code === TIMEOUT_CODE) failure = { kind: 'timeout', cause: thrown };
-        // System errors (ECONNRESET, EPIPE, …) or node-fetch's FetchError; ERR_* codes are bugs, not outages.
-        else if ((code !== undefined && /^E[A-Z]+$/.test(code)) || (thrown as { name?: string } | undefined)?.name === 'FetchError') {
-          failure = { kind: 'network', code, cause: thrown };
-        } else {
-          // Not a wire failure: a bug in how the request was built.
-          this.emit(call, attempt, 'error', started, undefined, 'INTERNAL');
-          throw appError('BACKEND_ERROR', `HubSpot ${call.operation} could not be sent: ${(thrown as Error)?.message ?? String(thrown)}`, {
-            system: 'hubspot',
-            operation: call.operation,
-          }, thrown);
-        }
-      }
-
-      const status = failure.kind === 'http' ? failure.status : undefined;
-      if (attempt < maxAttempts && isRetryable(failure, call.idempotent)) {
-        this.emit(call, attempt, 'retry', started, status, failure.kind === 'http' ? String(failure.status) : failure.kind);
-        await sleep(this.backoff(attempt, failure));
-        continue;
-      }
-      const error = toAppError(failure, call, attempt);
-      this.emit(call, attempt, 'error', started, status, error.code);
-      throw error;
-    }
-  }
-
-  private emit(call: CallDescription & { requestId?: string }, attempt: number, outcome: HubSpotCallEvent['outcome'], started: number, status?: number, errorCode?: string) {
-    if (!this.onEvent) return;
-    try {
-      this.onEvent({
+  private execute<T>(call: Call<T>): Promise<T> {
+    return this.policy.execute(
+      {
         operation: call.operation,
-        ...(call.objectType ? { objectType: call.objectType } : {}),
-        attempt,
-        outcome,
-        ...(status !== undefined ? { status } : {}),
-        durationMs: Date.now() - started,
-        ...(call.requestId ? { requestId: call.requestId } : {}),
-        ...(errorCode ? { errorCode } : {}),
-      });
-    } catch {
-      // an observer must not break a call
+        ...(call.objectType ? { model: call.objectType } : {}),
+        ...(call.requestId !== undefined ? { requestId: call.requestId } : {}),
+        idempotent: call.idempotent,
+        details: { operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}), ...(call.recordId ? { recordId: call.recordId } : {}) },
+        timeoutError: () => new HubSpotAttemptError({ kind: 'timeout', cause: undefined }),
+        finalError: (e, attempts) => (e instanceof HubSpotAttemptError ? toAppError(e.failure, call, attempts) : e),
+      },
+      (attempt) => this.attempt(call, attempt),
+    );
+  }
+
+  /** One request on the wire; a failure is thrown as HubSpotAttemptError for the policy to judge. */
+  private async attempt<T>(call: Call<T>, attempt: Attempt): Promise<T> {
+    const capture: Capture = {};
+    let thrown: unknown;
+    try {
+      await call.invoke(callOptions(capture, this.agent, call.requestId));
+    } catch (e) {
+      thrown = e;
     }
+    const status = capture.status;
+    attempt.httpStatus = status;
+    if (status !== undefined && status >= 200 && status < 300) {
+      // Our own parse of the raw body decides, whatever the generated deserializer thought.
+      let json: unknown;
+      try {
+        json = capture.text ? JSON.parse(capture.text) : undefined;
+      } catch {
+        throw new HubSpotAttemptError({ kind: 'protocol', status, reason: 'answered a body that is not JSON' });
+      }
+      try {
+        return call.accept(json, status);
+      } catch (e) {
+        if (isAppError(e)) throw new HubSpotAttemptError({ kind: 'protocol', status, reason: e.message, error: e });
+        throw e;
+      }
+    }
+    if (status !== undefined) {
+      if (status === 404 && call.on404) return call.on404();
+      throw new HubSpotAttemptError({ kind: 'http', status, body: parseErrorBody(capture.text), headers: capture.headers ?? {} });
+    }
+    const code = errorCode(thrown);
+    if (code === TIMEOUT_CODE) throw new HubSpotAttemptError({ kind: 'timeout', cause: thrown });
+    // System errors (ECONNRESET, EPIPE, …) or node-fetch's FetchError; ERR_* codes are bugs, not outages.
+    if ((code !== undefined && /^E[A-Z]+$/.test(code)) || (thrown as { name?: string } | undefined)?.name === 'FetchError') {
+      throw new HubSpotAttemptError({ kind: 'network', code, cause: thrown });
+    }
+    // Not a wire failure: a bug in how the request was built.
+    throw appError('BACKEND_ERROR', `HubSpot ${call.operation} could not be sent: ${(thrown as Error)?.message ?? String(thrown)}`, {
+      system: 'hubspot',
+      operation: call.operation,
+    }, thrown);
   }
 
   /** 207 errors other than "not found" are failures of the call. */

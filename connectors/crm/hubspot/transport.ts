@@ -1,8 +1,9 @@
 // What the official client leaves to its caller, added around it without forking it:
 // a per-attempt timeout that really aborts the socket (the generated client passes no
-// timeout or signal to node-fetch), a bound on requests in flight, and a per-call
-// middleware that forwards X-Request-Id and keeps the raw status, headers and body so
-// the connector can validate the wire payload itself and classify errors.
+// timeout or signal to node-fetch; the resilience policy's deadline only stops the
+// waiting), a bound on sockets, and a per-call middleware that forwards X-Request-Id
+// and keeps the raw status, headers and body so the connector can validate the wire
+// payload itself and classify errors.
 import http from 'node:http';
 import https from 'node:https';
 
@@ -30,26 +31,6 @@ export function createTimeoutAgent(baseUrl: string, timeoutMs: number, maxSocket
     original(req, options);
   };
   return agent;
-}
-
-/** A FIFO counting semaphore. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly max: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active += 1;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
-  }
 }
 
 /** What one attempt saw on the wire. */
@@ -96,8 +77,6 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Walk an error's cause chain for a system error code (ECONNREFUSED, HUBSPOT_TIMEOUT, …). */
 export function errorCode(e: unknown): string | undefined {
