@@ -15,16 +15,7 @@ import { createHubSpotSandbox, type HubSpotSandbox } from '../sandboxes/hubspot/
 import { createHubSpotClient, type HubSpotCallEvent, type HubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { buildHubSpotFixture, FIXTURE_TOKEN } from './hubspot-fixture.ts';
-
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure } from './support/errors.ts';
 
 let odoo: OdooSandbox;
 let hubspot: HubSpotSandbox;

@@ -10,16 +10,20 @@ export const isCode = (code: string, field?: string) => (e: unknown) => {
   return true;
 };
 
-/** Awaits `p`, which must reject with an AppError of `code` naming `system`; returns the error for further checks. */
-export async function rejectionOf(p: Promise<unknown>, code: string, system: 'odoo' | 'hubspot'): Promise<AppError> {
-  let caught: unknown;
+/** Awaits `p`, which must reject with an AppError (any code); returns it for further checks. */
+export async function failure(p: Promise<unknown>): Promise<AppError> {
   try {
     await p;
   } catch (e) {
-    caught = e;
+    assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
+    return e;
   }
-  assert.ok(caught !== undefined, `expected a rejection with ${code}`);
-  assert.ok(isAppError(caught), `expected an AppError ${code}, got ${String(caught)}`);
+  assert.fail('expected the call to fail');
+}
+
+/** Awaits `p`, which must reject with an AppError of `code` naming `system`; returns the error for further checks. */
+export async function rejectionOf(p: Promise<unknown>, code: string, system: 'odoo' | 'hubspot'): Promise<AppError> {
+  const caught = await failure(p);
   assert.equal(caught.code, code, `${caught.code}: ${caught.message}`);
   assert.equal(caught.details.system, system);
   return caught;

@@ -1,7 +1,7 @@
 // HubSpot failures → the project's error registry. Every AppError built here carries
 // system 'hubspot', the HTTP status HubSpot answered, HubSpot's own category /
 // errorType / policyName as backendName and its correlationId — never the token.
-import { appError, isAppError, type AppError, type ErrorKey } from '../../../policy/errors.ts';
+import { appError, ERRORS, isAppError, type AppError, type ErrorKey } from '../../../policy/errors.ts';
 import type { Verdict } from '../../shared/resilience.ts';
 import { errorBodySchema, type HubSpotErrorBody } from './wire.ts';
 import { TIMEOUT_CODE } from './transport.ts';
@@ -97,7 +97,7 @@ export class HubSpotAttemptError extends Error {
  * 4xx, 429/423 (HubSpot is up and pacing us) nor malformed payloads.
  */
 export function classifyHubSpotFailure(err: unknown, idempotent: boolean): Verdict {
-  if (!(err instanceof HubSpotAttemptError)) return { retry: false, unhealthy: false, reason: isAppError(err) ? err.code : 'INTERNAL' };
+  if (!(err instanceof HubSpotAttemptError)) return { retry: false, unhealthy: false, reason: isAppError(err) ? err.code : ERRORS.INTERNAL.code };
   const f = err.failure;
   const httpStatus = f.kind === 'http' || f.kind === 'protocol' ? f.status : undefined;
   const asked =
