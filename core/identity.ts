@@ -5,7 +5,7 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { appError, isAppError } from '../policy/errors.ts';
-import { ROLES, type Identity, type Role } from '../policy/permissions.ts';
+import { ROLES, ROW_LIMITS, type Identity, type Role } from '../policy/permissions.ts';
 
 // The role list lives with the permission table; re-exported for the callers of identity.
 export { ROLES, type Identity, type Role };
@@ -25,10 +25,12 @@ export function identityFromClaims(payload: JWTPayload): Identity {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) throw appError('UNAUTHENTICATED', 'Token claims are incomplete or invalid');
   const c = parsed.data;
-  if (c.roles.includes('customer')) {
-    // Separation of duties: a customer token carries nothing else, and always names its account.
-    if (c.roles.length > 1) throw appError('UNAUTHENTICATED', 'A customer token cannot carry other roles');
-    if (!c.accountId) throw appError('UNAUTHENTICATED', 'A customer token must carry accountId');
+  for (const role of c.roles) {
+    const limit = ROW_LIMITS[role];
+    if (limit.rows !== 'own-account') continue;
+    // Separation of duties: a row-limited token (a customer's) carries nothing else, and always names what it is limited to.
+    if (c.roles.length > 1) throw appError('UNAUTHENTICATED', `A ${role} token cannot carry other roles`);
+    if (!c[limit.claim]) throw appError('UNAUTHENTICATED', `A ${role} token must carry ${limit.claim}`);
   }
   return {
     sub: c.sub,

@@ -30,11 +30,21 @@ export type Sensitivity =
   /** Personal data (R6 data minimisation): contact details of people — stored masked in the audit trail. */
   | 'personal';
 
-export interface WriteTarget {
-  /** Backend object and field the value lands in, e.g. HubSpot `companies.name`, Odoo `res.partner.vat`. */
-  object: string;
-  field: string;
-}
+/**
+ * The CRM objects a write can land on, by their role in the canonical model; which CRM
+ * object and property that is, the configured CRM's adapter decides
+ * (connectors/crm/<system>/adapter.ts), so this declaration holds no CRM's vocabulary.
+ */
+export type CrmWriteObject = 'account' | 'contact' | 'quote' | 'quoteLine';
+
+/**
+ * Where a write lands. CRM fields are named as the CRM port names them (CrmAccountPatch
+ * and its siblings in connectors/crm/port.ts); Odoo fields by their model and field,
+ * since Odoo is written directly (no port stands between).
+ */
+export type WriteTarget =
+  | { system: 'crm'; object: CrmWriteObject; field: string }
+  | { system: 'odoo'; object: string; field: string };
 
 export interface FieldDeclaration {
   owner: Resolution;
@@ -49,8 +59,8 @@ const integration = (): FieldDeclaration => ({ owner: 'integration' });
 const ownedByIntegration = (...fields: string[]) => Object.fromEntries(fields.map((f) => [f, integration()]));
 const key: FieldDeclaration = { owner: 'key' };
 const shared: FieldDeclaration = { owner: 'shared' };
-const hs = (object: string, field: string): WriteTarget => ({ object: `hubspot:${object}`, field });
-const erp = (object: string, field: string): WriteTarget => ({ object: `odoo:${object}`, field });
+const toCrm = (object: CrmWriteObject, field: string): WriteTarget => ({ system: 'crm', object, field });
+const erp = (object: string, field: string): WriteTarget => ({ system: 'odoo', object, field });
 
 /** Fields of every object type of the canonical schema, by type. */
 export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
@@ -72,15 +82,15 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   IntegrationException: { ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'), detail: { owner: 'integration', sensitivity: 'commercial' } },
   Account: {
     id: key,
-    name: crm({ write: hs('companies', 'name') }),
-    website: crm({ write: hs('companies', 'website') }),
-    domain: crm({ write: hs('companies', 'domain') }),
-    industry: crm({ write: hs('companies', 'industry') }),
-    segment: crm({ write: hs('companies', 'segment') }),
+    name: crm({ write: toCrm('account', 'name') }),
+    website: crm({ write: toCrm('account', 'website') }),
+    domain: crm({ write: toCrm('account', 'domain') }),
+    industry: crm({ write: toCrm('account', 'industry') }),
+    segment: crm({ write: toCrm('account', 'segment') }),
     // Often a person's direct line at a small customer.
-    phone: crm({ write: hs('companies', 'phone'), sensitivity: 'personal' }),
-    owner: crm({ write: hs('companies', 'hubspot_owner_id'), sensitivity: 'internal' }),
-    lifecycleStage: crm({ write: hs('companies', 'lifecyclestage') }),
+    phone: crm({ write: toCrm('account', 'phone'), sensitivity: 'personal' }),
+    owner: crm({ write: toCrm('account', 'ownerId'), sensitivity: 'internal' }),
+    lifecycleStage: crm({ write: toCrm('account', 'lifecycleStage') }),
     contacts: crm(),
     quotes: crm(),
     sourceRefs: crm({ sensitivity: 'internal' }),
@@ -103,31 +113,31 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   PaymentTerms: { id: odoo(), name: odoo() },
   Contact: {
     id: crm(),
-    // Composed by HubSpot from the parts and read-only. Not marked: the audit mask goes by
+    // Composed by the CRM from the parts and read-only. Not marked: the audit mask goes by
     // field name, and `name` is also every company's and product's name.
     name: crm(),
-    firstName: crm({ write: hs('contacts', 'firstname'), sensitivity: 'personal' }),
-    lastName: crm({ write: hs('contacts', 'lastname'), sensitivity: 'personal' }),
-    email: crm({ write: hs('contacts', 'email'), sensitivity: 'personal' }),
-    phone: crm({ write: hs('contacts', 'phone'), sensitivity: 'personal' }),
-    jobTitle: crm({ write: hs('contacts', 'jobtitle') }),
+    firstName: crm({ write: toCrm('contact', 'firstName'), sensitivity: 'personal' }),
+    lastName: crm({ write: toCrm('contact', 'lastName'), sensitivity: 'personal' }),
+    email: crm({ write: toCrm('contact', 'email'), sensitivity: 'personal' }),
+    phone: crm({ write: toCrm('contact', 'phone'), sensitivity: 'personal' }),
+    jobTitle: crm({ write: toCrm('contact', 'jobTitle') }),
     account: crm(),
   },
   Quote: {
-    id: key, number: key, title: crm({ write: hs('quotes', 'hs_title') }),
-    status: crm({ write: hs('quotes', 'hs_status') }),
+    id: key, number: key, title: crm({ write: toCrm('quote', 'title') }),
+    status: crm({ write: toCrm('quote', 'status') }),
     account: crm(), lines: crm(), amount: crm({ sensitivity: 'commercial' }),
-    validUntil: crm({ write: hs('quotes', 'hs_expiration_date') }),
-    requestedDeliveryDate: crm({ write: hs('quotes', 'requested_delivery_date') }),
-    incoterm: crm({ write: hs('quotes', 'incoterm') }),
+    validUntil: crm({ write: toCrm('quote', 'validUntil') }),
+    requestedDeliveryDate: crm({ write: toCrm('quote', 'requestedDeliveryDate') }),
+    incoterm: crm({ write: toCrm('quote', 'incoterm') }),
     order: crm(), updatedAt: crm(),
   },
   QuoteLine: {
     id: key,
-    product: crm(), sku: crm({ write: hs('line_items', 'hs_sku') }), name: crm(),
-    quantity: crm({ write: hs('line_items', 'quantity') }),
-    unitPrice: crm({ write: hs('line_items', 'price'), sensitivity: 'commercial' }),
-    discount: crm({ write: hs('line_items', 'hs_discount_percentage'), sensitivity: 'commercial' }),
+    product: crm(), sku: crm({ write: toCrm('quoteLine', 'sku') }), name: crm(),
+    quantity: crm({ write: toCrm('quoteLine', 'quantity') }),
+    unitPrice: crm({ write: toCrm('quoteLine', 'unitPrice'), sensitivity: 'commercial' }),
+    discount: crm({ write: toCrm('quoteLine', 'discount'), sensitivity: 'commercial' }),
     // Odoo's catalog list price, readable on Product as well: not a negotiated price.
     listPrice: odoo(), availability: odoo(), earliestDeliveryDate: odoo(),
   },
@@ -204,8 +214,10 @@ export const AUDIT_MASKED_SENSITIVITIES: readonly Sensitivity[] = ['commercial',
 /**
  * Field names the audit trail stores as "***" (it matches by name, case-insensitive,
  * at any depth): every field of those sensitivities, by its canonical name and by the
- * backend field it is written to (`credit_limit`, `hs_discount_percentage`). A name
- * sensitive on one type is masked wherever it appears — the safe side.
+ * field it is written to (the CRM port's `unitPrice`, Odoo's `credit_limit`). A name
+ * sensitive on one type is masked wherever it appears — the safe side. No CRM's own
+ * property names are needed: the writes record CRM values keyed by the port's field
+ * names (CrmPort.storedValues converts values, never keys; test/crm-port.test.ts).
  */
 export const AUDIT_MASK: readonly string[] = [
   ...new Set(

@@ -2,7 +2,8 @@
 // documentation cannot drift from the code (a test compares them).
 import { pathToFileURL } from 'node:url';
 import { COMPONENTS } from '../policy/components.ts';
-import { OWNERSHIP, type FieldDeclaration } from '../policy/ownership.ts';
+import { OWNERSHIP, type FieldDeclaration, type WriteTarget } from '../policy/ownership.ts';
+import { OBJECT_TYPE, PROPERTY } from '../connectors/crm/hubspot/canonical.ts';
 
 const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = {
   odoo: COMPONENTS.odoo.display,
@@ -12,12 +13,18 @@ const OWNER_LABEL: Record<FieldDeclaration['owner'], string> = {
   shared: 'shared',
 };
 
+/** Where a write lands in the system itself: the CRM's object and property come from its adapter's mapping. */
+function landsIn(target: WriteTarget): string {
+  if (target.system === 'odoo') return `${target.object}.${target.field}`;
+  return `${OBJECT_TYPE[target.object]}.${(PROPERTY[target.object] as Record<string, string>)[target.field]}`;
+}
+
 export function ownershipTable(): string {
   const rows = ['| Type | Field | System of record | Writable to | Sensitivity |', '|---|---|---|---|---|'];
   for (const [type, fields] of Object.entries(OWNERSHIP)) {
     if (type === 'Query' || type === 'PageInfo' || type === 'Money') continue;
     for (const [field, d] of Object.entries(fields)) {
-      const target = d.write ? `\`${d.write.object.replace(/^(hubspot|odoo):/, '')}.${d.write.field}\`` : 'read-only';
+      const target = d.write ? `\`${landsIn(d.write)}\`` : 'read-only';
       rows.push(`| ${type} | ${field} | ${OWNER_LABEL[d.owner]} | ${target} | ${d.sensitivity ?? ''} |`);
     }
   }

@@ -6,14 +6,17 @@ import { z } from 'zod';
 import { parseEnv } from '../core/env.ts';
 
 export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
+/** The idempotency store's defaults (store/idempotency.ts), for the environment and for stores opened without one. */
+export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
+export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
 
 export const storeConfigSchema = z.object({
   /** SQLite file of the store; `:memory:` keeps it in the process (tests only: nothing survives a restart). */
   STORE_PATH: z.string().trim().min(1).default(DEFAULT_STORE_PATH),
   /** How long an `in_progress` idempotency key is held before a retry may take it over (a crashed attempt). */
-  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(DEFAULT_IDEMPOTENCY_LEASE_MS),
   /** How long a finished idempotency key is remembered (at least; rows are removed by `purgeExpired`). */
-  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(72),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(DEFAULT_IDEMPOTENCY_TTL_HOURS),
 });
 
 export type StoreConfig = z.infer<typeof storeConfigSchema>;

@@ -22,13 +22,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS } from './config.ts';
 
 /** The one definition of a client's idempotency key: the pattern and what to tell a client that breaks it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 /** Completes "idempotencyKey …" in a BAD_USER_INPUT message (here and in the mutations' input parsing). */
 export const IDEMPOTENCY_KEY_RULE = 'must be 1–200 characters of A–Z a–z 0–9 . _ : -';
-export const DEFAULT_IDEMPOTENCY_LEASE_MS = 60_000;
-export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
 
 const REUSED_MESSAGE = 'idempotency key reused with a different payload';
 const MAX_ERROR_MESSAGE = 1_000;

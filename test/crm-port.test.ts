@@ -1,14 +1,14 @@
 // The CRM port's contract, held by the HubSpot adapter against the HubSpot sandbox:
 // canonical records (never HubSpot property names), lifecycle stages and quote
 // statuses mapped both ways, one malformed value costing one field, and the
-// adapter's write tables agreeing with the ownership declaration.
+// adapter's property table covering every CRM write the ownership declaration names.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../sandboxes/hubspot/server.ts';
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
-import { ACCOUNT_PROPERTY, createHubSpotCrm, OBJECT_TYPE, QUOTE_LINE_PROPERTY, QUOTE_PROPERTY } from '../connectors/crm/hubspot/adapter.ts';
-import { LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT } from '../connectors/crm/hubspot/canonical.ts';
+import { createHubSpotCrm } from '../connectors/crm/hubspot/adapter.ts';
+import { LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, PROPERTY, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT } from '../connectors/crm/hubspot/canonical.ts';
 import { HUBSPOT_PROPERTIES } from '../sandboxes/hubspot/portal.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
 import { LIFECYCLE_STAGES, QUOTE_STATUSES } from '../policy/vocabulary.ts';
@@ -192,25 +192,27 @@ describe('the CRM port, HubSpot adapter', () => {
     assert.deepEqual(await crm.read('quoteLine', [line.id]), []);
   });
 
-  test('where a CRM-owned field lands agrees with the ownership declaration', () => {
-    const tables: Record<string, { object: string; properties: Record<string, string>; patchKey: (field: string) => string }> = {
-      Account: { object: OBJECT_TYPE.account, properties: ACCOUNT_PROPERTY, patchKey: (f) => (f === 'owner' ? 'ownerId' : f) },
-      Quote: { object: OBJECT_TYPE.quote, properties: QUOTE_PROPERTY, patchKey: (f) => f },
-      QuoteLine: { object: OBJECT_TYPE.quoteLine, properties: QUOTE_LINE_PROPERTY, patchKey: (f) => f },
-    };
+  test('every CRM write target of the ownership declaration is a record field the adapter maps to a property', () => {
     let checked = 0;
     for (const [type, fields] of Object.entries(OWNERSHIP)) {
       for (const [field, decl] of Object.entries(fields)) {
-        if (decl.owner !== 'crm' || !decl.write) continue;
-        // Contacts are declared writable in the CRM, but no mutation writes them yet: the port has no contact write.
-        if (type === 'Contact') continue;
-        const table = tables[type];
-        assert.ok(table, `${type}.${field} is CRM-writable but the adapter has no write table for ${type}`);
-        assert.equal(decl.write.object, `hubspot:${table.object}`, `${type}.${field}`);
-        assert.equal(table.properties[table.patchKey(field)], decl.write.field, `${type}.${field}`);
+        if (decl.write?.system !== 'crm') continue;
+        assert.equal(decl.owner, 'crm', `${type}.${field}`);
+        const table: Record<string, string> | undefined = PROPERTY[decl.write.object];
+        assert.ok(table, `${type}.${field} is written to the CRM's ${decl.write.object}, which the adapter does not map`);
+        assert.ok(table[decl.write.field], `${type}.${field} is written to ${decl.write.object}.${decl.write.field}, which the adapter does not map`);
         checked += 1;
       }
     }
     assert.ok(checked >= 15, `checked ${checked} fields`);
+  });
+
+  test('stored values keep the port\'s field names (the audit trail masks by them): only values are translated', () => {
+    const account = { lifecycleStage: 'CUSTOMER', phone: '+1 555', ownerId: '7' };
+    const stored = crm.storedValues('account', account);
+    assert.deepEqual(Object.keys(stored), Object.keys(account));
+    assert.deepEqual(stored, { lifecycleStage: LIFECYCLE_STAGE_TO_HUBSPOT.CUSTOMER[0], phone: '+1 555', ownerId: '7' });
+    const quote = { status: 'APPROVED', title: 'T', validUntil: null };
+    assert.deepEqual(crm.storedValues('quote', quote), { status: QUOTE_STATUS_TO_HUBSPOT.APPROVED[0], title: 'T', validUntil: null });
   });
 });

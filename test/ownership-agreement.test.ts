@@ -50,8 +50,7 @@ describe('ownership declaration agrees with the composed supergraph', () => {
     for (const [type, fs] of Object.entries(OWNERSHIP)) {
       for (const [field, d] of Object.entries(fs)) {
         if (!d.write) continue;
-        const system = d.write.object.split(':')[0];
-        assert.equal(system === 'hubspot' ? 'crm' : system, d.owner, `${type}.${field} writes to ${d.write.object} but is owned by ${d.owner}`);
+        assert.equal(d.write.system, d.owner, `${type}.${field} writes to ${d.write.system}:${d.write.object} but is owned by ${d.owner}`);
       }
     }
   });

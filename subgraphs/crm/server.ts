@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { MasterDataCache } from '../../core/cache.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
+import { COMPONENTS } from '../../policy/components.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -21,10 +22,10 @@ export interface CrmSubgraphOptions {
 export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
   checkConfiguredCrm(opts.crm);
   const logger = opts.logger ?? createLogger('crm-subgraph');
-  const cache = new MasterDataCache({ namespace: 'crm', ttlMs: opts.cacheTtlMs ?? 300_000 });
+  const cache = new MasterDataCache({ namespace: COMPONENTS.crm.subgraph, ttlMs: opts.cacheTtlMs ?? 300_000 });
   const sub = await createSubgraphServer<CrmSubgraphContext>({
     system: opts.crm.system,
-    name: 'crm',
+    name: COMPONENTS.crm.subgraph,
     internalSecret: opts.internalSecret,
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,

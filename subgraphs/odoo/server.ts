@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { MasterDataCache } from '../../core/cache.ts';
 import { appError } from '../../policy/errors.ts';
+import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
@@ -24,9 +25,11 @@ export interface OdooSubgraphOptions {
   now?: () => Date;
 }
 
+const { system, subgraph } = COMPONENTS.odoo;
+
 export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
   const logger = opts.logger ?? createLogger('odoo-subgraph');
-  const cache = new MasterDataCache({ namespace: 'odoo', ttlMs: opts.cacheTtlMs ?? 300_000 });
+  const cache = new MasterDataCache({ namespace: subgraph, ttlMs: opts.cacheTtlMs ?? 300_000 });
   let configured = opts.companyIds;
   const integrationCompanies = async (requestId: string): Promise<number[]> => {
     if (!configured) {
@@ -39,12 +42,12 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
     const all = await integrationCompanies(requestId);
     if (!identity.companyIds) return all;
     const allowed = all.filter((c) => identity.companyIds!.includes(c));
-    if (allowed.length === 0) throw appError('FORBIDDEN', 'The caller may not see any Odoo company', { system: 'odoo' });
+    if (allowed.length === 0) throw appError('FORBIDDEN', 'The caller may not see any Odoo company', { system });
     return allowed;
   };
   const sub = await createSubgraphServer<OdooSubgraphContext>({
-    system: 'odoo',
-    name: 'odoo',
+    system,
+    name: subgraph,
     internalSecret: opts.internalSecret,
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,

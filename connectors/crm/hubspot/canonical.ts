@@ -1,21 +1,47 @@
-// HubSpot ↔ canonical mapping tables: which properties each canonical object is
-// read from and written to, and how HubSpot's enumeration values become the
-// canonical vocabularies (policy/vocabulary.ts). Each value table is written once,
-// HubSpot → canonical; the way back is derived from it.
+// HubSpot ↔ canonical mapping tables: which object and property each canonical
+// record field is read from and written to (written once, canonical → HubSpot), and
+// how HubSpot's enumeration values become the canonical vocabularies
+// (policy/vocabulary.ts; each written once, HubSpot → canonical, the way back derived).
+import type { CrmKind, CrmRecords } from '../port.ts';
 import type { HubSpotObjectType } from './mapping/objects.ts';
 import {
   ACCOUNT_SEGMENTS, INCOTERMS,
   type AccountSegment, type Incoterm, type LifecycleStage, type QuoteStatus,
 } from '../../../policy/vocabulary.ts';
 
-export const READ_PROPERTIES = {
-  companies: ['name', 'domain', 'website', 'industry', 'segment', 'phone', 'hubspot_owner_id', 'lifecyclestage', 'odoo_partner_id', 'hs_lastmodifieddate'],
-  contacts: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'lastmodifieddate'],
-  quotes: ['hs_title', 'hs_status', 'hs_expiration_date', 'hs_currency', 'hs_quote_amount', 'hubspot_owner_id', 'quote_number', 'requested_delivery_date', 'incoterm', 'odoo_order_id', 'odoo_order_ref', 'hs_lastmodifieddate'],
-  line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'hs_sku'],
-  deals: ['dealname', 'dealstage', 'amount', 'closedate', 'hubspot_owner_id', 'hs_lastmodifieddate'],
-  products: ['name', 'hs_sku', 'price', 'odoo_product_id'],
-} as const satisfies Record<HubSpotObjectType, readonly string[]>;
+/** The HubSpot object type behind each canonical kind. */
+export const OBJECT_TYPE = {
+  account: 'companies', contact: 'contacts', quote: 'quotes', quoteLine: 'line_items', deal: 'deals',
+} as const satisfies Record<CrmKind, HubSpotObjectType>;
+
+/** The fields of a port record that live in a HubSpot property (not the id, the errors, or what the adapter composes). */
+export type MappedField<K extends CrmKind> = Exclude<keyof CrmRecords[K], 'id' | 'errors' | 'displayNumber'>;
+
+/**
+ * The HubSpot property behind each field of each port record: the one canonical →
+ * HubSpot table. The adapter reads, filters and writes through it (a patch's keys are
+ * record fields), the read property lists are its values, and policy/ownership.ts
+ * names CRM write targets by the record fields on its left.
+ */
+export const PROPERTY = {
+  account: {
+    name: 'name', domain: 'domain', website: 'website', industry: 'industry', segment: 'segment', phone: 'phone',
+    ownerId: 'hubspot_owner_id', lifecycleStage: 'lifecyclestage', odooPartnerId: 'odoo_partner_id', updatedAt: 'hs_lastmodifieddate',
+  },
+  contact: { firstName: 'firstname', lastName: 'lastname', email: 'email', phone: 'phone', jobTitle: 'jobtitle', updatedAt: 'lastmodifieddate' },
+  quote: {
+    title: 'hs_title', status: 'hs_status', validUntil: 'hs_expiration_date', currency: 'hs_currency', amount: 'hs_quote_amount',
+    ownerId: 'hubspot_owner_id', number: 'quote_number', requestedDeliveryDate: 'requested_delivery_date', incoterm: 'incoterm',
+    odooOrderId: 'odoo_order_id', odooOrderRef: 'odoo_order_ref', updatedAt: 'hs_lastmodifieddate',
+  },
+  quoteLine: { name: 'name', quantity: 'quantity', unitPrice: 'price', discount: 'hs_discount_percentage', sku: 'hs_sku' },
+  deal: { name: 'dealname', stage: 'dealstage', amount: 'amount', closeDate: 'closedate', ownerId: 'hubspot_owner_id', updatedAt: 'hs_lastmodifieddate' },
+} as const satisfies { [K in CrmKind]: Record<MappedField<K>, string> };
+
+/** The properties a read of each kind asks for: every one a record field comes from. */
+export const READ_PROPERTIES = Object.fromEntries(
+  Object.entries(PROPERTY).map(([kind, properties]) => [kind, [...new Set(Object.values(properties))]]),
+) as unknown as { readonly [K in CrmKind]: readonly string[] };
 
 /**
  * Inverts a HubSpot → canonical table: each canonical value → the HubSpot values that

@@ -4,12 +4,7 @@
 
 import { z } from 'zod';
 import { parseEnv, redactWhenPrinted } from '../../../core/env.ts';
-import { RESILIENCE_DEFAULTS } from '../../shared/resilience.ts';
-
-/** Unset and empty variables both mean "use the default". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' || v === null ? undefined : v), schema);
-
-const intVar = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+import { optional, resilienceSettings, resilienceVariables } from '../../shared/resilience-config.ts';
 
 export const hubspotConfigSchema = z
   .object({
@@ -21,34 +16,18 @@ export const hubspotConfigSchema = z
     ),
     /** Private app access token (Bearer). */
     HUBSPOT_ACCESS_TOKEN: z.string({ error: 'is required' }).trim().min(1, 'is required'),
-    /** Per-attempt timeout, covering connect, headers and body. */
-    HUBSPOT_TIMEOUT_MS: optional(intVar(100, 120_000).default(10_000)),
-    /** Retries after the first attempt (429 / 5xx / network), 0–6. */
-    HUBSPOT_MAX_RETRIES: optional(intVar(0, 6).default(2)),
-    /** Requests in flight at once from this process. */
-    HUBSPOT_MAX_CONCURRENCY: optional(intVar(1, 50).default(8)),
-    /** First retry delay; doubles per retry (with jitter), capped at BACKOFF_CAP_FACTOR× (connectors/shared/resilience.ts). */
-    HUBSPOT_RETRY_BASE_MS: optional(intVar(0, 60_000).default(300)),
-    /** Longest Retry-After the connector waits for; beyond it the 429 is reported at once. */
-    HUBSPOT_MAX_RETRY_AFTER_MS: optional(intVar(0, 600_000).default(RESILIENCE_DEFAULTS.maxRetryAfterMs)),
-    /** Calls waiting for one of the HUBSPOT_MAX_CONCURRENCY slots; more are refused (BACKEND_UNAVAILABLE) rather than queued without end. */
-    HUBSPOT_MAX_QUEUE: optional(intVar(0, 100_000).default(RESILIENCE_DEFAULTS.maxQueue)),
-    /** Consecutive calls failing with HubSpot unhealthy (5xx, timeout, connection) that open the circuit breaker. */
-    HUBSPOT_BREAKER_FAILURES: optional(intVar(1, 1000).default(RESILIENCE_DEFAULTS.breakerFailures)),
-    /** How long the open breaker refuses calls before one probe call may test HubSpot again. */
-    HUBSPOT_BREAKER_HALF_OPEN_MS: optional(intVar(10, 3_600_000).default(RESILIENCE_DEFAULTS.breakerHalfOpenMs)),
+    ...resilienceVariables('HUBSPOT', {
+      timeoutMs: { max: 120_000, default: 10_000 },
+      maxConcurrency: { max: 50, default: 8 },
+      // 429 / 5xx / network.
+      maxRetries: { max: 6, default: 2 },
+      retryBaseMs: { default: 300 },
+    }),
   })
   .transform((env) => ({
     baseUrl: env.HUBSPOT_BASE_URL.replace(/\/+$/, ''),
     accessToken: env.HUBSPOT_ACCESS_TOKEN,
-    timeoutMs: env.HUBSPOT_TIMEOUT_MS,
-    maxRetries: env.HUBSPOT_MAX_RETRIES,
-    maxConcurrency: env.HUBSPOT_MAX_CONCURRENCY,
-    retryBaseMs: env.HUBSPOT_RETRY_BASE_MS,
-    maxRetryAfterMs: env.HUBSPOT_MAX_RETRY_AFTER_MS,
-    maxQueue: env.HUBSPOT_MAX_QUEUE,
-    breakerFailures: env.HUBSPOT_BREAKER_FAILURES,
-    breakerHalfOpenMs: env.HUBSPOT_BREAKER_HALF_OPEN_MS,
+    ...resilienceSettings('HUBSPOT', env),
   }));
 
 export type HubSpotConfig = z.output<typeof hubspotConfigSchema>;

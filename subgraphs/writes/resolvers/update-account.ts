@@ -18,9 +18,6 @@ type Routed = {
   fields: Array<{ field: string; target: string; value: unknown }>;
 };
 
-/** Account input fields the CRM port names differently. */
-const CRM_PATCH_FIELD: Record<string, keyof CrmAccountPatch> = { owner: 'ownerId' };
-
 /** Canonical value → the owner's value: the CRM port takes canonical values; Odoo takes ids as numbers. */
 function backendValue(owner: Owner, field: string, value: unknown): unknown {
   return owner === 'odoo' && (field === 'paymentTerms' || field === 'pricelist') ? Number(value) : value;
@@ -34,9 +31,8 @@ function route(input: Record<string, unknown>, crmSystem: SystemWrite['system'])
     if (!decl?.write || (decl.owner !== 'crm' && decl.owner !== 'odoo')) throw appError('READ_ONLY_FIELD', `Account.${field} is read-only`, { field: `input.${field}` });
     const owner: Owner = decl.owner;
     const routed = byOwner.get(owner) ?? { system: owner === 'crm' ? crmSystem : 'odoo', owner, fields: [] };
-    // The CRM adapter knows where a canonical field lands; Odoo fields are written as declared.
-    const target = owner === 'crm' ? CRM_PATCH_FIELD[field] ?? field : decl.write.field;
-    routed.fields.push({ field, target, value: backendValue(owner, field, value) });
+    // CRM targets are the port's field names (its adapter knows the CRM's); Odoo's are its own.
+    routed.fields.push({ field, target: decl.write.field, value: backendValue(owner, field, value) });
     byOwner.set(owner, routed);
   }
   // CRM first: a failing Odoo write then leaves a clearly reported, resumable state.
