@@ -63,7 +63,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
-    plugins: [auditRefusals(audit)],
+    plugins: [auditRefusals(audit, logger)],
     // Not ready while the store file is not the one open: writes are refused (STORE_UNAVAILABLE) until it is back.
     ready: () => {
       const { reason, ...store } = opts.store.health();
