@@ -67,6 +67,7 @@ export const ERRORS = {
   RATE_LIMITED: def('RATE_LIMITED', 'request', 429, 'The caller sent more requests than its rate limit allows; `extensions.retryAfter` and the Retry-After header say when to try again (seconds).'),
   PARTIAL_WRITE: def('PARTIAL_WRITE', 'backend', 502, 'Some systems of record applied the write and others did not; a retry with the same idempotency key completes it.'),
   CROSS_REFERENCE_CONFLICT: def('CROSS_REFERENCE_CONFLICT', 'refusal', 409, 'The two systems disagree about which record is the twin of this one (duplicate or mismatched reference); routed to ERP admin.'),
+  STORE_UNAVAILABLE: def('STORE_UNAVAILABLE', 'internal', 503, 'The embedded store cannot durably record this write (its file was moved or removed, or the audit entry could not be written), so the write is not reported done; retry with the same idempotency key once the store is back.'),
   CONFIG_INVALID: def('CONFIG_INVALID', 'internal', 500, 'Start-up configuration is invalid; the message names the variable.'),
   INTERNAL: def('INTERNAL_SERVER_ERROR', 'internal', 500, 'An unexpected failure; details are in the server log under the request id.'),
   // Not thrown: confirmQuote answers REJECTED with its issues (below); the audit entry of the refusal carries this code.

@@ -12,7 +12,7 @@
 // nor in the middle. Who may call `query` (integration_admin, finance) is decided
 // by the resolver's permission rules, not here.
 import { z } from 'zod';
-import { appError } from '../policy/errors.ts';
+import { appError, isAppError } from '../policy/errors.ts';
 import { SYSTEM_NAMES, type SystemName } from '../policy/components.ts';
 import { AUDIT_MASK } from '../policy/ownership.ts';
 import { decodeIntegerCursor, encodeCursor } from '../core/cursor.ts';
@@ -21,7 +21,6 @@ import type { SqliteDatabase, Store } from './database.ts';
 export const MASKED_VALUE = '***';
 
 export const AUDIT_MAX_PAGE_SIZE = 100;
-const MAX_ERROR_MESSAGE = 500;
 
 export type AuditSystem = SystemName;
 export type AuditOutcome = 'applied' | 'refused' | 'failed' | 'replayed';
@@ -87,20 +86,41 @@ export interface AuditTrailOptions {
   now?: () => Date;
 }
 
-const nonEmpty = z.string().min(1).max(500);
+/** Longest text kept in one column. */
+export const AUDIT_TEXT_MAX = 500;
+/** Most field names kept per entry. */
+export const AUDIT_FIELDS_MAX = 200;
+
+/**
+ * A refused write is audited with what the caller sent — an id, a field name, the
+ * message naming its mistake — so a hostile length must not make the insert fail
+ * (the refusal would go unrecorded): such text is cut to AUDIT_TEXT_MAX with a
+ * marker giving its length. Names this code chooses (system, outcome, code) stay strict.
+ */
+export function boundText(value: string, max = AUDIT_TEXT_MAX): string {
+  if (value.length <= max) return value;
+  const marker = `…[${value.length} chars]`;
+  let keep = max - marker.length;
+  // Never split a surrogate pair: half a character is not valid UTF-8.
+  if (/[\uD800-\uDBFF]/.test(value[keep - 1] ?? '')) keep -= 1;
+  return value.slice(0, keep) + marker;
+}
+
+const nonEmpty = z.string().min(1).max(AUDIT_TEXT_MAX);
+const boundedText = z.string().min(1).transform((v) => boundText(v));
 const recordSchema = z.object({
-  actor: z.object({ sub: nonEmpty, role: nonEmpty }),
+  actor: z.object({ sub: boundedText, role: boundedText }),
   action: nonEmpty,
   system: z.enum(SYSTEM_NAMES),
   object: nonEmpty,
-  objectId: nonEmpty,
-  fields: z.array(nonEmpty).max(200),
+  objectId: boundedText,
+  fields: z.array(boundedText).transform((fields) => fields.slice(0, AUDIT_FIELDS_MAX)),
   before: z.record(z.string(), z.unknown()),
   after: z.record(z.string(), z.unknown()),
   idempotencyKey: z.string().min(1).max(200).optional(),
   requestId: nonEmpty,
   outcome: z.enum(['applied', 'refused', 'failed', 'replayed']),
-  error: z.object({ code: nonEmpty, message: z.string() }).optional(),
+  error: z.object({ code: nonEmpty, message: z.string().transform((m) => boundText(m)) }).optional(),
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date').optional(),
 });
 
@@ -154,7 +174,7 @@ export class AuditTrail {
     const e = parsed.data;
     const at = e.at ?? this.now();
     const fields = [...new Set(e.fields)];
-    const info = this.insert.run(
+    const row = [
       at.toISOString(),
       at.getTime(),
       e.actor.sub,
@@ -170,9 +190,17 @@ export class AuditTrail {
       e.requestId,
       e.outcome,
       e.error?.code ?? null,
-      e.error ? e.error.message.slice(0, MAX_ERROR_MESSAGE) : null,
-    );
-    return toEntry(this.byId.get(Number(info.lastInsertRowid))!);
+      e.error?.message ?? null,
+    ] as const;
+    let id: number;
+    try {
+      id = Number(this.insert.run(...row).lastInsertRowid);
+    } catch (err) {
+      // The entry is valid; the store did not take it (file gone, disk full, I/O error), so the write it records cannot be reported done.
+      if (isAppError(err)) throw err;
+      throw appError('STORE_UNAVAILABLE', 'The audit entry could not be written: the store is unavailable', { reason: (err as Error).message }, err);
+    }
+    return toEntry(this.byId.get(id)!);
   }
 
   query(filter: AuditFilter, page: AuditPageArgs): AuditPage {

@@ -4,7 +4,20 @@
 // trail (R6), integration exceptions (R8) and leases. The schema is versioned: `MIGRATIONS` is an ordered list applied
 // once each, recorded in `schema_migrations`, every one in its own IMMEDIATE
 // transaction so two processes starting together cannot both apply it.
-import { mkdirSync } from 'node:fs';
+//
+// Durability: WAL with synchronous = FULL. In WAL mode NORMAL survives a crash of
+// the process but may lose the last commits on power loss or an OS crash; a write
+// is reported done only after its key and audit entry are committed, so that
+// commit must reach the disk (one fsync of the WAL per commit — writes are few).
+//
+// The file cannot vanish unnoticed: SQLite keeps writing to the inode it opened
+// even after its directory was moved or the file deleted, so writes would still
+// "succeed" into a file nobody will open again, and a restart would start from an
+// empty store and re-run old idempotency keys. Every write to a guarded table
+// first checks that the path still names the open file (device and inode, as
+// recorded at open): a per-connection TEMP trigger calls back into this process,
+// so the rule holds for every statement of every store class without their help.
+import { mkdirSync, statSync, type BigIntStats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { appError } from '../policy/errors.ts';
@@ -137,8 +150,26 @@ export interface Store {
   /** Highest applied migration version. */
   readonly schemaVersion: number;
   readonly open: boolean;
+  /** Throws STORE_UNAVAILABLE unless the path still names the open file; guarded tables run it before every write. */
+  assertIntact(): void;
+  /** The same check as a value, for readiness probes. */
+  health(): StoreHealth;
   close(): void;
 }
+
+export interface StoreHealth {
+  ready: boolean;
+  /** Why not, for an operator. */
+  reason?: string;
+  journalMode: string;
+}
+
+/**
+ * Tables whose writes are not guarded: the gateway's rate-limit counters are
+ * disposable (a lost window only resets a count), and refusing every read because
+ * they cannot be counted would turn a store incident into a full outage.
+ */
+export const UNGUARDED_TABLES: ReadonlySet<string> = new Set(['rate_limits']);
 
 export interface OpenStoreOptions {
   /** Milliseconds a statement waits for another connection's write lock before SQLITE_BUSY. */
@@ -156,17 +187,41 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 
   const db = new Database(path);
   try {
+    // Recorded before anything else: the file this connection holds open.
+    const opened = path === MEMORY ? undefined : statSync(path, { bigint: true });
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5_000))}`);
-    if (path !== MEMORY) db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    const journalMode = String(path !== MEMORY ? db.pragma('journal_mode = WAL', { simple: true }) : db.pragma('journal_mode', { simple: true }));
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     const schemaVersion = migrate(db, migrations);
+
+    const problem = (): string | undefined => {
+      if (!db.open) return 'the store is closed';
+      if (!opened) return undefined;
+      let now: BigIntStats;
+      try {
+        now = statSync(path, { bigint: true });
+      } catch (e) {
+        return `${path} no longer exists (${(e as NodeJS.ErrnoException).code ?? 'stat failed'}): the open store file was moved or removed`;
+      }
+      return now.dev === opened.dev && now.ino === opened.ino ? undefined : `${path} now names another file than the store opened`;
+    };
+    const assertIntact = () => {
+      const reason = problem();
+      if (reason) throw appError('STORE_UNAVAILABLE', 'The write cannot be recorded durably: the store is unavailable', { reason });
+    };
+    guardWrites(db, assertIntact);
     return {
       db,
       path,
       schemaVersion,
       get open() {
         return db.open;
+      },
+      assertIntact,
+      health() {
+        const reason = problem();
+        return reason ? { ready: false, reason, journalMode } : { ready: true, journalMode };
       },
       close() {
         if (db.open) db.close();
@@ -182,6 +237,24 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 export function openStoreFromEnv(env: Record<string, string | undefined> = process.env): { store: Store; config: StoreConfig } {
   const config = loadStoreConfig(env);
   return { store: openStore(config.STORE_PATH), config };
+}
+
+/** A TEMP trigger per guarded table and statement kind runs `check` before the row is written; what it throws aborts the statement (and the transaction around it). */
+function guardWrites(db: SqliteDatabase, check: () => void): void {
+  db.function('store_guard', { deterministic: false }, () => {
+    check();
+    return null;
+  });
+  const tables = db
+    .prepare<[], { name: string }>("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    .all()
+    .map((r) => r.name)
+    .filter((name) => !UNGUARDED_TABLES.has(name));
+  for (const table of tables) {
+    for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+      db.exec(`CREATE TEMP TRIGGER "guard_${table}_${op.toLowerCase()}" BEFORE ${op} ON main."${table}" BEGIN SELECT store_guard(); END`);
+    }
+  }
 }
 
 function checkMigrationList(migrations: readonly Migration[]): void {

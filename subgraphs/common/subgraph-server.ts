@@ -77,6 +77,12 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (identity: Identity, requestId: string) => Promise<TContext>;
   /** Extra checks for /health (e.g. the backend answers). */
   health?: () => Promise<Record<string, unknown>>;
+  /**
+   * /ready: whether this instance may take traffic (503 when not). Kept apart from
+   * /health (liveness): a failed liveness probe restarts the process, which would
+   * not repair what readiness reports (e.g. a vanished store) and could make it worse.
+   */
+  ready?: () => { ready: boolean } & Record<string, unknown>;
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
@@ -101,6 +107,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
       return opts.context(identity, requestId);
     },
     routes: async (req, res) => {
+      if (req.url === '/ready') {
+        const state = opts.ready ? opts.ready() : { ready: true };
+        sendJson(res, state.ready ? 200 : 503, { component: `${opts.system}-subgraph`, ...state });
+        return true;
+      }
       if (req.url !== '/health') return false;
       sendJson(res, 200, { status: 'ok', component: `${opts.system}-subgraph`, ...(opts.health ? await opts.health() : {}) });
       return true;

@@ -1,12 +1,18 @@
 // "Every write attempt" is in the audit trail — refused ones too: a mutation turned
 // away by a permission rule, input validation, a conflict or a missing record is
 // recorded once here, whichever layer refused it (shield rule or resolver).
+// Fail closed: a refusal the trail could not record is not answered as that
+// refusal (an attempt nobody can trace) but as STORE_UNAVAILABLE, and logged with
+// the request id. The store bounds what a caller sent (ids, messages), so what
+// fails here is the store itself (file gone, disk full, I/O error).
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Kind, type FieldNode, type GraphQLError, type ValueNode } from 'graphql';
 import { COMPONENTS } from '../../policy/components.ts';
-import { codesOfClass, isAppError } from '../../policy/errors.ts';
+import { appError, codesOfClass, isAppError } from '../../policy/errors.ts';
+import type { Logger } from '../../core/logger.ts';
 import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../../store/index.ts';
+import { formatErrorFor } from '../common/subgraph-server.ts';
 import type { WritesContext } from './context.ts';
 
 /** The codes the registry classes as refusals: the request was turned away, so the attempt is audited as refused. */
@@ -29,9 +35,14 @@ function valueOf(node: ValueNode | undefined, variables: Record<string, unknown>
   return node.kind === Kind.STRING || node.kind === Kind.INT ? node.value : null;
 }
 
-export function auditRefusals(audit: AuditTrail): ApolloServerPlugin<WritesContext> {
+const formatError = formatErrorFor(COMPONENTS.integration.system);
+const UNRECORDED = 'The refused write could not be recorded in the audit trail';
+
+export function auditRefusals(audit: AuditTrail, logger: Logger): ApolloServerPlugin<WritesContext> {
   return {
     async requestDidStart() {
+      /** Response keys whose refusal is not in the trail: their errors are replaced before the answer leaves. */
+      const unrecorded = new Set<string>();
       return {
         async didEncounterErrors(rc) {
           if (rc.operation?.operation !== 'mutation') return;
@@ -49,24 +60,36 @@ export function auditRefusals(audit: AuditTrail): ApolloServerPlugin<WritesConte
             const key = arg('idempotencyKey');
             try {
               audit.record({
-              actor: { sub: identity.sub, role: identity.roles.join('+') },
-              action: field.name.value,
-              system: COMPONENTS.integration.system,
-              object: OBJECT_OF[field.name.value] ?? 'Unknown',
-              objectId: ID_ARGUMENTS.map(arg).find((v) => v) ?? '-',
-              fields: typeof detail?.field === 'string' ? [detail.field] : [],
-              before: {},
-              after: {},
-              // A malformed key (itself the refusal) is not stored.
-              idempotencyKey: key && IDEMPOTENCY_KEY_PATTERN.test(key) ? key : undefined,
-              requestId: rc.contextValue.requestId,
-              outcome: 'refused',
-              error: { code, message: error.message },
+                actor: { sub: identity.sub, role: identity.roles.join('+') },
+                action: field.name.value,
+                system: COMPONENTS.integration.system,
+                object: OBJECT_OF[field.name.value] ?? 'Unknown',
+                objectId: ID_ARGUMENTS.map(arg).find((v) => v) ?? '-',
+                fields: typeof detail?.field === 'string' && detail.field ? [detail.field] : [],
+                before: {},
+                after: {},
+                // A malformed key (itself the refusal) is not stored.
+                idempotencyKey: key && IDEMPOTENCY_KEY_PATTERN.test(key) ? key : undefined,
+                requestId: rc.contextValue.requestId,
+                outcome: 'refused',
+                error: { code, message: error.message },
               });
             } catch (e) {
-              rc.logger.error(`audit of a refused ${field.name.value} failed: ${(e as Error).message}`);
+              unrecorded.add(responseKey);
+              logger.error(
+                { requestId: rc.contextValue.requestId, action: field.name.value, refusal: code, err: e, details: isAppError(e) ? e.details : undefined },
+                'audit of a refused write failed; the request fails',
+              );
             }
           }
+        },
+        async willSendResponse(rc) {
+          if (unrecorded.size === 0 || rc.response.body.kind !== 'single') return;
+          const result = rc.response.body.singleResult;
+          result.errors = result.errors?.map((formatted) => {
+            const key = formatted.path?.length === 1 ? formatted.path[0] : undefined;
+            return typeof key === 'string' && unrecorded.has(key) ? formatError(formatted, appError('STORE_UNAVAILABLE', UNRECORDED)) : formatted;
+          });
         },
       };
     },

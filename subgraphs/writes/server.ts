@@ -36,7 +36,14 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   // Leases, expiry and audit timestamps always run on the wall clock.
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, ttlHours: opts.idempotencyTtlHours });
   idempotency.purgeExpired();
-  const purge = setInterval(() => idempotency.purgeExpired(), 3_600_000);
+  const purge = setInterval(() => {
+    // A vanished store refuses the purge too; an uncaught throw here would end the process, and a restart would open an empty store.
+    try {
+      idempotency.purgeExpired();
+    } catch (e) {
+      logger.error({ err: e, details: (e as { details?: unknown }).details }, 'purging expired idempotency keys failed');
+    }
+  }, 3_600_000);
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
@@ -56,7 +63,13 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
-    plugins: [auditRefusals(audit)],
+    plugins: [auditRefusals(audit, logger)],
+    // Not ready while the store file is not the one open: writes are refused (STORE_UNAVAILABLE) until it is back.
+    ready: () => {
+      const { reason, ...store } = opts.store.health();
+      if (reason) logger.warn({ reason }, 'store unavailable: not ready');
+      return { ready: store.ready, store };
+    },
     context: async (identity, requestId) => ({
       requestId, identity, odoo: opts.odoo, crm: opts.crm, idempotency, audit, exceptions, leases, now,
       companyIds: await companiesFor(identity, requestId),
