@@ -336,7 +336,7 @@ export type QuoteLine = {
   __typename?: 'QuoteLine';
   id: Scalars['ID']['output'];
   sku?: Maybe<Scalars['String']['output']>;
-  quantity: Scalars['Float']['output'];
+  quantity?: Maybe<Scalars['Float']['output']>;
   /** Odoo's list price of the product, to check the quoted unit price against. */
   listPrice?: Maybe<Money>;
   /** Free-to-promise stock summed over the caller's warehouses. */
