@@ -6,6 +6,7 @@ import type { OdooSubgraphContext } from '../context.ts';
 import { currentCurrency } from './product.ts';
 import { quantity } from './shared.ts';
 import { appError } from '../../../policy/errors.ts';
+import { COMPONENTS } from '../../../policy/components.ts';
 import type { QuoteLineResolvers } from '../generated/resolvers-types.ts';
 import type { QuoteLineRepresentation } from '../parents.ts';
 
@@ -38,7 +39,7 @@ export const QuoteLine: QuoteLineResolvers = {
     if (!product) return null;
     const free = await freeToPromise(product.id, ctx);
     // The CRM answers a line's quantity null only with an error of its own: no date is promised on a guess.
-    if (line.quantity === null) throw appError('MAPPING_ERROR', `hubspot line_items ${line.id}: quantity could not be read`, { system: 'hubspot', model: 'line_items', recordId: line.id, field: 'quantity' });
+    if (line.quantity === null) throw appError('MAPPING_ERROR', `quote line ${line.id}: its quantity could not be read from the CRM`, { system: COMPONENTS.crm.system, model: 'QuoteLine', recordId: line.id, field: 'quantity' });
     const covered = free >= (line.quantity ?? 0);
     const days = quantity(product, 'sale_delay') + (covered ? 0 : quantity(product, 'produce_delay'));
     return new Date(ctx.now().getTime() + Math.ceil(days) * DAY_MS).toISOString().slice(0, 10);
