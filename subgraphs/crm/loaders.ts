@@ -6,6 +6,7 @@ import type { MasterDataCache } from '../../core/cache.ts';
 import type { CrmAccount, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
 import type { CrmRowScope } from './row-scope.ts';
 import type { Identity } from '../../core/identity.ts';
+import { isAppError, type AppError } from '../../policy/errors.ts';
 
 export interface CrmSession {
   crm: CrmPort;
@@ -14,12 +15,38 @@ export interface CrmSession {
   scope: CrmRowScope;
 }
 
+/** How many bad records one batch sets aside before the rest of it shares the failure (each costs one more read). */
+const MAX_BAD_RECORDS_PER_BATCH = 3;
+
+/**
+ * One bad record costs its own key, not its batch (R7). The connector validates
+ * an answer as a whole, so one object breaking HubSpot's contract fails the batch
+ * with a MAPPING_ERROR naming that record: the record keeps the error, the other
+ * ids are read again without it. A failure naming no record of the batch (an
+ * outage, a broken envelope) stays a failure of every key, as it is.
+ */
+async function readKeepingBadRecords<R extends { id: string }>(ids: readonly string[], read: (ids: string[]) => Promise<R[]>): Promise<Map<string, R | AppError>> {
+  const out = new Map<string, R | AppError>();
+  let remaining = [...ids];
+  for (let setAside = 0; remaining.length > 0; setAside++) {
+    try {
+      for (const r of await read(remaining)) out.set(r.id, r);
+      break;
+    } catch (e) {
+      const bad = isAppError(e) && e.code === 'MAPPING_ERROR' ? String(e.details.recordId ?? '') : '';
+      if (setAside >= MAX_BAD_RECORDS_PER_BATCH || !remaining.includes(bad)) throw e;
+      out.set(bad, e as AppError);
+      remaining = remaining.filter((id) => id !== bad);
+    }
+  }
+  return out;
+}
+
 function recordLoader<K extends CrmKind>(session: CrmSession, kind: K) {
   return new DataLoader<string, CrmRecords[K] | null>(async (ids) => {
     const allowed = await session.scope.allowedIds(kind);
     const wanted = allowed ? ids.filter((id) => allowed.has(id)) : [...ids];
-    const records = wanted.length ? await session.crm.read(kind, wanted, { requestId: session.requestId }) : [];
-    const byId = new Map(records.map((r) => [r.id, r]));
+    const byId = await readKeepingBadRecords(wanted, (some) => session.crm.read(kind, some, { requestId: session.requestId }));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }

@@ -52,7 +52,7 @@ export type AccountConnection = {
   __typename?: 'AccountConnection';
   edges: Array<AccountEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type AccountEdge = {
@@ -82,8 +82,8 @@ export type Account = {
   phone?: Maybe<Scalars['String']['output']>;
   owner?: Maybe<SalesRep>;
   lifecycleStage?: Maybe<LifecycleStage>;
-  contacts: Array<Contact>;
-  quotes: Array<Quote>;
+  contacts?: Maybe<Array<Contact>>;
+  quotes?: Maybe<Array<Quote>>;
   /** Where this account lives in each system; a null side is a missing cross-reference. */
   sourceRefs?: Maybe<SourceRefs>;
   /** Last change of the CRM-owned fields, as the CRM records it. */
@@ -106,7 +106,7 @@ export type SalesRep = {
 export type Contact = {
   __typename?: 'Contact';
   id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
+  name?: Maybe<Scalars['String']['output']>;
   firstName?: Maybe<Scalars['String']['output']>;
   lastName?: Maybe<Scalars['String']['output']>;
   email?: Maybe<Scalars['String']['output']>;
@@ -132,7 +132,7 @@ export type QuoteConnection = {
   __typename?: 'QuoteConnection';
   edges: Array<QuoteEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type QuoteEdge = {
@@ -146,9 +146,9 @@ export type Quote = {
   id: Scalars['ID']['output'];
   number: Scalars['String']['output'];
   title?: Maybe<Scalars['String']['output']>;
-  status: QuoteStatus;
+  status?: Maybe<QuoteStatus>;
   account?: Maybe<Account>;
-  lines: Array<QuoteLine>;
+  lines?: Maybe<Array<QuoteLine>>;
   amount?: Maybe<Money>;
   validUntil?: Maybe<Scalars['Date']['output']>;
   requestedDeliveryDate?: Maybe<Scalars['Date']['output']>;
@@ -156,7 +156,7 @@ export type Quote = {
   incoterm?: Maybe<Scalars['String']['output']>;
   /** The Odoo order this quote became, once confirmed. */
   order?: Maybe<Order>;
-  updatedAt: Scalars['DateTime']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Order = {
@@ -175,7 +175,7 @@ export type QuoteLine = {
   product?: Maybe<Product>;
   sku?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
-  quantity: Scalars['Float']['output'];
+  quantity?: Maybe<Scalars['Float']['output']>;
   /** Sensitive: masked for callers without commercial access. */
   unitPrice?: Maybe<Money>;
   /** Discount in percent. Sensitive. */
@@ -191,9 +191,9 @@ export type Link__Purpose =
 export type Query = {
   __typename?: 'Query';
   account?: Maybe<Account>;
-  accounts: AccountConnection;
+  accounts?: Maybe<AccountConnection>;
   quote?: Maybe<Quote>;
-  quotes: QuoteConnection;
+  quotes?: Maybe<QuoteConnection>;
   contact?: Maybe<Contact>;
 };
 
@@ -498,7 +498,7 @@ export type MoneyResolvers<ContextType = CrmSubgraphContext, ParentType extends 
 export type AccountConnectionResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = {
   edges?: Resolver<Array<ResolversTypes['AccountEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type AccountEdgeResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['AccountEdge'] = ResolversParentTypes['AccountEdge']> = {
@@ -517,8 +517,8 @@ export type AccountResolvers<ContextType = CrmSubgraphContext, ParentType extend
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   owner?: Resolver<Maybe<ResolversTypes['SalesRep']>, ParentType, ContextType>;
   lifecycleStage?: Resolver<Maybe<ResolversTypes['LifecycleStage']>, ParentType, ContextType>;
-  contacts?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
-  quotes?: Resolver<Array<ResolversTypes['Quote']>, ParentType, ContextType>;
+  contacts?: Resolver<Maybe<Array<ResolversTypes['Contact']>>, ParentType, ContextType>;
+  quotes?: Resolver<Maybe<Array<ResolversTypes['Quote']>>, ParentType, ContextType>;
   sourceRefs?: Resolver<Maybe<ResolversTypes['SourceRefs']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -537,7 +537,7 @@ export type SalesRepResolvers<ContextType = CrmSubgraphContext, ParentType exten
 export type ContactResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact'], FederationReferenceType extends FederationReferenceTypes['Contact'] = FederationReferenceTypes['Contact']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Contact']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -549,7 +549,7 @@ export type ContactResolvers<ContextType = CrmSubgraphContext, ParentType extend
 export type QuoteConnectionResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['QuoteConnection'] = ResolversParentTypes['QuoteConnection']> = {
   edges?: Resolver<Array<ResolversTypes['QuoteEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type QuoteEdgeResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['QuoteEdge'] = ResolversParentTypes['QuoteEdge']> = {
@@ -562,15 +562,15 @@ export type QuoteResolvers<ContextType = CrmSubgraphContext, ParentType extends 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['QuoteStatus'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['QuoteStatus']>, ParentType, ContextType>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['QuoteLine']>, ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['QuoteLine']>>, ParentType, ContextType>;
   amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   validUntil?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   requestedDeliveryDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   incoterm?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type OrderResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
@@ -587,7 +587,7 @@ export type QuoteLineResolvers<ContextType = CrmSubgraphContext, ParentType exte
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   discount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
@@ -610,9 +610,9 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 
 export type QueryResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
-  accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, RequireFields<QueryAccountsArgs, 'first'>>;
+  accounts?: Resolver<Maybe<ResolversTypes['AccountConnection']>, ParentType, ContextType, RequireFields<QueryAccountsArgs, 'first'>>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, Partial<QueryQuoteArgs>>;
-  quotes?: Resolver<ResolversTypes['QuoteConnection'], ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
+  quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
   contact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<QueryContactArgs, 'id'>>;
 };
 

@@ -70,7 +70,8 @@ export const Account: AccountResolvers = {
 export const Contact: ContactResolvers = {
   __resolveReference: (ref: { id: string }, ctx: CrmSubgraphContext) => ctx.loaders.contacts.load(decodeId(ref.id, 'Contact').sourceId),
   id: (c: CrmContact) => encodeId('Contact', 'crm', c.id),
-  name: (c: CrmContact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`,
+  // A display name built from parts: a malformed part fails the name rather than showing its error text.
+  name: (c: CrmContact) => c.errors.firstName ?? c.errors.lastName ?? ([c.firstName, c.lastName].filter(Boolean).join(' ') || (c.errors.email ? null : c.email) || `Contact ${c.id}`),
   firstName: fieldOf<CrmContact, 'firstName'>('firstName'),
   lastName: fieldOf<CrmContact, 'lastName'>('lastName'),
   email: fieldOf<CrmContact, 'email'>('email'),

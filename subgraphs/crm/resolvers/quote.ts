@@ -16,13 +16,12 @@ export const Quote: QuoteResolvers = {
   id: (q: CrmQuote) => encodeId('Quote', 'crm', q.id),
   number: (q: CrmQuote) => q.errors.number ?? q.displayNumber,
   title: fieldOf<CrmQuote, 'title'>('title'),
-  // @ts-expect-error non-null enum in the schema; a malformed status is null or a MAPPING_ERROR here (nullability per field: issue 9).
+  // @ts-expect-error codegen does not wrap enum results, so the field's MAPPING_ERROR (returned as its value) is not in the type.
   status: fieldOf<CrmQuote, 'status'>('status'),
   amount: (q: CrmQuote) => q.errors.amount ?? q.errors.currency ?? moneyOrNull(q.amount, q.currency),
   validUntil: fieldOf<CrmQuote, 'validUntil'>('validUntil'),
   requestedDeliveryDate: fieldOf<CrmQuote, 'requestedDeliveryDate'>('requestedDeliveryDate'),
   incoterm: fieldOf<CrmQuote, 'incoterm'>('incoterm'),
-  // @ts-expect-error the schema says non-null, a quote without a modification time maps to null: a null here nulls the whole quote (nullability per field: issue 9).
   updatedAt: fieldOf<CrmQuote, 'updatedAt'>('updatedAt'),
   order: (q: CrmQuote) => {
     const id = field(q, 'odooOrderId');

@@ -55,8 +55,8 @@ export type Account = {
   openReceivable?: Maybe<Money>;
   /** True when the open receivable exceeds a set credit limit. */
   creditHold?: Maybe<Scalars['Boolean']['output']>;
-  orders: OrderConnection;
-  invoices: InvoiceConnection;
+  orders?: Maybe<OrderConnection>;
+  invoices?: Maybe<InvoiceConnection>;
   /** Last change of the Odoo-owned fields (res.partner.write_date). */
   erpUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -77,7 +77,7 @@ export type AccountInvoicesArgs = {
 export type PaymentTerms = {
   __typename?: 'PaymentTerms';
   id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
+  name?: Maybe<Scalars['String']['output']>;
 };
 
 export type OrderState =
@@ -115,7 +115,7 @@ export type OrderConnection = {
   __typename?: 'OrderConnection';
   edges: Array<OrderEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type OrderEdge = {
@@ -128,28 +128,28 @@ export type Order = {
   __typename?: 'Order';
   id: Scalars['ID']['output'];
   number: Scalars['String']['output'];
-  state: OrderState;
+  state?: Maybe<OrderState>;
   /** Locked orders can no longer be modified in Odoo. */
-  locked: Scalars['Boolean']['output'];
+  locked?: Maybe<Scalars['Boolean']['output']>;
   account?: Maybe<Account>;
   /** The CRM quote this order was created from (client reference = quote number). */
   quote?: Maybe<Quote>;
-  company: Company;
-  orderDate: Scalars['DateTime']['output'];
+  company?: Maybe<Company>;
+  orderDate?: Maybe<Scalars['DateTime']['output']>;
   /** Delivery date promised to the customer (Odoo commitment_date). */
   commitmentDate?: Maybe<Scalars['DateTime']['output']>;
   /** Delivery date Odoo expects from stock and lead times. */
   expectedDate?: Maybe<Scalars['DateTime']['output']>;
-  amountUntaxed: Money;
-  amountTax: Money;
-  amountTotal: Money;
-  lines: Array<OrderLine>;
+  amountUntaxed?: Maybe<Money>;
+  amountTax?: Maybe<Money>;
+  amountTotal?: Maybe<Money>;
+  lines?: Maybe<Array<OrderLine>>;
   deliveryStatus?: Maybe<DeliveryStatus>;
   invoiceStatus?: Maybe<InvoiceStatus>;
-  shipments: Array<Shipment>;
-  invoices: Array<Invoice>;
-  production: Array<ProductionOrder>;
-  updatedAt: Scalars['DateTime']['output'];
+  shipments?: Maybe<Array<Shipment>>;
+  invoices?: Maybe<Array<Invoice>>;
+  production?: Maybe<Array<ProductionOrder>>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Quote = {
@@ -160,18 +160,18 @@ export type Quote = {
 export type Company = {
   __typename?: 'Company';
   id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  currency: Scalars['String']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  currency?: Maybe<Scalars['String']['output']>;
 };
 
 export type OrderLine = {
   __typename?: 'OrderLine';
   id: Scalars['ID']['output'];
   product?: Maybe<Product>;
-  description: Scalars['String']['output'];
-  quantity: Scalars['Float']['output'];
-  deliveredQuantity: Scalars['Float']['output'];
-  invoicedQuantity: Scalars['Float']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  quantity?: Maybe<Scalars['Float']['output']>;
+  deliveredQuantity?: Maybe<Scalars['Float']['output']>;
+  invoicedQuantity?: Maybe<Scalars['Float']['output']>;
   /** Sensitive: masked for callers without commercial access. */
   unitPrice?: Maybe<Money>;
   /** Discount in percent. Sensitive. */
@@ -197,7 +197,7 @@ export type ShipmentConnection = {
   __typename?: 'ShipmentConnection';
   edges: Array<ShipmentEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type ShipmentEdge = {
@@ -209,23 +209,23 @@ export type ShipmentEdge = {
 export type Shipment = {
   __typename?: 'Shipment';
   id: Scalars['ID']['output'];
-  number: Scalars['String']['output'];
-  state: ShipmentState;
+  number?: Maybe<Scalars['String']['output']>;
+  state?: Maybe<ShipmentState>;
   scheduledDate?: Maybe<Scalars['DateTime']['output']>;
   deadline?: Maybe<Scalars['DateTime']['output']>;
   doneDate?: Maybe<Scalars['DateTime']['output']>;
   carrier?: Maybe<Scalars['String']['output']>;
   trackingRef?: Maybe<Scalars['String']['output']>;
   order?: Maybe<Order>;
-  lines: Array<ShipmentLine>;
-  updatedAt: Scalars['DateTime']['output'];
+  lines?: Maybe<Array<ShipmentLine>>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type ShipmentLine = {
   __typename?: 'ShipmentLine';
   product?: Maybe<Product>;
-  quantity: Scalars['Float']['output'];
-  doneQuantity: Scalars['Float']['output'];
+  quantity?: Maybe<Scalars['Float']['output']>;
+  doneQuantity?: Maybe<Scalars['Float']['output']>;
 };
 
 export type InvoiceState =
@@ -257,7 +257,7 @@ export type InvoiceConnection = {
   __typename?: 'InvoiceConnection';
   edges: Array<InvoiceEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type InvoiceEdge = {
@@ -270,11 +270,11 @@ export type Invoice = {
   __typename?: 'Invoice';
   id: Scalars['ID']['output'];
   number?: Maybe<Scalars['String']['output']>;
-  kind: InvoiceKind;
-  state: InvoiceState;
+  kind?: Maybe<InvoiceKind>;
+  state?: Maybe<InvoiceState>;
   paymentState?: Maybe<PaymentState>;
-  amountUntaxed: Money;
-  amountTotal: Money;
+  amountUntaxed?: Maybe<Money>;
+  amountTotal?: Maybe<Money>;
   /** What is still owed. Sensitive (financial status): masked for callers without commercial access. */
   amountResidual?: Maybe<Money>;
   invoiceDate?: Maybe<Scalars['Date']['output']>;
@@ -282,7 +282,7 @@ export type Invoice = {
   /** The order this invoice bills (Odoo invoice_origin). */
   order?: Maybe<Order>;
   account?: Maybe<Account>;
-  updatedAt: Scalars['DateTime']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type ProductFilter = {
@@ -297,7 +297,7 @@ export type ProductConnection = {
   __typename?: 'ProductConnection';
   edges: Array<ProductEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type ProductEdge = {
@@ -310,33 +310,33 @@ export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
   sku?: Maybe<Scalars['String']['output']>;
-  name: Scalars['String']['output'];
-  listPrice: Money;
-  uom: Scalars['String']['output'];
-  saleable: Scalars['Boolean']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  listPrice?: Maybe<Money>;
+  uom?: Maybe<Scalars['String']['output']>;
+  saleable?: Maybe<Scalars['Boolean']['output']>;
   /** Days between order confirmation and delivery (Odoo sale_delay). */
-  customerLeadTimeDays: Scalars['Float']['output'];
+  customerLeadTimeDays?: Maybe<Scalars['Float']['output']>;
   /** Days to manufacture (Odoo produce_delay). */
-  manufacturingLeadTimeDays: Scalars['Float']['output'];
+  manufacturingLeadTimeDays?: Maybe<Scalars['Float']['output']>;
   /** Stock per warehouse of the caller's companies; computed live, never cached. */
-  availability: Array<Availability>;
-  updatedAt: Scalars['DateTime']['output'];
+  availability?: Maybe<Array<Availability>>;
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Availability = {
   __typename?: 'Availability';
-  warehouse: Scalars['String']['output'];
-  warehouseCode: Scalars['String']['output'];
-  onHand: Scalars['Float']['output'];
-  forecast: Scalars['Float']['output'];
-  freeToPromise: Scalars['Float']['output'];
+  warehouse?: Maybe<Scalars['String']['output']>;
+  warehouseCode?: Maybe<Scalars['String']['output']>;
+  onHand?: Maybe<Scalars['Float']['output']>;
+  forecast?: Maybe<Scalars['Float']['output']>;
+  freeToPromise?: Maybe<Scalars['Float']['output']>;
 };
 
 export type QuoteLine = {
   __typename?: 'QuoteLine';
   id: Scalars['ID']['output'];
   sku?: Maybe<Scalars['String']['output']>;
-  quantity: Scalars['Float']['output'];
+  quantity?: Maybe<Scalars['Float']['output']>;
   /** Odoo's list price of the product, to check the quoted unit price against. */
   listPrice?: Maybe<Money>;
   /** Free-to-promise stock summed over the caller's warehouses. */
@@ -362,7 +362,7 @@ export type ProductionOrderConnection = {
   __typename?: 'ProductionOrderConnection';
   edges: Array<ProductionOrderEdge>;
   pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
+  totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
 export type ProductionOrderEdge = {
@@ -374,16 +374,16 @@ export type ProductionOrderEdge = {
 export type ProductionOrder = {
   __typename?: 'ProductionOrder';
   id: Scalars['ID']['output'];
-  number: Scalars['String']['output'];
-  state: ProductionState;
+  number?: Maybe<Scalars['String']['output']>;
+  state?: Maybe<ProductionState>;
   product?: Maybe<Product>;
-  quantity: Scalars['Float']['output'];
-  producedQuantity: Scalars['Float']['output'];
+  quantity?: Maybe<Scalars['Float']['output']>;
+  producedQuantity?: Maybe<Scalars['Float']['output']>;
   startDate?: Maybe<Scalars['DateTime']['output']>;
   finishDate?: Maybe<Scalars['DateTime']['output']>;
   /** The order this production feeds (Odoo origin). */
   origin?: Maybe<Scalars['String']['output']>;
-  updatedAt: Scalars['DateTime']['output'];
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Link__Purpose =
@@ -396,13 +396,13 @@ export type Query = {
   __typename?: 'Query';
   /** An order by canonical id or by its number (e.g. S00042). Exactly one of the two. */
   order?: Maybe<Order>;
-  orders: OrderConnection;
-  shipments: ShipmentConnection;
-  invoices: InvoiceConnection;
+  orders?: Maybe<OrderConnection>;
+  shipments?: Maybe<ShipmentConnection>;
+  invoices?: Maybe<InvoiceConnection>;
   /** A product by canonical id or by SKU (Odoo internal reference). Exactly one of the two. */
   product?: Maybe<Product>;
-  products: ProductConnection;
-  productionOrders: ProductionOrderConnection;
+  products?: Maybe<ProductConnection>;
+  productionOrders?: Maybe<ProductionOrderConnection>;
 };
 
 
@@ -775,20 +775,20 @@ export type AccountResolvers<ContextType = OdooSubgraphContext, ParentType exten
   creditLimit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   openReceivable?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   creditHold?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<AccountOrdersArgs, 'first'>>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<AccountInvoicesArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<AccountOrdersArgs, 'first'>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<AccountInvoicesArgs, 'first'>>;
   erpUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type PaymentTermsResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['PaymentTerms'] = ResolversParentTypes['PaymentTerms']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type OrderConnectionResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
   edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type OrderEdgeResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
@@ -800,24 +800,24 @@ export type OrderResolvers<ContextType = OdooSubgraphContext, ParentType extends
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['OrderState'], ParentType, ContextType>;
-  locked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['OrderState']>, ParentType, ContextType>;
+  locked?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType>;
-  company?: Resolver<ResolversTypes['Company'], ParentType, ContextType>;
-  orderDate?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  orderDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   commitmentDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   expectedDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  amountUntaxed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  amountTax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  amountTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  amountUntaxed?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  amountTax?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  amountTotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['OrderLine']>>, ParentType, ContextType>;
   deliveryStatus?: Resolver<Maybe<ResolversTypes['DeliveryStatus']>, ParentType, ContextType>;
   invoiceStatus?: Resolver<Maybe<ResolversTypes['InvoiceStatus']>, ParentType, ContextType>;
-  shipments?: Resolver<Array<ResolversTypes['Shipment']>, ParentType, ContextType>;
-  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
-  production?: Resolver<Array<ResolversTypes['ProductionOrder']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  shipments?: Resolver<Maybe<Array<ResolversTypes['Shipment']>>, ParentType, ContextType>;
+  invoices?: Resolver<Maybe<Array<ResolversTypes['Invoice']>>, ParentType, ContextType>;
+  production?: Resolver<Maybe<Array<ResolversTypes['ProductionOrder']>>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type QuoteResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote']> = {
@@ -826,17 +826,17 @@ export type QuoteResolvers<ContextType = OdooSubgraphContext, ParentType extends
 
 export type CompanyResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type OrderLineResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
-  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  deliveredQuantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  invoicedQuantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  deliveredQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  invoicedQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   discount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
@@ -845,7 +845,7 @@ export type OrderLineResolvers<ContextType = OdooSubgraphContext, ParentType ext
 export type ShipmentConnectionResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ShipmentConnection'] = ResolversParentTypes['ShipmentConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ShipmentEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ShipmentEdgeResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ShipmentEdge'] = ResolversParentTypes['ShipmentEdge']> = {
@@ -856,28 +856,28 @@ export type ShipmentEdgeResolvers<ContextType = OdooSubgraphContext, ParentType 
 export type ShipmentResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Shipment'] = ResolversParentTypes['Shipment'], FederationReferenceType extends FederationReferenceTypes['Shipment'] = FederationReferenceTypes['Shipment']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Shipment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['ShipmentState'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['ShipmentState']>, ParentType, ContextType>;
   scheduledDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deadline?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   doneDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trackingRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
-  lines?: Resolver<Array<ResolversTypes['ShipmentLine']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lines?: Resolver<Maybe<Array<ResolversTypes['ShipmentLine']>>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type ShipmentLineResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ShipmentLine'] = ResolversParentTypes['ShipmentLine']> = {
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  doneQuantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  doneQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type InvoiceConnectionResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = {
   edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type InvoiceEdgeResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = {
@@ -889,23 +889,23 @@ export type InvoiceResolvers<ContextType = OdooSubgraphContext, ParentType exten
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['InvoiceKind'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['InvoiceState'], ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['InvoiceKind']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['InvoiceState']>, ParentType, ContextType>;
   paymentState?: Resolver<Maybe<ResolversTypes['PaymentState']>, ParentType, ContextType>;
-  amountUntaxed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  amountTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amountUntaxed?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  amountTotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   amountResidual?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   invoiceDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   dueDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type ProductConnectionResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ProductEdgeResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
@@ -917,22 +917,22 @@ export type ProductResolvers<ContextType = OdooSubgraphContext, ParentType exten
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  listPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  uom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  saleable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  customerLeadTimeDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  manufacturingLeadTimeDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  availability?: Resolver<Array<ResolversTypes['Availability']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  listPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  uom?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  saleable?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  customerLeadTimeDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  manufacturingLeadTimeDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  availability?: Resolver<Maybe<Array<ResolversTypes['Availability']>>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type AvailabilityResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Availability'] = ResolversParentTypes['Availability']> = {
-  warehouse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  warehouseCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  onHand?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  forecast?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  freeToPromise?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  warehouse?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  warehouseCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onHand?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  forecast?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  freeToPromise?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type QuoteLineResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['QuoteLine'] = ResolversParentTypes['QuoteLine'], FederationReferenceType extends FederationReferenceTypes['QuoteLine'] = FederationReferenceTypes['QuoteLine']> = {
@@ -946,7 +946,7 @@ export type QuoteLineResolvers<ContextType = OdooSubgraphContext, ParentType ext
 export type ProductionOrderConnectionResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ProductionOrderConnection'] = ResolversParentTypes['ProductionOrderConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ProductionOrderEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type ProductionOrderEdgeResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ProductionOrderEdge'] = ResolversParentTypes['ProductionOrderEdge']> = {
@@ -957,15 +957,15 @@ export type ProductionOrderEdgeResolvers<ContextType = OdooSubgraphContext, Pare
 export type ProductionOrderResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ProductionOrder'] = ResolversParentTypes['ProductionOrder'], FederationReferenceType extends FederationReferenceTypes['ProductionOrder'] = FederationReferenceTypes['ProductionOrder']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ProductionOrder']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['ProductionState'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['ProductionState']>, ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
-  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  producedQuantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  producedQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   startDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   finishDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   origin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -986,12 +986,12 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 
 export type QueryResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, Partial<QueryOrderArgs>>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
-  shipments?: Resolver<ResolversTypes['ShipmentConnection'], ParentType, ContextType, RequireFields<QueryShipmentsArgs, 'first'>>;
-  invoices?: Resolver<ResolversTypes['InvoiceConnection'], ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  shipments?: Resolver<Maybe<ResolversTypes['ShipmentConnection']>, ParentType, ContextType, RequireFields<QueryShipmentsArgs, 'first'>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, RequireFields<QueryInvoicesArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
-  productionOrders?: Resolver<ResolversTypes['ProductionOrderConnection'], ParentType, ContextType, RequireFields<QueryProductionOrdersArgs, 'first'>>;
+  products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  productionOrders?: Resolver<Maybe<ResolversTypes['ProductionOrderConnection']>, ParentType, ContextType, RequireFields<QueryProductionOrdersArgs, 'first'>>;
 };
 
 export type Resolvers<ContextType = OdooSubgraphContext> = {

@@ -1,8 +1,7 @@
 import { encodeId, odooIdOf } from '../../../core/ids.ts';
 import { money } from '../../../core/money.ts';
 import { DELIVERY_STATUS, INVOICE_STATUS, ORDER_STATE } from '../../../connectors/odoo/canonical.ts';
-import type { OdooRow } from '../loaders.ts';
-import { accountRefForPartner, amount, currencyOf, enumOf, nullableEnumOf, required } from './shared.ts';
+import { accountRefForPartner, amount, currencyOf, enumOf, flag, nullableEnumOf, quantity, related, relatedMany, required, settle, valueOf } from './shared.ts';
 import type { OrderLineResolvers, OrderResolvers } from '../generated/resolvers-types.ts';
 
 const M = 'sale.order';
@@ -16,13 +15,16 @@ export const Order: OrderResolvers = {
   id: (o) => encodeId('Order', 'odoo', o.id),
   number: (o) => required(M, o, 'name'),
   state: (o) => enumOf(M, ORDER_STATE, o, 'state'),
-  locked: (o) => o.locked === true,
-  account: (o, _, ctx) => accountRefForPartner(ctx, o.partner_id?.id),
-  quote: (o) => (o.client_order_ref ? { __typename: 'Quote', number: o.client_order_ref } : null),
-  // @ts-expect-error Order.company is non-null in the schema, yet an order whose company cannot be read resolves to null (a field error at run time); to be settled in the schema or here.
+  locked: (o) => flag(o, 'locked'),
+  account: (o, _, ctx) => accountRefForPartner(ctx, o),
+  quote: (o) => {
+    const number = valueOf<string | null>(o, 'client_order_ref');
+    return number ? { __typename: 'Quote', number } : null;
+  },
   async company(o, _, ctx) {
-    const company = o.company_id ? await ctx.loaders.companies.load(o.company_id.id) : null;
-    return company ? { id: String(company.id), name: company.name, currency: currencyOf(company) } : null;
+    const company = await related(o, 'company_id', (id) => ctx.loaders.companies.load(id));
+    // name and currency stay per field: a malformed one fails only itself.
+    return company ? { id: String(company.id), name: company.name, currency: settle(() => currencyOf(company)) } : null;
   },
   orderDate: (o) => required(M, o, 'date_order'),
   commitmentDate: (o) => o.commitment_date,
@@ -34,25 +36,19 @@ export const Order: OrderResolvers = {
   deliveryStatus: (o) => nullableEnumOf(M, DELIVERY_STATUS, o, 'delivery_status'),
   invoiceStatus: (o) => nullableEnumOf(M, INVOICE_STATUS, o, 'invoice_status'),
   shipments: (o, _, ctx) => ctx.loaders.shipmentsByOrder.load(o.id),
-  async invoices(o, _, ctx) {
-    const rows = await ctx.loaders.invoices.loadMany(o.invoice_ids ?? []);
-    return rows.filter((r): r is OdooRow => r != null && !(r instanceof Error));
-  },
-  async production(o, _, ctx) {
-    const rows = await ctx.loaders.productions.loadMany(o.mrp_production_ids ?? []);
-    return rows.filter((r): r is OdooRow => r != null && !(r instanceof Error));
-  },
+  invoices: (o, _, ctx) => relatedMany(o, 'invoice_ids', (ids) => ctx.loaders.invoices.loadMany(ids)),
+  production: (o, _, ctx) => relatedMany(o, 'mrp_production_ids', (ids) => ctx.loaders.productions.loadMany(ids)),
   updatedAt: (o) => required(M, o, 'write_date'),
 };
 
 export const OrderLine: OrderLineResolvers = {
   id: (l) => encodeId('OrderLine', 'odoo', l.id),
-  product: (l, _, ctx) => (l.product_id ? ctx.loaders.products.load(l.product_id.id) : null),
-  description: (l) => l.name ?? '',
-  quantity: (l) => l.product_uom_qty ?? 0,
-  deliveredQuantity: (l) => l.qty_delivered ?? 0,
-  invoicedQuantity: (l) => l.qty_invoiced ?? 0,
-  unitPrice: (l) => money(l.price_unit ?? 0, currencyOf(l)),
-  discount: (l) => l.discount ?? 0,
+  product: (l, _, ctx) => related(l, 'product_id', (id) => ctx.loaders.products.load(id)),
+  description: (l) => valueOf<string | null>(l, 'name') ?? '',
+  quantity: (l) => quantity(l, 'product_uom_qty'),
+  deliveredQuantity: (l) => quantity(l, 'qty_delivered'),
+  invoicedQuantity: (l) => quantity(l, 'qty_invoiced'),
+  unitPrice: (l) => amount(l, 'price_unit'),
+  discount: (l) => quantity(l, 'discount'),
   subtotal: (l) => amount(l, 'price_subtotal'),
 };

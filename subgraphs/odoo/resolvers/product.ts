@@ -1,7 +1,7 @@
 import { encodeId, odooIdOf } from '../../../core/ids.ts';
 import { money } from '../../../core/money.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { currencyOf, required } from './shared.ts';
+import { currencyOf, flag, quantity, required, valueOf } from './shared.ts';
 import type { ProductResolvers } from '../generated/resolvers-types.ts';
 
 /** Prices in Odoo are in the current company's currency (the first allowed company). */
@@ -17,13 +17,13 @@ export const Product: ProductResolvers = {
     return null;
   },
   id: (p) => encodeId('Product', 'odoo', p.id),
-  sku: (p) => p.default_code,
+  sku: (p) => valueOf(p, 'default_code'),
   name: (p) => required('product.product', p, 'name'),
-  listPrice: async (p, _, ctx) => money(p.list_price ?? 0, await currentCurrency(ctx)),
-  uom: (p) => p.uom_id?.name ?? 'Units',
-  saleable: (p) => p.sale_ok === true,
-  customerLeadTimeDays: (p) => p.sale_delay ?? 0,
-  manufacturingLeadTimeDays: (p) => p.produce_delay ?? 0,
+  listPrice: async (p, _, ctx) => money(quantity(p, 'list_price'), await currentCurrency(ctx)),
+  uom: (p) => valueOf<{ name: string } | null>(p, 'uom_id')?.name ?? 'Units',
+  saleable: (p) => flag(p, 'sale_ok'),
+  customerLeadTimeDays: (p) => quantity(p, 'sale_delay'),
+  manufacturingLeadTimeDays: (p) => quantity(p, 'produce_delay'),
   availability: (p, _, ctx) => ctx.loaders.availability.load(p.id),
   updatedAt: (p) => required('product.product', p, 'write_date'),
 };

@@ -1,6 +1,6 @@
 import { encodeId, odooIdOf } from '../../../core/ids.ts';
 import { PRODUCTION_STATE } from '../../../connectors/odoo/canonical.ts';
-import { enumOf, required } from './shared.ts';
+import { enumOf, quantity, related, required, valueOf } from './shared.ts';
 import type { ProductionOrderResolvers } from '../generated/resolvers-types.ts';
 
 export const ProductionOrder: ProductionOrderResolvers = {
@@ -8,11 +8,11 @@ export const ProductionOrder: ProductionOrderResolvers = {
   id: (p) => encodeId('ProductionOrder', 'odoo', p.id),
   number: (p) => required('mrp.production', p, 'name'),
   state: (p) => enumOf('mrp.production', PRODUCTION_STATE, p, 'state'),
-  product: (p, _, ctx) => (p.product_id ? ctx.loaders.products.load(p.product_id.id) : null),
-  quantity: (p) => p.product_qty ?? 0,
-  producedQuantity: (p) => p.qty_producing ?? 0,
-  startDate: (p) => p.date_start,
-  finishDate: (p) => p.date_finished,
-  origin: (p) => p.origin,
+  product: (p, _, ctx) => related(p, 'product_id', (id) => ctx.loaders.products.load(id)),
+  quantity: (p) => quantity(p, 'product_qty'),
+  producedQuantity: (p) => quantity(p, 'qty_producing'),
+  startDate: (p) => valueOf(p, 'date_start'),
+  finishDate: (p) => valueOf(p, 'date_finished'),
+  origin: (p) => valueOf(p, 'origin'),
   updatedAt: (p) => required('mrp.production', p, 'write_date'),
 };

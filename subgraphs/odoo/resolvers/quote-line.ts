@@ -4,6 +4,9 @@
 import { money } from '../../../core/money.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { currentCurrency } from './product.ts';
+import { quantity } from './shared.ts';
+import { appError } from '../../../policy/errors.ts';
+import { COMPONENTS } from '../../../policy/components.ts';
 import type { QuoteLineResolvers } from '../generated/resolvers-types.ts';
 import type { QuoteLineRepresentation } from '../parents.ts';
 
@@ -25,7 +28,7 @@ export const QuoteLine: QuoteLineResolvers = {
   __resolveReference: (ref) => ref,
   async listPrice(line, _, ctx) {
     const product = await productOf(line, ctx);
-    return product ? money(product.list_price ?? 0, await currentCurrency(ctx)) : null;
+    return product ? money(quantity(product, 'list_price'), await currentCurrency(ctx)) : null;
   },
   async availability(line, _, ctx) {
     const product = await productOf(line, ctx);
@@ -35,8 +38,10 @@ export const QuoteLine: QuoteLineResolvers = {
     const product = await productOf(line, ctx);
     if (!product) return null;
     const free = await freeToPromise(product.id, ctx);
+    // The CRM answers a line's quantity null only with an error of its own: no date is promised on a guess.
+    if (line.quantity === null) throw appError('MAPPING_ERROR', `quote line ${line.id}: its quantity could not be read from the CRM`, { system: COMPONENTS.crm.system, model: 'QuoteLine', recordId: line.id, field: 'quantity' });
     const covered = free >= (line.quantity ?? 0);
-    const days = (product.sale_delay ?? 0) + (covered ? 0 : product.produce_delay ?? 0);
+    const days = quantity(product, 'sale_delay') + (covered ? 0 : quantity(product, 'produce_delay'));
     return new Date(ctx.now().getTime() + Math.ceil(days) * DAY_MS).toISOString().slice(0, 10);
   },
 };
