@@ -213,7 +213,7 @@ export class ResiliencePolicy {
     // that would run past the deadline is never started: the call fails instead.
     const waits = this.backoff();
     let plannedWait = 0;
-    let stoppedByDeadline: { waitMs: number; leftMs: number } | undefined;
+    let stoppedByDeadline: { waitMs?: number; leftMs: number } | undefined;
     const retryPolicy = retry(
       handleWhen((e) => {
         if (!this.mayRetry(e) || attempts > this.settings.maxRetries) return false;
@@ -237,6 +237,7 @@ export class ResiliencePolicy {
       attempts += 1;
       const number = attempts;
       let current: Attempt | undefined;
+      let cutAtDeadline = false;
       const t0 = performance.now();
       try {
         if (signal.aborted) throw this.aborted(call);
@@ -244,7 +245,8 @@ export class ResiliencePolicy {
           // Time spent queued for a slot counts: the attempt gets what is left of the deadline.
           const leftMs = deadline ? deadline.at - Date.now() : Infinity;
           if (leftMs < MIN_ATTEMPT_MS) throw this.deadlineReached(call, number - 1, Math.max(0, Math.round(leftMs)));
-          const limit = leftMs < this.settings.timeoutMs ? timeout(leftMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }) : this.timeout;
+          cutAtDeadline = leftMs < this.settings.timeoutMs;
+          const limit = cutAtDeadline ? timeout(leftMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }) : this.timeout;
           return limit.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal);
         }, signal);
         const httpStatus = current?.httpStatus;
@@ -253,6 +255,8 @@ export class ResiliencePolicy {
         return value;
       } catch (raw) {
         const timedOut = current !== undefined && current.signal.aborted && !signal.aborted;
+        // Whatever the backend's rules say about retrying it, this attempt ended because the request's time did.
+        if (timedOut && cutAtDeadline) stoppedByDeadline = { leftMs: 0 };
         const e = this.translate(timedOut ? call.timeoutError() : raw, call, signal);
         const v = this.verdict(e);
         lastAttemptMs = performance.now() - t0;
@@ -378,10 +382,11 @@ export class ResiliencePolicy {
   }
 
   /** The last failure, as the caller gets it when the deadline leaves no time to wait and try again. */
-  private stoppedAtDeadline(final: AppError, attempts: number, stop: { waitMs: number; leftMs: number }): AppError {
+  private stoppedAtDeadline(final: AppError, attempts: number, stop: { waitMs?: number; leftMs: number }): AppError {
+    const wait = stop.waitMs !== undefined ? `the next attempt would start in ${Math.round(stop.waitMs)} ms, ` : '';
     const e = appError(
       final.key,
-      `${final.message}; not retried: the request's deadline was reached (the next attempt would start in ${Math.round(stop.waitMs)} ms, ${stop.leftMs} ms left) after ${attempts} attempt${attempts > 1 ? 's' : ''}`,
+      `${final.message}; the request's deadline was reached after ${attempts} attempt${attempts > 1 ? 's' : ''} (${wait}${stop.leftMs} ms left)`,
       { ...final.details, system: this.rules.system, deadlineReached: true },
       final,
     );
