@@ -2,7 +2,8 @@
 // reaches the subgraphs and the connectors, retries and Retry-After waits happen
 // only within what is left, and nothing keeps calling a backend after the caller
 // got its answer. The stack's HubSpot connector may spend 2 × 5 s per call; the
-// gateway here gives a request 2 s.
+// gateway here gives a request 2 s; a subgraph called directly shows what its
+// own deadline header and a hang-up do.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
@@ -81,6 +82,33 @@ describe('one deadline per request, set at the gateway', () => {
     assert.equal(stack.hubspotSandbox.log.count(), 0);
     assert.equal((await send('5000')).status, 200);
     assert.equal((await send(undefined)).status, 200);
+  });
+
+  test('a subgraph whose caller hangs up stops its backend work: the hanging request is torn down and not retried', async () => {
+    const identity = { sub: 'test-finance', roles: ['finance' as const], accountId: null, companyIds: null, scopes: [], crmOwnerId: null };
+    const requestId = 'deadline-test-0002';
+    const token = await signInternalToken(identity, 'crm', DEV_INTERNAL_SECRET, requestId);
+    await stack.resetCounters();
+    // The first HubSpot request hangs; a retry (after the connector's 5 s attempt) would be answered.
+    stack.hubspotSandbox.faults.add({ kind: 'hang', times: 1 });
+    try {
+      const gone = new AbortController();
+      const pending = fetch(stack.urls.crmSubgraph, {
+        method: 'POST',
+        // The longest deadline a subgraph accepts: only the hang-up can end this request early.
+        headers: { 'content-type': 'application/json', 'x-gateway-identity': token, 'x-request-id': requestId, [DEADLINE_HEADER]: String(MAX_REQUEST_BUDGET_MS) },
+        body: JSON.stringify({ query: `{ accounts(first: 1) { edges { node { name } } } }` }),
+        signal: gone.signal,
+      }).catch((e: unknown) => e);
+      for (let i = 0; i < 500 && stack.hubspotSandbox.log.count() === 0; i += 1) await sleep(20);
+      assert.equal(stack.hubspotSandbox.log.count(), 1, 'the request reached HubSpot');
+      gone.abort();
+      assert.ok((await pending) instanceof Error);
+      await sleep(CONNECTOR_SCHEDULE_MS);
+      assert.equal(stack.hubspotSandbox.log.count(), 1, 'the abandoned call was not retried');
+    } finally {
+      stack.hubspotSandbox.faults.clear();
+    }
   });
 
   test('a caller may shorten the gateway budget, never lengthen it', () => {
