@@ -10,8 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEADLINE_HEADER, MAX_REQUEST_BUDGET_MS } from '../core/deadline.ts';
 import { DEV_INTERNAL_SECRET, signInternalToken } from '../core/identity.ts';
 import { requestBudgetMs } from '../gateway/server.ts';
-import { postGraphQL } from './support/stack.ts';
-import { startTestStack, type TestStack } from './support/stack.ts';
+import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
 
 const GATEWAY_BUDGET_MS = 2_000;
 /** Past the connector's own schedule for one call: a 5 s attempt, then a retry after its backoff. */
