@@ -5,6 +5,7 @@
 // bounds and scalar checks before planning, caller-safe errors carrying the
 // request id, and HTTP statuses by one rule (see statusForRequestErrors).
 import type http from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
@@ -23,10 +24,25 @@ import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/ht
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { DEADLINE_HEADER, reachedDeadline, RequestDeadline, SUBGRAPH_ANSWER_MARGIN_MS } from '../core/deadline.ts';
 
 export interface GatewayContext {
   requestId: string;
   identity: Identity;
+  /** The request's one deadline: every subgraph call runs within it (core/deadline.ts). */
+  deadline: RequestDeadline;
+}
+
+/** The gateway's default budget for a request: below `hubspot.fetch`'s 15 s, so a CRM card gets our answer, not its own timeout. */
+export const DEFAULT_REQUEST_BUDGET_MS = 14_000;
+
+/**
+ * A caller may ask for a shorter budget in DEADLINE_HEADER (a client that gives up
+ * sooner); never for a longer one than the gateway's own.
+ */
+export function requestBudgetMs(asked: string | string[] | undefined, budgetMs: number): number {
+  const ms = typeof asked === 'string' && /^[0-9]{1,9}$/.test(asked.trim()) ? Number(asked.trim()) : NaN;
+  return ms >= 1 && ms < budgetMs ? ms : budgetMs;
 }
 
 /** Which system of record each subgraph fronts (names in supergraph.yaml), from policy/components.ts; the CRM is the configured one. */
@@ -35,16 +51,35 @@ export const SUBGRAPH_SYSTEMS: Readonly<Record<string, SystemName>> = { ...SYSTE
 const GATEWAY_SYSTEM: SystemName = COMPONENTS.integration.system;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** The signal of the request a subgraph call is made for, seen by `fetcher` (Apollo hands it no context). */
+  private readonly requestSignal = new AsyncLocalStorage<AbortSignal>();
+
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string) {
     super({ url });
   }
 
-  /** Forwards the request id, and the verified identity as a credential only this subgraph accepts. */
+  /**
+   * Forwards the request id, the verified identity as a credential only this
+   * subgraph accepts, and what is left of the request's deadline (minus the time
+   * the subgraph's answer needs to come back); a call that could not finish in
+   * time is not made.
+   */
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!('identity' in context) || !context.identity) return; // no identity, no credential: the subgraph refuses
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     request.http?.headers.set(IDENTITY_HEADER, await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId));
+    if (!context.deadline) return;
+    const left = context.deadline.remainingMs();
+    const forSubgraph = Math.floor(left - Math.min(SUBGRAPH_ANSWER_MARGIN_MS, left / 4));
+    if (forSubgraph < 1) {
+      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
+      throw new GraphQLError(`The ${system} subgraph was not called: the request's deadline was reached`, {
+        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, deadlineReached: true },
+      });
+    }
+    request.http?.headers.set(DEADLINE_HEADER, String(forSubgraph));
   }
+
 
   /**
    * A subgraph that refuses a request (4xx: bad variables, auth) answers with
@@ -63,19 +98,21 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // The subgraph call is cancelled with its request: at the deadline, or when the caller hangs up.
+    const signal = 'deadline' in options.context ? options.context.deadline?.signal : undefined;
     try {
-      return await super.process(options);
+      return await (signal ? this.requestSignal.run(signal, () => super.process(options)) : super.process(options));
     } catch (e) {
       if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
       const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
       throw new GraphQLError(`The ${system} subgraph is unavailable`, {
-        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName },
+        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, ...(reachedDeadline(signal) ? { deadlineReached: true } : {}) },
       });
     }
   }
 
   override fetcher = ((input: string, init: Record<string, unknown>) =>
-    fetch(input, { ...(init as RequestInit), signal: AbortSignal.timeout(this.timeoutMs) })) as never;
+    fetch(input, { ...(init as RequestInit), signal: this.requestSignal.getStore() ?? AbortSignal.timeout(this.timeoutMs) })) as never;
 }
 
 export interface GatewayOptions {
@@ -85,6 +122,11 @@ export interface GatewayOptions {
   internalSecret: string;
   logger?: Logger;
   production?: boolean;
+  /**
+   * The request's budget (GATEWAY_SUBGRAPH_TIMEOUT_MS): every subgraph call of one
+   * request, and the backend calls behind them, end within it. Default
+   * DEFAULT_REQUEST_BUDGET_MS; keep it at or below the subgraphs' maximum (15 s).
+   */
   subgraphTimeoutMs?: number;
   /** Query limits; defaults to loadLimitsConfig(process.env). */
   limits?: QueryLimits;
@@ -205,6 +247,7 @@ function edgePlugin(logger: Logger, stringLimits: StringLimits): ApolloServerPlu
           }
         },
         async willSendResponse({ response, contextValue }) {
+          contextValue.deadline?.dispose();
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (!result.errors?.length) return;
@@ -224,9 +267,10 @@ function edgePlugin(logger: Logger, stringLimits: StringLimits): ApolloServerPlu
 export async function createGatewayServer(opts: GatewayOptions): Promise<{ server: http.Server; apollo: ApolloServer<GatewayContext>; stop: () => Promise<void> }> {
   const logger = opts.logger ?? createLogger('gateway');
   const production = opts.production ?? false;
+  const budgetMs = opts.subgraphTimeoutMs ?? DEFAULT_REQUEST_BUDGET_MS;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, opts.subgraphTimeoutMs ?? 14_000, opts.internalSecret),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, budgetMs, opts.internalSecret),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   const limits = createQueryLimits<GatewayContext>(opts.limits ?? loadLimitsConfig(), { production });
@@ -251,7 +295,9 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
     context: async (req, requestId) => {
       const identity = await opts.verifyCaller(req.headers.authorization);
       rateLimit(identity);
-      return { requestId, identity };
+      // The clock starts here: one deadline for the whole request, whatever its query plan.
+      const deadline = new RequestDeadline(requestBudgetMs(req.headers[DEADLINE_HEADER], budgetMs)).watch(req);
+      return { requestId, identity, deadline };
     },
     routes: (req, res) => {
       if (req.url !== '/health') return false;

@@ -26,6 +26,10 @@ export const CODE_EXTENSIONS: Partial<Record<ErrorKey, readonly string[]>> = {
   READ_ONLY_FIELD: ['owner'],
   MAPPING_ERROR: ['model', 'recordId'],
   CROSS_REFERENCE_CONFLICT: ['model', 'recordIds'],
+  // The request's deadline (core/deadline.ts) ended the work: retrying with the same budget meets the same wall.
+  BACKEND_UNAVAILABLE: ['deadlineReached'],
+  BACKEND_RATE_LIMITED: ['deadlineReached'],
+  SUBGRAPH_UNAVAILABLE: ['deadlineReached'],
 };
 
 const SYSTEM_LABEL: Record<SystemName, string> = { odoo: 'Odoo', hubspot: 'HubSpot', gateway: 'The gateway' };

@@ -34,7 +34,7 @@ export interface StackOptions {
   production?: boolean;
   now?: () => Date;
   /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
-  gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits'>;
+  gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs'>;
 }
 
 export async function startStack(opts: StackOptions = {}) {

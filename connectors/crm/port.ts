@@ -9,6 +9,7 @@
 // response.
 import type { AppError } from '../../policy/errors.ts';
 import type { CrmSystem } from '../../core/crm-system.ts';
+import type { Deadline } from '../../core/deadline.ts';
 import type { AccountSegment, Incoterm, LifecycleStage, QuoteStatus } from '../../policy/vocabulary.ts';
 
 /** The MAPPING_ERROR of each field whose backend value did not fit (that field is null). */
@@ -181,6 +182,12 @@ export interface CrmPort {
   readonly system: CrmSystem;
   /** Its name for people, in messages. */
   readonly label: string;
+
+  /**
+   * This port for one request: every call it makes runs within the request's
+   * deadline and is cancelled with it (core/deadline.ts).
+   */
+  forRequest(deadline: Deadline): CrmPort;
 
   /** Records by id; ids the CRM does not know are left out. */
   read<K extends CrmKind>(kind: K, ids: readonly string[], opts?: CrmCallOptions): Promise<Array<CrmRecords[K]>>;

@@ -10,6 +10,7 @@
 // Point it at a real Odoo or at the sandbox: the code cannot tell them apart.
 import { appError, isAppError } from '../../policy/errors.ts';
 import { createResiliencePolicy, type ResilienceEvent, type ResiliencePolicy } from '../shared/resilience.ts';
+import type { Deadline } from '../../core/deadline.ts';
 import type { OdooConfig } from './config.ts';
 import { classifyOdooFailure, protocolError, unavailable } from './errors.ts';
 import { createAgent } from './http.ts';
@@ -26,6 +27,8 @@ export interface CallOptions {
   /** Sent as X-Request-Id (traceability across gateway, subgraph and Odoo logs). */
   requestId?: string;
   signal?: AbortSignal;
+  /** The request's deadline (core/deadline.ts); defaults to the one the client was bound to. */
+  deadline?: Deadline;
 }
 
 export type Domain = unknown[];
@@ -74,6 +77,8 @@ export class OdooClient {
   private readonly transport: OdooTransport;
   private readonly policy: ResiliencePolicy;
   private readonly agent: ReturnType<typeof createAgent>;
+  /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
+  private deadline: Deadline | undefined;
 
   constructor(config: OdooConfig, hooks: OdooClientHooks = {}) {
     this.config = config;
@@ -81,6 +86,18 @@ export class OdooClient {
     this.agent = createAgent(config.maxConcurrency);
     this.policy = createResiliencePolicy(config, { system: 'odoo', label: 'Odoo', classify: classifyOdooFailure }, observerFor(hooks));
     this.transport = config.protocol === 'jsonrpc' ? new JsonRpcTransport(config, this.agent) : new Json2Transport(config, this.agent);
+  }
+
+  /**
+   * This client for one request: the same connections, breaker and bulkhead, every
+   * call bounded by the request's deadline and cancelled with it. Subgraphs hand
+   * this view to their loaders and row scopes, so no backend call of a request can
+   * outlive it.
+   */
+  forRequest(deadline: Deadline): OdooClient {
+    const view = Object.create(this) as OdooClient;
+    view.deadline = deadline;
+    return view;
   }
 
   /** Any public model method with named parameters (`ids` for recordset methods). */
@@ -171,6 +188,7 @@ export class OdooClient {
         requestId: opts.requestId,
         idempotent: READ_METHODS.has(method),
         signal: opts.signal,
+        deadline: opts.deadline ?? this.deadline,
         details: site,
         timeoutError: () => unavailable(site, `no answer within ${this.config.timeoutMs} ms`, { timeout: true, timeoutMs: this.config.timeoutMs }),
         finalError: (e, attempts) => {

@@ -20,6 +20,13 @@
 //   waiting; a slot is held per attempt, not across backoff.
 // - timeout: each attempt is abandoned after `timeoutMs`; the attempt's signal is
 //   aborted so the connector can tear the request down.
+// - deadline (core/deadline.ts): a call made for a request carries the request's
+//   deadline. No attempt starts once it has passed, an attempt is cut at it, and a
+//   backoff or Retry-After wait is made only when the wait and MIN_ATTEMPT_MS of an
+//   attempt still end before it; otherwise the call fails at once with the last
+//   failure's code (BACKEND_UNAVAILABLE, BACKEND_RATE_LIMITED…) and
+//   `deadlineReached`. Its signal aborts the call wherever it is: waiting for a
+//   bulkhead slot (the queued attempt is dropped), backing off, or on the wire.
 //
 // Each client owns one policy, so breaker and bulkhead are per client (in production
 // one per backend per subgraph process). One event shape for both backends
@@ -42,13 +49,18 @@ import {
   retry,
   timeout,
   type IBackoff,
-  type IBackoffFactory,
-  type IRetryBackoffContext,
 } from 'cockatiel';
-import { appError, isAppError, type ErrorDetails, type SystemName } from '../../policy/errors.ts';
+import { appError, isAppError, type AppError, type ErrorDetails, type SystemName } from '../../policy/errors.ts';
+import { reachedDeadline, type Deadline } from '../../core/deadline.ts';
 
 /** The longest backoff, as a multiple of the first one (both backends). */
 export const BACKOFF_CAP_FACTOR = 16;
+
+/**
+ * The least time an attempt is worth starting with: below it, even a healthy
+ * backend's answer (a round trip, a small query) cannot arrive before the deadline.
+ */
+export const MIN_ATTEMPT_MS = 100;
 
 /** Defaults shared by both connectors' configuration (each still has its own variables). */
 export const RESILIENCE_DEFAULTS = {
@@ -123,6 +135,8 @@ export interface CallSpec {
   idempotent: boolean;
   /** The caller's signal: aborting it stops waiting at once. */
   signal?: AbortSignal;
+  /** The request's deadline: attempts and waits end before it, and its signal aborts the call. */
+  deadline?: Deadline;
   /** Details every error this module builds for the call carries (system is added). */
   details: ErrorDetails;
   /** The error an attempt that ran out of time counts as (classified like any other). */
@@ -172,8 +186,10 @@ export class ResiliencePolicy {
 
   /** Run one logical call through breaker, retry, bulkhead and timeout. */
   execute<T>(call: CallSpec, attempt: (a: Attempt) => Promise<T>): Promise<T> {
+    const signals = [call.signal, call.deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    if (signal !== call.signal) call = { ...call, signal };
     const run = this.run(call, attempt);
-    const signal = call.signal;
     if (!signal) return run;
     // The caller stops waiting at once (queued, backing off or in flight); the call itself
     // winds down on the aborted signal and its outcome is dropped.
@@ -192,9 +208,25 @@ export class ResiliencePolicy {
     const started = performance.now();
     let attempts = 0;
     let lastAttemptMs = 0;
+    const deadline = call.deadline;
+    // The wait before the next attempt is chosen when the failure is judged, so a wait
+    // that would run past the deadline is never started: the call fails instead.
+    const waits = this.backoff();
+    let plannedWait = 0;
+    let stoppedByDeadline: { waitMs?: number; leftMs: number } | undefined;
     const retryPolicy = retry(
-      handleWhen((e) => this.mayRetry(e)),
-      { maxAttempts: this.settings.maxRetries, backoff: this.backoff() },
+      handleWhen((e) => {
+        if (!this.mayRetry(e) || attempts > this.settings.maxRetries) return false;
+        const waitMs = waits.next(this.verdict(e).retryAfterMs);
+        const leftMs = deadline ? deadline.at - Date.now() : Infinity;
+        if (waitMs + MIN_ATTEMPT_MS > leftMs) {
+          stoppedByDeadline = { waitMs, leftMs: Math.max(0, Math.round(leftMs)) };
+          return false;
+        }
+        plannedWait = waitMs;
+        return true;
+      }),
+      { maxAttempts: this.settings.maxRetries, backoff: { next: function planned() { return { duration: plannedWait, next: planned }; } } },
     );
     retryPolicy.onRetry((r) => {
       const v = 'error' in r ? this.verdict(r.error) : OWN_VERDICT;
@@ -205,19 +237,26 @@ export class ResiliencePolicy {
       attempts += 1;
       const number = attempts;
       let current: Attempt | undefined;
+      let cutAtDeadline = false;
       const t0 = performance.now();
       try {
         if (signal.aborted) throw this.aborted(call);
-        const value = await this.bulkhead.execute(
-          ({ signal: slotSignal }) => this.timeout.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal),
-          signal,
-        );
+        const value = await this.bulkhead.execute(({ signal: slotSignal }) => {
+          // Time spent queued for a slot counts: the attempt gets what is left of the deadline.
+          const leftMs = deadline ? deadline.at - Date.now() : Infinity;
+          if (leftMs < MIN_ATTEMPT_MS) throw this.deadlineReached(call, number - 1, Math.max(0, Math.round(leftMs)));
+          cutAtDeadline = leftMs < this.settings.timeoutMs;
+          const limit = cutAtDeadline ? timeout(leftMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }) : this.timeout;
+          return limit.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal);
+        }, signal);
         const httpStatus = current?.httpStatus;
         lastAttemptMs = performance.now() - t0;
         this.emit({ ...this.base(call), type: 'attempt', attempt: number, ok: true, durationMs: lastAttemptMs, ...(httpStatus !== undefined ? { httpStatus } : {}) });
         return value;
       } catch (raw) {
         const timedOut = current !== undefined && current.signal.aborted && !signal.aborted;
+        // Whatever the backend's rules say about retrying it, this attempt ended because the request's time did.
+        if (timedOut && cutAtDeadline) stoppedByDeadline = { leftMs: 0 };
         const e = this.translate(timedOut ? call.timeoutError() : raw, call, signal);
         const v = this.verdict(e);
         lastAttemptMs = performance.now() - t0;
@@ -246,7 +285,8 @@ export class ResiliencePolicy {
       this.emit({ ...this.base(call), type: 'call', ok: true, attempts, durationMs });
       return outcome.value;
     }
-    const final = OWN_ERRORS.has(outcome.error as object) || !call.finalError ? outcome.error : call.finalError(outcome.error, attempts);
+    let final = OWN_ERRORS.has(outcome.error as object) || !call.finalError ? outcome.error : call.finalError(outcome.error, attempts);
+    if (stoppedByDeadline && isAppError(final) && !OWN_ERRORS.has(final)) final = this.stoppedAtDeadline(final, attempts, stoppedByDeadline);
     const httpStatus = isAppError(final) && typeof final.details.httpStatus === 'number' ? final.details.httpStatus : undefined;
     this.emit({ ...this.base(call), type: 'call', ok: false, attempts, durationMs, ...(isAppError(final) ? { code: final.code } : {}), ...(httpStatus !== undefined ? { httpStatus } : {}) });
     throw final;
@@ -261,18 +301,20 @@ export class ResiliencePolicy {
     return v.retryAfterMs === undefined || v.retryAfterMs <= this.settings.maxRetryAfterMs;
   }
 
-  /** Exponential backoff with half jitter, never shorter than what the backend asked for. */
-  private backoff(): IBackoffFactory<IRetryBackoffContext<unknown>> {
+  /** One call's waits: exponential backoff with half jitter (cockatiel's), never shorter than what the backend asked for. */
+  private backoff(): { next(retryAfterMs: number | undefined): number } {
     const exp = new ExponentialBackoff({
       initialDelay: this.settings.retryBaseMs,
       maxDelay: this.settings.retryBaseMs * BACKOFF_CAP_FACTOR,
       generator: halfJitterGenerator,
     });
-    const hinted = (inner: IBackoff<unknown>, ctx: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> => {
-      const asked = 'error' in ctx.result ? this.verdict(ctx.result.error).retryAfterMs : undefined;
-      return { duration: Math.max(inner.duration, asked ?? 0), next: (c) => hinted(inner.next(c), c) };
+    let current: IBackoff<unknown> | undefined;
+    return {
+      next: (retryAfterMs) => {
+        current = current ? current.next(undefined) : exp.next();
+        return Math.max(current.duration, retryAfterMs ?? 0);
+      },
     };
-    return { next: (ctx) => hinted(exp.next(), ctx) };
   }
 
   /** The verdict noted when the attempt failed (see translate); classified once, so retry, backoff, events and breaker agree. */
@@ -323,7 +365,34 @@ export class ResiliencePolicy {
   }
 
   private aborted(call: CallSpec) {
+    if (reachedDeadline(call.deadline?.signal) || (call.deadline && call.deadline.at <= Date.now())) return this.deadlineReached(call, undefined, 0);
     return this.own(appError('BACKEND_UNAVAILABLE', `${this.rules.label} is unavailable: request aborted by the caller`, { ...call.details, system: this.rules.system, aborted: true }));
+  }
+
+  /** No time left for (another) attempt: the call ends here, before reaching the backend again. */
+  private deadlineReached(call: CallSpec, attempts: number | undefined, leftMs: number) {
+    const after = attempts ? ` after ${attempts} attempt${attempts > 1 ? 's' : ''}` : '';
+    return this.own(
+      appError('BACKEND_UNAVAILABLE', `${this.rules.label} is unavailable: the request's deadline was reached${after} (${leftMs} ms left)`, {
+        ...call.details,
+        system: this.rules.system,
+        deadlineReached: true,
+      }),
+    );
+  }
+
+  /** The last failure, as the caller gets it when the deadline leaves no time to wait and try again. */
+  private stoppedAtDeadline(final: AppError, attempts: number, stop: { waitMs?: number; leftMs: number }): AppError {
+    const wait = stop.waitMs !== undefined ? `the next attempt would start in ${Math.round(stop.waitMs)} ms, ` : '';
+    const e = appError(
+      final.key,
+      `${final.message}; the request's deadline was reached after ${attempts} attempt${attempts > 1 ? 's' : ''} (${wait}${stop.leftMs} ms left)`,
+      { ...final.details, system: this.rules.system, deadlineReached: true },
+      final,
+    );
+    const v = this.verdicts.get(final);
+    if (v) this.verdicts.set(e, v);
+    return e;
   }
 
   private base(call: CallSpec): EventBase {

@@ -12,6 +12,7 @@ import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors
 import { errorKeyOf, toCallerError } from '../../policy/caller-errors.ts';
 import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
+import { budgetFromHeader, DEADLINE_HEADER, MAX_REQUEST_BUDGET_MS, RequestDeadline, type Deadline } from '../../core/deadline.ts';
 import type { Logger } from '../../core/logger.ts';
 import { applyPermissions } from './shield.ts';
 
@@ -65,6 +66,22 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
   };
 }
 
+/** Where a request's deadline rides on its context (a symbol: Apollo's shallow copies of the context keep it). */
+const DEADLINE = Symbol('request deadline');
+
+/** The request is answered: its deadline has nothing left to cancel. */
+function deadlinePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue }) {
+          (contextValue as { [DEADLINE]?: RequestDeadline })[DEADLINE]?.dispose();
+        },
+      };
+    },
+  };
+}
+
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   system: SystemName;
   /** The subgraph's name in supergraph.yaml: the audience of the gateway's credential. */
@@ -74,7 +91,14 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   schemaFile: string;
   resolvers: unknown;
   logger: Logger;
-  context: (identity: Identity, requestId: string) => Promise<TContext>;
+  /**
+   * Builds the request's context. `deadline` is the request's, from the gateway's
+   * DEADLINE_HEADER: hand the backend clients' request views (`forRequest(deadline)`)
+   * to everything that calls a backend, so no call outlives the request.
+   */
+  context: (identity: Identity, requestId: string, deadline: Deadline) => Promise<TContext>;
+  /** The longest budget a request may ask for in DEADLINE_HEADER (and the one it gets without the header). */
+  maxBudgetMs?: number;
   /** Extra checks for /health (e.g. the backend answers). */
   health?: () => Promise<Record<string, unknown>>;
   /**
@@ -94,7 +118,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
@@ -104,7 +128,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
       const identity = await verifyInternalToken(typeof header === 'string' ? header : undefined, opts.name, opts.internalSecret);
-      return opts.context(identity, requestId);
+      // Aborted when the deadline passes or the gateway drops the connection (it gave up): the work stops with it.
+      const deadline = new RequestDeadline(budgetFromHeader(req.headers[DEADLINE_HEADER], opts.maxBudgetMs ?? MAX_REQUEST_BUDGET_MS)).watch(req);
+      try {
+        return Object.assign(await opts.context(identity, requestId, deadline), { [DEADLINE]: deadline });
+      } catch (e) {
+        deadline.dispose();
+        throw e;
+      }
     },
     routes: async (req, res) => {
       if (req.url === '/ready') {

@@ -30,8 +30,9 @@ export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
-    context: async (identity, requestId) => {
-      const session = { crm: opts.crm, cache, requestId, scope: rowScopeFor(identity, opts.crm, requestId) };
+    context: async (identity, requestId, deadline) => {
+      const crm = opts.crm.forRequest(deadline);
+      const session = { crm, cache, requestId, scope: rowScopeFor(identity, crm, requestId) };
       return { requestId, identity, session, loaders: createCrmLoaders(session) };
     },
   });

@@ -52,9 +52,10 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
     schemaFile: resolve(import.meta.dirname, 'schema.graphql'),
     resolvers,
     logger,
-    context: async (identity, requestId) => {
-      const session: OdooSession = { client: opts.client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
-      session.scope = rowScopeFor(identity, opts.client, () => callOptions(session));
+    context: async (identity, requestId, deadline) => {
+      const client = opts.client.forRequest(deadline);
+      const session: OdooSession = { client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
+      session.scope = rowScopeFor(identity, client, () => callOptions(session));
       return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
     },
     health: async () => ({ protocol: opts.client.protocol }),

@@ -70,8 +70,8 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
       if (reason) logger.warn({ reason }, 'store unavailable: not ready');
       return { ready: store.ready, store };
     },
-    context: async (identity, requestId) => ({
-      requestId, identity, odoo: opts.odoo, crm: opts.crm, idempotency, audit, exceptions, leases, now,
+    context: async (identity, requestId, deadline) => ({
+      requestId, identity, odoo: opts.odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });

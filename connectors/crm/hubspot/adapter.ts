@@ -3,6 +3,7 @@
 // enumeration values and back (canonical.ts). The HTTP side (retries, pacing,
 // payload contracts) stays in HubSpotClient; this file only translates.
 import { appError, isAppError, type AppError } from '../../../policy/errors.ts';
+import type { Deadline } from '../../../core/deadline.ts';
 import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import type {
   AccountListQuery, CrmAccount, CrmAccountPatch, CrmCallOptions, CrmKind, CrmListKind, CrmListQueries,
@@ -140,6 +141,10 @@ export class HubSpotCrmAdapter implements CrmPort {
   readonly label = 'HubSpot';
 
   constructor(private readonly client: HubSpotClient) {}
+
+  forRequest(deadline: Deadline): CrmPort {
+    return new HubSpotCrmAdapter(this.client.forRequest(deadline));
+  }
 
   private records<K extends CrmKind>(kind: K, objects: readonly unknown[]): Array<CrmRecords[K]> {
     return parseRows(OBJECT_TYPE[kind], objects).map((row) => toRecord(kind, row));

@@ -19,6 +19,7 @@ import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
 import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
+import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
@@ -42,6 +43,8 @@ export type { HubSpotObject, HubSpotOwner };
 export interface CallOptions {
   /** Forwarded as X-Request-Id, so HubSpot-side logs and the sandbox log can be joined to ours. */
   requestId?: string;
+  /** The request's deadline (core/deadline.ts); defaults to the one the client was bound to. */
+  deadline?: Deadline;
 }
 
 export interface SearchRequest {
@@ -99,6 +102,7 @@ export const HUBSPOT_LIMITS = {
 interface Call<T> extends CallDescription {
   idempotent: boolean;
   requestId?: string;
+  deadline?: Deadline;
   /** Issue the request through the generated client with the given per-call options. */
   invoke: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
   /** Turn a 2xx JSON body into the result (throw AppError on a contract breach). */
@@ -122,6 +126,8 @@ export class HubSpotClient {
   private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
   private readonly policy: ResiliencePolicy;
+  /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
+  private deadline: Deadline | undefined;
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
@@ -134,6 +140,16 @@ export class HubSpotClient {
     this.objectsApi = this.sdk.crm.objects;
     this.associationsApi = this.sdk.crm.associations.v4;
     this.ownersApi = this.sdk.crm.owners.ownersApi;
+  }
+
+  /**
+   * This client for one request: the same sockets, breaker and bulkhead, every call
+   * bounded by the request's deadline and cancelled with it (see OdooClient.forRequest).
+   */
+  forRequest(deadline: Deadline): HubSpotClient {
+    const view = Object.create(this) as HubSpotClient;
+    view.deadline = deadline;
+    return view;
   }
 
   /** Release pooled keep-alive sockets (at shutdown). */
@@ -150,6 +166,7 @@ export class HubSpotClient {
         ...(call.objectType ? { model: call.objectType } : {}),
         ...(call.requestId !== undefined ? { requestId: call.requestId } : {}),
         idempotent: call.idempotent,
+        ...(call.deadline ?? this.deadline ? { deadline: (call.deadline ?? this.deadline)! } : {}),
         details: { operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}), ...(call.recordId ? { recordId: call.recordId } : {}) },
         timeoutError: () => new HubSpotAttemptError({ kind: 'timeout', cause: undefined }),
         finalError: (e, attempts) => (e instanceof HubSpotAttemptError ? toAppError(e.failure, call, attempts) : e),
@@ -163,7 +180,7 @@ export class HubSpotClient {
     const capture: Capture = {};
     let thrown: unknown;
     try {
-      await call.invoke(callOptions(capture, this.agent, call.requestId));
+      await call.invoke(callOptions(capture, this.agent, call.requestId, attempt.signal));
     } catch (e) {
       thrown = e;
     }

@@ -33,6 +33,26 @@ export function createTimeoutAgent(baseUrl: string, timeoutMs: number, maxSocket
   return agent;
 }
 
+export const ABORTED_CODE = 'HUBSPOT_ABORTED';
+
+/**
+ * The generated client hands node-fetch no signal, only our agent: a view of the
+ * shared agent (same sockets) that destroys this one request when the attempt's
+ * signal aborts — its timeout, the request's deadline, or the request abandoned —
+ * so no answer is awaited, and no socket held, for a caller that is gone.
+ */
+function abortingAgent(agent: http.Agent, signal: AbortSignal): http.Agent {
+  const view = Object.create(agent) as http.Agent;
+  (view as unknown as { addRequest: AddRequest }).addRequest = (req, options) => {
+    (agent as unknown as { addRequest: AddRequest }).addRequest(req, options);
+    const abort = () => req.destroy(Object.assign(new Error('HubSpot request aborted'), { code: ABORTED_CODE }));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    req.once('close', () => signal.removeEventListener('abort', abort));
+  };
+  return view;
+}
+
 /** What one attempt saw on the wire. */
 export interface Capture {
   status?: number;
@@ -58,12 +78,12 @@ interface MinimalResponseContext {
 /** Header-safe request ids only (visible ASCII); anything else is not forwarded rather than breaking the call. */
 const FORWARDABLE_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
-export function callOptions(capture: Capture, agent: http.Agent, requestId: string | undefined) {
+export function callOptions(capture: Capture, agent: http.Agent, requestId: string | undefined, signal?: AbortSignal) {
   const forward = requestId !== undefined && FORWARDABLE_REQUEST_ID.test(requestId) ? requestId : undefined;
   const middleware = {
     pre<C extends MinimalRequestContext>(ctx: C): Promise<C> {
       if (forward) ctx.setHeaderParam('X-Request-Id', forward);
-      ctx.setAgent(agent);
+      ctx.setAgent(signal ? abortingAgent(agent, signal) : agent);
       return Promise.resolve(ctx);
     },
     async post<R extends MinimalResponseContext>(resp: R): Promise<R> {
