@@ -10,8 +10,11 @@ export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
 export const storeConfigSchema = z.object({
   /** SQLite file of the store; `:memory:` keeps it in the process (tests only: nothing survives a restart). */
   STORE_PATH: z.string().trim().min(1).default(DEFAULT_STORE_PATH),
-  /** How long an `in_progress` idempotency key is held before a retry may take it over (a crashed attempt). */
-  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /** How long an `in_progress` idempotency key (and a record lease) outlives its holder's last heartbeat — a
+   *  crashed attempt's key is taken over this long after it died; live attempts renew every third of it. */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
+  /** How long a call waits for another live attempt on its key (or record) before answering IN_PROGRESS. */
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** How long a finished idempotency key is remembered (at least; rows are removed by `purgeExpired`). */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(72),
 });
