@@ -295,6 +295,27 @@ async function awaitLateCreate(ctx: WritesContext, plan: Plan, number: string, a
   }
 }
 
+/**
+ * A resumed key whose earlier attempt announced an Odoo call and never completed it
+ * (it died, or the call timed out and committed later): the effect Odoo shows is
+ * audited now, unless the trail has it already.
+ */
+async function auditMissedEffects(ctx: WritesContext, progress: ProgressRecorder, orderId: number, loaded: Loaded, idempotencyKey: string): Promise<void> {
+  const create = progress.get(CREATE_INTENT) as { attempt?: string } | undefined;
+  const confirm = progress.get(CONFIRM_INTENT) as { order?: number } | undefined;
+  if (!create && !confirm) return;
+  const [order] = await searchRows(odooSession(ctx), 'sale.order', [['id', '=', orderId]], {}, ORDER_FIELDS);
+  if (!order) return;
+  const objectId = encodeId('Order', 'odoo', order.id);
+  const entry = { actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' } as const;
+  if (create?.attempt && order.x_integration_attempt === create.attempt && !audited(ctx, order.id, CREATE_FIELDS)) {
+    ctx.audit.record({ ...entry, fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: String(loaded.quote.number), lines: loaded.lines.length } });
+  }
+  if (confirm?.order === order.id && order.state === 'sale' && !audited(ctx, order.id, CONFIRM_FIELDS)) {
+    ctx.audit.record({ ...entry, fields: CONFIRM_FIELDS, before: { state: 'draft' }, after: { state: 'sale' } });
+  }
+}
+
 /** The confirmed order this quote already became, as Odoo — the system of record — says now (duplicates reconciled). */
 async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded, idempotencyKey: string): Promise<{ id: number; name: string } | null> {
   const number = String(loaded.quote.number);
@@ -384,12 +405,6 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
         actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
         fields: CONFIRM_FIELDS, before: { state: order.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
-    } else if ((progress.get(CONFIRM_INTENT) as { order?: number } | undefined)?.order === order.id && !audited(ctx, order.id, CONFIRM_FIELDS)) {
-      // This key's earlier attempt confirmed it and died before the audit entry.
-      ctx.audit.record({
-        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
-        fields: CONFIRM_FIELDS, before: { state: 'draft' }, after: { state: order.state }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
-      });
     }
     const kept = { id: order.id, name: String(order.name) };
     await reconcileDuplicates(ctx, kept, orders, number, idempotencyKey);
@@ -426,6 +441,7 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
           }
           order = await ensureOrder(ctx, loaded, plan, idempotencyKey, progress);
         }
+        await auditMissedEffects(ctx, progress, order.id, loaded, idempotencyKey);
 
         const orderId = encodeId('Order', 'odoo', order.id);
         // A concurrent call may have written it back already: write once.
