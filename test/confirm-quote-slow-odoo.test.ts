@@ -82,7 +82,7 @@ describe('confirmQuote when Odoo is slower than the connector timeout', () => {
     // What an attempt whose create answered too late leaves behind: a draft with the same quote reference.
     const late = stack.odooSandbox.store.insert('sale.order', {
       name: 'S09101', state: 'draft', partner_id: demo.accountOdooId, company_id: demo.companyId, client_order_ref: demo.quoteNumber,
-      origin: demo.quoteNumber, x_integration_attempt: 'timed-out-attempt', date_order: '2026-11-01 09:00:00', write_date: '2026-11-01 09:00:00', create_date: '2026-11-01 09:00:00',
+      origin: demo.quoteNumber, date_order: '2026-11-01 09:00:00', write_date: '2026-11-01 09:00:00', create_date: '2026-11-01 09:00:00',
     });
     const res = await stack.query(CONFIRM, { q: quote.id, key: 'late-draft-2' }, { role: 'sales_rep', crmOwnerId: quote.owner });
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
