@@ -14,7 +14,7 @@ export const storeConfigSchema = z.object({
    *  crashed attempt's key is taken over this long after it died; live attempts renew every third of it. */
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
   /** How long a call waits for another live attempt on its key (or record) before answering IN_PROGRESS. */
-  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  IDEMPOTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(8_000),
   /** How long a finished idempotency key is remembered (at least; rows are removed by `purgeExpired`). */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().max(24 * 366).default(72),
 });

@@ -35,7 +35,7 @@ export const IDEMPOTENCY_KEY_RULE = 'must be 1–200 characters of A–Z a–z 0
 /** A lease not renewed for this long belongs to a dead attempt (heartbeats come every third of it). */
 export const DEFAULT_IDEMPOTENCY_LEASE_MS = 15_000;
 /** How long a call waits for another live attempt on its key before answering IN_PROGRESS. */
-export const DEFAULT_IDEMPOTENCY_WAIT_MS = 3_000;
+export const DEFAULT_IDEMPOTENCY_WAIT_MS = 8_000;
 /** Heartbeats never come further apart than this, whatever the lease (a timer cannot take hours). */
 const MAX_HEARTBEAT_MS = 30_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
@@ -88,7 +88,7 @@ export interface IdempotencyKeyInfo {
 export interface IdempotencyStoreOptions {
   /** `IDEMPOTENCY_LEASE_MS`: how long a lease outlives its last heartbeat; default 15 000. */
   leaseMs?: number;
-  /** `IDEMPOTENCY_WAIT_MS`: the longest a call waits for another live attempt on its key; default 3 000. */
+  /** `IDEMPOTENCY_WAIT_MS`: the longest a call waits for another live attempt on its key; default 8 000 (under the gateway's 14 s). */
   waitMs?: number;
   /** `IDEMPOTENCY_TTL_HOURS`; default 72. */
   ttlHours?: number;

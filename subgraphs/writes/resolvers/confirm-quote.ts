@@ -443,24 +443,28 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
         }
         await auditMissedEffects(ctx, progress, order.id, loaded, idempotencyKey);
 
-        const orderId = encodeId('Order', 'odoo', order.id);
-        // A concurrent call may have written it back already: write once.
-        const current = await readCrm(ctx, 'quote', quoteCrmId);
-        if (current && String(current.odooOrderId ?? '') === String(order.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
-        try {
-          await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: order.id, odooOrderRef: order.name }, { requestId: ctx.requestId });
-        } catch (e) {
+        const confirmed = order;
+        // One write-back at a time per quote (the same lease as the order), so concurrent calls write it once.
+        return ctx.leases.withLease(`quote-order:${quoteCrmId}`, async (): Promise<ConfirmResult> => {
+          const orderId = encodeId('Order', 'odoo', confirmed.id);
+          // A concurrent call may have written it back already: write once.
+          const current = await readCrm(ctx, 'quote', quoteCrmId);
+          if (current && String(current.odooOrderId ?? '') === String(confirmed.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
+          try {
+            await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: confirmed.id, odooOrderRef: confirmed.name }, { requestId: ctx.requestId });
+          } catch (e) {
+            ctx.audit.record({
+              actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
+              before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
+            });
+            throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
+          }
           ctx.audit.record({
             actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
-            before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
+            before: { order: null }, after: { order: confirmed.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
           });
-          throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
-        }
-        ctx.audit.record({
-          actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
-          before: { order: null }, after: { order: order.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+          return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
         });
-        return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
       },
     );
     return toPayload(result, replayed);
