@@ -41,6 +41,7 @@ export const ERRORS = {
   MASKED: def('MASKED', 'withheld', 200, 'The field is sensitive for this caller and is returned as null.'),
   NOT_FOUND: def('NOT_FOUND', 'refusal', 404, 'No record with this identifier exists (or the caller may not know it exists).'),
   CONFLICT: def('CONFLICT', 'refusal', 409, 'The record changed since the caller read it, or the idempotency key was reused with another payload.'),
+  IN_PROGRESS: def('IN_PROGRESS', 'request', 409, 'Another live attempt holds this idempotency key (or the record it writes); nothing was run. Retry with the same key after `extensions.retryAfter` seconds.'),
   READ_ONLY_FIELD: def('READ_ONLY_FIELD', 'refusal', 400, 'The field is owned by a system of record and cannot be written through this API.'),
   QUERY_TOO_COMPLEX: def('QUERY_TOO_COMPLEX', 'request', 400, 'The query exceeds the depth, alias or cost limits.'),
 

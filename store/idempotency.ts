@@ -8,7 +8,12 @@
 //   (`replayed: true`); another payload or another actor is CONFLICT.
 // - Concurrent calls in one process share one promise; a call in another process
 //   that finds the key `in_progress` polls until it completes, fails, or its lease
-//   expires (the owner crashed) — then it takes the key over.
+//   expires (the owner crashed) — then it takes the key over. Either kind of wait is
+//   bounded (`waitMs`): past it the caller gets IN_PROGRESS with `retryAfterMs`, at
+//   once rather than after the gateway's own timeout.
+// - A live attempt renews its lease (heartbeat, every third of `leaseMs`), so the
+//   lease only has to outlast a missed heartbeat, not the longest possible attempt:
+//   a dead holder's key is taken over `leaseMs` after its last heartbeat.
 // - Work records durable per-step results (`ProgressRecorder`), so a retry after a
 //   failure, a crash or a restart completes only the steps that are missing.
 //   Recording renews the lease and is fenced: an attempt whose key was taken over
@@ -22,12 +27,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
-import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS } from './config.ts';
+import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS, DEFAULT_IDEMPOTENCY_WAIT_MS } from './config.ts';
 
 /** The one definition of a client's idempotency key: the pattern and what to tell a client that breaks it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 /** Completes "idempotencyKey …" in a BAD_USER_INPUT message (here and in the mutations' input parsing). */
 export const IDEMPOTENCY_KEY_RULE = 'must be 1–200 characters of A–Z a–z 0–9 . _ : -';
+/** Heartbeats never come further apart than this, whatever the lease (a timer cannot take hours). */
+const MAX_HEARTBEAT_MS = 30_000;
 
 const REUSED_MESSAGE = 'idempotency key reused with a different payload';
 const MAX_ERROR_MESSAGE = 1_000;
@@ -75,8 +82,10 @@ export interface IdempotencyKeyInfo {
 }
 
 export interface IdempotencyStoreOptions {
-  /** `IDEMPOTENCY_LEASE_MS`; default 60 000. */
+  /** `IDEMPOTENCY_LEASE_MS`: how long a lease outlives its last heartbeat; default 15 000. */
   leaseMs?: number;
+  /** `IDEMPOTENCY_WAIT_MS`: the longest a call waits for another live attempt on its key; default 8 000 (under the gateway's 14 s). */
+  waitMs?: number;
   /** `IDEMPOTENCY_TTL_HOURS`; default 72. */
   ttlHours?: number;
   /** First wait between polls of a key held by another process; doubles up to `pollMaxMs`. */
@@ -106,7 +115,7 @@ type Claim =
   | { kind: 'claimed'; owner: string; attempt: number; steps: Array<{ step: string; value_json: string }> }
   | { kind: 'completed'; resultJson: string }
   | { kind: 'failed'; row: KeyRow }
-  | { kind: 'wait' };
+  | { kind: 'wait'; leaseExpiresAt: number };
 
 interface Inflight {
   fingerprint: string;
@@ -167,6 +176,8 @@ function errorKeyOf(code: string | null): ErrorKey {
 export class IdempotencyStore {
   readonly leaseMs: number;
   readonly ttlMs: number;
+  readonly waitMs: number;
+  readonly heartbeatMs: number;
   private readonly db: SqliteDatabase;
   private readonly now: () => number;
   private readonly pollMinMs: number;
@@ -181,6 +192,8 @@ export class IdempotencyStore {
     this.db = store.db;
     this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
     this.ttlMs = (options.ttlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS) * 3_600_000;
+    this.waitMs = options.waitMs ?? DEFAULT_IDEMPOTENCY_WAIT_MS;
+    this.heartbeatMs = Math.min(Math.max(1, Math.floor(this.leaseMs / 3)), MAX_HEARTBEAT_MS);
     this.pollMinMs = options.pollMinMs ?? 20;
     this.pollMaxMs = Math.max(this.pollMinMs, options.pollMaxMs ?? 250);
     this.now = options.now ?? Date.now;
@@ -240,7 +253,7 @@ export class IdempotencyStore {
         return { kind: 'claimed', owner, attempt: 1, steps: [] };
       }
       const row = s.get.get(scope, key);
-      if (!row) return { kind: 'wait' };
+      if (!row) return { kind: 'wait', leaseExpiresAt: now };
       if (row.actor !== actor || row.fingerprint !== fingerprint) {
         throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
       }
@@ -251,7 +264,7 @@ export class IdempotencyStore {
         s.takeOver.run(owner, now + this.leaseMs, now, scope, key);
         return { kind: 'claimed', owner, attempt: row.attempts + 1, steps: s.steps.all(scope, key) };
       }
-      return { kind: 'wait' };
+      return { kind: 'wait', leaseExpiresAt: row.lease_expires_at ?? now };
     });
     this.claimTx = (...a) => claim.immediate(...a);
 
@@ -286,7 +299,7 @@ export class IdempotencyStore {
       if (current.fingerprint !== fingerprint || current.actor !== actor) {
         throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
       }
-      return { result: (await current.promise) as T, replayed: true };
+      return { result: (await this.boundedWait(current.promise, scope, key)) as T, replayed: true };
     }
     const leading = this.lead(scope, key, actor, fingerprint, work);
     const shared = leading.then((o) => o.result);
@@ -332,6 +345,8 @@ export class IdempotencyStore {
   ): Promise<IdempotencyOutcome<T>> {
     let waited = false;
     let delay = this.pollMinMs;
+    // Real elapsed time, not the lease clock: tests move that one by hand.
+    const giveUpAt = performance.now() + this.waitMs;
     for (;;) {
       // A new call resumes a failed key; a call that was waiting on another process's
       // attempt reports that attempt's failure instead (like in-process followers do).
@@ -344,6 +359,7 @@ export class IdempotencyStore {
         case 'claimed':
           return await this.execute(scope, key, claim, work);
         case 'wait':
+          if (performance.now() >= giveUpAt) throw this.inProgress(claim.leaseExpiresAt);
           waited = true;
           await sleep(delay);
           delay = Math.min(delay * 2, this.pollMaxMs);
@@ -371,10 +387,22 @@ export class IdempotencyStore {
       recordedSteps: () => [...steps.keys()],
     };
 
+    // The heartbeat: while this attempt is alive its lease stays ahead of the clock. It
+    // stops by itself once the lease is lost (taken over) or the store is gone.
+    const heartbeat = setInterval(() => {
+      try {
+        const now = this.now();
+        if (this.stmt.renew.run(now + this.leaseMs, now, scope, key, owner).changes !== 1) clearInterval(heartbeat);
+      } catch {
+        clearInterval(heartbeat);
+      }
+    }, this.heartbeatMs);
+    heartbeat.unref();
     let resultJson: string;
     try {
       resultJson = toJson(await work(progress), 'idempotent result');
     } catch (e) {
+      clearInterval(heartbeat);
       const code = isAppError(e) ? e.code : ERRORS.INTERNAL.code;
       const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE);
       try {
@@ -384,10 +412,32 @@ export class IdempotencyStore {
       }
       throw e;
     }
+    clearInterval(heartbeat);
     // If the lease was lost meanwhile, the attempt that took over will store its own
     // result; this caller still gets the result of the work it did.
     this.stmt.complete.run(resultJson, this.now(), scope, key, owner);
     return { result: JSON.parse(resultJson) as T, replayed: false };
+  }
+
+  /** Waits for this process's running attempt on the key, at most `waitMs`. */
+  private async boundedWait<R>(promise: Promise<R>, scope: string, key: string): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.inProgress(this.stmt.get.get(scope, key)?.lease_expires_at ?? this.now())), this.waitMs);
+    });
+    try {
+      return await Promise.race([promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The answer to a caller whose key a live attempt holds: come back when its lease would have run out. */
+  private inProgress(leaseExpiresAt: number): AppError {
+    const retryAfterMs = Math.max(1_000, leaseExpiresAt - this.now());
+    return appError('IN_PROGRESS', `Another attempt with this idempotency key is still running; retry with the same key in ${Math.ceil(retryAfterMs / 1000)} s`, {
+      field: 'idempotencyKey', retryAfterMs,
+    });
   }
 
   private storedError(row: KeyRow): AppError {

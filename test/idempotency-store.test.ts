@@ -265,7 +265,7 @@ test('store: migrations are versioned, applied once, folder created; config defa
   assert.equal(mem.schemaVersion, MIGRATIONS.length);
   mem.close();
 
-  assert.deepEqual(loadStoreConfig({}), { STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 60_000, IDEMPOTENCY_TTL_HOURS: 72 });
+  assert.deepEqual(loadStoreConfig({}), { STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72 });
   assert.equal(loadStoreConfig({ STORE_PATH: '/tmp/x.sqlite', IDEMPOTENCY_TTL_HOURS: '24' }).IDEMPOTENCY_TTL_HOURS, 24);
   assert.throws(() => loadStoreConfig({ IDEMPOTENCY_LEASE_MS: 'soon' }), (e) => {
     isCode('CONFIG_INVALID', 'IDEMPOTENCY_LEASE_MS')(e);

@@ -3,7 +3,10 @@
 // limited number of `times` (omitted: every matching request until cleared).
 //
 // kinds:
-//   latency     add `ms` before answering (cumulative with other latency rules)
+//   latency     add `ms` before answering (cumulative with other latency rules). The call
+//               still runs after the wait even when the client has given up meanwhile —
+//               as in Odoo, whose transaction commits whether or not anyone is listening —
+//               so a slow `create` lands late, invisible to lookups until then.
 //   status      answer HTTP `status` (e.g. 502/503/504/500) with a proxy-like text body
 //   rate_limit  answer 429 with `Retry-After: <retryAfter seconds>`
 //   hang        never answer (the client's timeout fires)

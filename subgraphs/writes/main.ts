@@ -22,6 +22,7 @@ runMain('writes-subgraph', async () => {
     internalSecret: service.INTERNAL_TOKEN_SECRET,
     companyIds: service.ODOO_COMPANY_IDS,
     idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
+    idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     logger,
   });

@@ -22,6 +22,8 @@ export interface WritesSubgraphOptions {
   /** Odoo companies writes may touch; default: every company of the integration user. */
   companyIds?: number[];
   idempotencyLeaseMs?: number;
+  /** How long a call waits for another live attempt on its key or quote before answering IN_PROGRESS. */
+  idempotencyWaitMs?: number;
   /** How long finished keys are remembered; expired ones are purged at start and hourly. */
   idempotencyTtlHours?: number;
   logger?: Logger;
@@ -34,7 +36,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   const logger = opts.logger ?? createLogger('writes-subgraph');
   const now = opts.now ?? (() => new Date());
   // Leases, expiry and audit timestamps always run on the wall clock.
-  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, ttlHours: opts.idempotencyTtlHours });
+  const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs, ttlHours: opts.idempotencyTtlHours });
   idempotency.purgeExpired();
   const purge = setInterval(() => {
     // A vanished store refuses the purge too; an uncaught throw here would end the process, and a restart would open an empty store.
@@ -47,7 +49,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
-  const leases = new Leases(opts.store, opts.idempotencyLeaseMs);
+  const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
     if (!configured) {

@@ -186,6 +186,8 @@ export const ODOO_MODELS = {
       incoterm: { type: 'many2one', string: 'Incoterm', relation: 'account.incoterms' },
       client_order_ref: { type: 'char', string: 'Customer Reference' },
       origin: { type: 'char', string: 'Source Document' },
+      // A custom field (Settings → Technical → Fields, like x_max_discount): the integration attempt that created the order.
+      x_integration_attempt: { type: 'char', string: 'Integration Attempt' },
       date_order: { type: 'datetime', string: 'Order Date', required: true },
       commitment_date: { type: 'datetime', string: 'Delivery Date' },
       expected_date: { type: 'datetime', string: 'Expected Date', computed: true },

@@ -6,16 +6,20 @@
 //  2. create the sale.order (quote number as client_order_ref and origin) and
 //     confirm it with action_confirm — exactly once per quote: a durable
 //     per-quote unit of work, which first looks for an order carrying the quote
-//     number, so a crash between create and write-back never yields a second order;
+//     number, so a crash between create and write-back never yields a second order,
+//     and a create that timed out is waited for rather than repeated;
 //  3. write the order reference back to the CRM quote.
 import { COMPONENTS } from '../../../policy/components.ts';
-import { appError, ERRORS, type IssueCode, type TeamOfIssue } from '../../../policy/errors.ts';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { appError, ERRORS, isAppError, type IssueCode, type TeamOfIssue } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
 import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
 import type { OwningTeam } from '../../../policy/teams.ts';
 import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 import { searchRows, type Row } from '../../../connectors/odoo/records.ts';
+import type { ProgressRecorder } from '../../../store/index.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput } from '../validation.ts';
@@ -213,70 +217,198 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   return { issues, plan: { companyId, partner, products, pricelistId, paymentTermId: paymentTermId!, incotermId, commitmentDate: requested ? `${requested} 12:00:00` : null } };
 }
 
+/** What the lookups need of an order made from a quote. */
+const ORDER_FIELDS = ['name', 'state', 'x_integration_attempt'] as const;
+type QuoteOrder = Row<'sale.order', (typeof ORDER_FIELDS)[number]>;
+
 /**
- * The order made from a quote: it carries the quote number as customer reference
- * *and* origin, for the quote's customer. (client_order_ref alone is a free-text
- * PO field a user may have typed anything into.)
+ * Odoo kills a request still running after `limit_time_real` (120 s by default) and
+ * rolls its transaction back: a create not committed by then never will be.
  */
-async function findOrderOfQuote(ctx: WritesContext, companyId: number | undefined, number: string, partnerId?: number): Promise<Array<Row<'sale.order'>>> {
+const ODOO_REQUEST_TIME_LIMIT_MS = 120_000;
+/** How long an attempt whose create timed out looks for it in Odoo before answering IN_PROGRESS. */
+const CREATE_OUTCOME_WAIT_MS = 30_000;
+const CREATE_OUTCOME_POLL_MS = 250;
+/** Progress steps, recorded *before* the Odoo call they announce: a resumed attempt knows what may have happened. */
+const CREATE_INTENT = 'odoo.create';
+const CONFIRM_INTENT = 'odoo.action_confirm';
+/** The audit entries of the two Odoo effects, told apart by their fields. */
+const CREATE_FIELDS = ['number', 'quote', 'lines'];
+const CONFIRM_FIELDS = ['state'];
+
+/**
+ * The live orders made from a quote: they carry the quote number as customer reference
+ * *and* origin, for the quote's customer. (client_order_ref alone is a free-text PO
+ * field a user may have typed anything into.) Oldest first.
+ */
+async function ordersOfQuote(ctx: WritesContext, companyId: number | undefined, number: string, partnerId?: number): Promise<QuoteOrder[]> {
   return searchRows(odooSession(ctx, companyId), 'sale.order', [
     ['client_order_ref', '=', number], ['origin', '=', number], ['state', '!=', 'cancel'],
     ...(partnerId ? [['partner_id', '=', partnerId]] : []),
-  ], { limit: 1, order: 'id asc' });
+  ], { limit: 20, order: 'id asc' }, ORDER_FIELDS);
 }
 
-/** The confirmed order this quote already became, as Odoo — the system of record — says now. */
-async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded): Promise<{ id: number; name: string } | null> {
+/**
+ * A quote has one order. Any other live order of it is a duplicate — typically a
+ * create that timed out on the client and committed late in Odoo. A draft is
+ * cancelled; a confirmed one is left to a person (it may have reserved stock).
+ * Either way ERP admin gets an exception and the trail an entry.
+ */
+async function reconcileDuplicates(ctx: WritesContext, keep: { id: number; name: string }, orders: QuoteOrder[], number: string, idempotencyKey: string): Promise<void> {
+  for (const extra of orders) {
+    if (extra.id === keep.id) continue;
+    const objectId = encodeId('Order', 'odoo', extra.id);
+    const draft = extra.state === 'draft' || extra.state === 'sent';
+    if (draft) {
+      await ctx.odoo.callMethod('sale.order', 'action_cancel', [extra.id], { context: { disable_cancel_warning: true } }, odooOptions(ctx));
+      ctx.audit.record({
+        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId, fields: ['state'],
+        before: { state: extra.state }, after: { state: 'cancel' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+      });
+    }
+    ctx.exceptions.record({
+      team: 'ERP_ADMIN', code: ERRORS.CROSS_REFERENCE_CONFLICT.code, object: 'Order', objectId, field: 'quote', requestId: ctx.requestId,
+      message: `Order ${extra.name} is a second order of quote ${number} (the quote's order is ${keep.name}); ${draft ? 'it was cancelled' : 'it is confirmed and needs a person to cancel or merge it'}`,
+      detail: extra.x_integration_attempt ? `created by integration attempt ${extra.x_integration_attempt}` : null,
+    });
+  }
+}
+
+/** Whether the trail already shows this effect on the order (from any attempt). */
+function audited(ctx: WritesContext, orderId: number, fields: readonly string[]): boolean {
+  const { entries } = ctx.audit.query({ objectId: encodeId('Order', 'odoo', orderId), action: 'confirmQuote' }, { first: 100 });
+  return entries.some((e) => e.system === 'odoo' && e.outcome === 'applied' && e.fields.join() === fields.join());
+}
+
+/** Polls Odoo for the order a timed-out create of this attempt may still commit; null when the wait is over. */
+async function awaitLateCreate(ctx: WritesContext, plan: Plan, number: string, attempt: string): Promise<QuoteOrder | null> {
+  const giveUpAt = Date.now() + CREATE_OUTCOME_WAIT_MS;
+  for (;;) {
+    try {
+      const mine = (await ordersOfQuote(ctx, plan.companyId, number, plan.partner.id)).find((o) => o.x_integration_attempt === attempt);
+      if (mine) return mine;
+    } catch (e) {
+      if (!(isAppError(e) && e.key === 'BACKEND_UNAVAILABLE')) throw e;
+    }
+    if (Date.now() >= giveUpAt) return null;
+    await sleep(CREATE_OUTCOME_POLL_MS);
+  }
+}
+
+/**
+ * A resumed key whose earlier attempt announced an Odoo call and never completed it
+ * (it died, or the call timed out and committed later): the effect Odoo shows is
+ * audited now, unless the trail has it already.
+ */
+async function auditMissedEffects(ctx: WritesContext, progress: ProgressRecorder, orderId: number, loaded: Loaded, idempotencyKey: string): Promise<void> {
+  const create = progress.get(CREATE_INTENT) as { attempt?: string } | undefined;
+  const confirm = progress.get(CONFIRM_INTENT) as { order?: number } | undefined;
+  if (!create && !confirm) return;
+  const [order] = await searchRows(odooSession(ctx), 'sale.order', [['id', '=', orderId]], {}, ORDER_FIELDS);
+  if (!order) return;
+  const objectId = encodeId('Order', 'odoo', order.id);
+  const entry = { actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' } as const;
+  if (create?.attempt && order.x_integration_attempt === create.attempt && !audited(ctx, order.id, CREATE_FIELDS)) {
+    ctx.audit.record({ ...entry, fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: String(loaded.quote.number), lines: loaded.lines.length } });
+  }
+  if (confirm?.order === order.id && order.state === 'sale' && !audited(ctx, order.id, CONFIRM_FIELDS)) {
+    ctx.audit.record({ ...entry, fields: CONFIRM_FIELDS, before: { state: 'draft' }, after: { state: 'sale' } });
+  }
+}
+
+/** The confirmed order this quote already became, as Odoo — the system of record — says now (duplicates reconciled). */
+async function confirmedOrderOf(ctx: WritesContext, loaded: Loaded, idempotencyKey: string): Promise<{ id: number; name: string } | null> {
+  const number = String(loaded.quote.number);
+  const orders = await ordersOfQuote(ctx, undefined, number, loaded.company?.odooPartnerId ?? undefined);
   const linked = loaded.quote.odooOrderId;
+  let confirmed: { id: number; name: string } | null = null;
   if (linked) {
     const [order] = await searchRows(odooSession(ctx), 'sale.order', [['id', '=', Number(linked)]]);
-    if (order?.state === 'sale') return { id: order.id, name: String(order.name) };
+    if (order?.state === 'sale') confirmed = { id: order.id, name: String(order.name) };
   }
-  const [order] = await findOrderOfQuote(ctx, undefined, String(loaded.quote.number), loaded.company?.odooPartnerId ?? undefined);
-  return order?.state === 'sale' ? { id: order.id, name: String(order.name) } : null;
+  const first = orders.find((o) => o.state === 'sale');
+  if (!confirmed && first) confirmed = { id: first.id, name: String(first.name) };
+  if (confirmed) await reconcileDuplicates(ctx, confirmed, orders, number, idempotencyKey);
+  return confirmed;
 }
 
 /**
  * Creates and confirms the order, one writer per quote at a time (a lease in the
  * store, so concurrent calls with different keys or from other processes wait).
- * Odoo decides what exists: an order a crashed attempt left is reused.
+ * Odoo decides what exists: an order a crashed attempt left is reused. Each Odoo
+ * call is announced in the key's progress before it is made, and each effect is
+ * audited once — by the attempt that made it or, if that one died, by the one that
+ * finds its result. A create whose answer never came may still commit: the attempt
+ * looks for it (by quote reference and the attempt id it wrote on the order) and,
+ * while the outcome is unknown, keeps the quote's lease, so no second order is made.
  */
-async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string): Promise<{ id: number; name: string }> {
+async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idempotencyKey: string, progress: ProgressRecorder): Promise<{ id: number; name: string }> {
   const number = String(loaded.quote.number);
-  return ctx.leases.withLease(`quote-order:${loaded.quote.id}`, async () => {
-    let [order] = await findOrderOfQuote(ctx, plan.companyId, number, plan.partner.id);
+  return ctx.leases.withLease(`quote-order:${loaded.quote.id}`, async (lease) => {
+    const intent = progress.get(CREATE_INTENT) as { attempt: string } | undefined;
+    const orders = await ordersOfQuote(ctx, plan.companyId, number, plan.partner.id);
+    let order: QuoteOrder | undefined = orders.find((o) => o.state === 'sale') ?? orders.find((o) => intent && o.x_integration_attempt === intent.attempt) ?? orders[0];
     if (!order) {
-      const [id] = await ctx.odoo.create('sale.order', [{
-        partner_id: plan.partner.id,
-        company_id: plan.companyId,
-        client_order_ref: number,
-        origin: number,
-        ...(plan.pricelistId ? { pricelist_id: plan.pricelistId } : {}),
-        payment_term_id: plan.paymentTermId,
-        ...(plan.incotermId ? { incoterm: plan.incotermId } : {}),
-        ...(plan.commitmentDate ? { commitment_date: plan.commitmentDate } : {}),
-        order_line: loaded.lines.map((l) => [0, 0, {
-          product_id: plan.products.get(l.sku!)!.id,
-          name: String(plan.products.get(l.sku!)!.name),
-          product_uom_qty: l.quantity,
-          price_unit: l.price,
-          discount: l.discount,
-        }]),
-      }], odooOptions(ctx, plan.companyId));
-      [order] = await searchRows(odooSession(ctx, plan.companyId), 'sale.order', [['id', '=', id]]);
+      const attempt = randomUUID();
+      progress.record(CREATE_INTENT, { attempt });
+      try {
+        const [id] = await ctx.odoo.create('sale.order', [{
+          partner_id: plan.partner.id,
+          company_id: plan.companyId,
+          client_order_ref: number,
+          origin: number,
+          x_integration_attempt: attempt,
+          ...(plan.pricelistId ? { pricelist_id: plan.pricelistId } : {}),
+          payment_term_id: plan.paymentTermId,
+          ...(plan.incotermId ? { incoterm: plan.incotermId } : {}),
+          ...(plan.commitmentDate ? { commitment_date: plan.commitmentDate } : {}),
+          order_line: loaded.lines.map((l) => [0, 0, {
+            product_id: plan.products.get(l.sku!)!.id,
+            name: String(plan.products.get(l.sku!)!.name),
+            product_uom_qty: l.quantity,
+            price_unit: l.price,
+            discount: l.discount,
+          }]),
+        }], odooOptions(ctx, plan.companyId));
+        [order] = await searchRows(odooSession(ctx, plan.companyId), 'sale.order', [['id', '=', id!]], {}, ORDER_FIELDS);
+      } catch (e) {
+        // No answer is not "not created": Odoo finishes the transaction whoever is still listening.
+        if (!(isAppError(e) && e.key === 'BACKEND_UNAVAILABLE')) throw e;
+        order = (await awaitLateCreate(ctx, plan, number, attempt)) ?? undefined;
+        if (!order) {
+          lease.holdUntil(Date.now() + ODOO_REQUEST_TIME_LIMIT_MS);
+          throw appError('IN_PROGRESS', `Odoo has not said whether the order of quote ${number} was created; retry with the same key later`, {
+            system: 'odoo', retryAfterMs: ODOO_REQUEST_TIME_LIMIT_MS,
+          });
+        }
+      }
+    }
+    if (!order) throw appError('INTERNAL', `sale.order of quote ${number} vanished after create`);
+    const orderId = encodeId('Order', 'odoo', order.id);
+    // Created by the integration (now or by an attempt that died before auditing it): audited once.
+    if (order.x_integration_attempt && !audited(ctx, order.id, CREATE_FIELDS)) {
       ctx.audit.record({
-        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', id!),
-        fields: ['number', 'quote', 'lines'], before: {}, after: { number: order?.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
+        fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
     }
-    if (order!.state === 'draft' || order!.state === 'sent') {
-      await ctx.odoo.callMethod('sale.order', 'action_confirm', [order!.id], {}, odooOptions(ctx, plan.companyId));
+    if (order.state === 'draft' || order.state === 'sent') {
+      progress.record(CONFIRM_INTENT, { order: order.id });
+      try {
+        await ctx.odoo.callMethod('sale.order', 'action_confirm', [order.id], {}, odooOptions(ctx, plan.companyId));
+      } catch (e) {
+        if (!(isAppError(e) && e.key === 'BACKEND_UNAVAILABLE')) throw e;
+        const [now] = await searchRows(odooSession(ctx, plan.companyId), 'sale.order', [['id', '=', order.id]], {}, ORDER_FIELDS);
+        if (now?.state !== 'sale') throw e;
+      }
       ctx.audit.record({
-        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: encodeId('Order', 'odoo', order!.id),
-        fields: ['state'], before: { state: order!.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
+        fields: CONFIRM_FIELDS, before: { state: order.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
     }
-    return { id: order!.id, name: String(order!.name) };
+    const kept = { id: order.id, name: String(order.name) };
+    await reconcileDuplicates(ctx, kept, orders, number, idempotencyKey);
+    return kept;
   });
 }
 
@@ -287,14 +419,14 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
   try {
     const { result, replayed } = await ctx.idempotency.run<ConfirmResult>(
       { key: idempotencyKey, scope: keyScope(ctx, 'confirmQuote'), actor: ctx.identity.sub, fingerprint: { quote: quoteCrmId } },
-      async () => {
+      async (progress) => {
         const loaded = await loadQuote(ctx, quoteCrmId);
         assertOwnedBy(ctx, loaded.quote.ownerId, 'quote', limitedToOwnRecords(ctx.identity, 'confirmQuote'));
 
         // Converted already (by another key, another process, or an attempt whose write-back failed)?
         // Then only the write-back may be missing; validating again would judge the quote against
         // stock its own order has since reserved.
-        let order = await confirmedOrderOf(ctx, loaded);
+        let order = await confirmedOrderOf(ctx, loaded, idempotencyKey);
         if (!order) {
           const { plan, issues } = await validate(ctx, loaded);
           if (!plan) {
@@ -307,27 +439,32 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
             });
             throw new Rejected({ status: 'REJECTED', quoteId, orderId: null, issues: issues.map(({ internalDetail: _hidden, ...shown }) => shown) });
           }
-          order = await ensureOrder(ctx, loaded, plan, idempotencyKey);
+          order = await ensureOrder(ctx, loaded, plan, idempotencyKey, progress);
         }
+        await auditMissedEffects(ctx, progress, order.id, loaded, idempotencyKey);
 
-        const orderId = encodeId('Order', 'odoo', order.id);
-        // A concurrent call may have written it back already: write once.
-        const current = await readCrm(ctx, 'quote', quoteCrmId);
-        if (current && String(current.odooOrderId ?? '') === String(order.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
-        try {
-          await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: order.id, odooOrderRef: order.name }, { requestId: ctx.requestId });
-        } catch (e) {
+        const confirmed = order;
+        // One write-back at a time per quote (the same lease as the order), so concurrent calls write it once.
+        return ctx.leases.withLease(`quote-order:${quoteCrmId}`, async (): Promise<ConfirmResult> => {
+          const orderId = encodeId('Order', 'odoo', confirmed.id);
+          // A concurrent call may have written it back already: write once.
+          const current = await readCrm(ctx, 'quote', quoteCrmId);
+          if (current && String(current.odooOrderId ?? '') === String(confirmed.id)) return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
+          try {
+            await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: confirmed.id, odooOrderRef: confirmed.name }, { requestId: ctx.requestId });
+          } catch (e) {
+            ctx.audit.record({
+              actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
+              before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
+            });
+            throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
+          }
           ctx.audit.record({
             actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
-            before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
+            before: { order: null }, after: { order: confirmed.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
           });
-          throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
-        }
-        ctx.audit.record({
-          actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
-          before: { order: null }, after: { order: order.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+          return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
         });
-        return { status: 'CONFIRMED', quoteId, orderId, issues: [] };
       },
     );
     return toPayload(result, replayed);
