@@ -64,7 +64,7 @@ function observerFor(hooks: OdooClientHooks) {
 }
 
 /** Methods that change nothing in Odoo: the only ones retried. */
-export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'fields_get', 'name_search']);
+export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'read_group', 'fields_get', 'name_search']);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
@@ -118,6 +118,22 @@ export class OdooClient {
   async searchCount(model: string, domain: Domain, opts: CallOptions = {}): Promise<number> {
     const out = await this.run(model, 'search_count', undefined, { domain }, opts);
     if (!isInt(out) || out < 0) throw protocolError({ model, method: 'search_count' }, 'search_count did not return an integer');
+    return out;
+  }
+
+  /**
+   * `read_group(domain, fields, groupby, offset, limit, orderby, lazy)` (Odoo 14–19;
+   * deprecated in 19 in favour of formatted_read_group). `fields` are `name:agg`
+   * specs (e.g. `id:array_agg`); with `lazy: false` each group counts its records in
+   * `__count` and is grouped by every `groupby` field.
+   */
+  async readGroup(model: string, domain: Domain, fields: string[], groupby: string[], page: OdooPage & { lazy?: boolean } = {}, opts: CallOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const params: Record<string, unknown> = { domain, fields, groupby, lazy: page.lazy ?? true };
+    if (page.offset) params.offset = page.offset;
+    if (page.limit !== undefined) params.limit = page.limit;
+    if (page.order) params.orderby = page.order;
+    const out = await this.run(model, 'read_group', undefined, params, opts);
+    if (!Array.isArray(out) || !out.every(isObj)) throw protocolError({ model, method: 'read_group' }, 'read_group did not return a list of groups');
     return out;
   }
 

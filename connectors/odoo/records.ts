@@ -122,6 +122,27 @@ export async function countRows(session: OdooSession, model: OdooModelName, doma
 }
 
 /**
+ * The ids of the records matching `domain`, grouped by the values of a many2one
+ * (`groupField`), in one `read_group` with an `id:array_agg` aggregate (lazy=false:
+ * `__count` per group). Within the session's companies and row limit, like every
+ * search. Ids come back ascending per group; records without a value are left out.
+ */
+export async function idsGroupedBy(session: OdooSession, model: OdooModelName, domain: Domain, groupField: string): Promise<Map<number, number[]>> {
+  const groups = await session.client.readGroup(model, await scopedDomain(session, model, domain), ['id:array_agg'], [groupField], { lazy: false }, callOptions(session));
+  const out = new Map<number, number[]>();
+  for (const g of groups) {
+    const key = g[groupField];
+    const ids = g.id;
+    if (key === false) continue;
+    if (!Array.isArray(key) || !Number.isInteger(key[0]) || !Array.isArray(ids) || !ids.every((i) => Number.isInteger(i)) || ids.length !== g.__count) {
+      throw appError('BACKEND_PROTOCOL', `Odoo ${model}.read_group returned a group of an unexpected shape`, { system: 'odoo', model, method: 'read_group', field: groupField });
+    }
+    out.set(key[0] as number, [...(ids as number[])].sort((a, b) => a - b));
+  }
+  return out;
+}
+
+/**
  * The companies of the Odoo API user, in id order (a search without
  * allowed_company_ids sees exactly those).
  */

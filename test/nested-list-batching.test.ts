@@ -1,0 +1,65 @@
+// Bounded work per request (issue 9): a paged list nested under a list costs a
+// fixed number of Odoo calls per nesting level whatever the number of parents —
+// counted from the sandbox's own request log, never timed — and answers exactly
+// what asking each parent alone answers (per-parent windows, cursors, totalCount).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestStack, type TestStack } from './support/stack.ts';
+
+const ACCOUNT_ORDERS = `
+  fragment Page on OrderConnection { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id number } } }`;
+
+describe('nested paged lists are batched per level', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack();
+    await stack.query('{ products(first: 1) { edges { node { sku } } } }'); // discovers the Odoo companies once
+  });
+  after(() => stack.close());
+
+  test('the amplification query is served with a handful of Odoo calls, whatever the number of accounts', async () => {
+    const aliases = Array.from({ length: 6 }, (_, i) => `o${i}: orders(first: 1) { totalCount } i${i}: invoices(first: 1) { totalCount }`).join(' ');
+    await stack.resetCounters();
+    const res = await stack.query(`{ accounts(first: 100) { edges { node { orders(first: 1) { totalCount } invoices(first: 1) { totalCount } ${aliases} } } } }`);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    assert.ok(res.data.accounts.edges.length > 20, 'enough parents to show amplification');
+    const calls = stack.odooSandbox.log.entries().map((e) => `${e.model}.${e.method}`);
+    // The partners of the page (one search), then per list: one read_group + one search_read.
+    assert.ok(calls.length <= 6, `Odoo calls: ${calls.join(', ')}`);
+    assert.equal(calls.filter((c) => c === 'sale.order.read_group').length, 1);
+    assert.equal(calls.filter((c) => c === 'account.move.read_group').length, 1);
+    assert.equal(stack.odooSandbox.log.count({ method: 'search_count' }), 0);
+  });
+
+  test('orders(first: 2) under 20 accounts: the same edges, cursors and totals as asking each account alone', async () => {
+    const batched = await stack.query(`{ accounts(first: 20) { edges { node { id orders(first: 2) { ...Page } } } } } ${ACCOUNT_ORDERS}`);
+    assert.equal(batched.errors, undefined, JSON.stringify(batched.errors));
+    const nodes = batched.data.accounts.edges.map((e: { node: unknown }) => e.node) as Array<{ id: string; orders: any }>;
+    assert.equal(nodes.length, 20);
+    assert.ok(nodes.some((n) => n.orders.totalCount > 2), 'some account has a next page');
+    for (const n of nodes) {
+      const alone = await stack.query(`query($id: ID!) { account(id: $id) { orders(first: 2) { ...Page } } } ${ACCOUNT_ORDERS}`, { id: n.id });
+      assert.equal(alone.errors, undefined, JSON.stringify(alone.errors));
+      assert.deepEqual(n.orders, alone.data.account.orders, `account ${n.id}`);
+    }
+    // The second page through the cursor, batched, equals the second page alone.
+    const withNext = nodes.filter((n) => n.orders.pageInfo.hasNextPage);
+    assert.ok(withNext.length > 0);
+    const cursor = withNext[0]!.orders.pageInfo.endCursor;
+    const second = await stack.query(`query($c: String) { accounts(first: 20) { edges { node { id orders(first: 2, after: $c) { ...Page } } } } } ${ACCOUNT_ORDERS}`, { c: cursor });
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors));
+    const secondOf = second.data.accounts.edges.find((e: { node: { id: string } }) => e.node.id === withNext[0]!.id).node.orders;
+    const alone = await stack.query(`query($id: ID!, $c: String) { account(id: $id) { orders(first: 2, after: $c) { ...Page } } } ${ACCOUNT_ORDERS}`, { id: withNext[0]!.id, c: cursor });
+    assert.deepEqual(secondOf, alone.data.account.orders);
+    assert.ok(secondOf.edges.every((e: { node: { id: string } }) => !withNext[0]!.orders.edges.some((f: { node: { id: string } }) => f.node.id === e.node.id)));
+  });
+
+  test('a customer sees only its own account\'s orders in the batched list', async () => {
+    const all = await stack.query(`{ accounts(first: 5) { edges { node { id orders(first: 100) { totalCount edges { node { id } } } } } } }`);
+    const withOrders = all.data.accounts.edges.map((e: { node: any }) => e.node).find((n: any) => n.orders.totalCount > 0);
+    assert.ok(withOrders);
+    const mine = await stack.query(`query($id: ID!) { account(id: $id) { orders(first: 100) { totalCount edges { node { id } } } } }`, { id: withOrders.id }, { role: 'customer', accountId: withOrders.id });
+    assert.equal(mine.errors, undefined, JSON.stringify(mine.errors));
+    assert.deepEqual(mine.data.account.orders, withOrders.orders);
+  });
+});
