@@ -43,6 +43,7 @@ export const ERRORS = {
   CONFLICT: def('CONFLICT', 'refusal', 409, 'The record changed since the caller read it, or the idempotency key was reused with another payload.'),
   READ_ONLY_FIELD: def('READ_ONLY_FIELD', 'refusal', 400, 'The field is owned by a system of record and cannot be written through this API.'),
   QUERY_TOO_COMPLEX: def('QUERY_TOO_COMPLEX', 'request', 400, 'The query exceeds the depth, alias or cost limits.'),
+  BACKEND_BUDGET_EXHAUSTED: def('BACKEND_BUDGET_EXHAUSTED', 'request', 400, 'The request has spent its budget of backend calls (SUBGRAPH_BACKEND_CALL_BUDGET per subgraph request); the fields still needing a backend call fail with this code.'),
 
   // Backend (system of record) failures. `extensions.system` names the system.
   BACKEND_AUTH_FAILED: def('BACKEND_AUTH_FAILED', 'backend', 502, 'The backend refused the configured credentials.'),

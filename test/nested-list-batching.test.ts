@@ -63,3 +63,28 @@ describe('nested paged lists are batched per level', () => {
     assert.deepEqual(mine.data.account.orders, withOrders.orders);
   });
 });
+
+describe('backend-call budget per request', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack({ backendCallBudget: 3 });
+  });
+  after(() => stack.close());
+
+  test('once a request has spent its budget, the rest fails with BACKEND_BUDGET_EXHAUSTED before reaching Odoo', async () => {
+    await stack.query('{ products(first: 1) { edges { node { sku } } } }');
+    await stack.resetCounters();
+    const res = await stack.query(`{ orders(first: 5) {
+      edges { node { number lines { quantity product { sku } } shipments { number } invoices { number } production { number } } }
+    } }`);
+    const codes = (res.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
+    assert.ok(codes.length > 0, 'the request went over its budget');
+    assert.ok(codes.every((c: string | undefined) => c === 'BACKEND_BUDGET_EXHAUSTED'), JSON.stringify(res.errors));
+    assert.match(res.errors[0].message, /budget of 3 backend calls/);
+    assert.equal(res.data.orders.edges.length, 5, 'what was fetched within the budget still arrives');
+    assert.ok(stack.odooSandbox.log.entries().length <= 3, 'no call beyond the budget reached Odoo');
+    // The budget is per request: the next one starts afresh.
+    const next = await stack.query('{ orders(first: 1) { edges { node { number } } } }');
+    assert.equal(next.errors, undefined, JSON.stringify(next.errors));
+  });
+});

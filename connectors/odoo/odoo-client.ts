@@ -16,6 +16,7 @@ import { createAgent } from './http.ts';
 import { Json2Transport } from './json2-transport.ts';
 import { JsonRpcTransport } from './jsonrpc-transport.ts';
 import type { OdooTransport } from './transport.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 
 // Declared with the wire call it travels in (transport.ts), so the transports need nothing from this file.
 import type { OdooContext } from './transport.ts';
@@ -26,6 +27,8 @@ export interface CallOptions {
   /** Sent as X-Request-Id (traceability across gateway, subgraph and Odoo logs). */
   requestId?: string;
   signal?: AbortSignal;
+  /** The request's backend-call budget: each call spends one before it is sent. */
+  budget?: CallBudget;
 }
 
 export type Domain = unknown[];
@@ -180,6 +183,7 @@ export class OdooClient {
 
   private run(model: string, method: string, ids: number[] | undefined, params: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
     const site = { model, method };
+    opts.budget?.spend('odoo', `${model}.${method}`);
     return this.policy.execute(
       {
         operation: method,

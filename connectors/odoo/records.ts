@@ -14,6 +14,7 @@
 //                                         GraphQL read still returns the rest of the record and batch.
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import type { MasterDataCache } from '../../core/cache.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 import type { CallOptions, Domain, OdooClient, OdooContext, OdooPage } from './odoo-client.ts';
 import { parseRecords, safeParseRecords, type FieldName, type OdooRecordPick } from './mapping/records.ts';
 import type { OdooModelName } from './mapping/models.ts';
@@ -36,6 +37,8 @@ export interface OdooSession {
   companyIds: number[];
   requestId: string;
   scope: OdooRowScope;
+  /** The request's backend-call budget (core/call-budget.ts); absent = unbounded (start-up, jobs). */
+  budget?: CallBudget;
 }
 
 /** The fields a model is read with when the caller names none (canonical.ts). */
@@ -61,7 +64,7 @@ export async function scopedDomain(session: OdooSession, model: string, domain: 
 export function callOptions(session: OdooSession, extraContext: OdooContext = {}): CallOptions & { context: OdooContext; requestId: string } {
   // An empty list would mean "no company" to Odoo; leaving it out means the user's default companies.
   const companies = session.companyIds.length ? { allowed_company_ids: session.companyIds } : {};
-  return { context: { ...companies, ...extraContext }, requestId: session.requestId };
+  return { context: { ...companies, ...extraContext }, requestId: session.requestId, ...(session.budget ? { budget: session.budget } : {}) };
 }
 
 /** Cache keys for a session's reads: Odoo values are per company and per row limit. */

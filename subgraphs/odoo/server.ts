@@ -5,6 +5,7 @@ import { MasterDataCache } from '../../core/cache.ts';
 import { appError } from '../../policy/errors.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
+import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import type { OdooSubgraphContext } from './context.ts';
@@ -22,6 +23,8 @@ export interface OdooSubgraphOptions {
   cacheTtlMs?: number;
   logger?: Logger;
   now?: () => Date;
+  /** Backend calls one request may make (SUBGRAPH_BACKEND_CALL_BUDGET); default DEFAULT_BACKEND_CALL_BUDGET. */
+  backendCallBudget?: number;
 }
 
 export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
@@ -50,7 +53,8 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
     resolvers,
     logger,
     context: async (identity, requestId) => {
-      const session: OdooSession = { client: opts.client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
+      const budget = createCallBudget(opts.backendCallBudget ?? DEFAULT_BACKEND_CALL_BUDGET);
+      const session: OdooSession = { client: opts.client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED, budget };
       session.scope = rowScopeFor(identity, opts.client, () => callOptions(session));
       return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
     },
