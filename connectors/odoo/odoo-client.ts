@@ -67,7 +67,7 @@ function observerFor(hooks: OdooClientHooks) {
 }
 
 /** Methods that change nothing in Odoo: the only ones retried. */
-export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'read_group', 'fields_get', 'name_search']);
+export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'read_group', 'formatted_read_group', 'fields_get', 'name_search']);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
@@ -137,6 +137,22 @@ export class OdooClient {
     if (page.order) params.orderby = page.order;
     const out = await this.run(model, 'read_group', undefined, params, opts);
     if (!Array.isArray(out) || !out.every(isObj)) throw protocolError({ model, method: 'read_group' }, 'read_group did not return a list of groups');
+    return out;
+  }
+
+  /**
+   * `formatted_read_group(domain, groupby, aggregates, having, offset, limit, order)`
+   * (Odoo 19+, read_group's successor; read_group is gone after 19.0): each group
+   * carries its groupby values, `__count`, and every aggregate under its spec
+   * (`'id:array_agg'`).
+   */
+  async formattedReadGroup(model: string, domain: Domain, groupby: string[], aggregates: string[], page: OdooPage = {}, opts: CallOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const params: Record<string, unknown> = { domain, groupby, aggregates };
+    if (page.offset) params.offset = page.offset;
+    if (page.limit !== undefined) params.limit = page.limit;
+    if (page.order) params.order = page.order;
+    const out = await this.run(model, 'formatted_read_group', undefined, params, opts);
+    if (!Array.isArray(out) || !out.every(isObj)) throw protocolError({ model, method: 'formatted_read_group' }, 'formatted_read_group did not return a list of groups');
     return out;
   }
 

@@ -126,12 +126,17 @@ export async function countRows(session: OdooSession, model: OdooModelName, doma
 
 /**
  * The ids of the records matching `domain`, grouped by the values of a many2one
- * (`groupField`), in one `read_group` with an `id:array_agg` aggregate (lazy=false:
- * `__count` per group). Within the session's companies and row limit, like every
+ * (`groupField`), in one grouped read with an `id:array_agg` aggregate and `__count` per
+ * group (`formatted_read_group` on Odoo 19+, `read_group` lazy=false before). Within the session's companies and row limit, like every
  * search. Ids come back ascending per group; records without a value are left out.
  */
 export async function idsGroupedBy(session: OdooSession, model: OdooModelName, domain: Domain, groupField: string): Promise<Map<number, number[]>> {
-  const groups = await session.client.readGroup(model, await scopedDomain(session, model, domain), ['id:array_agg'], [groupField], { lazy: false }, callOptions(session));
+  const scoped = await scopedDomain(session, model, domain);
+  // JSON-2 means Odoo 19+, where read_group is deprecated (and gone after 19.0); JSON-RPC reaches 14–19, which all have read_group.
+  const groups: Array<Record<string, unknown>> =
+    session.client.protocol === 'json2'
+      ? (await session.client.formattedReadGroup(model, scoped, [groupField], ['id:array_agg', '__count'], {}, callOptions(session))).map((g) => ({ ...g, id: g['id:array_agg'] }))
+      : await session.client.readGroup(model, scoped, ['id:array_agg'], [groupField], { lazy: false }, callOptions(session));
   const out = new Map<number, number[]>();
   for (const g of groups) {
     const key = g[groupField];

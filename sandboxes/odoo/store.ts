@@ -932,6 +932,30 @@ export class OdooStore {
     });
   }
 
+  /**
+   * `formatted_read_group(domain, groupby, aggregates, having, offset, limit, order)`
+   * (Odoo 19, addons/web models.py; read_group's successor): groups keyed by their
+   * groupby values, each aggregate under its spec (`id:array_agg`), the record count
+   * as `__count`, and `__extra_domain` (the group's own condition). `having` is not served.
+   */
+  formattedReadGroup(env: OdooEnv, model: string, domain: unknown, groupby: unknown, aggregates: unknown, having: unknown, page: SearchPage = {}): Record<string, unknown>[] {
+    if (having !== undefined && !(Array.isArray(having) && having.length === 0)) throw odooErrors.value('The sandbox does not serve "having" in formatted_read_group');
+    const groups = groupby ?? [];
+    const specs = aggregates ?? [];
+    if (!Array.isArray(specs) || !specs.every((a) => typeof a === 'string' && (a === '__count' || /^\w+:\w+$/.test(a)))) throw odooErrors.value(`Invalid aggregates ${JSON.stringify(aggregates)}`);
+    const wanted = (specs as string[]).filter((a) => a !== '__count');
+    const legacy = this.readGroup(env, model, domain, wanted.map((a, i) => `a${i}:${a.split(':')[1]}(${a.split(':')[0]})`), groups, page, false);
+    const groupNames = (typeof groups === 'string' ? [groups] : (groups as string[]));
+    return legacy.map((g) => {
+      const out: Record<string, unknown> = {};
+      for (const name of groupNames) out[name] = g[name];
+      out.__count = g.__count;
+      wanted.forEach((a, i) => (out[a] = g[`a${i}`]));
+      out.__extra_domain = groupNames.map((name) => [name, '=', Array.isArray(g[name]) ? (g[name] as unknown[])[0] : g[name]]);
+      return out;
+    });
+  }
+
   fieldsGet(env: OdooEnv, model: string, allfields?: unknown, attributes?: unknown): Record<string, Record<string, unknown>> {
     const spec = this.spec(model);
     const wanted = Array.isArray(allfields) && allfields.length ? new Set(allfields as string[]) : undefined;
