@@ -89,4 +89,19 @@ describe('backend-call budget per request', () => {
     const next = await stack.query('{ orders(first: 1) { edges { node { number } } } }');
     assert.equal(next.errors, undefined, JSON.stringify(next.errors));
   });
+
+  test('the CRM connector spends the same budget: HubSpot calls beyond it fail with the code and are never sent', async () => {
+    const one = await startTestStack({ backendCallBudget: 1 });
+    try {
+      const res = await one.query('{ accounts(first: 5) { edges { node { name owner { name } } } } }');
+      const codes = (res.errors ?? []).map((e: { extensions?: { code?: string; system?: string } }) => `${e.extensions?.code}:${e.extensions?.system}`);
+      assert.ok(codes.length > 0, 'the request went over its budget');
+      assert.ok(codes.every((c: string) => c === 'BACKEND_BUDGET_EXHAUSTED:hubspot'), JSON.stringify(res.errors));
+      assert.equal(res.data.accounts.edges.length, 5, 'the page read within the budget arrives');
+      assert.ok(res.data.accounts.edges.every((e: { node: { name: string | null; owner: unknown } }) => e.node.name && e.node.owner === null));
+      assert.equal(one.hubspotSandbox.log.entries().length, 1, 'no call beyond the budget reached HubSpot');
+    } finally {
+      await one.close();
+    }
+  });
 });

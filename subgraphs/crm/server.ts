@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { MasterDataCache } from '../../core/cache.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
+import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -15,6 +16,8 @@ export interface CrmSubgraphOptions {
   /** Key shared with the gateway only; the gateway's credential is checked with it. */
   internalSecret: string;
   cacheTtlMs?: number;
+  /** Backend calls one request may make (SUBGRAPH_BACKEND_CALL_BUDGET); default DEFAULT_BACKEND_CALL_BUDGET. */
+  backendCallBudget?: number;
   logger?: Logger;
 }
 
@@ -30,7 +33,8 @@ export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
     resolvers,
     logger,
     context: async (identity, requestId) => {
-      const session = { crm: opts.crm, cache, requestId, scope: rowScopeFor(identity, opts.crm, requestId) };
+      const budget = createCallBudget(opts.backendCallBudget ?? DEFAULT_BACKEND_CALL_BUDGET);
+      const session = { crm: opts.crm, cache, requestId, scope: rowScopeFor(identity, opts.crm, requestId), budget };
       return { requestId, identity, session, loaders: createCrmLoaders(session) };
     },
   });

@@ -20,6 +20,7 @@ import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/o
 import { appError, isAppError } from '../../../policy/errors.ts';
 import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
 import type { HubSpotConfig } from './config.ts';
+import type { CallBudget } from '../../../core/call-budget.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
 import {
@@ -42,6 +43,8 @@ export type { HubSpotObject, HubSpotOwner };
 export interface CallOptions {
   /** Forwarded as X-Request-Id, so HubSpot-side logs and the sandbox log can be joined to ours. */
   requestId?: string;
+  /** The request's backend-call budget: each call spends one before it is sent. */
+  budget?: CallBudget;
 }
 
 export interface SearchRequest {
@@ -99,6 +102,7 @@ export const HUBSPOT_LIMITS = {
 interface Call<T> extends CallDescription {
   idempotent: boolean;
   requestId?: string;
+  budget?: CallBudget | undefined;
   /** Issue the request through the generated client with the given per-call options. */
   invoke: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
   /** Turn a 2xx JSON body into the result (throw AppError on a contract breach). */
@@ -144,6 +148,7 @@ export class HubSpotClient {
   // ---- one call, through the resilience policy ----------------------------------
 
   private execute<T>(call: Call<T>): Promise<T> {
+    call.budget?.spend('hubspot', call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
     return this.policy.execute(
       {
         operation: call.operation,
@@ -226,7 +231,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.getById(type, id, properties, undefined, undefined, false, opts.idProperty, o),
       accept: (json) => parseWireObject(type, json),
       on404: () => null,
@@ -243,7 +248,7 @@ export class HubSpotClient {
         return this.execute<HubSpotObject[]>({
           ...call,
           idempotent: true,
-          requestId: opts.requestId,
+          requestId: opts.requestId, budget: opts.budget,
           invoke: (o) =>
             this.objectsApi.batchApi.read(
               type,
@@ -273,7 +278,7 @@ export class HubSpotClient {
       operation: 'list',
       objectType: type,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.getPage(type, limit, page.after, properties, undefined, undefined, false, o),
       accept: (json) => {
         const env = parseEnvelope(collectionSchema, json, 'a list page', { operation: 'list', model: type });
@@ -298,7 +303,7 @@ export class HubSpotClient {
       operation: 'search',
       objectType: type,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       // The generated model types `sorts` as string[] and operators as an enum; HubSpot takes the objects as sent.
       invoke: (o) => this.objectsApi.searchApi.doSearch(type, body as unknown as Parameters<Client['crm']['objects']['searchApi']['doSearch']>[1], o),
       accept: (json) => {
@@ -316,7 +321,7 @@ export class HubSpotClient {
       operation: 'create',
       objectType: type,
       idempotent: false,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations: [] }, o),
       accept: (json) => parseWireObject(type, json),
     });
@@ -329,7 +334,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.archive(type, id, o),
       accept: () => undefined,
       on404: () => undefined,
@@ -343,7 +348,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.update(type, id, { properties }, undefined, o),
       accept: (json) => parseWireObject(type, json),
     });
@@ -363,7 +368,7 @@ export class HubSpotClient {
           operation: 'batch_upsert',
           objectType: type,
           idempotent: true,
-          requestId: opts.requestId,
+          requestId: opts.requestId, budget: opts.budget,
           invoke: (o) => this.objectsApi.batchApi.upsert(type, { inputs: part.map((i) => ({ id: i.id, idProperty, properties: i.properties })) }, o),
           accept: (json) => {
             const env = parseEnvelope(batchSchema, json, 'a batch upsert', { operation: 'batch_upsert', model: type });
@@ -403,7 +408,7 @@ export class HubSpotClient {
           this.execute({
             ...call,
             idempotent: true,
-            requestId: opts.requestId,
+            requestId: opts.requestId, budget: opts.budget,
             invoke: (o) => this.associationsApi.batchApi.getPage(fromType, toType, { inputs: part }, o),
             accept: (json) => {
               const env = parseEnvelope(associationBatchSchema, json, 'an association batch read', { operation: call.operation, model: fromType });
@@ -441,7 +446,7 @@ export class HubSpotClient {
       objectType: fromType,
       recordId: fromId,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.associationsApi.basicApi.createDefault(fromType, fromId, toType, toId, o),
       accept: (json) => {
         parseEnvelope(defaultAssociationSchema, json, 'an association', { operation: 'associate', model: fromType, recordId: fromId });
@@ -459,7 +464,7 @@ export class HubSpotClient {
       const page = await this.execute({
         operation: 'owners_list',
         idempotent: true,
-        requestId: opts.requestId,
+        requestId: opts.requestId, budget: opts.budget,
         invoke: (o) => this.ownersApi.getPage(undefined, after, HUBSPOT_LIMITS.ownersPageSize, false, o),
         accept: (json) => parseEnvelope(ownersPageSchema, json, 'an owners page', { operation: 'owners_list' }),
       });
