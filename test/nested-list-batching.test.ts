@@ -82,7 +82,8 @@ describe('backend-call budget per request', () => {
     const codes = (res.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
     assert.ok(codes.length > 0, 'the request went over its budget');
     assert.ok(codes.every((c: string | undefined) => c === 'BACKEND_BUDGET_EXHAUSTED'), JSON.stringify(res.errors));
-    assert.match(res.errors![0]!.message, /budget of 3 backend calls/);
+    assert.match(res.errors![0]!.message, /^This request has used its budget of backend calls; Odoo was not called again/);
+    assert.equal(res.errors![0]!.extensions?.maximum, 3);
     assert.equal(res.data.orders.edges.length, 5, 'what was fetched within the budget still arrives');
     assert.ok(stack.odooSandbox.log.entries().length <= 3, 'no call beyond the budget reached Odoo');
     // The budget is per request: the next one starts afresh.
