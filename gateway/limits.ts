@@ -210,6 +210,9 @@ export interface QueryCostAnalysis {
  * - the page size is the literal `first`, the variable's value when variables are
  *   known, `maxPageSize` when they are not, and the argument's default (20) when
  *   `first` is absent or null, as the subgraphs do;
+ * - a paged connection costs at least what its backend reads: its page size, plus 1
+ *   when `totalCount` is asked, even when no `edges` are selected — so a nested list
+ *   costs the parent page size × its own, and every alias of it counts again;
  * - introspection (`__schema`, `__type`, `__typename`) is free.
  * A fragment is costed once per operation and enclosing page size (memoised),
  * so a fragment fan-out cannot make the analysis itself expensive; each spread
@@ -288,7 +291,23 @@ class CostAnalyzer {
     let childPending: number | null = null;
     if (isListType(getNullableType(def.type))) multiplier = page ?? pending ?? this.listSize;
     else childPending = page;
-    return 1 + multiplier * this.selectionSet(node.selectionSet, named, childPending, fieldPath);
+    const selected = multiplier * this.selectionSet(node.selectionSet, named, childPending, fieldPath);
+    if (childPending === null) return 1 + selected;
+    // A paged connection reads its page (and counts when asked) whatever the client selects
+    // from it: `orders(first: 10) { totalCount }` under 50 accounts is 50 pages of 10 rows.
+    return 1 + Math.max(selected, childPending + (this.selectsField(node.selectionSet, 'totalCount', new Set()) ? 1 : 0));
+  }
+
+  /** Whether a selection set asks for `name` directly, in an inline fragment or in a spread fragment. */
+  private selectsField(set: SelectionSetNode, name: string, seen: Set<string>): boolean {
+    return set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return this.selectsField(s.selectionSet, name, seen);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      const fragment = this.fragment(s.name.value);
+      return fragment ? this.selectsField(fragment.selectionSet, name, seen) : false;
+    });
   }
 
   private pageSize(node: FieldNode, arg: GraphQLArgument, fieldPath: string): number {

@@ -23,6 +23,7 @@ export const CALLER_EXTENSIONS = ['code', 'system', 'field', 'requestId', 'retry
 export const CODE_EXTENSIONS: Partial<Record<ErrorKey, readonly string[]>> = {
   QUERY_TOO_COMPLEX: ['limit', 'measured', 'maximum'],
   BAD_USER_INPUT: ['maximum'],
+  BACKEND_BUDGET_EXHAUSTED: ['maximum'],
   READ_ONLY_FIELD: ['owner'],
   MAPPING_ERROR: ['model', 'recordId'],
   CROSS_REFERENCE_CONFLICT: ['model', 'recordIds'],
@@ -45,6 +46,7 @@ export const CALLER_MESSAGES: Partial<Record<ErrorKey, (system: string) => strin
   BACKEND_VALIDATION: (s) => `${s} rejected the values`,
   BACKEND_RECORD_MISSING: (s) => `${s} reports that the record does not exist`,
   BACKEND_CONFLICT: (s) => `${s} reports a concurrent update; retry`,
+  BACKEND_BUDGET_EXHAUSTED: (s) => `This request has used its budget of backend calls; ${s} was not called again — ask for fewer or smaller nested lists`,
   BACKEND_RATE_LIMITED: (s) => `${s} is limiting the integration's request rate; retry later`,
   BACKEND_UNAVAILABLE: (s) => `${s} is unavailable`,
   BACKEND_PROTOCOL: (s) => `${s} answered something unexpected`,

@@ -44,6 +44,7 @@ export const ERRORS = {
   IN_PROGRESS: def('IN_PROGRESS', 'request', 409, 'Another live attempt holds this idempotency key (or the record it writes); nothing was run. Retry with the same key after `extensions.retryAfter` seconds.'),
   READ_ONLY_FIELD: def('READ_ONLY_FIELD', 'refusal', 400, 'The field is owned by a system of record and cannot be written through this API.'),
   QUERY_TOO_COMPLEX: def('QUERY_TOO_COMPLEX', 'request', 400, 'The query exceeds the depth, alias or cost limits.'),
+  BACKEND_BUDGET_EXHAUSTED: def('BACKEND_BUDGET_EXHAUSTED', 'request', 400, 'The request has spent its budget of backend calls (SUBGRAPH_BACKEND_CALL_BUDGET per subgraph request); the fields still needing a backend call fail with this code.'),
 
   // Backend (system of record) failures. `extensions.system` names the system.
   BACKEND_AUTH_FAILED: def('BACKEND_AUTH_FAILED', 'backend', 502, 'The backend refused the configured credentials.'),

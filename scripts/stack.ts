@@ -33,6 +33,8 @@ export interface StackOptions {
   cacheTtlMs?: number;
   production?: boolean;
   now?: () => Date;
+  /** Backend calls one subgraph request may make (SUBGRAPH_BACKEND_CALL_BUDGET). */
+  backendCallBudget?: number;
   /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
   gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs'>;
 }
@@ -65,8 +67,8 @@ export async function startStack(opts: StackOptions = {}) {
   });
 
   const internalSecret = DEV_INTERNAL_SECRET;
-  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now });
-  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs });
+  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget });
+  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget });
   const store = openStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
     odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now,

@@ -10,6 +10,7 @@
 import type { AppError } from '../../policy/errors.ts';
 import type { CrmSystem } from '../../core/crm-system.ts';
 import type { Deadline } from '../../core/deadline.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 import type { AccountSegment, Incoterm, LifecycleStage, QuoteStatus } from '../../policy/vocabulary.ts';
 
 /** The MAPPING_ERROR of each field whose backend value did not fit (that field is null). */
@@ -132,6 +133,8 @@ export type CrmListKind = keyof CrmListQueries;
 /** Per-call options: the request id is forwarded so backend logs join ours. */
 export interface CrmCallOptions {
   requestId?: string;
+  /** The request's backend-call budget (core/call-budget.ts): each backend call spends one. */
+  budget?: CallBudget;
 }
 
 /** What a new quote carries. */

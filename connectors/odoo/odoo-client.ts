@@ -17,6 +17,7 @@ import { createAgent } from './http.ts';
 import { Json2Transport } from './json2-transport.ts';
 import { JsonRpcTransport } from './jsonrpc-transport.ts';
 import type { OdooTransport } from './transport.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 
 // Declared with the wire call it travels in (transport.ts), so the transports need nothing from this file.
 import type { OdooContext } from './transport.ts';
@@ -29,6 +30,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** The request's deadline (core/deadline.ts); defaults to the one the client was bound to. */
   deadline?: Deadline;
+  /** The request's backend-call budget: each call spends one before it is sent. */
+  budget?: CallBudget;
 }
 
 export type Domain = unknown[];
@@ -67,7 +70,7 @@ function observerFor(hooks: OdooClientHooks) {
 }
 
 /** Methods that change nothing in Odoo: the only ones retried. */
-export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'fields_get', 'name_search']);
+export const READ_METHODS: ReadonlySet<string> = new Set(['search_read', 'read', 'search', 'search_count', 'read_group', 'formatted_read_group', 'fields_get', 'name_search']);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
@@ -138,6 +141,38 @@ export class OdooClient {
     return out;
   }
 
+  /**
+   * `read_group(domain, fields, groupby, offset, limit, orderby, lazy)` (Odoo 14–19;
+   * deprecated in 19 in favour of formatted_read_group). `fields` are `name:agg`
+   * specs (e.g. `id:array_agg`); with `lazy: false` each group counts its records in
+   * `__count` and is grouped by every `groupby` field.
+   */
+  async readGroup(model: string, domain: Domain, fields: string[], groupby: string[], page: OdooPage & { lazy?: boolean } = {}, opts: CallOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const params: Record<string, unknown> = { domain, fields, groupby, lazy: page.lazy ?? true };
+    if (page.offset) params.offset = page.offset;
+    if (page.limit !== undefined) params.limit = page.limit;
+    if (page.order) params.orderby = page.order;
+    const out = await this.run(model, 'read_group', undefined, params, opts);
+    if (!Array.isArray(out) || !out.every(isObj)) throw protocolError({ model, method: 'read_group' }, 'read_group did not return a list of groups');
+    return out;
+  }
+
+  /**
+   * `formatted_read_group(domain, groupby, aggregates, having, offset, limit, order)`
+   * (Odoo 19+, read_group's successor; read_group is gone after 19.0): each group
+   * carries its groupby values, `__count`, and every aggregate under its spec
+   * (`'id:array_agg'`).
+   */
+  async formattedReadGroup(model: string, domain: Domain, groupby: string[], aggregates: string[], page: OdooPage = {}, opts: CallOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const params: Record<string, unknown> = { domain, groupby, aggregates };
+    if (page.offset) params.offset = page.offset;
+    if (page.limit !== undefined) params.limit = page.limit;
+    if (page.order) params.order = page.order;
+    const out = await this.run(model, 'formatted_read_group', undefined, params, opts);
+    if (!Array.isArray(out) || !out.every(isObj)) throw protocolError({ model, method: 'formatted_read_group' }, 'formatted_read_group did not return a list of groups');
+    return out;
+  }
+
   async create(model: string, valsList: Record<string, unknown>[], opts: CallOptions = {}): Promise<number[]> {
     const out = await this.run(model, 'create', undefined, { vals_list: valsList }, opts);
     const ids = isInt(out) ? [out] : out;
@@ -181,6 +216,7 @@ export class OdooClient {
 
   private run(model: string, method: string, ids: number[] | undefined, params: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
     const site = { model, method };
+    opts.budget?.spend('odoo', `${model}.${method}`);
     return this.policy.execute(
       {
         operation: method,

@@ -14,6 +14,7 @@
 //                                         GraphQL read still returns the rest of the record and batch.
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import type { MasterDataCache } from '../../core/cache.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 import type { CallOptions, Domain, OdooClient, OdooContext, OdooPage } from './odoo-client.ts';
 import { parseRecords, safeParseRecords, type FieldName, type OdooRecordPick } from './mapping/records.ts';
 import type { OdooModelName } from './mapping/models.ts';
@@ -36,6 +37,8 @@ export interface OdooSession {
   companyIds: number[];
   requestId: string;
   scope: OdooRowScope;
+  /** The request's backend-call budget (core/call-budget.ts); absent = unbounded (start-up, jobs). */
+  budget?: CallBudget;
 }
 
 /** The fields a model is read with when the caller names none (canonical.ts). */
@@ -61,7 +64,7 @@ export async function scopedDomain(session: OdooSession, model: string, domain: 
 export function callOptions(session: OdooSession, extraContext: OdooContext = {}): CallOptions & { context: OdooContext; requestId: string } {
   // An empty list would mean "no company" to Odoo; leaving it out means the user's default companies.
   const companies = session.companyIds.length ? { allowed_company_ids: session.companyIds } : {};
-  return { context: { ...companies, ...extraContext }, requestId: session.requestId };
+  return { context: { ...companies, ...extraContext }, requestId: session.requestId, ...(session.budget ? { budget: session.budget } : {}) };
 }
 
 /** Cache keys for a session's reads: Odoo values are per company and per row limit. */
@@ -119,6 +122,32 @@ export async function readRowsKeepingFieldErrors<M extends OdooModelName, const 
 /** `search_count` within the session's companies and row limit. */
 export async function countRows(session: OdooSession, model: OdooModelName, domain: Domain): Promise<number> {
   return session.client.searchCount(model, await scopedDomain(session, model, domain), callOptions(session));
+}
+
+/**
+ * The ids of the records matching `domain`, grouped by the values of a many2one
+ * (`groupField`), in one grouped read with an `id:array_agg` aggregate and `__count` per
+ * group (`formatted_read_group` on Odoo 19+, `read_group` lazy=false before). Within the session's companies and row limit, like every
+ * search. Ids come back ascending per group; records without a value are left out.
+ */
+export async function idsGroupedBy(session: OdooSession, model: OdooModelName, domain: Domain, groupField: string): Promise<Map<number, number[]>> {
+  const scoped = await scopedDomain(session, model, domain);
+  // JSON-2 means Odoo 19+, where read_group is deprecated (and gone after 19.0); JSON-RPC reaches 14–19, which all have read_group.
+  const groups: Array<Record<string, unknown>> =
+    session.client.protocol === 'json2'
+      ? (await session.client.formattedReadGroup(model, scoped, [groupField], ['id:array_agg', '__count'], {}, callOptions(session))).map((g) => ({ ...g, id: g['id:array_agg'] }))
+      : await session.client.readGroup(model, scoped, ['id:array_agg'], [groupField], { lazy: false }, callOptions(session));
+  const out = new Map<number, number[]>();
+  for (const g of groups) {
+    const key = g[groupField];
+    const ids = g.id;
+    if (key === false) continue;
+    if (!Array.isArray(key) || !Number.isInteger(key[0]) || !Array.isArray(ids) || !ids.every((i) => Number.isInteger(i)) || ids.length !== g.__count) {
+      throw appError('BACKEND_PROTOCOL', `Odoo ${model}.read_group returned a group of an unexpected shape`, { system: 'odoo', model, method: 'read_group', field: groupField });
+    }
+    out.set(key[0] as number, [...(ids as number[])].sort((a, b) => a - b));
+  }
+  return out;
 }
 
 /**

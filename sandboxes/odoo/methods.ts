@@ -21,6 +21,8 @@ export const METHODS: Record<string, MethodSpec> = {
   search_read: { api: 'model', params: ['domain', 'fields', 'offset', 'limit', 'order'], required: [], keywordOnly: ['load'], readonly: true },
   search: { api: 'model', params: ['domain', 'offset', 'limit', 'order'], required: ['domain'], readonly: true },
   search_count: { api: 'model', params: ['domain', 'limit'], required: ['domain'], readonly: true },
+  read_group: { api: 'model', params: ['domain', 'fields', 'groupby', 'offset', 'limit', 'orderby', 'lazy'], required: ['domain', 'fields', 'groupby'], readonly: true },
+  formatted_read_group: { api: 'model', params: ['domain', 'groupby', 'aggregates', 'having', 'offset', 'limit', 'order'], required: ['domain'], readonly: true },
   read: { api: 'records', params: ['fields', 'load'], required: [], readonly: true },
   fields_get: { api: 'model', params: ['allfields', 'attributes'], required: [], readonly: true },
   name_search: { api: 'model', params: ['name', 'domain', 'operator', 'limit'], required: [], readonly: true },
@@ -78,6 +80,10 @@ export function runMethod(store: OdooStore, env: OdooEnv, model: string, method:
       return store.search(env, model, p.domain, { offset: p.offset, limit: p.limit, order: p.order });
     case 'search_count':
       return store.searchCount(env, model, p.domain, p.limit);
+    case 'read_group':
+      return store.readGroup(env, model, p.domain, p.fields, p.groupby, { offset: p.offset, limit: p.limit, order: p.orderby }, p.lazy);
+    case 'formatted_read_group':
+      return store.formattedReadGroup(env, model, p.domain, p.groupby, p.aggregates, p.having, { offset: p.offset, limit: p.limit, order: p.order });
     case 'read':
       return store.read(env, model, ids, p.fields, p.load);
     case 'fields_get':

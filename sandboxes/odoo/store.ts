@@ -864,6 +864,98 @@ export class OdooStore {
     return this.renderRecords(env, model, ids.map((id) => table.get(id)!), names, this.loadParam(load));
   }
 
+  /**
+   * `read_group(domain, fields, groupby, offset, limit, orderby, lazy)` as Odoo 17/18
+   * answer it (odoo/models.py): `fields` entries are `name`, `name:agg` or
+   * `alias:agg(field)` (agg in READ_GROUP_AGGREGATES); each group carries its groupby
+   * values in wire form (a many2one as `[id, display name]`, false for none), the
+   * aggregates under their names, `__domain`, and the record count as `__count`
+   * (lazy=false) or `<first groupby>_count` (lazy=true, which groups by the first
+   * field only). Groups are ordered by their groupby values unless `orderby` says otherwise.
+   */
+  readGroup(env: OdooEnv, model: string, domain: unknown, fields: unknown, groupby: unknown, page: SearchPage = {}, lazy: unknown = true): Record<string, unknown>[] {
+    const spec = this.spec(model);
+    const groupList = typeof groupby === 'string' ? [groupby] : groupby;
+    if (!Array.isArray(groupList) || !groupList.every((g) => typeof g === 'string')) throw odooErrors.value(`Invalid groupby ${JSON.stringify(groupby)}`);
+    if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string')) throw odooErrors.value(`Invalid fields ${JSON.stringify(fields)}`);
+    const isLazy = lazy !== false;
+    const groups = (isLazy ? groupList.slice(0, 1) : groupList) as string[];
+    for (const g of groups) {
+      if (g.includes(':')) throw odooErrors.value(`Invalid groupby ${JSON.stringify(g)}: date granularity is not served by the sandbox`);
+      if (!spec.fields[g]) throw odooErrors.value(`Invalid field '${g}' on model '${model}'`);
+    }
+    const aggregates: Array<{ name: string; func: string; field: string }> = [];
+    for (const f of fields as string[]) {
+      const m = /^(\w+)(?::(\w+)(?:\((\w+)\))?)?$/.exec(f);
+      if (!m) throw odooErrors.value(`Invalid field specification ${JSON.stringify(f)}.`);
+      const [, name, func, fname] = m as unknown as [string, string, string | undefined, string | undefined];
+      const field = fname ?? name;
+      if (field !== 'id' && !spec.fields[field]) throw odooErrors.value(`Invalid field '${field}' on model '${model}'`);
+      if (func && !READ_GROUP_AGGREGATES.has(func)) throw odooErrors.value(`Invalid aggregation function ${JSON.stringify(func)}.`);
+      if (groups.includes(name) || name === '__count' || (!func && field === 'id')) continue;
+      if (!func) continue; // a plain non-numeric field has no default aggregate worth serving here
+      aggregates.push({ name, func, field });
+    }
+    this.checkFieldGroups(env, model, [...groups, ...aggregates.map((a) => a.field).filter((f) => f !== 'id')], 'read');
+    return this.withMemo(() => {
+      const table = this.table(model);
+      const recs = this.searchIds(env, model, domain, { order: 'id' }).map((id) => table.get(id)!);
+      const byKey = new Map<string, { values: unknown[]; recs: StoredRecord[] }>();
+      for (const r of recs) {
+        const values = groups.map((g) => this.render(env, model, r, g));
+        const key = JSON.stringify(values);
+        const entry = byKey.get(key) ?? { values, recs: [] };
+        entry.recs.push(r);
+        byKey.set(key, entry);
+      }
+      const orderKey = (v: unknown): number | string => (Array.isArray(v) ? (v[0] as number) : v === false ? Number.POSITIVE_INFINITY : (v as number | string));
+      let out = [...byKey.values()].sort((a, b) => {
+        for (let i = 0; i < groups.length; i++) {
+          const x = orderKey(a.values[i]);
+          const y = orderKey(b.values[i]);
+          if (x !== y) return x < y ? -1 : 1;
+        }
+        return 0;
+      });
+      if (page.order !== undefined && page.order !== false && page.order !== null && /\bdesc\b/i.test(String(page.order))) out = out.reverse();
+      const offset = this.pageNumber('offset', page.offset) ?? 0;
+      const limit = this.pageNumber('limit', page.limit);
+      out = out.slice(offset, limit === undefined ? undefined : offset + limit);
+      return out.map(({ values, recs: members }) => {
+        const group: Record<string, unknown> = {};
+        groups.forEach((g, i) => (group[g] = values[i]));
+        group[isLazy ? `${groups[0]}_count` : '__count'] = members.length;
+        for (const a of aggregates) group[a.name] = aggregate(a.func, members.map((r) => this.value(env, model, r, a.field)));
+        group.__domain = [...groups.map((g, i) => [g, '=', Array.isArray(values[i]) ? (values[i] as unknown[])[0] : values[i]]), ...(Array.isArray(domain) ? domain : [])];
+        return group;
+      });
+    });
+  }
+
+  /**
+   * `formatted_read_group(domain, groupby, aggregates, having, offset, limit, order)`
+   * (Odoo 19, addons/web models.py; read_group's successor): groups keyed by their
+   * groupby values, each aggregate under its spec (`id:array_agg`), the record count
+   * as `__count`, and `__extra_domain` (the group's own condition). `having` is not served.
+   */
+  formattedReadGroup(env: OdooEnv, model: string, domain: unknown, groupby: unknown, aggregates: unknown, having: unknown, page: SearchPage = {}): Record<string, unknown>[] {
+    if (having !== undefined && !(Array.isArray(having) && having.length === 0)) throw odooErrors.value('The sandbox does not serve "having" in formatted_read_group');
+    const groups = groupby ?? [];
+    const specs = aggregates ?? [];
+    if (!Array.isArray(specs) || !specs.every((a) => typeof a === 'string' && (a === '__count' || /^\w+:\w+$/.test(a)))) throw odooErrors.value(`Invalid aggregates ${JSON.stringify(aggregates)}`);
+    const wanted = (specs as string[]).filter((a) => a !== '__count');
+    const legacy = this.readGroup(env, model, domain, wanted.map((a, i) => `a${i}:${a.split(':')[1]}(${a.split(':')[0]})`), groups, page, false);
+    const groupNames = (typeof groups === 'string' ? [groups] : (groups as string[]));
+    return legacy.map((g) => {
+      const out: Record<string, unknown> = {};
+      for (const name of groupNames) out[name] = g[name];
+      out.__count = g.__count;
+      wanted.forEach((a, i) => (out[a] = g[`a${i}`]));
+      out.__extra_domain = groupNames.map((name) => [name, '=', Array.isArray(g[name]) ? (g[name] as unknown[])[0] : g[name]]);
+      return out;
+    });
+  }
+
   fieldsGet(env: OdooEnv, model: string, allfields?: unknown, attributes?: unknown): Record<string, Record<string, unknown>> {
     const spec = this.spec(model);
     const wanted = Array.isArray(allfields) && allfields.length ? new Set(allfields as string[]) : undefined;
@@ -1338,5 +1430,33 @@ export class OdooStore {
       }
       return true as const;
     });
+  }
+}
+
+/** The aggregate functions read_group accepts (odoo/models.py READ_GROUP_AGGREGATE, the ones served here). */
+const READ_GROUP_AGGREGATES: ReadonlySet<string> = new Set(['count', 'count_distinct', 'sum', 'min', 'max', 'avg', 'array_agg', 'bool_and', 'bool_or']);
+
+function aggregate(func: string, values: unknown[]): unknown {
+  const present = values.filter((v) => v !== false && v !== null && v !== undefined);
+  const nums = present.filter((v): v is number => typeof v === 'number');
+  switch (func) {
+    case 'count':
+      return present.length;
+    case 'count_distinct':
+      return new Set(present.map((v) => JSON.stringify(v))).size;
+    case 'sum':
+      return nums.reduce((a, b) => a + b, 0);
+    case 'min':
+      return nums.length ? Math.min(...nums) : false;
+    case 'max':
+      return nums.length ? Math.max(...nums) : false;
+    case 'avg':
+      return nums.length ? nums.reduce((a, b) => a + b, 0) / nums.length : false;
+    case 'bool_and':
+      return values.every(Boolean);
+    case 'bool_or':
+      return values.some(Boolean);
+    default: // array_agg: every value, false included, as PostgreSQL's array_agg
+      return values.map((v) => (v === undefined ? false : v));
   }
 }

@@ -2,6 +2,7 @@
 // start-up like every other configuration.
 import { z } from 'zod';
 import { parseEnv } from '../../core/env.ts';
+import { DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
 import { DEV_INTERNAL_SECRET, devSecretSettings, refuseDevSecrets } from '../../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -13,6 +14,8 @@ export const subgraphServiceSchema = z.object({
   WRITES_SUBGRAPH_PORT: port.default(4003),
   /** TTL of cached master data (products, pricelists, owners, cross-reference); 0 disables the cache. */
   CACHE_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** Backend calls one subgraph request may make before its remaining fields fail with BACKEND_BUDGET_EXHAUSTED. */
+  SUBGRAPH_BACKEND_CALL_BUDGET: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_BACKEND_CALL_BUDGET),
   /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
   ...devSecretSettings,

@@ -3,16 +3,19 @@
 // accounts costs a handful of calls. Owners are master data, cached.
 import DataLoader from 'dataloader';
 import type { MasterDataCache } from '../../core/cache.ts';
-import type { CrmAccount, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
+import type { CrmAccount, CrmCallOptions, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
 import type { CrmRowScope } from './row-scope.ts';
 import type { Identity } from '../../core/identity.ts';
 import { isAppError, type AppError } from '../../policy/errors.ts';
+import type { CallBudget } from '../../core/call-budget.ts';
 
 export interface CrmSession {
   crm: CrmPort;
   cache: MasterDataCache;
   requestId: string;
   scope: CrmRowScope;
+  /** The request's backend-call budget (core/call-budget.ts). */
+  budget?: CallBudget;
 }
 
 /** How many bad records one batch sets aside before the rest of it shares the failure (each costs one more read). */
@@ -46,7 +49,7 @@ function recordLoader<K extends CrmKind>(session: CrmSession, kind: K) {
   return new DataLoader<string, CrmRecords[K] | null>(async (ids) => {
     const allowed = await session.scope.allowedIds(kind);
     const wanted = allowed ? ids.filter((id) => allowed.has(id)) : [...ids];
-    const byId = await readKeepingBadRecords(wanted, (some) => session.crm.read(kind, some, { requestId: session.requestId }));
+    const byId = await readKeepingBadRecords(wanted, (some) => session.crm.read(kind, some, { requestId: session.requestId, budget: session.budget }));
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
@@ -55,12 +58,12 @@ function recordLoader<K extends CrmKind>(session: CrmSession, kind: K) {
 function keyedLoader<R extends CrmAccount | CrmQuote>(
   session: CrmSession,
   kind: 'account' | 'quote',
-  find: (keys: readonly string[], opts: { requestId: string; withinIds?: readonly string[] }) => Promise<R[]>,
+  find: (keys: readonly string[], opts: CrmCallOptions & { requestId: string; withinIds?: readonly string[] }) => Promise<R[]>,
   keyOf: (r: R) => string | null,
 ) {
   return new DataLoader<string, R | null>(async (keys) => {
     const allowed = await session.scope.allowedIds(kind);
-    const records = allowed && allowed.size === 0 ? [] : await find(keys, { requestId: session.requestId, ...(allowed ? { withinIds: [...allowed] } : {}) });
+    const records = allowed && allowed.size === 0 ? [] : await find(keys, { requestId: session.requestId, budget: session.budget, ...(allowed ? { withinIds: [...allowed] } : {}) });
     const byKey = new Map(records.map((r) => [keyOf(r), r]));
     return keys.map((k) => byKey.get(k) ?? null);
   });
@@ -70,7 +73,7 @@ function associationLoader(session: CrmSession, from: CrmKind, to: CrmKind) {
   return new DataLoader<string, string[]>(async (ids) => {
     const [fromAllowed, toAllowed] = await Promise.all([session.scope.allowedIds(from), session.scope.allowedIds(to)]);
     const wanted = fromAllowed ? ids.filter((id) => fromAllowed.has(id)) : [...ids];
-    const map = wanted.length ? await session.crm.associations(from, wanted, to, { requestId: session.requestId }) : new Map<string, string[]>();
+    const map = wanted.length ? await session.crm.associations(from, wanted, to, { requestId: session.requestId, budget: session.budget }) : new Map<string, string[]>();
     return ids.map((id) => (map.get(id) ?? []).filter((toId) => !toAllowed || toAllowed.has(toId)));
   });
 }
@@ -93,7 +96,7 @@ export function createCrmLoaders(session: CrmSession) {
     quoteLineIds: associationLoader(session, 'quote', 'quoteLine'),
     lineQuotes: associationLoader(session, 'quoteLine', 'quote'),
     owners: new DataLoader<string, SalesRep | null>(async (ids) => {
-      const all = await session.cache.get<SalesRep[]>('owners', () => crm.owners({ requestId: session.requestId }));
+      const all = await session.cache.get<SalesRep[]>('owners', () => crm.owners({ requestId: session.requestId, budget: session.budget }));
       const map = new Map(all.map((o) => [o.id, o]));
       return ids.map((id) => map.get(id) ?? null);
     }),

@@ -12,7 +12,7 @@ runMain('crm-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
   const crm = createConfiguredCrm();
   const logger = createLogger('crm-subgraph');
-  const sub = await createCrmSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, crm, cacheTtlMs: service.CACHE_TTL_MS, logger });
+  const sub = await createCrmSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, crm, cacheTtlMs: service.CACHE_TTL_MS, backendCallBudget: service.SUBGRAPH_BACKEND_CALL_BUDGET, logger });
   const url = await listen(sub.server, service.CRM_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql` }, 'crm subgraph listening');
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { MasterDataCache } from '../../core/cache.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { COMPONENTS } from '../../policy/components.ts';
+import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -16,6 +17,8 @@ export interface CrmSubgraphOptions {
   /** Key shared with the gateway only; the gateway's credential is checked with it. */
   internalSecret: string;
   cacheTtlMs?: number;
+  /** Backend calls one request may make (SUBGRAPH_BACKEND_CALL_BUDGET); default DEFAULT_BACKEND_CALL_BUDGET. */
+  backendCallBudget?: number;
   logger?: Logger;
 }
 
@@ -32,7 +35,8 @@ export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
     logger,
     context: async (identity, requestId, deadline) => {
       const crm = opts.crm.forRequest(deadline);
-      const session = { crm, cache, requestId, scope: rowScopeFor(identity, crm, requestId) };
+      const budget = createCallBudget(opts.backendCallBudget ?? DEFAULT_BACKEND_CALL_BUDGET);
+      const session = { crm, cache, requestId, scope: rowScopeFor(identity, crm, requestId), budget };
       return { requestId, identity, session, loaders: createCrmLoaders(session) };
     },
   });

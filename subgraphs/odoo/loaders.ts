@@ -8,7 +8,7 @@ import type { Domain } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
-import { cacheScope, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
+import { cacheScope, idsGroupedBy, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
  * A row as the resolvers see it: Odoo field names, values normalised by the
@@ -113,6 +113,62 @@ function childLoader<M extends ReadModel>(session: OdooSession, model: M, parent
   });
 }
 
+/** One parent's page of a nested list: the window's rows (first + 1, to tell a next page) and the parent's total. */
+export interface ParentPage {
+  rows: OdooRow[];
+  count: number;
+}
+
+/** The records a parent owns through `groupField`: a partner's orders are those of the partner and of its contacts. */
+export interface PageParent {
+  groupIds: readonly number[];
+}
+
+export interface NestedPage {
+  model: ReadModel;
+  /** The many2one pointing at the parent (e.g. `partner_id`). */
+  groupField: string;
+  domain: Domain;
+  /** first + 1 */
+  limit: number;
+  afterId: number | null;
+}
+
+/**
+ * A nested paged list for all parents of one nesting level at a fixed cost: one
+ * `read_group` (ids and count per parent, `id:array_agg` + `__count`) and one
+ * `search_read` of the ids inside every parent's window — two Odoo calls whatever
+ * the number of parents. Parents asking the same list with the same arguments share
+ * a loader; each alias with other arguments is its own (bounded by the alias limit).
+ */
+function nestedPages(session: OdooSession) {
+  const loaders = new Map<string, DataLoader<PageParent, ParentPage, string>>();
+  return (spec: NestedPage): DataLoader<PageParent, ParentPage, string> => {
+    const key = JSON.stringify(spec);
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<PageParent, ParentPage, string>(
+        async (parents) => {
+          const all = [...new Set(parents.flatMap((p) => p.groupIds))];
+          const grouped = await idsGroupedBy(session, spec.model, [[spec.groupField, 'in', all], ...spec.domain], spec.groupField);
+          const windows = parents.map((p) => {
+            const ids = [...new Set(p.groupIds.flatMap((g) => grouped.get(g) ?? []))].sort((a, b) => a - b);
+            const after = spec.afterId;
+            return { count: ids.length, window: (after === null ? ids : ids.filter((id) => id > after)).slice(0, spec.limit) };
+          });
+          const wanted = [...new Set(windows.flatMap((w) => w.window))];
+          const rows = wanted.length ? await searchRows(session, spec.model, [['id', 'in', wanted]], { order: 'id asc' }) : [];
+          const byIdMap = new Map(rows.map((r) => [r.id, r]));
+          return windows.map((w) => ({ count: w.count, rows: w.window.flatMap((id) => byIdMap.get(id) ?? []) }));
+        },
+        { cacheKeyFn: (p) => [...p.groupIds].sort((a, b) => a - b).join(',') },
+      );
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+}
+
 export function createOdooLoaders(session: OdooSession) {
   const warehouses = () =>
     session.cache.get<OdooRow[]>(cacheScope(session, 'stock.warehouse'), () => searchRows(session, 'stock.warehouse', [], { order: 'id asc' }));
@@ -141,6 +197,7 @@ export function createOdooLoaders(session: OdooSession) {
     pricelists: cachedIdLoader(session, 'product.pricelist'),
     companies,
     warehouses,
+    nestedPages: nestedPages(session),
     /** Live stock per warehouse: one `read` per warehouse of the caller's companies, for all products asked in the tick. */
     availability: new DataLoader<number, AvailabilityRow[]>(async (productIds) => {
       const whs = await warehouses();

@@ -12,7 +12,7 @@ runMain('odoo-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
   const odoo = loadOdooConfig();
   const logger = createLogger('odoo-subgraph');
-  const sub = await createOdooSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client: createOdooClient(odoo), companyIds: service.ODOO_COMPANY_IDS, cacheTtlMs: service.CACHE_TTL_MS, logger });
+  const sub = await createOdooSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client: createOdooClient(odoo), companyIds: service.ODOO_COMPANY_IDS, cacheTtlMs: service.CACHE_TTL_MS, backendCallBudget: service.SUBGRAPH_BACKEND_CALL_BUDGET, logger });
   const url = await listen(sub.server, service.ODOO_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql` }, 'odoo subgraph listening');
 });

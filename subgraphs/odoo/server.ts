@@ -6,6 +6,7 @@ import { appError } from '../../policy/errors.ts';
 import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
+import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import type { OdooSubgraphContext } from './context.ts';
@@ -23,6 +24,8 @@ export interface OdooSubgraphOptions {
   cacheTtlMs?: number;
   logger?: Logger;
   now?: () => Date;
+  /** Backend calls one request may make (SUBGRAPH_BACKEND_CALL_BUDGET); default DEFAULT_BACKEND_CALL_BUDGET. */
+  backendCallBudget?: number;
 }
 
 const { system, subgraph } = COMPONENTS.odoo;
@@ -54,7 +57,8 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
     logger,
     context: async (identity, requestId, deadline) => {
       const client = opts.client.forRequest(deadline);
-      const session: OdooSession = { client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED };
+      const budget = createCallBudget(opts.backendCallBudget ?? DEFAULT_BACKEND_CALL_BUDGET);
+      const session: OdooSession = { client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED, budget };
       session.scope = rowScopeFor(identity, client, () => callOptions(session));
       return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
     },

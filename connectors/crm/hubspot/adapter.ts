@@ -153,7 +153,7 @@ export class HubSpotCrmAdapter implements CrmPort {
   async read<K extends CrmKind>(kind: K, ids: readonly string[], opts: CrmCallOptions = {}): Promise<Array<CrmRecords[K]>> {
     if (ids.length === 0) return [];
     const type = OBJECT_TYPE[kind];
-    return this.records(kind, await this.client.batchRead(type, [...ids], [...READ_PROPERTIES[kind]], { requestId: opts.requestId }));
+    return this.records(kind, await this.client.batchRead(type, [...ids], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget }));
   }
 
   /** Objects by a unique property; for a scoped caller, a search limited to the ids it may see. */
@@ -161,7 +161,7 @@ export class HubSpotCrmAdapter implements CrmPort {
     const type = OBJECT_TYPE[kind];
     if (values.length === 0) return [];
     if (!opts.withinIds) {
-      return this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, idProperty: property }));
+      return this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget, idProperty: property }));
     }
     if (opts.withinIds.length === 0) return [];
     const found = await this.client.search(type, {
@@ -171,7 +171,7 @@ export class HubSpotCrmAdapter implements CrmPort {
       ] }],
       properties: [...READ_PROPERTIES[kind]],
       limit: Math.min(100, values.length),
-    }, { requestId: opts.requestId });
+    }, { requestId: opts.requestId, budget: opts.budget });
     return this.records(kind, found.results);
   }
 
@@ -217,23 +217,23 @@ export class HubSpotCrmAdapter implements CrmPort {
       sorts: [{ propertyName: ID, direction: 'ASCENDING' }],
       properties: [...READ_PROPERTIES[kind]],
       limit: query.limit,
-    }, { requestId: opts.requestId });
+    }, { requestId: opts.requestId, budget: opts.budget });
     return this.records(kind, result.results);
   }
 
   async count<K extends CrmListKind>(kind: K, query: CrmListQueries[K], opts: CrmCallOptions = {}): Promise<number> {
     const filters = this.filters(kind, query);
     if (!filters) return 0;
-    const result = await this.client.search(OBJECT_TYPE[kind], { filterGroups: filters.length ? [{ filters }] : [], properties: [ID], limit: 1 }, { requestId: opts.requestId });
+    const result = await this.client.search(OBJECT_TYPE[kind], { filterGroups: filters.length ? [{ filters }] : [], properties: [ID], limit: 1 }, { requestId: opts.requestId, budget: opts.budget });
     return result.total;
   }
 
   associations(from: CrmKind, ids: readonly string[], to: CrmKind, opts: CrmCallOptions = {}): Promise<Map<string, string[]>> {
-    return this.client.associations(OBJECT_TYPE[from], [...ids], OBJECT_TYPE[to], { requestId: opts.requestId });
+    return this.client.associations(OBJECT_TYPE[from], [...ids], OBJECT_TYPE[to], { requestId: opts.requestId, budget: opts.budget });
   }
 
   async owners(opts: CrmCallOptions = {}): Promise<CrmOwner[]> {
-    return (await this.client.listOwners({ requestId: opts.requestId })).map((o) => ({
+    return (await this.client.listOwners({ requestId: opts.requestId, budget: opts.budget })).map((o) => ({
       id: o.id, name: [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email, email: o.email ?? null,
     }));
   }
@@ -245,25 +245,25 @@ export class HubSpotCrmAdapter implements CrmPort {
       requestedDeliveryDate: draft.requestedDeliveryDate || undefined,
       incoterm: draft.incoterm || undefined,
       ownerId: draft.ownerId ?? '',
-    }), { requestId: opts.requestId });
+    }), { requestId: opts.requestId, budget: opts.budget });
     return { id: quote.id };
   }
 
   async updateQuote(id: string, patch: CrmQuotePatch, opts: CrmCallOptions = {}): Promise<void> {
-    await this.client.update(OBJECT_TYPE.quote, id, properties('quote', patch), { requestId: opts.requestId });
+    await this.client.update(OBJECT_TYPE.quote, id, properties('quote', patch), { requestId: opts.requestId, budget: opts.budget });
   }
 
   async createQuoteLine(line: CrmQuoteLineDraft, opts: CrmCallOptions = {}): Promise<{ id: string }> {
-    const item = await this.client.create(OBJECT_TYPE.quoteLine, properties('quoteLine', line), { requestId: opts.requestId });
+    const item = await this.client.create(OBJECT_TYPE.quoteLine, properties('quoteLine', line), { requestId: opts.requestId, budget: opts.budget });
     return { id: item.id };
   }
 
   archiveQuoteLine(id: string, opts: CrmCallOptions = {}): Promise<void> {
-    return this.client.archive(OBJECT_TYPE.quoteLine, id, { requestId: opts.requestId });
+    return this.client.archive(OBJECT_TYPE.quoteLine, id, { requestId: opts.requestId, budget: opts.budget });
   }
 
   async updateAccount(id: string, patch: CrmAccountPatch, opts: CrmCallOptions = {}): Promise<void> {
-    await this.client.update(OBJECT_TYPE.account, id, properties('account', patch), { requestId: opts.requestId });
+    await this.client.update(OBJECT_TYPE.account, id, properties('account', patch), { requestId: opts.requestId, budget: opts.budget });
   }
 
   storedValues(kind: 'account' | 'quote', values: Record<string, unknown>): Record<string, unknown> {
@@ -276,7 +276,7 @@ export class HubSpotCrmAdapter implements CrmPort {
   }
 
   async associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts: CrmCallOptions = {}): Promise<void> {
-    await this.client.associate(OBJECT_TYPE[from], fromId, OBJECT_TYPE[to], toId, { requestId: opts.requestId });
+    await this.client.associate(OBJECT_TYPE[from], fromId, OBJECT_TYPE[to], toId, { requestId: opts.requestId, budget: opts.budget });
   }
 }
 

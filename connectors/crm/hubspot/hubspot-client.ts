@@ -21,6 +21,7 @@ import { appError, isAppError } from '../../../policy/errors.ts';
 import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
 import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
+import type { CallBudget } from '../../../core/call-budget.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
 import {
@@ -45,6 +46,8 @@ export interface CallOptions {
   requestId?: string;
   /** The request's deadline (core/deadline.ts); defaults to the one the client was bound to. */
   deadline?: Deadline;
+  /** The request's backend-call budget: each call spends one before it is sent. */
+  budget?: CallBudget;
 }
 
 export interface SearchRequest {
@@ -103,6 +106,7 @@ interface Call<T> extends CallDescription {
   idempotent: boolean;
   requestId?: string;
   deadline?: Deadline;
+  budget?: CallBudget | undefined;
   /** Issue the request through the generated client with the given per-call options. */
   invoke: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
   /** Turn a 2xx JSON body into the result (throw AppError on a contract breach). */
@@ -160,6 +164,7 @@ export class HubSpotClient {
   // ---- one call, through the resilience policy ----------------------------------
 
   private execute<T>(call: Call<T>): Promise<T> {
+    call.budget?.spend('hubspot', call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
     return this.policy.execute(
       {
         operation: call.operation,
@@ -243,7 +248,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.getById(type, id, properties, undefined, undefined, false, opts.idProperty, o),
       accept: (json) => parseWireObject(type, json),
       on404: () => null,
@@ -260,7 +265,7 @@ export class HubSpotClient {
         return this.execute<HubSpotObject[]>({
           ...call,
           idempotent: true,
-          requestId: opts.requestId,
+          requestId: opts.requestId, budget: opts.budget,
           invoke: (o) =>
             this.objectsApi.batchApi.read(
               type,
@@ -290,7 +295,7 @@ export class HubSpotClient {
       operation: 'list',
       objectType: type,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.getPage(type, limit, page.after, properties, undefined, undefined, false, o),
       accept: (json) => {
         const env = parseEnvelope(collectionSchema, json, 'a list page', { operation: 'list', model: type });
@@ -315,7 +320,7 @@ export class HubSpotClient {
       operation: 'search',
       objectType: type,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       // The generated model types `sorts` as string[] and operators as an enum; HubSpot takes the objects as sent.
       invoke: (o) => this.objectsApi.searchApi.doSearch(type, body as unknown as Parameters<Client['crm']['objects']['searchApi']['doSearch']>[1], o),
       accept: (json) => {
@@ -333,7 +338,7 @@ export class HubSpotClient {
       operation: 'create',
       objectType: type,
       idempotent: false,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations: [] }, o),
       accept: (json) => parseWireObject(type, json),
     });
@@ -346,7 +351,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.archive(type, id, o),
       accept: () => undefined,
       on404: () => undefined,
@@ -360,7 +365,7 @@ export class HubSpotClient {
       objectType: type,
       recordId: id,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.objectsApi.basicApi.update(type, id, { properties }, undefined, o),
       accept: (json) => parseWireObject(type, json),
     });
@@ -380,7 +385,7 @@ export class HubSpotClient {
           operation: 'batch_upsert',
           objectType: type,
           idempotent: true,
-          requestId: opts.requestId,
+          requestId: opts.requestId, budget: opts.budget,
           invoke: (o) => this.objectsApi.batchApi.upsert(type, { inputs: part.map((i) => ({ id: i.id, idProperty, properties: i.properties })) }, o),
           accept: (json) => {
             const env = parseEnvelope(batchSchema, json, 'a batch upsert', { operation: 'batch_upsert', model: type });
@@ -420,7 +425,7 @@ export class HubSpotClient {
           this.execute({
             ...call,
             idempotent: true,
-            requestId: opts.requestId,
+            requestId: opts.requestId, budget: opts.budget,
             invoke: (o) => this.associationsApi.batchApi.getPage(fromType, toType, { inputs: part }, o),
             accept: (json) => {
               const env = parseEnvelope(associationBatchSchema, json, 'an association batch read', { operation: call.operation, model: fromType });
@@ -458,7 +463,7 @@ export class HubSpotClient {
       objectType: fromType,
       recordId: fromId,
       idempotent: true,
-      requestId: opts.requestId,
+      requestId: opts.requestId, budget: opts.budget,
       invoke: (o) => this.associationsApi.basicApi.createDefault(fromType, fromId, toType, toId, o),
       accept: (json) => {
         parseEnvelope(defaultAssociationSchema, json, 'an association', { operation: 'associate', model: fromType, recordId: fromId });
@@ -476,7 +481,7 @@ export class HubSpotClient {
       const page = await this.execute({
         operation: 'owners_list',
         idempotent: true,
-        requestId: opts.requestId,
+        requestId: opts.requestId, budget: opts.budget,
         invoke: (o) => this.ownersApi.getPage(undefined, after, HUBSPOT_LIMITS.ownersPageSize, false, o),
         accept: (json) => parseEnvelope(ownersPageSchema, json, 'an owners page', { operation: 'owners_list' }),
       });

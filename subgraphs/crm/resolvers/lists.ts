@@ -11,8 +11,8 @@ export async function crmConnection<K extends CrmListKind>(ctx: CrmSubgraphConte
   const allowed = await ctx.session.scope.allowedIds(kind);
   if (allowed && allowed.size === 0) return emptyConnection<CrmRecords[K]>();
   const query = { ...filter, withinIds: [...(filter.withinIds ?? []), ...(allowed ? [[...allowed]] : [])] } as ListFilter<K>;
-  const rows = await ctx.session.crm.list(kind, { ...query, ...(page.afterSourceId ? { afterId: page.afterSourceId } : {}), limit: page.first + 1 } as CrmListQueries[K], { requestId: ctx.requestId });
-  return toConnection(rows, page, (r) => r.id, (r) => r, () => ctx.session.crm.count(kind, { ...query, limit: 1 } as CrmListQueries[K], { requestId: ctx.requestId }));
+  const rows = await ctx.session.crm.list(kind, { ...query, ...(page.afterSourceId ? { afterId: page.afterSourceId } : {}), limit: page.first + 1 } as CrmListQueries[K], { requestId: ctx.requestId, budget: ctx.session.budget });
+  return toConnection(rows, page, (r) => r.id, (r) => r, () => ctx.session.crm.count(kind, { ...query, limit: 1 } as CrmListQueries[K], { requestId: ctx.requestId, budget: ctx.session.budget }));
 }
 
 export function updatedSince(value: string | null | undefined): { updatedSince?: Date } {

@@ -7,7 +7,7 @@ import { emptyConnection } from '../../common/paging.ts';
 import { moneyOrNull } from '../../../core/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
-import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
+import { nestedOdooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
 import { ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
 import { currentCurrency } from './product.ts';
 import type { AccountResolvers } from '../generated/resolvers-types.ts';
@@ -61,8 +61,7 @@ export const Account: AccountResolvers = {
   async orders(a, args, ctx) {
     const partner = await partnerOf(a, ctx);
     if (!partner) return emptyConnection();
-    return odooConnection(ctx, 'sale.order', [
-      ['partner_id', 'in', partnerIds(partner)],
+    return nestedOdooConnection(ctx, 'sale.order', 'partner_id', partnerIds(partner), [
       ...updatedSinceDomain(args.filter?.updatedSince),
       ...selectionDomain('state', args.filter?.state, ORDER_STATE_TO_ODOO),
     ], args);
@@ -70,8 +69,7 @@ export const Account: AccountResolvers = {
   async invoices(a, args, ctx) {
     const partner = await partnerOf(a, ctx);
     if (!partner) return emptyConnection();
-    return odooConnection(ctx, 'account.move', [
-      ['partner_id', 'in', partnerIds(partner)],
+    return nestedOdooConnection(ctx, 'account.move', 'partner_id', partnerIds(partner), [
       ['move_type', 'in', ['out_invoice', 'out_refund']],
     ], args);
   },

@@ -19,6 +19,26 @@ export async function odooConnection(
   return toConnection(rows, page, (r) => r.id, (r) => r, () => countRows(ctx.session, model, domain));
 }
 
+/**
+ * A paged list nested under a list (an account's orders): the same edges, cursors
+ * and totalCount as odooConnection on `[groupField in groupIds, ...domain]`, but
+ * served for every parent of the level together (loaders.ts nestedPages).
+ */
+export async function nestedOdooConnection(
+  ctx: OdooSubgraphContext,
+  model: ReadModel,
+  groupField: string,
+  groupIds: readonly number[],
+  domain: Domain,
+  args: PageArgs,
+): Promise<Connection<OdooRow>> {
+  const page = parsePageArgs(args);
+  const afterId = page.afterSourceId ? Number(page.afterSourceId) : null;
+  const loader = ctx.loaders.nestedPages({ model, groupField, domain, limit: page.first + 1, afterId });
+  const { rows, count } = await loader.load({ groupIds });
+  return toConnection(rows, page, (r) => r.id, (r) => r, async () => count);
+}
+
 export function updatedSinceDomain(value: string | null | undefined, field = 'filter.updatedSince'): Domain {
   const since = parseUpdatedSince(value, field);
   return since ? [['write_date', '>=', toOdooDatetime(since)]] : [];
