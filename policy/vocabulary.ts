@@ -27,6 +27,14 @@ export const QUOTE_STATUS_INPUTS = ['DRAFT', 'PENDING_APPROVAL'] as const satisf
 export const ACCOUNT_SEGMENTS = ['smb', 'mid_market', 'enterprise', 'distributor'] as const;
 export type AccountSegment = (typeof ACCOUNT_SEGMENTS)[number];
 
+/**
+ * Where an invoice stands in its payment (Odoo's account.move payment_state). BLOCKED
+ * (Odoo 18+) is its own value rather than folded into NOT_PAID: the amount is owed
+ * but finance has put it on hold, so a portal must not show it as simply overdue.
+ */
+export const PAYMENT_STATES = ['NOT_PAID', 'IN_PAYMENT', 'PAID', 'PARTIAL', 'REVERSED', 'BLOCKED', 'INVOICING_LEGACY'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
 /** Incoterms 2020. */
 export const INCOTERMS = ['EXW', 'FCA', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP', 'FAS', 'FOB', 'CFR', 'CIF'] as const;
 export type Incoterm = (typeof INCOTERMS)[number];

@@ -570,7 +570,8 @@ for (const [label, world] of worlds) {
         assert.ok(Math.abs(billed - fromLines) <= 0.01 * lines.length + 1e-9, `${o.name}: invoiced ${billed} vs lines ${fromLines}`);
         const status = lines.map((l) => {
           if (o.state !== 'sale') return 'no';
-          const byOrder = serviceIds.has(l.product_id as number);
+          // Odoo: qty_to_invoice follows the product's invoicing policy (ordered vs delivered quantities).
+          const byOrder = ix.rec('product.product').find((p) => p.id === l.product_id)!.invoice_policy === 'order';
           const toInvoice = (byOrder ? (l.product_uom_qty as number) : (l.qty_delivered as number)) - (l.qty_invoiced as number);
           if (toInvoice !== 0) return 'to invoice';
           if (byOrder && (l.qty_delivered as number) > (l.product_uom_qty as number)) return 'upselling';

@@ -4,6 +4,7 @@
 // mapping/; this file is only the business mapping, in one place.
 import type { OdooModelName } from './mapping/models.ts';
 import type { FieldName } from './mapping/records.ts';
+import type { PaymentState } from '../../policy/vocabulary.ts';
 
 export const READ_FIELDS = {
   'sale.order': [
@@ -13,7 +14,7 @@ export const READ_FIELDS = {
   ],
   'sale.order.line': [
     'order_id', 'product_id', 'name', 'product_uom_qty', 'qty_delivered', 'qty_invoiced', 'price_unit', 'discount',
-    'price_subtotal', 'currency_id',
+    'price_subtotal', 'currency_id', 'customer_lead',
   ],
   'stock.picking': [
     'name', 'state', 'sale_id', 'scheduled_date', 'date_deadline', 'date_done', 'carrier_id', 'carrier_tracking_ref', 'write_date',
@@ -66,8 +67,10 @@ export const INVOICE_STATE_TO_ODOO = invert(INVOICE_STATE);
 
 export const PAYMENT_STATE = {
   not_paid: 'NOT_PAID', in_payment: 'IN_PAYMENT', paid: 'PAID', partial: 'PARTIAL', reversed: 'REVERSED',
+  // Odoo 18+: payment put on hold by finance (still owed, not to be chased or paid out).
+  blocked: 'BLOCKED',
   invoicing_legacy: 'INVOICING_LEGACY',
-} as const;
+} as const satisfies Record<string, PaymentState>;
 export const PAYMENT_STATE_TO_ODOO = invert(PAYMENT_STATE);
 
 export const INVOICE_KIND = { out_invoice: 'INVOICE', out_refund: 'CREDIT_NOTE' } as const;

@@ -5,6 +5,7 @@
 // the login / API key of one of the world's users (sandboxes/seed).
 // ODOO_SANDBOX_VERSION (default 19.0) changes what common.version reports; below 19
 // the JSON-2 endpoint answers 404, as a real Odoo 17/18 does.
+// ODOO_SANDBOX_LOCK_CONFIRMED_SALES=1 turns on Sales → "Lock Confirmed Sales": action_confirm then locks the order.
 import { buildWorld } from '../seed/index.ts';
 import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset } from './types.ts';
@@ -19,6 +20,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const world = await buildWorld();
 const sandbox = createOdooSandbox({ dataset: world.odoo, version: process.env.ODOO_SANDBOX_VERSION || '19.0' });
+if (/^(1|true|yes|on)$/i.test(process.env.ODOO_SANDBOX_LOCK_CONFIRMED_SALES ?? '')) sandbox.store.setLockConfirmedSales(true);
 const url = await sandbox.listen(port, host);
 const counts = (Object.keys(ODOO_MODELS) as OdooModelName[])
   .map((m) => [m, sandbox.store.records(m).length] as const)

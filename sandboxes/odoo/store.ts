@@ -10,6 +10,10 @@ import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName, type OdooModelSpec
 import type { OdooDataset, StoredRecord } from './types.ts';
 import { domainFieldNames, likeToRegExp, parseDomain, type DomainNode, type LeafOperator } from './domain.ts';
 import { OdooServerError, odooErrors } from './errors.ts';
+import { deliveryStatus } from './compute/delivery-status.ts';
+import { orderInvoiceStatus, type InvoicePolicy } from './compute/invoice-status.ts';
+import { expectedDate } from './compute/expected-date.ts';
+import { AUTO_LOCK_GROUP, isLocked, lockedLineFieldsIn, lockValues, shouldLockOnConfirm } from './compute/lock.ts';
 
 const MODELS = ODOO_MODELS as unknown as Record<string, OdooModelSpec>;
 const MAGIC_FIELDS = new Set(['id', 'display_name', 'create_date', 'write_date']);
@@ -468,16 +472,11 @@ export class OdooStore {
         const total = round2(lines.reduce((s, l) => s + this.lineTotal(l), 0));
         return fname === 'amount_untaxed' ? untaxed : fname === 'amount_total' ? total : round2(total - untaxed);
       }
-      case 'sale.order.expected_date': {
-        if (rec.expected_date !== undefined) return undefined;
-        const lines = this.orderLines(rec.id);
-        const delays = lines
-          .map((l) => (isInt(l.product_id) ? this.table('product.product').get(l.product_id) : undefined))
-          .filter((p): p is StoredRecord => Boolean(p))
-          .map((p) => (typeof p.sale_delay === 'number' ? p.sale_delay : 0));
-        if (!delays.length || typeof rec.date_order !== 'string' || rec.state === 'cancel') return false;
-        return addDays(rec.date_order, Math.min(...delays));
-      }
+      case 'sale.order.expected_date':
+        return expectedDate({
+          state: rec.state, dateOrder: rec.date_order, now: this.now(), pickingPolicy: rec.picking_policy,
+          customerLeads: this.orderLines(rec.id).filter((l) => isInt(l.product_id)).map((l) => this.customerLead(l)),
+        });
       case 'sale.order.effective_date': {
         const done = this.orderPickings(rec.id).filter((p) => p.state === 'done' && typeof p.date_done === 'string');
         if (!done.length) return rec.effective_date === undefined ? false : undefined;
@@ -506,27 +505,21 @@ export class OdooStore {
           return m && this.visible(env, 'mrp.production', m);
         }).sort((a, b) => a - b);
       }
-      case 'sale.order.delivery_status': {
-        if (rec.delivery_status !== undefined) return undefined;
-        if (rec.state !== 'sale') return false;
-        const pickings = this.orderPickings(rec.id).filter((p) => p.state !== 'cancel');
-        if (!pickings.length) return false;
-        if (pickings.every((p) => p.state === 'done')) return 'full';
-        if (pickings.some((p) => p.state === 'done')) return 'partial';
-        if (this.orderLines(rec.id).some((l) => typeof l.qty_delivered === 'number' && l.qty_delivered > 0)) return 'started';
-        return 'pending';
-      }
+      // Stored computes in Odoo, recomputed whenever pickings or lines change: computed
+      // here on every read, so a seeded value can never disagree with the records.
+      case 'sale.order.delivery_status':
+        return deliveryStatus(
+          this.orderPickings(rec.id).map((p) => p.state),
+          this.orderLines(rec.id).map((l) => (typeof l.qty_delivered === 'number' ? l.qty_delivered : 0)),
+        );
       case 'sale.order.invoice_status': {
-        if (rec.invoice_status !== undefined) return undefined;
-        if (rec.state !== 'sale') return 'no';
-        const lines = this.orderLines(rec.id);
-        if (!lines.length) return 'no';
-        const inv = (l: StoredRecord) => (typeof l.qty_invoiced === 'number' ? l.qty_invoiced : 0);
-        const qty = (l: StoredRecord) => (typeof l.product_uom_qty === 'number' ? l.product_uom_qty : 0);
-        const del = (l: StoredRecord) => (typeof l.qty_delivered === 'number' ? l.qty_delivered : 0);
-        if (lines.every((l) => inv(l) >= qty(l))) return 'invoiced';
-        if (lines.some((l) => del(l) > inv(l))) return 'to invoice';
-        return 'no';
+        const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+        const products = this.table('product.product');
+        const lines = this.orderLines(rec.id).map((l) => ({
+          policy: (isInt(l.product_id) && products.get(l.product_id)?.invoice_policy === 'delivery' ? 'delivery' : 'order') as InvoicePolicy,
+          ordered: num(l.product_uom_qty), delivered: num(l.qty_delivered), invoiced: num(l.qty_invoiced),
+        }));
+        return orderInvoiceStatus(lines, rec.state === 'sale');
       }
       case 'stock.move.reference': {
         const p = isInt(rec.picking_id) ? this.table('stock.picking').get(rec.picking_id) : undefined;
@@ -550,6 +543,12 @@ export class OdooStore {
     const s = l.price_subtotal;
     if (typeof t === 'number' && typeof s === 'number' && s !== 0) return round2(sub * (t / s));
     return sub;
+  }
+  /** The line's own lead time; a line stored without one (hand-written fixtures) falls back to its product's, as Odoo's precompute would have set it. */
+  private customerLead(line: StoredRecord): number {
+    if (typeof line.customer_lead === 'number') return line.customer_lead;
+    const p = isInt(line.product_id) ? this.table('product.product').get(line.product_id) : undefined;
+    return p && typeof p.sale_delay === 'number' ? p.sale_delay : 0;
   }
   private orderLines(orderId: number): StoredRecord[] {
     return [...this.table('sale.order.line').values()].filter((l) => l.order_id === orderId);
@@ -1191,6 +1190,7 @@ export class OdooStore {
           set('product_uom', product.uom_id ?? false);
           set('name', this.displayName(env, 'product.product', product));
           set('price_unit', typeof product.list_price === 'number' ? product.list_price : 0);
+          set('customer_lead', typeof product.sale_delay === 'number' ? product.sale_delay : 0);
         }
         break;
       }
@@ -1249,11 +1249,32 @@ export class OdooStore {
   }
 
   private writeOne(env: OdooEnv, model: string, rec: StoredRecord, vals: Record<string, unknown>): void {
+    if (model === 'sale.order.line') this.checkLineWrite(rec, vals);
     const x2many = this.assignVals(env, model, rec, vals);
     this.checkRequired(model, rec, Object.keys(vals));
     this.checkCompany(env, model, rec, 'write');
     for (const [fname, value] of x2many) this.applyX2many(env, model, rec, fname, value);
     this.touch(rec);
+  }
+
+  /** sale.order.line.write on a locked order refuses the protected fields (sale_order_line.py write). */
+  private checkLineWrite(line: StoredRecord, vals: Record<string, unknown>): void {
+    const order = isInt(line.order_id) ? this.table('sale.order').get(line.order_id) : undefined;
+    if (!order || !isLocked(order)) return;
+    const protectedFields = lockedLineFieldsIn(vals);
+    if (protectedFields.length) {
+      const spec = this.spec('sale.order.line');
+      throw odooErrors.user(`It is forbidden to modify the following fields in a locked order:\n${protectedFields.map((f) => spec.fields[f]?.string ?? f).join('\n')}`);
+    }
+  }
+
+  /** The "Lock Confirmed Sales" setting: Odoo implies its group on every internal user. */
+  setLockConfirmedSales(on: boolean): void {
+    for (const u of this.users) {
+      const has = u.groups.includes(AUTO_LOCK_GROUP);
+      if (on && !has) u.groups.push(AUTO_LOCK_GROUP);
+      if (!on && has) u.groups.splice(u.groups.indexOf(AUTO_LOCK_GROUP), 1);
+    }
   }
 
   private touch(rec: StoredRecord): void {
@@ -1325,6 +1346,8 @@ export class OdooStore {
         this.deleteField(order, 'invoice_status');
         this.touch(order);
         this.createDelivery(env, order, lines, now);
+        // After the pickings and MOs exist, as in Odoo: the lock comes last.
+        if (shouldLockOnConfirm(env.user.groups)) for (const [k, v] of Object.entries(lockValues())) this.setField(order, k, v);
       }
       return true as const;
     });
@@ -1343,8 +1366,10 @@ export class OdooStore {
     const code = warehouse && typeof warehouse.code === 'string' ? warehouse.code : 'WH';
     const nextSeq = (kind: string, model: 'stock.picking' | 'mrp.production') =>
       Math.max(0, ...[...this.table(model).values()].map((p) => Number(new RegExp(`^${code}/${kind}/(\\d+)$`).exec(String(p.name))?.[1] ?? 0))) + 1;
-    const maxDelay = Math.max(0, ...storable.map((l) => Number(products.get(l.product_id as number)?.sale_delay ?? 0)));
-    const scheduled = typeof order.commitment_date === 'string' ? order.commitment_date : addDays(now, maxDelay);
+    // Each move is due date_order + its line's customer_lead; the picking follows the shipping policy.
+    const leads = storable.map((l) => this.customerLead(l));
+    const delay = order.picking_policy === 'one' ? Math.max(0, ...leads) : Math.min(...leads);
+    const scheduled = typeof order.commitment_date === 'string' ? order.commitment_date : addDays(now, delay);
     const pickingId = this.createOne(env, 'stock.picking', {
       name: `${code}/OUT/${String(nextSeq('OUT', 'stock.picking')).padStart(5, '0')}`,
       state: 'confirmed',
@@ -1408,6 +1433,7 @@ export class OdooStore {
   actionCancel(env: OdooEnv, ids: unknown): true {
     return this.transaction(() => {
       for (const order of this.browse(env, 'sale.order', ids, 'write')) {
+        if (isLocked(order)) throw odooErrors.user('You cannot cancel a locked order. Please unlock it first.');
         if (order.state === 'cancel') continue;
         this.setField(order, 'state', 'cancel');
         this.deleteField(order, 'delivery_status');

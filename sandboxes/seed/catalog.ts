@@ -11,8 +11,10 @@ export type CompanyId = 1 | 2;
 export const COMPANY_IDS: readonly CompanyId[] = [1, 2];
 
 export const COMPANIES = [
-  { id: 1 as CompanyId, name: 'Nordwerk Maschinenbau GmbH', currencyId: 1, currency: 'EUR', sequence: 10 },
-  { id: 2 as CompanyId, name: 'Nordwerk Industries Inc.', currencyId: 2, currency: 'USD', sequence: 20 },
+  // useCreditLimit: the Invoicing setting "Sales Credit Limit" (account_use_credit_limit). The German company
+  // enforces partner limits, the US one leaves it off, so both of Odoo's behaviours are in the world.
+  { id: 1 as CompanyId, name: 'Nordwerk Maschinenbau GmbH', currencyId: 1, currency: 'EUR', sequence: 10, useCreditLimit: true },
+  { id: 2 as CompanyId, name: 'Nordwerk Industries Inc.', currencyId: 2, currency: 'USD', sequence: 20, useCreditLimit: false },
 ] as const;
 
 /** Sales tax per company, rounded per line (Odoo's default `round_per_line`). */

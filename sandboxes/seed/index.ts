@@ -276,7 +276,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
   const put = (model: OdooModelName, rows: StoredRecord[]) => { records[model] = rows.sort((a, b) => a.id - b.id); };
 
   put('res.currency', CURRENCIES.map((c) => ({ id: c.id, name: c.name, symbol: c.symbol, active: true, ...ts(install - 30 * DAY, install - 30 * DAY) })));
-  put('res.company', COMPANIES.map((c) => ({ id: c.id, name: c.name, currency_id: c.currencyId, sequence: c.sequence, ...ts(install - 30 * DAY, install + c.id * HOUR) })));
+  put('res.company', COMPANIES.map((c) => ({ id: c.id, name: c.name, currency_id: c.currencyId, sequence: c.sequence, account_use_credit_limit: c.useCreditLimit, ...ts(install - 30 * DAY, install + c.id * HOUR) })));
   put('res.users', [
     { id: SANDBOX_ODOO_CREDENTIALS.uid, name: 'Integration Service', login: SANDBOX_ODOO_CREDENTIALS.login, company_id: 1, company_ids: [1, 2], active: true, ...ts(install, install + 2 * DAY) },
     { id: SANDBOX_ODOO_CREDENTIALS.restricted.uid, name: 'Sales Desk Hamburg', login: SANDBOX_ODOO_CREDENTIALS.restricted.login, company_id: 1, company_ids: [1], active: true, ...ts(install + DAY, install + 40 * DAY) },
@@ -320,7 +320,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
 
   put('product.product', products.map((p) => ({
     id: p.id!, name: p.name, default_code: p.sku, list_price: p.listPrice, standard_price: companyDependent(p.cost),
-    uom_id: p.uomId, type: p.type, is_storable: p.storable, sale_ok: p.saleOk, sale_delay: p.saleDelay, produce_delay: p.produceDelay,
+    uom_id: p.uomId, type: p.type, is_storable: p.storable, sale_ok: p.saleOk, sale_delay: p.saleDelay, invoice_policy: p.invoicePolicy, produce_delay: p.produceDelay,
     company_id: p.companyId, active: p.active,
     ...ts(productCreated(p), p.active ? spread(root.fork(`pw-${p.key}`), priceChangeAt, now) : priceChangeAt + 40 * DAY),
   })));
@@ -339,7 +339,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
   })));
   put('sale.order.line', orders.flatMap((o) => o.lines.map((l) => ({
     id: l.id!, order_id: o.id!, company_id: o.company, sequence: l.seq, name: `[${l.product.sku}] ${l.product.name}`,
-    product_id: l.product.id!, product_uom_qty: l.qty, product_uom: l.product.uomId, qty_delivered: l.qtyDelivered,
+    product_id: l.product.id!, product_uom_qty: l.qty, product_uom: l.product.uomId, customer_lead: l.product.saleDelay, qty_delivered: l.qtyDelivered,
     qty_invoiced: l.qtyInvoiced, price_unit: l.price, discount: l.discount, price_subtotal: l.subtotal, price_total: l.total,
     currency_id: currencyOf(o.company), ...ts(l.createdAt, l.writeAt),
   }))));

@@ -9,6 +9,8 @@ import {
   type Carrier, type CompanyId, type Warehouse,
 } from './catalog.ts';
 import type { Customer } from './customers.ts';
+import { deliveryStatus } from '../odoo/compute/delivery-status.ts';
+import { lineInvoiceStatus as computeLineInvoiceStatus, orderInvoiceStatus } from '../odoo/compute/invoice-status.ts';
 import { lineQuantity, sellable, type Product } from './products.ts';
 import type { Rng } from './prng.ts';
 import { DAY, HOUR, MINUTE, dayStart, workTime, type Sec } from './time.ts';
@@ -17,7 +19,7 @@ export type SaleState = 'draft' | 'sent' | 'sale' | 'cancel';
 export type PickingState = 'draft' | 'waiting' | 'confirmed' | 'assigned' | 'done' | 'cancel';
 export type MoveState = 'draft' | 'waiting' | 'confirmed' | 'partially_available' | 'assigned' | 'done' | 'cancel';
 export type MoState = 'draft' | 'confirmed' | 'progress' | 'to_close' | 'done' | 'cancel';
-export type PaymentState = 'not_paid' | 'in_payment' | 'paid' | 'partial' | 'reversed' | 'invoicing_legacy';
+export type PaymentState = 'not_paid' | 'in_payment' | 'paid' | 'partial' | 'reversed' | 'blocked' | 'invoicing_legacy';
 
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -806,34 +808,20 @@ export function finishOrder(o: OOrder, now: Sec): void {
   }
 }
 
+/** The sandbox ORM's own rule (sandboxes/odoo/compute), so seeded and live orders agree. */
 export function deliveryStatusOf(o: OOrder): OOrder['deliveryStatus'] {
-  if (o.state !== 'sale') return false;
-  const ps = o.pickings;
-  if (!ps.length || ps.every((p) => p.state === 'cancel')) return false;
-  if (ps.every((p) => p.state === 'done' || p.state === 'cancel')) return 'full';
-  const anyDone = ps.some((p) => p.state === 'done');
-  if (anyDone && o.lines.some((l) => l.qtyDelivered > 0)) return 'partial';
-  if (anyDone) return 'started';
-  return 'pending';
+  return deliveryStatus(o.pickings.map((p) => p.state), o.lines.map((l) => l.qtyDelivered));
 }
 
-export function lineInvoiceStatus(l: { product: Product; qty: number; qtyDelivered: number; qtyInvoiced: number }, orderState: SaleState): OOrder['invoiceStatus'] {
-  if (orderState !== 'sale') return 'no';
-  const policyOrder = !l.product.storable;
-  const toInvoice = (policyOrder ? l.qty : l.qtyDelivered) - l.qtyInvoiced;
-  if (Math.abs(toInvoice) > 1e-9) return 'to invoice';
-  if (policyOrder && l.qtyDelivered > l.qty) return 'upselling';
-  if (l.qtyInvoiced >= l.qty) return 'invoiced';
-  return 'no';
+type InvoicedLine = { product: Product; qty: number; qtyDelivered: number; qtyInvoiced: number };
+const invoiceLine = (l: InvoicedLine) => ({ policy: l.product.invoicePolicy, ordered: l.qty, delivered: l.qtyDelivered, invoiced: l.qtyInvoiced });
+
+export function lineInvoiceStatus(l: InvoicedLine, orderState: SaleState): OOrder['invoiceStatus'] {
+  return computeLineInvoiceStatus(invoiceLine(l), orderState === 'sale');
 }
 
-export function invoiceStatusOf(o: { state: SaleState; lines: Array<{ product: Product; qty: number; qtyDelivered: number; qtyInvoiced: number }> }): OOrder['invoiceStatus'] {
-  if (o.state !== 'sale') return 'no';
-  const s = o.lines.map((l) => lineInvoiceStatus(l, o.state));
-  if (s.includes('to invoice')) return 'to invoice';
-  if (s.length && s.every((x) => x === 'invoiced')) return 'invoiced';
-  if (s.length && s.every((x) => x === 'invoiced' || x === 'upselling')) return 'upselling';
-  return 'no';
+export function invoiceStatusOf(o: { state: SaleState; lines: InvoicedLine[] }): OOrder['invoiceStatus'] {
+  return orderInvoiceStatus(o.lines.map(invoiceLine), o.state === 'sale');
 }
 
 function simulateOther(ctx: OrderCtx, rng: Rng, o: OOrder): void {
@@ -1003,5 +991,12 @@ function ensurePaymentCoverage(ctx: OrderCtx, invoices: OInvoice[], hold: Custom
   if (!has('not_paid')) {
     const c = posted.filter((i) => i.paymentState === 'paid').sort((a, b) => b.createdAt - a.createdAt)[0];
     if (c) { c.paymentState = 'not_paid'; c.residual = c.total; }
+  }
+  // Odoo 18+: finance put one open invoice on hold (action_toggle_block_payment); only an
+  // unpaid one can be blocked, and the recompute keeps it blocked.
+  if (!has('blocked')) {
+    const open = posted.filter((i) => i.paymentState === 'not_paid' && i.residual === i.total).sort((a, b) => a.createdAt - b.createdAt);
+    const c = open[1] ?? open[0];
+    if (c && open.length > 1) c.paymentState = 'blocked';
   }
 }

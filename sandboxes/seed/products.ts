@@ -21,6 +21,8 @@ export interface Product {
   /** Restricted to one company, or shared. */
   companyId: CompanyId | false;
   saleDelay: number;
+  /** Odoo invoice_policy: services and spare parts are billed as ordered, machines as delivered. */
+  invoicePolicy: 'order' | 'delivery';
   produceDelay: number;
   /** Made in our own plants (gets manufacturing orders). */
   manufactured: boolean;
@@ -169,6 +171,7 @@ export function buildProducts(rng: Rng): Product[] {
         active: true,
         companyId: false,
         saleDelay: rng.int(t.saleDelay[0], t.saleDelay[1]),
+        invoicePolicy: service || t.family === 'SPR' ? 'order' : 'delivery',
         produceDelay: t.produceDelay[1] > 0 ? rng.int(t.produceDelay[0], t.produceDelay[1]) : 0,
         manufactured: t.produceDelay[1] > 0,
         description: t.description,

@@ -58,6 +58,8 @@ export const ODOO_MODELS = {
       name: { type: 'char', string: 'Company Name', required: true },
       currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency', required: true },
       sequence: { type: 'integer', string: 'Sequence', default: 10 },
+      /** Settings → Invoicing → "Sales Credit Limit": partner credit limits only count when this is on (account/models/company.py). */
+      account_use_credit_limit: { type: 'boolean', string: 'Sales Credit Limit', default: false },
     },
   },
   'res.users': {
@@ -161,6 +163,8 @@ export const ODOO_MODELS = {
       is_storable: { type: 'boolean', string: 'Track Inventory', default: false },
       sale_ok: { type: 'boolean', string: 'Can be Sold', default: true },
       sale_delay: { type: 'float', string: 'Customer Lead Time', default: 0 },
+      /** product.template.invoice_policy: invoice what was ordered or what was delivered (drives qty_to_invoice). */
+      invoice_policy: { type: 'selection', string: 'Invoicing Policy', selection: sel(['order', 'Ordered quantities'], ['delivery', 'Delivered quantities']), default: 'order' },
       produce_delay: { type: 'float', string: 'Manufacturing Lead Time', default: 0 },
       company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
       active: { type: 'boolean', string: 'Active', default: true },
@@ -184,6 +188,8 @@ export const ODOO_MODELS = {
       pricelist_id: { type: 'many2one', string: 'Pricelist', relation: 'product.pricelist' },
       payment_term_id: { type: 'many2one', string: 'Payment Terms', relation: 'account.payment.term' },
       incoterm: { type: 'many2one', string: 'Incoterm', relation: 'account.incoterms' },
+      /** sale_stock: 'direct' ships each product when available (expected date = earliest line), 'one' ships all at once (latest line). */
+      picking_policy: { type: 'selection', string: 'Shipping Policy', selection: sel(['direct', 'As soon as possible'], ['one', 'When all products are ready']), default: 'direct' },
       client_order_ref: { type: 'char', string: 'Customer Reference' },
       origin: { type: 'char', string: 'Source Document' },
       // A custom field (Settings → Technical → Fields, like x_max_discount): the integration attempt that created the order.
@@ -214,6 +220,8 @@ export const ODOO_MODELS = {
       product_id: { type: 'many2one', string: 'Product', relation: 'product.product' },
       product_uom_qty: { type: 'float', string: 'Quantity', default: 1 },
       product_uom: { type: 'many2one', string: 'Unit of Measure', relation: 'uom.uom' },
+      /** sale_stock: defaults from the product's sale_delay when the product is set; an edit on the line sticks. */
+      customer_lead: { type: 'float', string: 'Lead Time', default: 0 },
       qty_delivered: { type: 'float', string: 'Delivery Quantity', default: 0 },
       qty_invoiced: { type: 'float', string: 'Invoiced Quantity', computed: true, default: 0 },
       price_unit: { type: 'float', string: 'Unit Price', default: 0 },
@@ -283,7 +291,7 @@ export const ODOO_MODELS = {
       name: { type: 'char', string: 'Number' },
       move_type: { type: 'selection', string: 'Type', selection: sel(['entry', 'Journal Entry'], ['out_invoice', 'Customer Invoice'], ['out_refund', 'Customer Credit Note'], ['in_invoice', 'Vendor Bill'], ['in_refund', 'Vendor Credit Note']), default: 'entry' },
       state: { type: 'selection', string: 'Status', selection: sel(['draft', 'Draft'], ['posted', 'Posted'], ['cancel', 'Cancelled']), default: 'draft' },
-      payment_state: { type: 'selection', string: 'Payment Status', selection: sel(['not_paid', 'Not Paid'], ['in_payment', 'In Payment'], ['paid', 'Paid'], ['partial', 'Partially Paid'], ['reversed', 'Reversed'], ['invoicing_legacy', 'Invoicing App Legacy']), default: 'not_paid' },
+      payment_state: { type: 'selection', string: 'Payment Status', selection: sel(['not_paid', 'Not Paid'], ['in_payment', 'In Payment'], ['paid', 'Paid'], ['partial', 'Partially Paid'], ['reversed', 'Reversed'], ['blocked', 'Blocked'], ['invoicing_legacy', 'Invoicing App Legacy']), default: 'not_paid' },
       partner_id: { type: 'many2one', string: 'Partner', relation: 'res.partner' },
       company_id: { type: 'many2one', string: 'Company', relation: 'res.company', required: true },
       currency_id: { type: 'many2one', string: 'Currency', relation: 'res.currency' },

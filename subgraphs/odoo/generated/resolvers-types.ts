@@ -239,6 +239,8 @@ export type PaymentState =
   | 'PAID'
   | 'PARTIAL'
   | 'REVERSED'
+  /** Odoo 18+: still owed, but finance has put the payment on hold. */
+  | 'BLOCKED'
   | 'INVOICING_LEGACY';
 
 export type InvoiceKind =
