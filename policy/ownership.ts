@@ -152,6 +152,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   },
   OrderLine: {
     id: odoo(), product: odoo(), description: odoo(), quantity: odoo(), deliveredQuantity: odoo(), invoicedQuantity: odoo(),
+    leadTimeDays: odoo(),
     // The subtotal with the quantity gives the discount away: as sensitive as the discount.
     unitPrice: odoo({ sensitivity: 'commercial' }), discount: odoo({ sensitivity: 'commercial' }), subtotal: odoo({ sensitivity: 'commercial' }),
   },

@@ -172,6 +172,8 @@ export type OrderLine = {
   quantity?: Maybe<Scalars['Float']['output']>;
   deliveredQuantity?: Maybe<Scalars['Float']['output']>;
   invoicedQuantity?: Maybe<Scalars['Float']['output']>;
+  /** Days from confirmation to delivery for this line (Odoo customer_lead): starts as the product's lead time and may be changed on the line; the order's expected date follows it. */
+  leadTimeDays?: Maybe<Scalars['Float']['output']>;
   /** Sensitive: masked for callers without commercial access. */
   unitPrice?: Maybe<Money>;
   /** Discount in percent. Sensitive. */
@@ -839,6 +841,7 @@ export type OrderLineResolvers<ContextType = OdooSubgraphContext, ParentType ext
   quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   deliveredQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   invoicedQuantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  leadTimeDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   discount?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   subtotal?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;

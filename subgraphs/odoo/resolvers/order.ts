@@ -48,6 +48,7 @@ export const OrderLine: OrderLineResolvers = {
   quantity: (l) => quantity(l, 'product_uom_qty'),
   deliveredQuantity: (l) => quantity(l, 'qty_delivered'),
   invoicedQuantity: (l) => quantity(l, 'qty_invoiced'),
+  leadTimeDays: (l) => quantity(l, 'customer_lead'),
   unitPrice: (l) => amount(l, 'price_unit'),
   discount: (l) => quantity(l, 'discount'),
   subtotal: (l) => amount(l, 'price_subtotal'),

@@ -19,6 +19,7 @@ import type { OwningTeam } from '../../../policy/teams.ts';
 import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 import { searchRows, type Row } from '../../../connectors/odoo/records.ts';
+import { READ_FIELDS } from '../../../connectors/odoo/canonical.ts';
 import type { ProgressRecorder } from '../../../store/index.ts';
 import type { WritesContext } from '../context.ts';
 import { actorOf, addDays, assertOwnedBy, errorSummary, odooOptions, odooSession, readCrm, keyScope } from '../systems.ts';
@@ -96,6 +97,30 @@ interface Plan {
   commitmentDate: string | null;
 }
 
+const COMPANY_FIELDS = ['name', 'currency_id', 'account_use_credit_limit'] as const;
+const PARTNER_FIELDS = [...READ_FIELDS['res.partner'], 'use_partner_credit_limit'] as const;
+
+/**
+ * Which credit rule Odoo applies to this customer in this company (account
+ * partner_credit_warning / _build_credit_warning_message, docs/reference/odoo-hubspot-facts.md §6):
+ * none unless the company's "Sales Credit Limit" (account_use_credit_limit) is on; then
+ * the partner's credit_limit — its own, or the company default it falls back to — with
+ * 0 meaning "no limit". `rule` is safe for the caller; `detail` is for finance.
+ */
+export function creditRule(
+  company: { name: string | null; account_use_credit_limit: boolean },
+  partner: { credit_limit: number | null; use_partner_credit_limit: boolean },
+): { limit: number | null; rule: string; detail: string } {
+  const where = company.name ?? 'the company';
+  if (!company.account_use_credit_limit) {
+    return { limit: null, rule: `credit limits are off in ${where}`, detail: `rule: ${where} has Sales Credit Limit (account_use_credit_limit) off, so Odoo ignores partner limits` };
+  }
+  const limit = Number(partner.credit_limit ?? 0);
+  const source = partner.use_partner_credit_limit ? "the customer's own limit" : "the company's default limit";
+  if (!(limit > 0)) return { limit: null, rule: `no credit limit set in ${where}`, detail: `rule: Sales Credit Limit on in ${where}, limit 0 (${source}) means no limit` };
+  return { limit, rule: `credit limits enforced in ${where}, ${source}`, detail: `rule: Sales Credit Limit (account_use_credit_limit) on in ${where}; ${source} applies` };
+}
+
 /** Every check of R2; returns the plan for the order, or the issues. */
 async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): Promise<{ plan?: Plan; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
@@ -122,7 +147,7 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
     return { issues };
   }
   const currency = String(quote.currency ?? 'EUR');
-  const companies = await searchRows(odooSession(ctx), 'res.company', [['id', 'in', ctx.companyIds]]);
+  const companies = await searchRows(odooSession(ctx), 'res.company', [['id', 'in', ctx.companyIds]], {}, COMPANY_FIELDS);
   const [anyPartner] = await searchRows(odooSession(ctx), 'res.partner', [['id', '=', Number(partnerId)]]);
   if (!anyPartner) {
     issue('account', 'CROSS_REFERENCE_BROKEN', `Odoo partner ${partnerId} named by ${ctx.crm.label} company ${company.id} does not exist`, 'ERP_ADMIN');
@@ -140,22 +165,23 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   const companyId = odooCompany.id;
   const session = odooSession(ctx, companyId);
   // Company-dependent values (terms, pricelist, credit) as the order's company sees them.
-  const [partner] = await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]]);
+  const [partner] = await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]], {}, PARTNER_FIELDS);
   if (!partner) {
     issue('account', 'ACCOUNT_NOT_IN_COMPANY', `The customer is not available in ${odooCompany.name}`, 'ERP_ADMIN');
     return { issues };
   }
 
   const total = lines.reduce((sum, l) => sum + l.quantity * l.price * (1 - l.discount / 100), 0);
-  const limit = Number(partner.credit_limit ?? 0);
+  const credit = creditRule(odooCompany, partner);
   const receivable = Number(partner.credit ?? 0);
   // The caller (a sales rep) may not see credit figures (§5): they go to finance's exception record only.
-  if (limit > 0 && receivable > limit) {
-    issue('account.creditHold', 'CREDIT_HOLD', 'The customer is on credit hold; finance has been notified', 'FINANCE',
-      `Open receivable ${receivable.toFixed(2)} over limit ${limit.toFixed(2)} ${currency}`);
-  } else if (limit > 0 && receivable + total > limit) {
-    issue('amount', 'CREDIT_LIMIT_EXCEEDED', 'The quote would take the customer over its credit limit; finance has been notified', 'FINANCE',
-      `Quote total ${total.toFixed(2)} plus open receivable ${receivable.toFixed(2)} exceeds the credit limit ${limit.toFixed(2)} ${currency}`);
+  // Odoo itself only warns (partner_credit_warning); refusing the confirmation is this gateway's R2 policy.
+  if (credit.limit !== null && receivable > credit.limit) {
+    issue('account.creditHold', 'CREDIT_HOLD', `The customer is on credit hold (${credit.rule}); finance has been notified`, 'FINANCE',
+      `Open receivable ${receivable.toFixed(2)} over limit ${credit.limit.toFixed(2)} ${currency}; ${credit.detail}`);
+  } else if (credit.limit !== null && receivable + total > credit.limit) {
+    issue('amount', 'CREDIT_LIMIT_EXCEEDED', `The quote would take the customer over its credit limit (${credit.rule}); finance has been notified`, 'FINANCE',
+      `Quote total ${total.toFixed(2)} plus open receivable ${receivable.toFixed(2)} exceeds the credit limit ${credit.limit.toFixed(2)} ${currency}; ${credit.detail}`);
   }
 
   const skus = [...new Set(lines.map((l) => l.sku).filter((s): s is string => !!s))];

@@ -1,5 +1,12 @@
 // requestDeliveryDate: a new commitment date for an Odoo order, accepted only for
 // an order that can still be delivered and only as late as its lead times need.
+//
+// Locked orders (Odoo 17+ `locked`, e.g. after "Lock Confirmed Sales" auto-locked them
+// on confirmation) are accepted like any confirmed order: Odoo's lock only protects the
+// LINES (product, description, price, UoM, quantity, taxes — sale.order.line.write), and
+// sale.order.write has no lock check, so commitment_date stays writable; with sale_stock
+// installed even the form leaves it editable (docs/reference/odoo-hubspot-facts.md §1c).
+// What Odoo refuses (access rights, record rules) comes back as its mapped error.
 import { appError } from '../../../policy/errors.ts';
 import { odooIdOf } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
@@ -25,13 +32,11 @@ export async function requestDeliveryDate(_: unknown, args: MutationRequestDeliv
       }
       if (order.state === 'cancel') throw appError('BAD_USER_INPUT', `Order ${order.name} is cancelled`, { field: 'orderId' });
       if (order.state !== 'sale') throw appError('BAD_USER_INPUT', `Order ${order.name} is not confirmed yet; change the quote's requested date instead`, { field: 'orderId' });
-      if (order.locked) throw appError('BAD_USER_INPUT', `Order ${order.name} is locked in Odoo`, { field: 'orderId' });
       if (order.delivery_status === 'full') throw appError('BAD_USER_INPUT', `Order ${order.name} is fully delivered`, { field: 'orderId' });
-      // The longest customer lead time among the order's products bounds the earliest date.
-      const lines = await searchRows(session, 'sale.order.line', [['order_id', '=', orderId]]);
-      const productIds = [...new Set(lines.map((l) => l.product_id?.id).filter((id): id is number => !!id))];
-      const products = productIds.length ? await searchRows(session, 'product.product', [['id', 'in', productIds]]) : [];
-      const leadDays = Math.max(0, ...products.map((p) => Number(p.sale_delay ?? 0)));
+      // One commitment date covers every line, so the longest LINE lead time (customer_lead:
+      // the product's by default, but editable per line in Odoo) bounds the earliest date.
+      const lines = await searchRows(session, 'sale.order.line', [['order_id', '=', orderId]], {}, ['product_id', 'customer_lead']);
+      const leadDays = Math.max(0, ...lines.filter((l) => l.product_id).map((l) => Number(l.customer_lead ?? 0)));
       const earliest = addDays(ctx.now(), leadDays);
       if (input.date < earliest) {
         throw appError('BAD_USER_INPUT', `date must be on or after ${earliest} (today plus the ${leadDays}-day lead time)`, { field: 'date' });
