@@ -104,11 +104,11 @@ export function buildOdooFixture(): OdooDataset {
       'product.product': [
         {
           id: 1, name: 'Widget', default_code: 'WID-1', list_price: 10, standard_price: { '1': 4, '2': 4.5 }, uom_id: 1, type: 'consu',
-          is_storable: true, sale_ok: true, sale_delay: 5, produce_delay: 3, company_id: false, active: true, create_date: ts, write_date: ts,
+          is_storable: true, sale_ok: true, sale_delay: 5, invoice_policy: 'delivery', produce_delay: 3, company_id: false, active: true, create_date: ts, write_date: ts,
         },
         {
           id: 2, name: 'Installation', default_code: 'SRV-1', list_price: 150, uom_id: 1, type: 'service', is_storable: false, sale_ok: true,
-          sale_delay: 0, produce_delay: 0, company_id: false, active: true, create_date: ts, write_date: ts,
+          sale_delay: 0, invoice_policy: 'order', produce_delay: 0, company_id: false, active: true, create_date: ts, write_date: ts,
         },
         {
           id: 3, name: 'Gadget', default_code: 'GAD-1', list_price: 250, standard_price: { '1': 100 }, uom_id: 1, type: 'consu', is_storable: true,
