@@ -79,6 +79,23 @@ describe('Odoo computed states', () => {
     sameInstant((await read(id)).expectedDate, plusDays(order.orderDate, lead));
   });
 
+  test('requestDeliveryDate bounds the date by the lines\' own lead times, not the products\' catalogue lead times', async () => {
+    const product = goods('delivery')[0]!;
+    assert.ok(Number(product.sale_delay) >= 10);
+    const id = await createOrder([product]);
+    await odoo.callMethod('sale.order', 'action_confirm', [id], {}, { context: { allowed_company_ids: [1] } });
+    // The customer collects from stock already set aside: sales shortens this line's lead time to 2 days.
+    await odoo.write('sale.order.line', [linesOf(id)[0]!.id], { customer_lead: 2 }, { context: { allowed_company_ids: [1] } });
+    const DELIVERY = 'mutation($o: ID!, $d: Date!, $key: String!) { requestDeliveryDate(orderId: $o, date: $d, reason: "site ready early", idempotencyKey: $key) { earliestPossibleDate commitmentDate } }';
+    const early = await stack.query(DELIVERY, { o: encodeId('Order', 'odoo', id), d: '2026-11-02', key: 'line-lead-1' }, { role: 'sales_ops' });
+    assert.equal(early.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.match(early.errors![0]!.message, /2026-11-03/);
+    const ok = await stack.query(DELIVERY, { o: encodeId('Order', 'odoo', id), d: '2026-11-05', key: 'line-lead-2' }, { role: 'sales_ops' });
+    assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
+    assert.equal(ok.data.requestDeliveryDate.earliestPossibleDate, '2026-11-03');
+    assert.equal(store().get('sale.order', id)!.commitment_date, '2026-11-05 12:00:00');
+  });
+
   test('delivery status counts every picking: a done pick step with nothing delivered is STARTED, not PARTIALLY_DELIVERED', async () => {
     const product = goods('delivery')[0]!;
     const id = await createOrder([product]);
