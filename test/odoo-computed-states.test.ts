@@ -77,6 +77,11 @@ describe('Odoo computed states', () => {
     // "When all products are ready" (one): the latest line, which is now the edited one.
     await odoo.write('sale.order', [id], { picking_policy: 'one' }, { context: { allowed_company_ids: [1] } });
     sameInstant((await read(id)).expectedDate, plusDays(order.orderDate, lead));
+
+    // Odoo recomputes customer_lead only when the line's product changes.
+    const third = goods('delivery').find((p) => p.id !== slow.id && p.id !== fast.id && Number(p.sale_delay) !== lead)!;
+    await odoo.write('sale.order.line', [fastLine.id], { product_id: third.id }, { context: { allowed_company_ids: [1] } });
+    assert.equal(store().get('sale.order.line', fastLine.id)!.customer_lead, third.sale_delay);
   });
 
   test('requestDeliveryDate bounds the date by the lines\' own lead times, not the products\' catalogue lead times', async () => {

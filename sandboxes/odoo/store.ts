@@ -1251,6 +1251,11 @@ export class OdooStore {
   private writeOne(env: OdooEnv, model: string, rec: StoredRecord, vals: Record<string, unknown>): void {
     if (model === 'sale.order.line') this.checkLineWrite(rec, vals);
     const x2many = this.assignVals(env, model, rec, vals);
+    // sale_stock's _compute_customer_lead depends on product_id only: a new product brings its lead time, an edit stays otherwise.
+    if (model === 'sale.order.line' && 'product_id' in vals && !('customer_lead' in vals)) {
+      const product = isInt(rec.product_id) ? this.table('product.product').get(rec.product_id) : undefined;
+      if (product) this.setField(rec, 'customer_lead', typeof product.sale_delay === 'number' ? product.sale_delay : 0);
+    }
     this.checkRequired(model, rec, Object.keys(vals));
     this.checkCompany(env, model, rec, 'write');
     for (const [fname, value] of x2many) this.applyX2many(env, model, rec, fname, value);
