@@ -330,7 +330,8 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     id: o.id!, name: o.name!, state: o.state, locked: o.locked, partner_id: o.customer.odooId!, company_id: o.company,
     currency_id: currencyOf(o.company), pricelist_id: o.pricelistId, payment_term_id: o.termId, incoterm: o.incotermId,
     client_order_ref: o.clientRef, origin: false, date_order: odooDatetime(o.dateOrder), commitment_date: dt(o.commitment),
-    expected_date: dt(o.expected), effective_date: dt(o.effective),
+    // expected_date is not stored in Odoo (it depends on today): the sandbox computes it from the lines.
+    effective_date: dt(o.effective),
     amount_untaxed: o.untaxed, amount_tax: o.tax, amount_total: o.total,
     invoice_ids: o.invoices.map((i) => i.id!).sort((a, b) => a - b),
     mrp_production_ids: o.mos.map((m) => m.id!).sort((a, b) => a - b),

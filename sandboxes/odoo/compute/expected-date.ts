@@ -4,6 +4,9 @@
 // that LINE's customer_lead — not the product's sale_delay, which only seeds the
 // line's value. Shipping policy 'direct' takes the earliest line, 'one' the latest.
 // Not stored in Odoo: a quotation's expected date moves with the clock.
+// Which lines count differs by version: 16–18 take every product line, 19 only goods
+// (product type 'consu'; services and combos are left out). The caller passes the
+// lead times of the lines that count.
 
 const DAY_MS = 86_400_000;
 
