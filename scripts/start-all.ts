@@ -6,6 +6,7 @@ import { runMain } from '../core/main.ts';
 import { devToken } from './dev-tokens.ts';
 import { ORDER_STATUS_QUERY } from './examples.ts';
 import { startStack } from './stack.ts';
+import { lockConfirmedSalesRequested } from '../sandboxes/odoo/compute/lock.ts';
 import { buildWorld, DEFAULT_NOW } from '../sandboxes/seed/index.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -31,6 +32,7 @@ runMain('start', async () => {
       hubspotSandbox: port('HUBSPOT_SANDBOX_PORT', 8090),
     },
   });
+  if (lockConfirmedSalesRequested(process.env)) stack.odooSandbox.store.setLockConfirmedSales(true);
   const demo = stack.world.demo;
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {

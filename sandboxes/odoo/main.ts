@@ -10,6 +10,7 @@ import { buildWorld } from '../seed/index.ts';
 import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset } from './types.ts';
 import { createOdooSandbox } from './server.ts';
+import { lockConfirmedSalesRequested } from './compute/lock.ts';
 
 const port = Number(process.env.ODOO_SANDBOX_PORT ?? 8069);
 const host = process.env.ODOO_SANDBOX_HOST ?? '127.0.0.1';
@@ -20,7 +21,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const world = await buildWorld();
 const sandbox = createOdooSandbox({ dataset: world.odoo, version: process.env.ODOO_SANDBOX_VERSION || '19.0' });
-if (/^(1|true|yes|on)$/i.test(process.env.ODOO_SANDBOX_LOCK_CONFIRMED_SALES ?? '')) sandbox.store.setLockConfirmedSales(true);
+if (lockConfirmedSalesRequested(process.env)) sandbox.store.setLockConfirmedSales(true);
 const url = await sandbox.listen(port, host);
 const counts = (Object.keys(ODOO_MODELS) as OdooModelName[])
   .map((m) => [m, sandbox.store.records(m).length] as const)

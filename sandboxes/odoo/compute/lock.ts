@@ -15,6 +15,11 @@ export function shouldLockOnConfirm(userGroups: readonly string[]): boolean {
   return userGroups.includes(AUTO_LOCK_GROUP);
 }
 
+/** ODOO_SANDBOX_LOCK_CONFIRMED_SALES=1: start the sandbox with the setting on (`npm start` and the sandbox alone). */
+export function lockConfirmedSalesRequested(env: Record<string, string | undefined>): boolean {
+  return /^(1|true|yes|on)$/i.test(env.ODOO_SANDBOX_LOCK_CONFIRMED_SALES ?? '');
+}
+
 /** action_lock on 17+: the order stays 'sale' and gets locked = True. */
 export function lockValues(): Record<string, unknown> {
   return { locked: true };
