@@ -86,10 +86,15 @@ export type OrderState =
   | 'CONFIRMED'
   | 'CANCELLED';
 
+/** Odoo's delivery_status, over every transfer of the order (pick, pack and ship steps alike); null when the order has none. */
 export type DeliveryStatus =
+  /** No transfer done yet. */
   | 'NOT_DELIVERED'
+  /** A transfer is done (e.g. picked in the warehouse) but nothing has reached the customer yet. */
   | 'STARTED'
+  /** Some quantity has reached the customer; more transfers are open. */
   | 'PARTIALLY_DELIVERED'
+  /** Every transfer is done or cancelled. */
   | 'FULLY_DELIVERED';
 
 export type InvoiceStatus =
