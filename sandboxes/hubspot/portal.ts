@@ -26,6 +26,7 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'incoterm',                  // custom: Incoterms 2020 code (EXW, FCA, DAP, DDP, ...)
     'odoo_order_id',             // custom: sale.order id once converted
     'odoo_order_ref',            // custom: sale.order name once converted (e.g. S00042)
+    'approved_discount_limit',   // custom: the largest line discount (%) the gateway's approval covers
     'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
   line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'discount', 'hs_sku', 'hs_product_id', 'amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
@@ -144,7 +145,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
   },
   quotes: {
     hs_status: 'enumeration', hs_expiration_date: 'date', hs_quote_amount: 'number', hubspot_owner_id: 'enumeration',
-    requested_delivery_date: 'date', incoterm: 'enumeration', odoo_order_id: 'number',
+    requested_delivery_date: 'date', incoterm: 'enumeration', odoo_order_id: 'number', approved_discount_limit: 'number',
     hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
   line_items: {

@@ -159,6 +159,7 @@ export const quoteRecordSchema = recordSchema({
   incoterm,
   odoo_order_id: odooId,
   odoo_order_ref: text,
+  approved_discount_limit: num,
   hs_esign_enabled: bool,
   hs_createdate: datetime,
   hs_lastmodifieddate: datetime,
