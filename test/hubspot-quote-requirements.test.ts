@@ -99,4 +99,17 @@ describe('a HubSpot portal refuses quotes it could not approve or publish', () =
     assert.equal(sandbox.log.count({ operation: 'list', objectType: 'quote_template' }), 1);
     assert.throws(() => loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 't', HUBSPOT_QUOTE_TEMPLATE_ID: 'standard' }), /HUBSPOT_QUOTE_TEMPLATE_ID/);
   });
+
+  test('a portal without an active template has no default: the connector says so instead of inventing one', async () => {
+    const dataset = buildHubSpotFixture();
+    dataset.objects.quote_template = dataset.objects.quote_template.map((t) => ({ ...t, properties: { ...t.properties, hs_active: 'false' } }));
+    const inactive = createHubSpotSandbox({ dataset });
+    await inactive.listen();
+    try {
+      const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({ HUBSPOT_BASE_URL: inactive.url!, HUBSPOT_ACCESS_TOKEN: FIXTURE_TOKEN })));
+      assert.equal(await crm.defaultQuoteTemplate(), null);
+    } finally {
+      await inactive.close();
+    }
+  });
 });

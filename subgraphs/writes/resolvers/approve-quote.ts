@@ -3,8 +3,8 @@
 // whose authority covers them (policy/permissions.ts WRITE_RULES.maxDiscountPercent). The
 // approval is written to the CRM, the system of record for quotes: the status, and the
 // largest discount it covers, which confirmQuote then accepts from the rep. A portal that
-// uses HubSpot's own quote approvals instead needs none of this: the integration reads
-// `hs_status` (APPROVED / APPROVAL_NOT_NEEDED) and confirms within the rep's own authority.
+// uses the CRM's own quote approvals instead needs none of this: the integration reads the
+// quote's status as the CRM's approvers set it and confirms within the rep's own authority.
 import { appError } from '../../../policy/errors.ts';
 import { discountAuthority } from '../../../policy/permissions.ts';
 import { crmIdOf } from '../../../core/ids.ts';

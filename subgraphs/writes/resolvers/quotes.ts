@@ -83,7 +83,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       // The CRM needs a template to make the quote approvable; without one, nothing is written.
       const template = (progress.get('template') as string | undefined) ?? (await ctx.crm.defaultQuoteTemplate(opts));
       if (!template) {
-        throw appError('CONFIG_INVALID', `${ctx.crm.label} has no active quote template: create one in the CRM or configure its id`, { field: 'HUBSPOT_QUOTE_TEMPLATE_ID', system: ctx.crm.system });
+        throw appError('CONFIG_INVALID', `${ctx.crm.label} has no active quote template: create one in the CRM or configure the connector's template id`, { system: ctx.crm.system });
       }
       progress.record('template', template);
       const ownerId = ctx.identity.crmOwnerId ?? company.ownerId;
