@@ -264,7 +264,8 @@ export class HubSpotCrmAdapter implements CrmPort {
 
   async createDeal(draft: CrmDealDraft, opts: CrmCallOptions = {}): Promise<{ id: string }> {
     const deal = await this.client.create(OBJECT_TYPE.deal, {
-      ...properties('deal', { name: draft.name, amount: draft.amount, closeDate: draft.closeDate, ownerId: draft.ownerId ?? undefined }),
+      // closedate is a datetime property: a full UTC instant, not a bare date.
+      ...properties('deal', { name: draft.name, amount: draft.amount, closeDate: `${draft.closeDate}T00:00:00.000Z`, ownerId: draft.ownerId ?? undefined }),
       ...NEW_DEAL,
       deal_currency_code: draft.currency,
     }, { requestId: opts.requestId, budget: opts.budget });
