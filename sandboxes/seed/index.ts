@@ -454,6 +454,8 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
       hs_quote_amount: money(quoteAmount(q)), hubspot_owner_id: q.customer.ownerId, quote_number: q.number!,
       requested_delivery_date: odooDate(q.requestedDelivery), incoterm: q.incoterm,
       odoo_order_id: q.order ? String(q.order.id) : null, odoo_order_ref: q.order ? q.order.name! : null,
+      // Seeded approvals were made in HubSpot's own flow: no gateway approval, no discount cover.
+      approved_discount_limit: null,
       hs_createdate: isoMs(q.createdAt), hs_lastmodifieddate: isoMs(Math.max(q.createdAt, q.writeAt)), hs_object_id: q.hubspotId!,
     }));
     assoc('quotes', q.hubspotId!, 'deals', q.deal!.hubspotId!);
