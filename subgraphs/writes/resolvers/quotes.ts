@@ -129,7 +129,11 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       }
       progress.record('quote', quoteId);
       const links: Array<[CrmKind, string | null]> = [['account', company.id], ['deal', dealId], ['quoteTemplate', template], ['contact', contactId]];
-      for (const [to, toId] of links) if (toId) await step(`quote→${to}`, () => ctx.crm.associate('quote', quoteId!, to, toId, opts));
+      // Independent of each other: made side by side, within hubspot.fetch's 15 s.
+      // Every one settles before the attempt ends, so each that succeeded is recorded even when another failed.
+      const linked = await Promise.allSettled(links.map(([to, toId]) => (toId ? step(`quote→${to}`, () => ctx.crm.associate('quote', quoteId!, to, toId, opts)) : undefined)));
+      const failed = linked.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
       ctx.audit.record({
         actor: actorOf(ctx), action: 'createQuote', system: ctx.crm.system, object: 'Quote', objectId: encodeId('Quote', 'crm', quoteId),
