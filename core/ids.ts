@@ -10,7 +10,7 @@ import { CRM_SYSTEM } from './crm-system.ts';
 
 export type CanonicalType =
   | 'Account' | 'Contact' | 'Quote' | 'QuoteLine' | 'Order' | 'OrderLine' | 'Shipment'
-  | 'ShipmentLine' | 'Invoice' | 'Product' | 'ProductionOrder' | 'Company' | 'Warehouse';
+  | 'ShipmentLine' | 'Invoice' | 'Product' | 'ProductionOrder' | 'Company' | 'Warehouse' | 'Opportunity';
 export type AnchorSystem = 'crm' | 'odoo';
 
 export interface DecodedId {

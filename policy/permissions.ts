@@ -156,7 +156,10 @@ export interface RoleWriteRules {
   fields?: Partial<Record<string, 'crm' | readonly string[]>>;
   /** Only accounts / quotes / orders whose HubSpot owner is the caller (`crmOwnerId` claim). */
   ownRecordsOnly?: boolean;
-  /** Largest discount (percent) the role may grant on a quote line it confirms. */
+  /**
+   * Largest discount (percent) the role may grant on a quote line: on a quote it confirms
+   * (sales_rep), or on a quote it approves for someone else to confirm (sales_ops).
+   */
   maxDiscountPercent?: number;
 }
 
@@ -168,7 +171,8 @@ export const WRITE_RULES: Record<Role, RoleWriteRules> = {
     ownRecordsOnly: true,
     maxDiscountPercent: 15,
   },
-  sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate'], fields: { Account: 'crm' } },
+  // Sales operations approves (or rejects) the quotes whose discounts exceed a rep's authority.
+  sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate', 'approveQuote', 'rejectQuote'], fields: { Account: 'crm' }, maxDiscountPercent: 40 },
   // §5: finance writes the Odoo-owned credit fields and payment terms, nothing else.
   finance: { mutations: ['updateAccount'], fields: { Account: ['creditLimit', 'paymentTerms'] } },
   bi_reader: { mutations: [] },
@@ -211,4 +215,14 @@ export function limitedToOwnRecords(identity: Identity, mutation: string): boole
 /** The largest discount any of the caller's roles may grant on confirmation; 0 when none. */
 export function discountAuthority(identity: Identity): number {
   return Math.max(0, ...identity.roles.map((r) => WRITE_RULES[r].maxDiscountPercent ?? 0));
+}
+
+/**
+ * The discount authority a confirmation of this quote runs under: the caller's own, or
+ * what an approval through approveQuote covered (the largest discount on the quote when
+ * it was approved by someone with that authority). An approval only counts while the
+ * quote is approved; editing a quote sends it back for approval and clears the limit.
+ */
+export function confirmationDiscountAuthority(identity: Identity, quote: { approved: boolean; approvedDiscountLimit: number | null }): number {
+  return Math.max(discountAuthority(identity), quote.approved ? quote.approvedDiscountLimit ?? 0 : 0);
 }

@@ -28,7 +28,7 @@ function obj(id: number, properties: Record<string, string | null>, n: number, c
 
 export function buildHubSpotFixture(): HubSpotDataset {
   const objects: Record<HubSpotObjectType, HubSpotObject[]> = {
-    companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [],
+    companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [], quote_template: [],
   };
   const associations: HubSpotAssociation[] = [];
   const link = (fromType: HubSpotObjectType, fromId: number | string, toType: HubSpotObjectType, toId: number | string) => {
@@ -98,6 +98,9 @@ export function buildHubSpotFixture(): HubSpotDataset {
     link('deals', 40001 + d, 'companies', FIRST_COMPANY_ID + d);
   }
 
+  // The portal's quote template; the quotes with a deal use it, so they can move to any status.
+  objects.quote_template.push(obj(90001, { hs_name: 'Standard quote', hs_active: 'true', hs_createdate: at(0), hs_lastmodifieddate: at(0) }, 0));
+
   let lineId = 60001;
   for (let q = 0; q < 20; q += 1) {
     const quoteId = 50001 + q;
@@ -111,6 +114,7 @@ export function buildHubSpotFixture(): HubSpotDataset {
     );
     link('quotes', quoteId, 'companies', FIRST_COMPANY_ID + (q % 5));
     if (q < 5) link('quotes', quoteId, 'deals', 40001 + q);
+    if (q < 5) link('quotes', quoteId, 'quote_template', 90001);
     for (let l = 0; l < 2; l += 1, lineId += 1) {
       const product = q % 10;
       objects.line_items.push(

@@ -61,8 +61,22 @@ export interface CrmQuote {
   /** The Odoo sale.order the quote became, once confirmed. */
   odooOrderId: number | null;
   odooOrderRef: string | null;
+  /**
+   * The largest line discount (percent) the approval of this quote covers, written by
+   * approveQuote with the approver's authority; null when the quote was not approved
+   * through the gateway (e.g. by the CRM's own approval feature).
+   */
+  approvedDiscountLimit: number | null;
   updatedAt: string | null;
   errors: FieldErrors<CrmQuote>;
+}
+
+/** A template a quote is rendered with (made in the CRM's UI; the integration only reads it). */
+export interface CrmQuoteTemplate {
+  id: string;
+  name: string | null;
+  active: boolean | null;
+  errors: FieldErrors<CrmQuoteTemplate>;
 }
 
 export interface CrmQuoteLine {
@@ -100,6 +114,7 @@ export interface CrmRecords {
   quote: CrmQuote;
   quoteLine: CrmQuoteLine;
   deal: CrmDeal;
+  quoteTemplate: CrmQuoteTemplate;
 }
 export type CrmKind = keyof CrmRecords;
 export type CrmRecord = CrmRecords[CrmKind];
@@ -149,6 +164,16 @@ export interface CrmQuoteDraft {
   ownerId: string | null;
 }
 
+/** What a new deal (opportunity) carries: the one a new quote hangs off. */
+export interface CrmDealDraft {
+  name: string;
+  amount: number;
+  currency: string;
+  /** YYYY-MM-DD */
+  closeDate: string;
+  ownerId: string | null;
+}
+
 /** The quote fields writes may change. */
 export interface CrmQuotePatch {
   title?: string;
@@ -158,6 +183,8 @@ export interface CrmQuotePatch {
   incoterm?: Incoterm;
   odooOrderId?: number;
   odooOrderRef?: string;
+  /** null clears it (an edited quote's old approval no longer covers anything). */
+  approvedDiscountLimit?: number | null;
 }
 
 export interface CrmQuoteLineDraft {
@@ -208,6 +235,12 @@ export interface CrmPort {
   owners(opts?: CrmCallOptions): Promise<CrmOwner[]>;
 
   createQuote(draft: CrmQuoteDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
+  createDeal(draft: CrmDealDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
+  /**
+   * The template new quotes are made with: the configured one, else the CRM's first
+   * active template; null when the CRM has none (then no quote can be approved).
+   */
+  defaultQuoteTemplate(opts?: CrmCallOptions): Promise<string | null>;
   updateQuote(id: string, patch: CrmQuotePatch, opts?: CrmCallOptions): Promise<void>;
   createQuoteLine(line: CrmQuoteLineDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
   /** Archives a quote line; one already gone counts as archived. */

@@ -12,8 +12,10 @@ import type { CrmPort } from './port.ts';
 export function createConfiguredCrm(env: Env = process.env, options: HubSpotClientOptions = {}): CrmPort {
   const system = loadCrmSystem(env);
   switch (system) {
-    case 'hubspot':
-      return createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env), options));
+    case 'hubspot': {
+      const config = loadHubSpotConfig(env);
+      return createHubSpotCrm(createHubSpotClient(config, options), { quoteTemplateId: config.quoteTemplateId });
+    }
   }
 }
 

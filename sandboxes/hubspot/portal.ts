@@ -26,10 +26,12 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'incoterm',                  // custom: Incoterms 2020 code (EXW, FCA, DAP, DDP, ...)
     'odoo_order_id',             // custom: sale.order id once converted
     'odoo_order_ref',            // custom: sale.order name once converted (e.g. S00042)
+    'approved_discount_limit',   // custom: the largest line discount (%) the gateway's approval covers
     'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
   line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'discount', 'hs_sku', 'hs_product_id', 'amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   products: ['name', 'hs_sku', 'price', 'description', 'odoo_product_id', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  quote_template: ['hs_name', 'hs_active', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 /** Properties whose values are unique per object type, usable as `idProperty` in get / batch read / upsert. */
@@ -49,7 +51,28 @@ export const HUBSPOT_ASSOCIATION_TYPES = {
   quotes_to_line_items: 67, line_items_to_quotes: 68,
   quotes_to_companies: 71, companies_to_quotes: 72,
   deals_to_line_items: 19, line_items_to_deals: 20,
+  quotes_to_contacts: 69, contacts_to_quotes: 70,
+  quotes_to_quote_template: 286, quote_template_to_quotes: 285,
 } as const;
+
+/**
+ * What HubSpot requires of a quote (quotes API guide, docs/reference/odoo-hubspot-facts.md §13):
+ * `hs_title` and `hs_expiration_date` on create, and — for a quote to be approvable or
+ * publishable — a quote template, a deal and line items. The states below are the ones
+ * that submit a quote for approval or publish it; DRAFT and REJECTED need nothing.
+ */
+export const QUOTE_RULES = {
+  requiredOnCreate: ['hs_title', 'hs_expiration_date'],
+  statusesNeedingAssociations: ['PENDING_APPROVAL', 'APPROVED', 'APPROVAL_NOT_NEEDED'],
+  requiredAssociations: ['quote_template', 'deals', 'line_items'],
+} as const satisfies {
+  requiredOnCreate: readonly string[];
+  statusesNeedingAssociations: readonly string[];
+  requiredAssociations: readonly HubSpotObjectType[];
+};
+
+/** Object types the API only reads (HubSpot makes quote templates in the portal's UI). */
+export const HUBSPOT_READ_ONLY_TYPES: ReadonlySet<HubSpotObjectType> = new Set(['quote_template']);
 
 export interface HubSpotAssociation {
   fromType: HubSpotObjectType;
@@ -71,13 +94,15 @@ export interface HubSpotDataset {
 }
 
 /** HubSpot's numeric object type ids (accepted wherever HubSpot takes an object type in a path). */
-export const HUBSPOT_OBJECT_TYPE_IDS: Record<HubSpotObjectType, string> = {
+// Quote templates are addressed by name only here: their numeric type id is not in the sources we checked.
+export const HUBSPOT_OBJECT_TYPE_IDS: Partial<Record<HubSpotObjectType, string>> = {
   contacts: '0-1', companies: '0-2', deals: '0-3', line_items: '0-8', products: '0-7', quotes: '0-14',
 };
 
 /** The singular names HubSpot uses in messages and v3 association labels (COMPANY, company_to_contact). */
 export const HUBSPOT_SINGULAR: Record<HubSpotObjectType, string> = {
   companies: 'company', contacts: 'contact', deals: 'deal', quotes: 'quote', line_items: 'line_item', products: 'product',
+  quote_template: 'quote_template',
 };
 
 /**
@@ -92,6 +117,7 @@ export const HUBSPOT_DEFAULT_PROPERTIES: Record<HubSpotObjectType, readonly stri
   quotes: ['hs_createdate', 'hs_expiration_date', 'hs_lastmodifieddate', 'hs_object_id', 'hs_status', 'hs_title'],
   line_items: ['amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price', 'quantity'],
   products: ['createdate', 'description', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price'],
+  quote_template: ['hs_createdate', 'hs_lastmodifieddate', 'hs_name', 'hs_object_id'],
 };
 
 /** The create / last-modified timestamp properties per object type (kept in step with createdAt / updatedAt). */
@@ -102,6 +128,7 @@ export const HUBSPOT_TIMESTAMP_PROPERTIES: Record<HubSpotObjectType, { created: 
   quotes: { created: 'hs_createdate', modified: 'hs_lastmodifieddate' },
   line_items: { created: 'createdate', modified: 'hs_lastmodifieddate' },
   products: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+  quote_template: { created: 'hs_createdate', modified: 'hs_lastmodifieddate' },
 };
 
 /** HubSpot property `type` of every non-text property in HUBSPOT_PROPERTIES (text is `string`). */
@@ -118,7 +145,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
   },
   quotes: {
     hs_status: 'enumeration', hs_expiration_date: 'date', hs_quote_amount: 'number', hubspot_owner_id: 'enumeration',
-    requested_delivery_date: 'date', incoterm: 'enumeration', odoo_order_id: 'number',
+    requested_delivery_date: 'date', incoterm: 'enumeration', odoo_order_id: 'number', approved_discount_limit: 'number',
     hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
   line_items: {
@@ -126,6 +153,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
     createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
   products: { price: 'number', odoo_product_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
+  quote_template: { hs_active: 'bool', hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
 };
 
 /**

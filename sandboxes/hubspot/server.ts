@@ -24,6 +24,8 @@ import {
 import { FaultSwitches, sandboxFaultSchema, type SandboxFault, type SandboxFaultKind } from './faults.ts';
 import { RequestLog, type RequestLogFilter, type SandboxOperation, type SandboxRequestLogEntry } from './request-log.ts';
 import { parseSearchRequest, runSearch, SearchValidationError } from './search.ts';
+import { missingAssociations, missingOnCreate, withDefaultStatus } from './quote-rules.ts';
+import { HUBSPOT_READ_ONLY_TYPES } from './portal.ts';
 import { defaultAssociationTypeId, HubSpotStore, UniqueConflictError, type StoredObject } from './store.ts';
 
 export interface SandboxRateLimitOptions {
@@ -91,7 +93,8 @@ const TYPE_ALIASES = new Map<string, HubSpotObjectType>();
 for (const t of HUBSPOT_OBJECT_TYPES) {
   TYPE_ALIASES.set(t, t);
   TYPE_ALIASES.set(HUBSPOT_SINGULAR[t], t);
-  TYPE_ALIASES.set(HUBSPOT_OBJECT_TYPE_IDS[t], t);
+  const typeId = HUBSPOT_OBJECT_TYPE_IDS[t];
+  if (typeId) TYPE_ALIASES.set(typeId, t);
 }
 TYPE_ALIASES.set('line_item', 'line_items');
 TYPE_ALIASES.set('lineitem', 'line_items');
@@ -437,6 +440,36 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
     return idProperty ? store.findByUnique(type, idProperty, id, archived) : store.get(type, id, archived);
   }
 
+  // ---- quote rules (quote-rules.ts) ---------------------------------------------
+
+  /** A create's properties after the portal's rules: required ones present, a default status. */
+  function creatable(type: HubSpotObjectType, props: Record<string, string | null>): Record<string, string | null> {
+    const missing = missingOnCreate(type, props);
+    if (missing.length > 0) {
+      const problems = missing.map((m) => ({ isValid: false, message: m.message, error: m.error, name: m.name, localizedErrorMessage: m.message, portalId: store.portalId }));
+      throw validation(`Property values were not valid: ${JSON.stringify(problems)}`, {
+        errors: missing.map((m) => ({ message: m.message, code: m.error, context: { propertyName: [m.name] } })),
+      });
+    }
+    return withDefaultStatus(type, props);
+  }
+
+  /** Refuses a status that needs a template, a deal and line items the quote does not have. */
+  function checkStatusAssociations(type: HubSpotObjectType, id: string | undefined, status: string | null | undefined, pending: ReadonlyArray<{ toType: HubSpotObjectType }> = []): void {
+    const missing = missingAssociations(store, type, id, status, pending);
+    if (missing.length === 0) return;
+    const names = missing.map((t) => HUBSPOT_SINGULAR[t]);
+    throw validation(`A quote with status ${status} must be associated with a quote template, a deal and line items; missing: ${names.join(', ')}`, {
+      errors: missing.map((t) => ({
+        message: `missing association to ${HUBSPOT_SINGULAR[t]}`, code: 'MISSING_ASSOCIATION', context: { toObjectType: [HUBSPOT_SINGULAR[t]], ...(id ? { id: [id] } : {}) },
+      })),
+    });
+  }
+
+  function refuseReadOnlyType(type: HubSpotObjectType): void {
+    if (HUBSPOT_READ_ONLY_TYPES.has(type)) throw validation(`${HUBSPOT_SINGULAR[type]} objects cannot be created, changed or archived through the API`);
+  }
+
   // ---- handlers -------------------------------------------------------------
 
   type Result = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -476,9 +509,11 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         return { status: 200, body: renderObject(type, obj, listParam(url, 'properties'), listParam(url, 'associations')?.map(requireType)) };
       }
       case 'create': {
+        refuseReadOnlyType(type);
         const b = asObject(body);
-        const props = validateProperties(type, b.properties);
+        const props = creatable(type, validateProperties(type, b.properties));
         const links = parseCreateAssociations(type, b.associations);
+        checkStatusAssociations(type, undefined, props.hs_status, links);
         const obj = withConflicts(type, () => store.create(type, props));
         for (const l of links) store.link(type, obj.id, l.toType, l.toId, l.typeId);
         return { status: 201, body: renderObject(type, obj, Object.keys(obj.properties)) };
@@ -488,11 +523,14 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const b = asObject(body);
         const obj = lookup(type, id, idPropertyOf(type, url.searchParams.get('idProperty')));
         if (!obj) throw notFound(id);
+        refuseReadOnlyType(type);
         const props = validateProperties(type, b.properties);
+        checkStatusAssociations(type, obj.id, props.hs_status);
         withConflicts(type, () => store.update(type, obj, props));
         return { status: 200, body: renderObject(type, obj, Object.keys(obj.properties)) };
       }
       case 'archive': {
+        refuseReadOnlyType(type);
         const obj = store.get(type, decodeURIComponent(rest[0]!));
         if (obj) store.archive(type, obj);
         return { status: 204 };
@@ -536,7 +574,12 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const b = asObject(body);
         const startedAt = new Date().toISOString();
         const inputs = inputsOf(b, MAX_BATCH_INPUTS);
-        const prepared = inputs.map((i) => ({ props: validateProperties(type, i.properties), links: parseCreateAssociations(type, i.associations) }));
+        refuseReadOnlyType(type);
+        const prepared = inputs.map((i) => {
+          const p = { props: creatable(type, validateProperties(type, i.properties)), links: parseCreateAssociations(type, i.associations) };
+          checkStatusAssociations(type, undefined, p.props.hs_status, p.links);
+          return p;
+        });
         // All or nothing, as HubSpot: a unique-value clash (with the portal or inside the batch) fails the batch.
         const seen = new Map<string, string>();
         for (const p of prepared) {
@@ -562,7 +605,12 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const inputs = inputsOf(b, MAX_BATCH_INPUTS);
         const results: Json[] = [];
         const missing: string[] = [];
+        refuseReadOnlyType(type);
         const prepared = inputs.map((i) => ({ id: idOf(i), idProperty: idPropertyOf(type, i.idProperty), props: validateProperties(type, i.properties) }));
+        for (const p of prepared) {
+          const found = lookup(type, p.id, p.idProperty);
+          if (found) checkStatusAssociations(type, found.id, p.props.hs_status);
+        }
         for (const p of prepared) {
           const obj = lookup(type, p.id, p.idProperty);
           if (!obj) {
@@ -583,16 +631,23 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
           if (!idProperty) throw validation('Invalid input JSON: every upsert input needs an idProperty naming a unique property');
           return { id: idOf(i), idProperty, props: validateProperties(type, i.properties) };
         });
+        refuseReadOnlyType(type);
+        for (const p of prepared) {
+          const existing = store.findByUnique(type, p.idProperty, p.id);
+          if (existing) checkStatusAssociations(type, existing.id, p.props.hs_status);
+          else checkStatusAssociations(type, undefined, creatable(type, { ...p.props, [p.idProperty]: p.id }).hs_status);
+        }
         const results = prepared.map((p) => {
           const existing = store.findByUnique(type, p.idProperty, p.id);
           const obj = existing
             ? withConflicts(type, () => store.update(type, existing, p.props))
-            : withConflicts(type, () => store.create(type, { ...p.props, [p.idProperty]: p.id }));
+            : withConflicts(type, () => store.create(type, creatable(type, { ...p.props, [p.idProperty]: p.id })));
           return { ...renderObject(type, obj, Object.keys(obj.properties)), new: !existing };
         });
         return batchEnvelope(results, [], startedAt);
       }
       case 'batch_archive': {
+        refuseReadOnlyType(type);
         const b = asObject(body);
         for (const i of inputsOf(b, MAX_BATCH_INPUTS)) {
           const obj = store.get(type, idOf(i));

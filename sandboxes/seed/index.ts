@@ -46,6 +46,11 @@ export const SANDBOX_ODOO_CREDENTIALS = {
 
 export const SANDBOX_HUBSPOT_TOKEN = 'pat-sandbox-0000-0000-0000-000000000000';
 export const SANDBOX_HUBSPOT_PORTAL_ID = 24681357;
+/** The portal's quote templates; the first is the one the demo quotes (and the connector's discovery) use. */
+export const SANDBOX_QUOTE_TEMPLATES = [
+  { id: '188502917', name: 'Northwind standard quote' },
+  { id: '188502918', name: 'Northwind service agreement' },
+] as const;
 
 export type BrokenReferenceKind =
   | 'hubspot_points_to_missing_partner'
@@ -388,7 +393,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     id, properties, createdAt: isoMs(created), updatedAt: isoMs(Math.max(created, updated)), archived,
   });
   const currencyCode = (company: CompanyId) => COMPANIES.find((c) => c.id === company)!.currency;
-  const objects: Record<HubSpotObjectType, HubSpotObject[]> = { companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [] };
+  const objects: Record<HubSpotObjectType, HubSpotObject[]> = { companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [], quote_template: [] };
   const associations: HubSpotAssociation[] = [];
   const assoc = (fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType, toId: string) => {
     const typeId = (HUBSPOT_ASSOCIATION_TYPES as Record<string, number>)[`${fromType}_to_${toType}`];
@@ -438,16 +443,26 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     assoc('deals', deal.hubspotId!, 'companies', deal.customer.hubspotId!);
     if (deal.contact?.hubspotId) assoc('deals', deal.hubspotId!, 'contacts', deal.contact.hubspotId);
   }
+  // The portal's quote templates (made in HubSpot's UI; the API only reads them). Every quote uses the default one.
+  for (const t of SANDBOX_QUOTE_TEMPLATES) {
+    objects.quote_template.push(obj(t.id, crmStart, crmStart, {
+      hs_name: t.name, hs_active: 'true', hs_createdate: isoMs(crmStart), hs_lastmodifieddate: isoMs(crmStart), hs_object_id: t.id,
+    }));
+  }
   for (const q of quotes) {
     objects.quotes.push(obj(q.hubspotId!, q.createdAt, q.writeAt, {
       hs_title: q.title, hs_status: q.status, hs_expiration_date: odooDate(q.expiration), hs_currency: currencyCode(q.company),
       hs_quote_amount: money(quoteAmount(q)), hubspot_owner_id: q.customer.ownerId, quote_number: q.number!,
       requested_delivery_date: odooDate(q.requestedDelivery), incoterm: q.incoterm,
       odoo_order_id: q.order ? String(q.order.id) : null, odoo_order_ref: q.order ? q.order.name! : null,
+      // Seeded approvals were made in HubSpot's own flow: no gateway approval, no discount cover.
+      approved_discount_limit: null,
       hs_createdate: isoMs(q.createdAt), hs_lastmodifieddate: isoMs(Math.max(q.createdAt, q.writeAt)), hs_object_id: q.hubspotId!,
     }));
     assoc('quotes', q.hubspotId!, 'deals', q.deal!.hubspotId!);
     assoc('quotes', q.hubspotId!, 'companies', q.customer.hubspotId!);
+    assoc('quotes', q.hubspotId!, 'quote_template', SANDBOX_QUOTE_TEMPLATES[0].id);
+    if (q.deal!.contact?.hubspotId) assoc('quotes', q.hubspotId!, 'contacts', q.deal!.contact.hubspotId);
     for (const it of q.items) {
       const p = it.product;
       objects.line_items.push(obj(it.hubspotId!, q.createdAt, q.createdAt, {

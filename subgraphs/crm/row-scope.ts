@@ -40,6 +40,8 @@ export function customerScope(accountId: string, crm: CrmPort, requestId: string
         return associated(get('quote'), 'quote', 'quoteLine');
       case 'deal':
         return associated(get('account'), 'account', 'deal');
+      case 'quoteTemplate':
+        return associated(get('quote'), 'quote', 'quoteTemplate');
     }
   };
   const get = (kind: CrmKind): Promise<Set<string>> => {

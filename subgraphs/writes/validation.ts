@@ -68,7 +68,11 @@ export const quoteCreateSchema = z.strictObject({
   requestedDeliveryDate: isoDate.nullish(),
   incoterm: z.enum(INCOTERMS, 'must be an Incoterms 2020 code').nullish(),
   lines: z.array(quoteLineSchema).min(1, 'must have at least one line').max(50, 'must have at most 50 lines'),
+  deal: z.string().min(1).max(200).nullish(),
+  contact: z.string().min(1).max(200).nullish(),
 });
+
+export const quoteRejectionSchema = z.strictObject({ reason: safeText(500) });
 
 export const quoteUpdateSchema = z
   .strictObject({

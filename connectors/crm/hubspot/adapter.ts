@@ -7,7 +7,7 @@ import type { Deadline } from '../../../core/deadline.ts';
 import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import type {
   AccountListQuery, CrmAccount, CrmAccountPatch, CrmCallOptions, CrmKind, CrmListKind, CrmListQueries,
-  CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, FieldErrors, QuoteListQuery,
+  CrmDealDraft, CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, FieldErrors, QuoteListQuery,
 } from '../port.ts';
 import {
   LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, OBJECT_TYPE, PROPERTY, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT, READ_PROPERTIES, type MappedField,
@@ -129,21 +129,34 @@ function properties<K extends CrmKind>(kind: K, patch: Partial<Record<MappedFiel
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const table = valueTable(kind, field);
-    out[propertyOf(kind, field)] = table ? hubspotValue(table.write, String(value), field) : String(value);
+    // null clears: HubSpot empties a property written as ''.
+    out[propertyOf(kind, field)] = value === null ? '' : table ? hubspotValue(table.write, String(value), field) : String(value);
   }
   return out;
 }
 
 type Filter = SearchRequest['filterGroups'][number]['filters'][number];
 
+/** The deal a new quote hangs off starts in HubSpot's default pipeline, at the stage where a quote is being prepared. */
+const NEW_DEAL = { pipeline: 'default', dealstage: 'presentationscheduled' } as const;
+
+export interface HubSpotCrmSettings {
+  /** HUBSPOT_QUOTE_TEMPLATE_ID: the template new quotes use; without it, the portal's first active template. */
+  quoteTemplateId?: string;
+}
+
 export class HubSpotCrmAdapter implements CrmPort {
   readonly system = 'hubspot' as const;
   readonly label = 'HubSpot';
+  /** The discovered default template, shared by every request's view (templates change rarely; a restart re-reads). */
+  private readonly discovered: { template?: Promise<string | null> };
 
-  constructor(private readonly client: HubSpotClient) {}
+  constructor(private readonly client: HubSpotClient, private readonly settings: HubSpotCrmSettings = {}, shared?: { template?: Promise<string | null> }) {
+    this.discovered = shared ?? {};
+  }
 
   forRequest(deadline: Deadline): CrmPort {
-    return new HubSpotCrmAdapter(this.client.forRequest(deadline));
+    return new HubSpotCrmAdapter(this.client.forRequest(deadline), this.settings, this.discovered);
   }
 
   private records<K extends CrmKind>(kind: K, objects: readonly unknown[]): Array<CrmRecords[K]> {
@@ -249,6 +262,38 @@ export class HubSpotCrmAdapter implements CrmPort {
     return { id: quote.id };
   }
 
+  async createDeal(draft: CrmDealDraft, opts: CrmCallOptions = {}): Promise<{ id: string }> {
+    const deal = await this.client.create(OBJECT_TYPE.deal, {
+      // closedate is a datetime property: a full UTC instant, not a bare date.
+      ...properties('deal', { name: draft.name, amount: draft.amount, closeDate: `${draft.closeDate}T00:00:00.000Z`, ownerId: draft.ownerId ?? undefined }),
+      ...NEW_DEAL,
+      deal_currency_code: draft.currency,
+    }, { requestId: opts.requestId, budget: opts.budget });
+    return { id: deal.id };
+  }
+
+  defaultQuoteTemplate(opts: CrmCallOptions = {}): Promise<string | null> {
+    if (this.settings.quoteTemplateId) return Promise.resolve(this.settings.quoteTemplateId);
+    const type = OBJECT_TYPE.quoteTemplate;
+    const discover = async (): Promise<string | null> => {
+      // The lowest-id active template: the portal's oldest, so every process picks the same one.
+      let after: string | undefined;
+      do {
+        const page = await this.client.list(type, { limit: 100, after }, [...READ_PROPERTIES.quoteTemplate], { requestId: opts.requestId, budget: opts.budget });
+        const active = this.records('quoteTemplate', page.results).find((t) => t.active !== false);
+        if (active) return active.id;
+        after = page.nextAfter;
+      } while (after !== undefined);
+      return null;
+    };
+    // A failed discovery is not remembered: the next quote tries again.
+    const pending = (this.discovered.template ??= discover().catch((e: unknown) => {
+      this.discovered.template = undefined;
+      throw e;
+    }));
+    return pending;
+  }
+
   async updateQuote(id: string, patch: CrmQuotePatch, opts: CrmCallOptions = {}): Promise<void> {
     await this.client.update(OBJECT_TYPE.quote, id, properties('quote', patch), { requestId: opts.requestId, budget: opts.budget });
   }
@@ -280,6 +325,6 @@ export class HubSpotCrmAdapter implements CrmPort {
   }
 }
 
-export function createHubSpotCrm(client: HubSpotClient): CrmPort {
-  return new HubSpotCrmAdapter(client);
+export function createHubSpotCrm(client: HubSpotClient, settings: HubSpotCrmSettings = {}): CrmPort {
+  return new HubSpotCrmAdapter(client, settings);
 }

@@ -11,7 +11,7 @@ import {
 
 /** The HubSpot object type behind each canonical kind. */
 export const OBJECT_TYPE = {
-  account: 'companies', contact: 'contacts', quote: 'quotes', quoteLine: 'line_items', deal: 'deals',
+  account: 'companies', contact: 'contacts', quote: 'quotes', quoteLine: 'line_items', deal: 'deals', quoteTemplate: 'quote_template',
 } as const satisfies Record<CrmKind, HubSpotObjectType>;
 
 /** The fields of a port record that live in a HubSpot property (not the id, the errors, or what the adapter composes). */
@@ -32,10 +32,11 @@ export const PROPERTY = {
   quote: {
     title: 'hs_title', status: 'hs_status', validUntil: 'hs_expiration_date', currency: 'hs_currency', amount: 'hs_quote_amount',
     ownerId: 'hubspot_owner_id', number: 'quote_number', requestedDeliveryDate: 'requested_delivery_date', incoterm: 'incoterm',
-    odooOrderId: 'odoo_order_id', odooOrderRef: 'odoo_order_ref', updatedAt: 'hs_lastmodifieddate',
+    odooOrderId: 'odoo_order_id', odooOrderRef: 'odoo_order_ref', approvedDiscountLimit: 'approved_discount_limit', updatedAt: 'hs_lastmodifieddate',
   },
   quoteLine: { name: 'name', quantity: 'quantity', unitPrice: 'price', discount: 'hs_discount_percentage', sku: 'hs_sku' },
   deal: { name: 'dealname', stage: 'dealstage', amount: 'amount', closeDate: 'closedate', ownerId: 'hubspot_owner_id', updatedAt: 'hs_lastmodifieddate' },
+  quoteTemplate: { name: 'hs_name', active: 'hs_active' },
 } as const satisfies { [K in CrmKind]: Record<MappedField<K>, string> };
 
 /** The properties a read of each kind asks for: every one a record field comes from. */

@@ -16,6 +16,8 @@ export const hubspotConfigSchema = z
     ),
     /** Private app access token (Bearer). */
     HUBSPOT_ACCESS_TOKEN: z.string({ error: 'is required' }).trim().min(1, 'is required'),
+    /** The quote template new quotes are associated with; unset: the portal's first active template. */
+    HUBSPOT_QUOTE_TEMPLATE_ID: optional(z.string().regex(/^[0-9]{1,18}$/, 'must be a HubSpot object id (digits)').optional()),
     ...resilienceVariables('HUBSPOT', {
       timeoutMs: { max: 120_000, default: 10_000 },
       maxConcurrency: { max: 50, default: 8 },
@@ -27,6 +29,7 @@ export const hubspotConfigSchema = z
   .transform((env) => ({
     baseUrl: env.HUBSPOT_BASE_URL.replace(/\/+$/, ''),
     accessToken: env.HUBSPOT_ACCESS_TOKEN,
+    quoteTemplateId: env.HUBSPOT_QUOTE_TEMPLATE_ID,
     ...resilienceSettings('HUBSPOT', env),
   }));
 

@@ -37,7 +37,12 @@ export type Mutation = {
   updateAccount: UpdateAccountPayload;
   /** Asks Odoo to commit to a new delivery date for a confirmed order (commitment date), checked against lead times and order state. */
   requestDeliveryDate: RequestDeliveryDatePayload;
-  /** Creates a draft quote in the CRM with its lines; the lines carry Odoo's list price, free stock and earliest delivery date. */
+  /**
+   * Creates a draft quote in the CRM with its lines, the way the CRM needs it to be
+   * approvable and publishable: associated with a quote template, a deal (the one given,
+   * or a new one for the account), the account, the contact if given, and the line items.
+   * The lines carry Odoo's list price, free stock and earliest delivery date.
+   */
   createQuote: QuotePayload;
   /** Changes a quote's header (title, validity, requested delivery date, incoterm, status) and, if given, replaces its lines. */
   updateQuote: QuotePayload;
@@ -48,6 +53,14 @@ export type Mutation = {
    * per quote: retries and concurrent calls return the same order.
    */
   confirmQuote: ConfirmQuotePayload;
+  /**
+   * Approves a quote whose discounts exceed its rep's authority (sales_ops), so the rep
+   * can confirm it: refused unless the quote has a template, a deal and lines, is a
+   * draft or pending approval, and every discount is within the approver's authority.
+   */
+  approveQuote: QuoteApprovalPayload;
+  /** Rejects a quote submitted for approval, with the reason (kept in the audit trail); the rep edits and resubmits it. */
+  rejectQuote: QuotePayload;
 };
 
 
@@ -85,6 +98,19 @@ export type MutationUpdateQuoteArgs = {
 
 export type MutationConfirmQuoteArgs = {
   quoteId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationApproveQuoteArgs = {
+  quoteId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationRejectQuoteArgs = {
+  quoteId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
   idempotencyKey: Scalars['String']['input'];
 };
 
@@ -199,6 +225,10 @@ export type QuoteCreateInput = {
   /** Incoterms 2020 code, e.g. DAP. */
   incoterm?: InputMaybe<Scalars['String']['input']>;
   lines: Array<QuoteLineInput>;
+  /** An existing deal (opportunity) of the same account to put the quote on; without it a new deal is created. */
+  deal?: InputMaybe<Scalars['ID']['input']>;
+  /** The buyer: a contact of the account, associated with the quote (and with a new deal). */
+  contact?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type QuoteStatusInput =
@@ -218,6 +248,16 @@ export type QuoteUpdateInput = {
 export type QuotePayload = {
   __typename?: 'QuotePayload';
   quote: Quote;
+  /** createQuote: the deal (opportunity) the quote is on. */
+  deal?: Maybe<Scalars['ID']['output']>;
+  replayed: Scalars['Boolean']['output'];
+};
+
+export type QuoteApprovalPayload = {
+  __typename?: 'QuoteApprovalPayload';
+  quote: Quote;
+  /** The largest line discount (percent) the approval covers; confirmQuote accepts discounts up to it. */
+  approvedDiscountLimit: Scalars['Float']['output'];
   replayed: Scalars['Boolean']['output'];
 };
 
@@ -465,6 +505,7 @@ export type ResolversTypes = {
   QuoteStatusInput: QuoteStatusInput;
   QuoteUpdateInput: QuoteUpdateInput;
   QuotePayload: ResolverTypeWrapper<QuotePayload>;
+  QuoteApprovalPayload: ResolverTypeWrapper<QuoteApprovalPayload>;
   OwningTeam: OwningTeam;
   ValidationIssue: ResolverTypeWrapper<ValidationIssue>;
   ConfirmationStatus: ConfirmationStatus;
@@ -508,6 +549,7 @@ export type ResolversParentTypes = {
   QuoteCreateInput: QuoteCreateInput;
   QuoteUpdateInput: QuoteUpdateInput;
   QuotePayload: QuotePayload;
+  QuoteApprovalPayload: QuoteApprovalPayload;
   ValidationIssue: ValidationIssue;
   ConfirmQuotePayload: ConfirmQuotePayload;
   AuditLogFilter: AuditLogFilter;
@@ -621,6 +663,8 @@ export type MutationResolvers<ContextType = WritesContext, ParentType extends Re
   createQuote?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationCreateQuoteArgs, 'input' | 'idempotencyKey'>>;
   updateQuote?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationUpdateQuoteArgs, 'id' | 'input' | 'idempotencyKey'>>;
   confirmQuote?: Resolver<ResolversTypes['ConfirmQuotePayload'], ParentType, ContextType, RequireFields<MutationConfirmQuoteArgs, 'quoteId' | 'idempotencyKey'>>;
+  approveQuote?: Resolver<ResolversTypes['QuoteApprovalPayload'], ParentType, ContextType, RequireFields<MutationApproveQuoteArgs, 'quoteId' | 'idempotencyKey'>>;
+  rejectQuote?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationRejectQuoteArgs, 'quoteId' | 'reason' | 'idempotencyKey'>>;
 };
 
 export type AccountResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -659,6 +703,13 @@ export type RequestDeliveryDatePayloadResolvers<ContextType = WritesContext, Par
 
 export type QuotePayloadResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['QuotePayload'] = ResolversParentTypes['QuotePayload']> = {
   quote?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  deal?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QuoteApprovalPayloadResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['QuoteApprovalPayload'] = ResolversParentTypes['QuoteApprovalPayload']> = {
+  quote?: Resolver<ResolversTypes['Quote'], ParentType, ContextType>;
+  approvedDiscountLimit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
@@ -769,6 +820,7 @@ export type Resolvers<ContextType = WritesContext> = {
   UpdateAccountPayload?: UpdateAccountPayloadResolvers<ContextType>;
   RequestDeliveryDatePayload?: RequestDeliveryDatePayloadResolvers<ContextType>;
   QuotePayload?: QuotePayloadResolvers<ContextType>;
+  QuoteApprovalPayload?: QuoteApprovalPayloadResolvers<ContextType>;
   ValidationIssue?: ValidationIssueResolvers<ContextType>;
   ConfirmQuotePayload?: ConfirmQuotePayloadResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;

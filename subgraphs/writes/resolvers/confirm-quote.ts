@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appError, ERRORS, isAppError, type IssueCode, type TeamOfIssue } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
-import { discountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
+import { confirmationDiscountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
 import type { OwningTeam } from '../../../policy/teams.ts';
 import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
@@ -192,7 +192,7 @@ async function validate(ctx: WritesContext, { quote, lines, company }: Loaded): 
   const pricelistId = partner.property_product_pricelist?.id ?? null;
   const [pricelist] = pricelistId ? await searchRows(session, 'product.pricelist', [['id', '=', pricelistId]], {}, ['x_max_discount']) : [];
   const pricelistMax = pricelist ? Number(pricelist.x_max_discount ?? 0) : 0;
-  const authority = discountAuthority(ctx.identity);
+  const authority = confirmationDiscountAuthority(ctx.identity, { approved: isApprovedQuote(quote.status), approvedDiscountLimit: quote.approvedDiscountLimit });
 
   let leadDays = 0;
   for (const line of lines) {

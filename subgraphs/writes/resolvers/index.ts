@@ -1,6 +1,7 @@
 // The writes subgraph's resolver map.
 import { DateScalar, DateTimeScalar } from '../../common/scalars.ts';
 import { AuditEntry, auditLog, integrationExceptions } from './audit.ts';
+import { approveQuote, rejectQuote } from './approve-quote.ts';
 import { confirmQuote } from './confirm-quote.ts';
 import { requestDeliveryDate } from './delivery-date.ts';
 import { createQuote, updateQuote } from './quotes.ts';
@@ -13,7 +14,7 @@ export const resolvers: Resolvers<WritesContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: { auditLog, integrationExceptions },
-  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote },
+  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote, approveQuote, rejectQuote },
   SystemWrite: { system: (w) => w.system.toUpperCase() as Uppercase<SystemWrite['system']> },
   AuditEntry,
 };

@@ -2,14 +2,14 @@
 // checked against Odoo first, so a quote never names a product the ERP cannot sell.
 import { createHash } from 'node:crypto';
 import { appError } from '../../../policy/errors.ts';
-import { decodeId, encodeId } from '../../../core/ids.ts';
+import { crmIdOf, decodeId, encodeId } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../../connectors/odoo/records.ts';
 import type { WritesContext } from '../context.ts';
 import { accountTwins, actorOf, assertOwnedBy, odooSession, readCrm, keyScope } from '../systems.ts';
 import { idempotencyKeySchema, parseInput, quoteCreateSchema, quoteUpdateSchema } from '../validation.ts';
 import type { ProgressRecorder } from '../../../store/index.ts';
-import type { CrmQuote } from '../../../connectors/crm/port.ts';
+import type { CrmKind, CrmQuote } from '../../../connectors/crm/port.ts';
 import { isApprovedQuote } from '../../../policy/vocabulary.ts';
 import type { MutationCreateQuoteArgs, MutationUpdateQuoteArgs } from '../generated/resolvers-types.ts';
 
@@ -56,9 +56,21 @@ async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[],
   return ids;
 }
 
+/** A contact or deal named by the input, checked to belong to the account before anything is written. */
+async function ofAccount(ctx: WritesContext, kind: 'deal' | 'contact', id: string | null | undefined, companyId: string, field: string): Promise<string | null> {
+  if (!id) return null;
+  const sourceId = crmIdOf(id, kind === 'deal' ? 'Opportunity' : 'Contact', field);
+  const [record] = await ctx.crm.read(kind, [sourceId], { requestId: ctx.requestId });
+  if (!record) throw appError('NOT_FOUND', `${field}: no such ${kind}`, { field });
+  const accounts = (await ctx.crm.associations(kind, [sourceId], 'account', { requestId: ctx.requestId })).get(sourceId) ?? [];
+  if (!accounts.includes(companyId)) throw appError('BAD_USER_INPUT', `${field}: the ${kind} belongs to another account`, { field });
+  return sourceId;
+}
+
 export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx: WritesContext) {
   const input = parseInput(quoteCreateSchema, args.input, 'input');
   const idempotencyKey = parseInput(idempotencyKeySchema, args.idempotencyKey, 'idempotencyKey');
+  const opts = { requestId: ctx.requestId };
   const { result, replayed } = await ctx.idempotency.run(
     { key: idempotencyKey, scope: keyScope(ctx, 'createQuote'), actor: ctx.identity.sub, fingerprint: input },
     async (progress) => {
@@ -66,10 +78,43 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       if (!company) throw appError('BAD_USER_INPUT', 'The account has no CRM record', { field: 'input.account' });
       assertOwnedBy(ctx, company.ownerId, 'account', limitedToOwnRecords(ctx.identity, 'createQuote'));
       const bySku = await saleableProducts(ctx, input.lines, 'input.lines');
+      const givenDeal = await ofAccount(ctx, 'deal', input.deal, company.id, 'input.deal');
+      const contactId = await ofAccount(ctx, 'contact', input.contact, company.id, 'input.contact');
+      // The CRM needs a template to make the quote approvable; without one, nothing is written.
+      const template = (progress.get('template') as string | undefined) ?? (await ctx.crm.defaultQuoteTemplate(opts));
+      if (!template) {
+        throw appError('CONFIG_INVALID', `${ctx.crm.label} has no active quote template: create one in the CRM or configure the connector's template id`, { system: ctx.crm.system });
+      }
+      progress.record('template', template);
+      const ownerId = ctx.identity.crmOwnerId ?? company.ownerId;
+
+      // Each step is recorded once done, so a retry after a failure part-way (an association
+      // refused, a timeout) does only what is missing: never a second deal, quote or line.
+      const step = async (name: string, run: () => Promise<unknown>) => {
+        if (progress.get(name)) return;
+        await run();
+        progress.record(name, true);
+      };
+
+      let dealId = (progress.get('deal') as string | undefined) ?? givenDeal;
+      if (!dealId) {
+        const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
+        dealId = (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId }, opts)).id;
+      }
+      progress.record('deal', dealId);
+      if (!givenDeal) {
+        await step('deal→account', () => ctx.crm.associate('deal', dealId!, 'account', company.id, opts));
+        if (contactId) await step('deal→contact', () => ctx.crm.associate('deal', dealId!, 'contact', contactId, opts));
+      }
 
       const number = quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
       let quoteId = progress.get('quote') as string | undefined;
+      if (!quoteId && progress.get('quote:sent')) {
+        // An earlier attempt sent the create and never learnt its answer: the number is unique, so look for it by number.
+        quoteId = (await ctx.crm.quotesByNumber([number], opts))[0]?.id;
+      }
       if (!quoteId) {
+        progress.record('quote:sent', true);
         const quote = await ctx.crm.createQuote({
           title: input.title,
           status: 'DRAFT',
@@ -78,21 +123,53 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
           number,
           requestedDeliveryDate: input.requestedDeliveryDate,
           incoterm: input.incoterm,
-          ownerId: ctx.identity.crmOwnerId ?? company.ownerId,
-        }, { requestId: ctx.requestId });
+          ownerId,
+        }, opts);
         quoteId = quote.id;
-        progress.record('quote', quoteId);
-        await ctx.crm.associate('quote', quoteId, 'account', company.id, { requestId: ctx.requestId });
       }
+      progress.record('quote', quoteId);
+      const links: Array<[CrmKind, string | null]> = [['account', company.id], ['deal', dealId], ['quoteTemplate', template], ['contact', contactId]];
+      // Independent of each other: made side by side, within hubspot.fetch's 15 s.
+      // Every one settles before the attempt ends, so each that succeeded is recorded even when another failed.
+      const linked = await Promise.allSettled(links.map(([to, toId]) => (toId ? step(`quote→${to}`, () => ctx.crm.associate('quote', quoteId!, to, toId, opts)) : undefined)));
+      const failed = linked.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
       ctx.audit.record({
         actor: actorOf(ctx), action: 'createQuote', system: ctx.crm.system, object: 'Quote', objectId: encodeId('Quote', 'crm', quoteId),
-        fields: ['number', 'title', 'lines'], before: {}, after: { number, title: input.title, lines: input.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+        fields: ['number', 'title', 'lines', 'deal', 'template', ...(contactId ? ['contact'] : [])], before: {},
+        after: { number, title: input.title, lines: input.lines.length, deal: dealId, dealCreated: !givenDeal, template, ...(contactId ? { contact: contactId } : {}) },
+        idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
-      return { quoteId: encodeId('Quote', 'crm', quoteId) };
+      return { quoteId: encodeId('Quote', 'crm', quoteId), dealId: encodeId('Opportunity', 'crm', dealId) };
     },
   );
-  return { quote: { id: result.quoteId }, replayed };
+  return { quote: { id: result.quoteId }, deal: (result as { dealId?: string }).dealId ?? null, replayed };
+}
+
+/**
+ * What a quote lacks to be submitted for approval or approved: the CRM refuses both
+ * without a template, a deal and lines (§7). Each gap is named by the field it is about.
+ */
+export async function approvalGaps(ctx: WritesContext, quoteId: string): Promise<Array<{ field: string; message: string }>> {
+  const opts = { requestId: ctx.requestId };
+  const [templates, deals, lines] = await Promise.all([
+    ctx.crm.associations('quote', [quoteId], 'quoteTemplate', opts),
+    ctx.crm.associations('quote', [quoteId], 'deal', opts),
+    ctx.crm.associations('quote', [quoteId], 'quoteLine', opts),
+  ]);
+  const gaps: Array<{ field: string; message: string }> = [];
+  if (!templates.get(quoteId)?.length) gaps.push({ field: 'quote.template', message: 'the quote has no quote template' });
+  if (!deals.get(quoteId)?.length) gaps.push({ field: 'quote.deal', message: 'the quote is not on a deal' });
+  if (!lines.get(quoteId)?.length) gaps.push({ field: 'quote.lines', message: 'the quote has no lines' });
+  return gaps;
+}
+
+/** Refuses, naming the first missing field, a quote that cannot be submitted for approval or approved. */
+export async function assertApprovable(ctx: WritesContext, quoteId: string, what: string): Promise<void> {
+  const gaps = await approvalGaps(ctx, quoteId);
+  if (gaps.length === 0) return;
+  throw appError('VALIDATION_FAILED', `The quote cannot be ${what}: ${gaps.map((g) => g.message).join('; ')}`, { field: gaps[0]!.field, missing: gaps.map((g) => g.field) });
 }
 
 export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx: WritesContext) {
@@ -115,8 +192,10 @@ export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx
       const reapprove = isApprovedQuote(quote.status) && (lines !== undefined || Object.keys(requested).some((k) => k !== 'status'));
       const header: typeof requested = reapprove ? { ...requested, status: requested.status ?? 'DRAFT' } : requested;
       const bySku = lines ? await saleableProducts(ctx, lines, 'input.lines') : null;
+      if (header.status === 'PENDING_APPROVAL' && !progress.get('header')) await assertApprovable(ctx, quoteId, 'submitted for approval');
       if (Object.keys(header).length && !progress.get('header')) {
-        await ctx.crm.updateQuote(quoteId, header, { requestId: ctx.requestId });
+        // A quote sent back for approval loses what its old approval covered.
+        await ctx.crm.updateQuote(quoteId, reapprove ? { ...header, approvedDiscountLimit: null } : header, { requestId: ctx.requestId });
         progress.record('header', true);
       }
       let replaced: { before: number; after: number } | null = null;

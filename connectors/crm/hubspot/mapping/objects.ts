@@ -3,7 +3,9 @@
 // this integration holds (its properties, options, association types) is the
 // sandbox's business: sandboxes/hubspot/portal.ts.
 
-export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products'] as const;
+// quote_template: read-only through the API (templates are made in the portal's UI), but a
+// quote must be associated with one to be editable, approvable and publishable (§7).
+export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products', 'quote_template'] as const;
 export type HubSpotObjectType = (typeof HUBSPOT_OBJECT_TYPES)[number];
 
 export interface HubSpotObject {

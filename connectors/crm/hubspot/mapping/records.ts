@@ -159,6 +159,7 @@ export const quoteRecordSchema = recordSchema({
   incoterm,
   odoo_order_id: odooId,
   odoo_order_ref: text,
+  approved_discount_limit: num,
   hs_esign_enabled: bool,
   hs_createdate: datetime,
   hs_lastmodifieddate: datetime,
@@ -190,12 +191,22 @@ export const productRecordSchema = recordSchema({
   hs_object_id: hsId,
 });
 
+/** A quote template (`quote_template`): what a quote is rendered with; made in the portal, read through the API. */
+export const quoteTemplateRecordSchema = recordSchema({
+  hs_name: text,
+  hs_active: bool,
+  hs_createdate: datetime,
+  hs_lastmodifieddate: datetime,
+  hs_object_id: hsId,
+});
+
 export type HubSpotCompany = z.output<typeof companyRecordSchema>;
 export type HubSpotContact = z.output<typeof contactRecordSchema>;
 export type HubSpotDeal = z.output<typeof dealRecordSchema>;
 export type HubSpotQuote = z.output<typeof quoteRecordSchema>;
 export type HubSpotLineItem = z.output<typeof lineItemRecordSchema>;
 export type HubSpotProduct = z.output<typeof productRecordSchema>;
+export type HubSpotQuoteTemplate = z.output<typeof quoteTemplateRecordSchema>;
 
 export interface HubSpotRecordByType {
   companies: HubSpotCompany;
@@ -204,6 +215,7 @@ export interface HubSpotRecordByType {
   quotes: HubSpotQuote;
   line_items: HubSpotLineItem;
   products: HubSpotProduct;
+  quote_template: HubSpotQuoteTemplate;
 }
 export type HubSpotRecord = HubSpotRecordByType[HubSpotObjectType];
 
@@ -214,6 +226,7 @@ export const HUBSPOT_RECORD_SCHEMAS = {
   quotes: quoteRecordSchema,
   line_items: lineItemRecordSchema,
   products: productRecordSchema,
+  quote_template: quoteTemplateRecordSchema,
 } as const satisfies Record<HubSpotObjectType, z.ZodType>;
 
 function mappingError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): AppError {
