@@ -13,7 +13,10 @@
 //   - an agent that really aborts a timed-out socket (transport.ts);
 //   - X-Request-Id forwarded on every call (per-call middleware);
 //   - every payload validated with zod (wire.ts), errors mapped to the registry (errors.ts);
-//   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
+//   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging;
+//   - every attempt paced to the portal's rate limits (pacing.ts, shared per token by
+//     the whole process), so a big read or a catalog push slows down instead of
+//     collecting 429s; 429s are counted (hubspotPacing.stats()).
 import { Client } from '@hubspot/api-client';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
@@ -22,8 +25,9 @@ import { createResiliencePolicy, type Attempt, type ResilienceEvent, type Resili
 import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
 import type { CallBudget } from '../../../core/call-budget.ts';
-import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
+import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, retryAfterMs, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
+import { hubspotPacing, PaceTooLongError, type Pacer } from './pacing.ts';
 import {
   associationBatchSchema,
   batchErrorSchema,
@@ -130,12 +134,16 @@ export class HubSpotClient {
   private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
   private readonly policy: ResiliencePolicy;
+  private readonly pacer: Pacer | undefined;
   /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
   private deadline: Deadline | undefined;
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
     this.policy = createResiliencePolicy(config, { system: 'hubspot', label: 'HubSpot', classify: classifyHubSpotFailure }, observerFor(options));
+    this.pacer = config.pacing
+      ? hubspotPacing.for(config.baseUrl, config.accessToken, { burst: config.burstLimit, intervalMs: 10_000, searchPerSecond: config.searchPerSecond })
+      : undefined;
     // numberOfApiCallRetries 0 and no limiterOptions: no global decorators (see header).
     this.sdk = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
     // Build the API objects now: the client decorates them from its process-global
@@ -174,10 +182,43 @@ export class HubSpotClient {
         ...(call.deadline ?? this.deadline ? { deadline: (call.deadline ?? this.deadline)! } : {}),
         details: { operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}), ...(call.recordId ? { recordId: call.recordId } : {}) },
         timeoutError: () => new HubSpotAttemptError({ kind: 'timeout', cause: undefined }),
-        finalError: (e, attempts) => (e instanceof HubSpotAttemptError ? toAppError(e.failure, call, attempts) : e),
+        finalError: (e, attempts) => {
+          if (!(e instanceof HubSpotAttemptError)) return e;
+          if (e.failure.kind === 'http' && e.failure.status === 429) hubspotPacing.noteUnhandled429();
+          return toAppError(e.failure, call, attempts);
+        },
+        ...(this.pacer ? { pace: (o: { latestStart?: number; signal: AbortSignal }) => this.pace(call, o) } : {}),
       },
       (attempt) => this.attempt(call, attempt),
     );
+  }
+
+  /** Wait for a slot under the portal's limits; one past the deadline is BACKEND_RATE_LIMITED at once, never sent. */
+  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal }): Promise<void> {
+    try {
+      await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal });
+    } catch (e) {
+      if (!(e instanceof PaceTooLongError)) throw e;
+      const what = `HubSpot ${call.operation}${call.objectType ? ` ${call.objectType}` : ''}`;
+      throw appError('BACKEND_RATE_LIMITED', `${what}: HubSpot's rate limit leaves no slot before the request's deadline (next in ${Math.round(e.waitMs)} ms)`, {
+        system: 'hubspot', operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}),
+        backendName: e.window === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING', retryAfterMs: Math.round(e.waitMs), paced: true, deadlineReached: true,
+      });
+    }
+  }
+
+  /** What the answer says about the rate limits: learn the window from its headers, count and honour a 429. */
+  private noteLimits(call: CallDescription, status: number, headers: Record<string, string> | undefined, text: string | undefined): void {
+    if (status !== 429) {
+      this.pacer?.observe(headers);
+      return;
+    }
+    const failure = { kind: 'http' as const, status, body: parseErrorBody(text), headers: headers ?? {} };
+    // HubSpot may name the search limit only in the message.
+    const policy = failure.body.policyName ?? (/secondly limit/i.test(failure.body.message ?? '') ? 'SECONDLY' : undefined);
+    hubspotPacing.noteRateLimited(policy, call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
+    const hasRetryAfter = headers !== undefined && (headers['retry-after'] ?? headers['Retry-After']) !== undefined;
+    this.pacer?.rateLimited(policy, hasRetryAfter ? retryAfterMs(failure) : undefined);
   }
 
   /** One request on the wire; a failure is thrown as HubSpotAttemptError for the policy to judge. */
@@ -191,6 +232,7 @@ export class HubSpotClient {
     }
     const status = capture.status;
     attempt.httpStatus = status;
+    if (status !== undefined) this.noteLimits(call, status, capture.headers, capture.text);
     if (status !== undefined && status >= 200 && status < 300) {
       // Our own parse of the raw body decides, whatever the generated deserializer thought.
       let json: unknown;
