@@ -4,8 +4,8 @@
 // easily send more than that, so the connector paces itself instead of collecting
 // 429s: one pacer per portal and token for the whole process (every HubSpotClient
 // built with the same base URL and token shares it), which
-//   - keeps a log of its own send times per window and gives each call the first
-//     slot at which the window has room (first come, first served);
+//   - keeps a log of its own send times per window and lets a call go when the
+//     window has room, else waits until the oldest send leaves it;
 //   - learns the real window from the X-HubSpot-RateLimit-Max / -Remaining /
 //     -Interval-Milliseconds headers of every answer that carries them, and when the
 //     portal counts more requests than this process sent (another process with the
@@ -43,7 +43,7 @@ export interface PacingLimits {
   searchPerSecond: number;
 }
 
-/** A sliding log of send times (future ones are reservations), oldest first. */
+/** A sliding log of send times, oldest first. */
 class SlidingLog {
   readonly times: number[] = [];
   constructor(public capacity: number, public windowMs: number) {}
@@ -58,8 +58,7 @@ class SlidingLog {
   /** The earliest instant ≥ `from` at which one more request fits. */
   nextSlot(from: number): number {
     this.prune(from);
-    const last = this.times.at(-1);
-    let at = Math.max(from, last ?? from);
+    let at = from;
     const cap = Math.max(1, this.capacity);
     if (this.times.length >= cap) at = Math.max(at, this.times[this.times.length - cap]! + this.windowMs + WINDOW_SLACK_MS);
     return at;
@@ -126,29 +125,40 @@ export class Pacer {
     this.search = new SlidingLog(limits.searchPerSecond, 1000);
   }
 
+  /** The earliest instant ≥ now at which this call fits every window it counts in. */
+  private nextSlot(now: number, search: boolean): number {
+    let at = Math.max(now, this.holdUntil, this.burst.nextSlot(now));
+    if (search) at = Math.max(at, this.search.nextSlot(at), this.burst.nextSlot(at));
+    return at;
+  }
+
   /**
-   * Wait for a slot and take it. Rejects with PaceTooLongError (taking nothing) when
-   * the slot starts after `latestStart` (epoch ms), and with the signal's reason when
-   * it aborts while waiting (the slot is then spent: it cannot be given back safely).
+   * Wait for room in the windows and take it. Waiters re-check when they wake rather
+   * than booking a future slot, so a window learned larger from the headers (the
+   * first answer tells the portal's real limit) serves them at once. Rejects with
+   * PaceTooLongError, taking nothing, as soon as the next slot lies after
+   * `latestStart` (epoch ms), and with the signal's reason when it aborts.
    */
   async acquire(opts: { search: boolean; latestStart?: number; signal?: AbortSignal }): Promise<void> {
-    const now = Date.now();
-    let at = Math.max(now, this.holdUntil, this.burst.nextSlot(now));
-    if (opts.search) {
-      at = Math.max(at, this.search.nextSlot(at));
-      at = Math.max(at, this.burst.nextSlot(at));
+    const started = Date.now();
+    for (;;) {
+      const now = Date.now();
+      const at = this.nextSlot(now, opts.search);
+      if (at <= now) {
+        this.burst.take(now);
+        if (opts.search) this.search.take(now);
+        if (now > started) {
+          stats.paced += 1;
+          stats.pacedMs += now - started;
+        }
+        return;
+      }
+      if (opts.latestStart !== undefined && at > opts.latestStart) {
+        stats.refusedAtDeadline += 1;
+        throw new PaceTooLongError(at - now, at === this.holdUntil ? 'hold' : opts.search && this.search.nextSlot(now) >= at ? 'search' : 'burst');
+      }
+      await sleep(at - now, opts.signal);
     }
-    const waitMs = at - now;
-    if (opts.latestStart !== undefined && at > opts.latestStart) {
-      stats.refusedAtDeadline += 1;
-      throw new PaceTooLongError(waitMs, at === this.holdUntil ? 'hold' : opts.search ? 'search' : 'burst');
-    }
-    this.burst.take(at);
-    if (opts.search) this.search.take(at);
-    if (waitMs <= 0) return;
-    stats.paced += 1;
-    stats.pacedMs += waitMs;
-    await sleep(waitMs, opts.signal);
   }
 
   /** An answer's X-HubSpot-RateLimit-* headers (absent on search answers). */
