@@ -27,7 +27,7 @@ import type { HubSpotConfig } from './config.ts';
 import type { CallBudget } from '../../../core/call-budget.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, retryAfterMs, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
-import { hubspotPacing, PaceTooLongError, type Pacer } from './pacing.ts';
+import { hubspotPacing, PaceTooLongError, type Pacer, type PaceTicket } from './pacing.ts';
 import {
   associationBatchSchema,
   batchErrorSchema,
@@ -173,6 +173,8 @@ export class HubSpotClient {
 
   private execute<T>(call: Call<T>): Promise<T> {
     call.budget?.spend('hubspot', call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
+    // The slot the pacer gave the coming attempt, restamped when the attempt really leaves.
+    let ticket: PaceTicket | undefined;
     return this.policy.execute(
       {
         operation: call.operation,
@@ -187,16 +189,20 @@ export class HubSpotClient {
           if (e.failure.kind === 'http' && e.failure.status === 429) hubspotPacing.noteUnhandled429();
           return toAppError(e.failure, call, attempts);
         },
-        ...(this.pacer ? { pace: (o: { latestStart?: number; signal: AbortSignal }) => this.pace(call, o) } : {}),
+        ...(this.pacer ? { pace: async (o: { latestStart?: number; signal: AbortSignal }) => void (ticket = await this.pace(call, o)) } : {}),
       },
-      (attempt) => this.attempt(call, attempt),
+      (attempt) => {
+        if (ticket) this.pacer!.sent(ticket);
+        ticket = undefined;
+        return this.attempt(call, attempt);
+      },
     );
   }
 
   /** Wait for a slot under the portal's limits; one past the deadline is BACKEND_RATE_LIMITED at once, never sent. */
-  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal }): Promise<void> {
+  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal }): Promise<PaceTicket> {
     try {
-      await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal });
+      return await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal });
     } catch (e) {
       if (!(e instanceof PaceTooLongError)) throw e;
       const what = `HubSpot ${call.operation}${call.objectType ? ` ${call.objectType}` : ''}`;

@@ -34,6 +34,7 @@ export class PaceTooLongError extends Error {
 export const WINDOW_SLACK_MS = 250;
 /** After a 429 of the ten-second window without Retry-After: hold this share of the window. */
 const HOLD_SHARE = 0.1;
+const RECHECK_MS = 250;
 
 export interface PacingLimits {
   /** Requests per interval until the portal's headers say otherwise. */
@@ -74,12 +75,26 @@ class SlidingLog {
     return this.times.filter((t) => t > from && t <= at).length;
   }
 
+  /** A request counted at `from` was really sent at `to` (later): move it, keeping time order. */
+  move(from: number, to: number): void {
+    const i = this.times.lastIndexOf(from);
+    if (i < 0) return;
+    this.times.splice(i, 1);
+    this.addAt(to, 1);
+  }
+
   /** Count `n` requests someone else made at `at` (kept in time order). */
   addAt(at: number, n: number): void {
     let i = this.times.length;
     while (i > 0 && this.times[i - 1]! > at) i -= 1;
     this.times.splice(i, 0, ...Array.from({ length: n }, () => at));
   }
+}
+
+/** A slot taken: when it was counted (moved to the real send time by Pacer.sent). */
+export interface PaceTicket {
+  at: number;
+  search: boolean;
 }
 
 /** What the pacing did, process-wide (for metrics and the bench). */
@@ -139,7 +154,7 @@ export class Pacer {
    * PaceTooLongError, taking nothing, as soon as the next slot lies after
    * `latestStart` (epoch ms), and with the signal's reason when it aborts.
    */
-  async acquire(opts: { search: boolean; latestStart?: number; signal?: AbortSignal }): Promise<void> {
+  async acquire(opts: { search: boolean; latestStart?: number; signal?: AbortSignal }): Promise<PaceTicket> {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
@@ -151,14 +166,26 @@ export class Pacer {
           stats.paced += 1;
           stats.pacedMs += now - started;
         }
-        return;
+        return { at: now, search: opts.search };
       }
       if (opts.latestStart !== undefined && at > opts.latestStart) {
         stats.refusedAtDeadline += 1;
         throw new PaceTooLongError(at - now, at === this.holdUntil ? 'hold' : opts.search && this.search.nextSlot(now) >= at ? 'search' : 'burst');
       }
-      await sleep(at - now, opts.signal);
+      // Re-check at least every RECHECK_MS: an answer may meanwhile teach a larger window.
+      await sleep(Math.min(at - now, RECHECK_MS), opts.signal);
     }
+  }
+
+  /**
+   * The request of `ticket` leaves now: it may have queued for a connection since its
+   * slot was given, and HubSpot counts it from its arrival, so it is counted from now.
+   */
+  sent(ticket: PaceTicket, now = Date.now()): void {
+    if (now <= ticket.at) return;
+    this.burst.move(ticket.at, now);
+    if (ticket.search) this.search.move(ticket.at, now);
+    ticket.at = now;
   }
 
   /** An answer's X-HubSpot-RateLimit-* headers (absent on search answers). */
