@@ -21,13 +21,13 @@ import { Client } from '@hubspot/api-client';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
-import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
+import { createResiliencePolicy, MIN_ATTEMPT_MS, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
 import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
 import type { CallBudget } from '../../../core/call-budget.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, retryAfterMs, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
-import { hubspotPacing, PaceTooLongError, type Pacer, type PaceTicket } from './pacing.ts';
+import { hubspotPacing, PaceTooLongError, type Pacer } from './pacing.ts';
 import {
   associationBatchSchema,
   batchErrorSchema,
@@ -173,8 +173,6 @@ export class HubSpotClient {
 
   private execute<T>(call: Call<T>): Promise<T> {
     call.budget?.spend('hubspot', call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
-    // The slot the pacer gave the coming attempt, restamped when the attempt really leaves.
-    let ticket: PaceTicket | undefined;
     return this.policy.execute(
       {
         operation: call.operation,
@@ -189,20 +187,25 @@ export class HubSpotClient {
           if (e.failure.kind === 'http' && e.failure.status === 429) hubspotPacing.noteUnhandled429();
           return toAppError(e.failure, call, attempts);
         },
-        ...(this.pacer ? { pace: async (o: { latestStart?: number; signal: AbortSignal }) => void (ticket = await this.pace(call, o)) } : {}),
+        // Wait for room before queueing for a connection (holding none while the window is full)…
+        ...(this.pacer ? { pace: (o: { latestStart?: number; signal: AbortSignal }) => this.pace(call, { ...o, take: false }) } : {}),
       },
-      (attempt) => {
-        if (ticket) this.pacer!.sent(ticket);
-        ticket = undefined;
+      async (attempt) => {
+        // …and take the slot as the request leaves: it may have queued since, while answers
+        // told more about the window (another process's use), and HubSpot counts it from now.
+        if (this.pacer) {
+          const deadline = call.deadline ?? this.deadline;
+          await this.pace(call, { ...(deadline ? { latestStart: deadline.at - MIN_ATTEMPT_MS } : {}), signal: attempt.signal, take: true });
+        }
         return this.attempt(call, attempt);
       },
     );
   }
 
   /** Wait for a slot under the portal's limits; one past the deadline is BACKEND_RATE_LIMITED at once, never sent. */
-  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal }): Promise<PaceTicket> {
+  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal; take: boolean }): Promise<void> {
     try {
-      return await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal });
+      await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal, take: o.take });
     } catch (e) {
       if (!(e instanceof PaceTooLongError)) throw e;
       const what = `HubSpot ${call.operation}${call.objectType ? ` ${call.objectType}` : ''}`;
@@ -213,12 +216,9 @@ export class HubSpotClient {
     }
   }
 
-  /** What the answer says about the rate limits: learn the window from its headers, count and honour a 429. */
+  /** A 429: count it, and hold the token's calls as HubSpot asks. */
   private noteLimits(call: CallDescription, status: number, headers: Record<string, string> | undefined, text: string | undefined): void {
-    if (status !== 429) {
-      this.pacer?.observe(headers);
-      return;
-    }
+    if (status !== 429) return;
     const failure = { kind: 'http' as const, status, body: parseErrorBody(text), headers: headers ?? {} };
     // HubSpot may name the search limit only in the message.
     const policy = failure.body.policyName ?? (/secondly limit/i.test(failure.body.message ?? '') ? 'SECONDLY' : undefined);
@@ -238,6 +238,8 @@ export class HubSpotClient {
     }
     const status = capture.status;
     attempt.httpStatus = status;
+    // A 429's "0 remaining" is HubSpot refusing, not a count to learn from.
+    this.pacer?.settle(status !== undefined && status !== 429 ? capture.headers : undefined);
     if (status !== undefined) this.noteLimits(call, status, capture.headers, capture.text);
     if (status !== undefined && status >= 200 && status < 300) {
       // Our own parse of the raw body decides, whatever the generated deserializer thought.

@@ -4,12 +4,13 @@
 // easily send more than that, so the connector paces itself instead of collecting
 // 429s: one pacer per portal and token for the whole process (every HubSpotClient
 // built with the same base URL and token shares it), which
-//   - keeps a log of its own send times per window and lets a call go when the
-//     window has room, else waits until the oldest send leaves it;
+//   - keeps a log of its own send times per window; a call waits for room before it
+//     queues for a connection (holding none while the window is full) and takes its
+//     slot as it leaves, so time spent in the connection queue is not miscounted;
 //   - learns the real window from the X-HubSpot-RateLimit-Max / -Remaining /
 //     -Interval-Milliseconds headers of every answer that carries them, and when the
-//     portal counts more requests than this process sent (another process with the
-//     same token), takes the difference as spent;
+//     portal counts more requests than this process sent and saw answered (another
+//     process with the same token), takes the difference as spent;
 //   - paces search at its own per-second limit (search answers carry no headers), and
 //     counts searches against the burst too, in case the portal does;
 //   - after a 429, holds every call for what HubSpot asked (Retry-After) or a tenth of
@@ -75,26 +76,12 @@ class SlidingLog {
     return this.times.filter((t) => t > from && t <= at).length;
   }
 
-  /** A request counted at `from` was really sent at `to` (later): move it, keeping time order. */
-  move(from: number, to: number): void {
-    const i = this.times.lastIndexOf(from);
-    if (i < 0) return;
-    this.times.splice(i, 1);
-    this.addAt(to, 1);
-  }
-
   /** Count `n` requests someone else made at `at` (kept in time order). */
   addAt(at: number, n: number): void {
     let i = this.times.length;
     while (i > 0 && this.times[i - 1]! > at) i -= 1;
     this.times.splice(i, 0, ...Array.from({ length: n }, () => at));
   }
-}
-
-/** A slot taken: when it was counted (moved to the real send time by Pacer.sent). */
-export interface PaceTicket {
-  at: number;
-  search: boolean;
 }
 
 /** What the pacing did, process-wide (for metrics and the bench). */
@@ -134,6 +121,8 @@ export class Pacer {
   private readonly burst: SlidingLog;
   private readonly search: SlidingLog;
   private holdUntil = 0;
+  /** Requests sent and not yet answered: the portal may not have counted them when it answers another. */
+  private inFlight = 0;
 
   constructor(limits: PacingLimits) {
     this.burst = new SlidingLog(limits.burst, limits.intervalMs);
@@ -148,25 +137,29 @@ export class Pacer {
   }
 
   /**
-   * Wait for room in the windows and take it. Waiters re-check when they wake rather
+   * Wait for room in the windows and take it (`take: false`: only wait — a request
+   * that must still queue for a connection takes its slot as it leaves). Waiters re-check when they wake rather
    * than booking a future slot, so a window learned larger from the headers (the
    * first answer tells the portal's real limit) serves them at once. Rejects with
    * PaceTooLongError, taking nothing, as soon as the next slot lies after
    * `latestStart` (epoch ms), and with the signal's reason when it aborts.
    */
-  async acquire(opts: { search: boolean; latestStart?: number; signal?: AbortSignal }): Promise<PaceTicket> {
+  async acquire(opts: { search: boolean; latestStart?: number; signal?: AbortSignal; take?: boolean }): Promise<void> {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
       const at = this.nextSlot(now, opts.search);
       if (at <= now) {
-        this.burst.take(now);
-        if (opts.search) this.search.take(now);
+        if (opts.take !== false) {
+          this.burst.take(now);
+          if (opts.search) this.search.take(now);
+          this.inFlight += 1;
+        }
         if (now > started) {
           stats.paced += 1;
           stats.pacedMs += now - started;
         }
-        return { at: now, search: opts.search };
+        return;
       }
       if (opts.latestStart !== undefined && at > opts.latestStart) {
         stats.refusedAtDeadline += 1;
@@ -178,18 +171,11 @@ export class Pacer {
   }
 
   /**
-   * The request of `ticket` leaves now: it may have queued for a connection since its
-   * slot was given, and HubSpot counts it from its arrival, so it is counted from now.
+   * A request taken with acquire() ended: with the answer's X-HubSpot-RateLimit-*
+   * headers (absent on search answers, and not passed for a 429 or a failure).
    */
-  sent(ticket: PaceTicket, now = Date.now()): void {
-    if (now <= ticket.at) return;
-    this.burst.move(ticket.at, now);
-    if (ticket.search) this.search.move(ticket.at, now);
-    ticket.at = now;
-  }
-
-  /** An answer's X-HubSpot-RateLimit-* headers (absent on search answers). */
-  observe(headers: Record<string, string> | undefined, at = Date.now()): void {
+  settle(headers: Record<string, string> | undefined, at = Date.now()): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
     if (!headers) return;
     const num = (name: string) => {
       const v = Number(headers[name] ?? headers[name.toLowerCase()]);
@@ -202,7 +188,9 @@ export class Pacer {
     if (interval !== undefined && interval > 0) this.burst.windowMs = interval;
     if (max !== undefined && remaining !== undefined) {
       // The portal counted more than we sent: another holder of the token spent the rest.
-      const unseen = max - remaining - this.burst.countAt(at);
+      // Our requests still in flight may not be in its count, so they are not subtracted
+      // (erring towards waiting).
+      const unseen = max - remaining - (this.burst.countAt(at) - this.inFlight);
       if (unseen > 0) this.burst.addAt(at, unseen);
     }
   }
