@@ -9,6 +9,7 @@ import { createHubSpotSandbox, HUBSPOT_TIERS, type HubSpotSandbox } from '../san
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
 import { hubspotPacing } from '../connectors/crm/hubspot/pacing.ts';
+import { hubspotSandboxOptionsFromEnv } from '../sandboxes/hubspot/env.ts';
 import { buildHubSpotFixture, FIXTURE_TOKEN } from './hubspot-fixture.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
@@ -74,6 +75,27 @@ describe('the default HubSpot sandbox enforces a real portal\'s limits', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('settings', () => {
+  test('pacing is on by default, assuming the smallest tier until the portal says otherwise; bad values are refused', () => {
+    const config = loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 'pat-x' });
+    assert.equal(config.pacing, true);
+    assert.equal(config.burstLimit, HUBSPOT_TIERS.starter.max);
+    assert.equal(config.searchPerSecond, 4);
+    assert.equal(loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 'pat-x', HUBSPOT_PACING: 'off' }).pacing, false);
+    assert.throws(() => loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 'pat-x', HUBSPOT_PACING: 'maybe' }), /HUBSPOT_PACING/);
+    assert.throws(() => loadHubSpotConfig({ HUBSPOT_ACCESS_TOKEN: 'pat-x', HUBSPOT_SEARCH_PER_SECOND: '0' }), /HUBSPOT_SEARCH_PER_SECOND/);
+  });
+
+  test('the sandbox reads its tier, enforcement and search delay from HUBSPOT_SANDBOX_*', () => {
+    assert.deepEqual(hubspotSandboxOptionsFromEnv({}), { rateLimit: {} });
+    assert.deepEqual(hubspotSandboxOptionsFromEnv({ HUBSPOT_SANDBOX_TIER: 'starter', HUBSPOT_SANDBOX_RATE_LIMITS: 'off', HUBSPOT_SANDBOX_SEARCH_DELAY_MS: '0' }), {
+      rateLimit: { tier: 'starter', enforce: false }, searchDelayMs: 0,
+    });
+    assert.throws(() => hubspotSandboxOptionsFromEnv({ HUBSPOT_SANDBOX_TIER: 'gold' }), /HUBSPOT_SANDBOX_TIER/);
+    assert.throws(() => hubspotSandboxOptionsFromEnv({ HUBSPOT_SANDBOX_SEARCH_DELAY_MS: '-1' }), /HUBSPOT_SANDBOX_SEARCH_DELAY_MS/);
   });
 });
 
