@@ -23,10 +23,11 @@ const { startStack } = await import('../scripts/stack.ts');
 const { loadRateLimitConfig } = await import('../gateway/rate-limit.ts');
 const { ROLES } = await import('../core/identity.ts');
 // The limiter stays on (its cost is part of every request) with limits no bench run reaches.
-const gateway = { rateLimits: loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=100000000`).join(',') }) };
+const gateway = { rateLimits: loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=9999999`).join(',') }) };
 const { ORDER_STATUS_QUERY } = await import('../scripts/examples.ts');
 const { odooConfigSchema } = await import('../connectors/odoo/config.ts');
 const { hubspotConfigSchema } = await import('../connectors/crm/hubspot/config.ts');
+const { hubspotPacing } = await import('../connectors/crm/hubspot/pacing.ts');
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
 function intEnv(name: string, fallback: number, min = 1): number {
@@ -309,6 +310,16 @@ try {
   exitCode = 1;
 } finally {
   await Promise.allSettled(stacks.map((s) => s.close()));
+}
+
+// The sandboxes enforce a real portal's rate limits; the connector paces itself under them.
+{
+  const p = hubspotPacing.stats();
+  const seen = Object.values(p.rateLimited).reduce((a, b) => a + b, 0);
+  heading('HubSpot rate limits over the whole run (every stack, default sandbox limits)');
+  const ops = Object.entries(p.rateLimitedByOperation).sort(([a], [b]) => a.localeCompare(b));
+  console.log(`  429s seen: ${seen}${ops.length ? ` (${ops.map(([op, n]) => `${op} ${n}`).join(', ')})` : ''}; by policy: ${Object.entries(p.rateLimited).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  console.log(`  429s left to the caller after retries: ${p.unhandled429}; calls paced: ${p.paced} (waited ${ms(p.pacedMs)} ms in all); refused before sending (no slot before the deadline): ${p.refusedAtDeadline}`);
 }
 console.log(`\ntotal: ${(((performance.now() - startedAt) / 1000)).toFixed(1)} s`);
 process.exit(exitCode);

@@ -18,7 +18,8 @@ import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
 import { openStore } from '../store/index.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
-import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
+import { createHubSpotSandbox, type HubSpotSandboxOptions } from '../sandboxes/hubspot/server.ts';
+import { hubspotSandboxOptionsFromEnv } from '../sandboxes/hubspot/env.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
 
@@ -37,6 +38,8 @@ export interface StackOptions {
   backendCallBudget?: number;
   /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
   gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs'>;
+  /** The HubSpot sandbox's portal limits and search delay (default: a real portal's, or HUBSPOT_SANDBOX_* from the environment). */
+  hubspotSandbox?: Pick<HubSpotSandboxOptions, 'rateLimit' | 'searchDelayMs'>;
 }
 
 export async function startStack(opts: StackOptions = {}) {
@@ -46,7 +49,7 @@ export async function startStack(opts: StackOptions = {}) {
   const logger = createLogger('stack');
 
   const odooSandbox = createOdooSandbox({ dataset: world.odoo });
-  const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot });
+  const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv(), ...opts.hubspotSandbox });
   const odooSandboxUrl = await odooSandbox.listen(ports.odooSandbox ?? 0, host);
   const hubspotSandboxUrl = await hubspotSandbox.listen(ports.hubspotSandbox ?? 0, host);
 

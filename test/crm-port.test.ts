@@ -124,12 +124,20 @@ describe('the CRM port, HubSpot adapter', () => {
   });
 
   test('lifecycle stages map both ways for every canonical stage', async () => {
-    for (const stage of LIFECYCLE_STAGES) {
-      await crm.updateAccount('1010', { lifecycleStage: stage });
-      const raw = sandbox.store.get('companies', '1010')!.properties.lifecyclestage!;
-      assert.equal(LIFECYCLE_STAGE[raw as keyof typeof LIFECYCLE_STAGE], stage);
-      assert.equal((await crm.read('account', ['1010']))[0]!.lifecycleStage, stage);
-      assert.equal((await crm.list('account', { limit: 1, withinIds: [['1010']], lifecycleStage: stage })).length, 1);
+    // This checks how values map, filters included; that search lags writes is
+    // search-after-write.test.ts's subject, so here search sees each write at once.
+    const delay = sandbox.store.searchDelayMs;
+    sandbox.store.searchDelayMs = 0;
+    try {
+      for (const stage of LIFECYCLE_STAGES) {
+        await crm.updateAccount('1010', { lifecycleStage: stage });
+        const raw = sandbox.store.get('companies', '1010')!.properties.lifecyclestage!;
+        assert.equal(LIFECYCLE_STAGE[raw as keyof typeof LIFECYCLE_STAGE], stage);
+        assert.equal((await crm.read('account', ['1010']))[0]!.lifecycleStage, stage);
+        assert.equal((await crm.list('account', { limit: 1, withinIds: [['1010']], lifecycleStage: stage })).length, 1);
+      }
+    } finally {
+      sandbox.store.searchDelayMs = delay;
     }
   });
 

@@ -203,6 +203,8 @@ describe('objects: list, get, batch read', () => {
         category: 'OBJECT_NOT_FOUND',
         message: 'Could not get some COMPANY objects, they may be deleted or not exist. Check that ids are valid.',
         context: { ids: ['999999'] },
+        errors: [],
+        links: {},
       },
     ]);
     assert.ok(!Number.isNaN(Date.parse(r.body!.startedAt)) && !Number.isNaN(Date.parse(r.body!.completedAt)));
@@ -284,7 +286,10 @@ describe('search', () => {
       [{ filterGroups: [], limit: 201 }, /maximum of 200/],
       [{ filterGroups: [], after: '10000' }, /at most 10000 results/],
     ];
+    await new Promise((r) => setTimeout(r, 1000)); // the earlier tests' searches leave the window
     for (const [body, message] of cases) {
+      // Raw calls are not paced by the connector: keep under search's 4 requests a second.
+      await new Promise((r) => setTimeout(r, 260));
       const r = await raw(ro, '/crm/v3/objects/companies/search', { body });
       assert.equal(r.status, 400, JSON.stringify(body).slice(0, 80));
       assert.deepEqual(Object.keys(r.body!).sort(), ['category', 'correlationId', 'message', 'status']);
@@ -293,9 +298,11 @@ describe('search', () => {
       assert.match(r.body!.message, message);
     }
     // A 5-group, 25-filter request is within the limits.
+    await new Promise((r) => setTimeout(r, 260));
     const ok = await raw(ro, '/crm/v3/objects/companies/search', { body: { filterGroups: Array.from({ length: 5 }, () => ({ filters: Array.from({ length: 5 }, () => f) })) } });
     assert.equal(ok.status, 200);
     assert.equal(ok.body!.total, 65);
+    await new Promise((r) => setTimeout(r, 1000)); // leave search's window as the paced client expects it
   });
 
   it('maps a refused search to BACKEND_VALIDATION without retrying', async () => {
@@ -398,6 +405,8 @@ describe('associations v4', () => {
         subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
         message: 'No contact is associated with company 1260.',
         context: { fromObjectId: ['1260'], fromObjectType: ['company'], toObjectType: ['contact'] },
+        errors: [],
+        links: {},
       },
     ]);
     const reverse = await raw(ro, '/crm/v4/associations/contacts/companies/batch/read', { body: { inputs: [{ id: '20001' }] } });
@@ -473,7 +482,7 @@ describe('failure modes', () => {
     assert.equal(r.headers.get('x-hubspot-ratelimit-max'), '190');
     assert.equal(r.headers.get('x-hubspot-ratelimit-remaining'), '0');
     assert.equal(r.headers.get('x-hubspot-ratelimit-interval-milliseconds'), '10000');
-    assert.equal(r.headers.get('x-hubspot-ratelimit-daily'), '1000000');
+    assert.equal(r.headers.get('x-hubspot-ratelimit-daily'), '650000', 'a Professional portal by default');
     assert.match(r.headers.get('x-hubspot-ratelimit-daily-remaining') ?? '', /^\d+$/);
     const ok = await raw(rw, '/crm/v3/objects/companies/1001');
     assert.equal(ok.status, 200);
@@ -511,9 +520,10 @@ describe('failure modes', () => {
   });
 
   it('gives BACKEND_RATE_LIMITED when the sandbox enforces a real 10-second window', async () => {
-    const tight = createHubSpotSandbox({ dataset: buildHubSpotFixture(), rateLimit: { max: 3, enforce: true } });
+    const tight = createHubSpotSandbox({ dataset: buildHubSpotFixture(), rateLimit: { max: 3 } });
     await tight.listen();
-    const client = clientFor(tight, { HUBSPOT_MAX_RETRIES: '0' });
+    // Unpaced, as a client without pacing (or a second process) would be.
+    const client = clientFor(tight, { HUBSPOT_MAX_RETRIES: '0', HUBSPOT_PACING: 'off' });
     try {
       for (let i = 0; i < 3; i += 1) assert.ok(await client.getById('companies', '1001', []));
       await rejectsWith(client.getById('companies', '1001', []), 'BACKEND_RATE_LIMITED', { backendName: 'TEN_SECONDLY_ROLLING' });

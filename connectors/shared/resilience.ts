@@ -143,6 +143,13 @@ export interface CallSpec {
   timeoutError(): unknown;
   /** The error the caller sees once attempts are over (e.g. with the attempt count). */
   finalError?(error: unknown, attempts: number): unknown;
+  /**
+   * Wait for the backend's rate limit before each attempt (HubSpot's pacer). Runs before
+   * the attempt takes a concurrency slot or starts its timeout; `latestStart` is the
+   * last instant an attempt is worth starting before the deadline — a pacer whose next
+   * slot is later rejects at once (with its own error, which is not retried).
+   */
+  pace?(opts: { latestStart?: number; signal: AbortSignal }): Promise<void>;
 }
 
 /** Handed to each attempt. */
@@ -234,6 +241,14 @@ export class ResiliencePolicy {
     });
 
     const oneAttempt = async (signal: AbortSignal): Promise<T> => {
+      if (call.pace) {
+        try {
+          await call.pace({ ...(deadline ? { latestStart: deadline.at - MIN_ATTEMPT_MS } : {}), signal });
+        } catch (e) {
+          if (signal.aborted) throw this.aborted(call);
+          throw e;
+        }
+      }
       attempts += 1;
       const number = attempts;
       let current: Attempt | undefined;

@@ -5,6 +5,7 @@
 import { buildWorld } from '../seed/index.ts';
 import { HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { createHubSpotSandbox } from './server.ts';
+import { hubspotSandboxOptionsFromEnv } from './env.ts';
 
 const port = Number(process.env.HUBSPOT_SANDBOX_PORT ?? 8090);
 const host = process.env.HUBSPOT_SANDBOX_HOST ?? '127.0.0.1';
@@ -14,7 +15,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const world = await buildWorld();
-const sandbox = createHubSpotSandbox({ dataset: world.hubspot });
+const sandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv() });
 const url = await sandbox.listen(port, host);
 const counts = HUBSPOT_OBJECT_TYPES.map((t) => `${t}=${sandbox.store.count(t)}`).join(' ');
 console.log(`HubSpot sandbox listening on ${url} (portal ${world.hubspot.portalId}; ${counts})`);

@@ -28,22 +28,57 @@ import { missingAssociations, missingOnCreate, withDefaultStatus } from './quote
 import { HUBSPOT_READ_ONLY_TYPES } from './portal.ts';
 import { defaultAssociationTypeId, HubSpotStore, UniqueConflictError, type StoredObject } from './store.ts';
 
+/**
+ * The limits of a private app by the portal's subscription (HubSpot changelog
+ * "Increasing our API limits"; developers.hubspot.com/apisbytier): requests per
+ * rolling 10 s per app, requests per day per portal. The capacity pack raises the
+ * burst to 250 and adds 1,000,000 a day (counted here as one pack on Enterprise).
+ */
+export const HUBSPOT_TIERS = {
+  starter: { max: 100, daily: 250_000 },
+  professional: { max: 190, daily: 650_000 },
+  enterprise: { max: 190, daily: 1_000_000 },
+  capacity_pack: { max: 250, daily: 2_000_000 },
+} as const;
+export type HubSpotTier = keyof typeof HUBSPOT_TIERS;
+
+/**
+ * CRM search's own limit per token ("CRM Search API Rate Limit Increase": four
+ * requests per second; later docs say five — the lower figure is the one a client can
+ * rely on).
+ */
+export const HUBSPOT_SEARCH_PER_SECOND = 4;
+
+/**
+ * How long a write takes to show in search results. HubSpot documents only that
+ * search is eventually consistent ("a few seconds"); 3 s sits in the middle of what
+ * integrations report, long enough that a search right after a write misses it.
+ */
+export const HUBSPOT_SEARCH_DELAY_MS = 3000;
+
 export interface SandboxRateLimitOptions {
-  /** Requests per interval (HubSpot private apps: 100 Free/Starter, 190 Professional/Enterprise). Default 190. */
+  /** The portal's subscription; sets `max` and `daily`. Default professional (quote approval and templates need Sales Hub Professional). */
+  tier?: HubSpotTier;
+  /** Requests per interval per private app (token); overrides the tier's. */
   max?: number;
   /** The rolling window, default 10,000 ms. */
   intervalMs?: number;
-  /** Requests per day, default 1,000,000. */
+  /** Requests per day for the portal; overrides the tier's. */
   daily?: number;
-  /** Answer 429 when a limit is exceeded. Off by default: headers are still sent and counted. */
+  /** Answer 429 when a limit is exceeded, as a real portal does. Default true; false only counts and sends the headers. */
   enforce?: boolean;
-  /** With `enforce`: the search endpoints' own per-second limit (HubSpot: 5). */
+  /** The search endpoints' own per-second limit per token. Default HUBSPOT_SEARCH_PER_SECOND. */
   searchPerSecond?: number;
 }
 
 export interface HubSpotSandboxOptions {
   dataset: HubSpotDataset;
   rateLimit?: SandboxRateLimitOptions;
+  /**
+   * Milliseconds before a write shows in search results (reads by id or idProperty see it
+   * at once, as in HubSpot). Default HUBSPOT_SEARCH_DELAY_MS; 0 makes search immediately consistent.
+   */
+  searchDelayMs?: number;
   /** Page size of association reads (v4 GET and per input of v4 batch read). Default 500. */
   associationsPageSize?: number;
   /** Entries kept in the request log. Default 100,000. */
@@ -214,29 +249,44 @@ const EDGE_HTML: Record<number, string> = {
   504: 'Gateway Time-out',
 };
 
-class RollingWindow {
-  private hits: number[] = [];
-  private searchHits: number[] = [];
+type RatePolicy = 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY';
+
+/**
+ * HubSpot's limits as the portal keeps them: a rolling window per private app
+ * (token) for every call, one per token per second for search, one daily count for
+ * the portal. A refused request is not counted (it did no work), so a client that
+ * backs off gets through as soon as the oldest request leaves its window.
+ */
+class RateLimits {
+  private readonly burst = new Map<string, number[]>();
+  private readonly search = new Map<string, number[]>();
   private day = 0;
 
-  constructor(readonly opts: Required<Omit<SandboxRateLimitOptions, 'searchPerSecond'>> & { searchPerSecond?: number }) {}
+  constructor(readonly opts: { max: number; intervalMs: number; daily: number; enforce: boolean; searchPerSecond: number }) {}
 
-  hit(now: number, search: boolean): { remaining: number; dailyRemaining: number; exceeded?: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY' } {
-    this.hits = this.hits.filter((t) => t > now - this.opts.intervalMs);
-    this.hits.push(now);
-    this.day += 1;
-    let exceeded: 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY' | undefined;
-    if (search) {
-      this.searchHits = this.searchHits.filter((t) => t > now - 1000);
-      this.searchHits.push(now);
-      if (this.opts.searchPerSecond !== undefined && this.searchHits.length > this.opts.searchPerSecond) exceeded = 'SECONDLY';
+  private static recent(map: Map<string, number[]>, token: string, since: number): number[] {
+    const kept = (map.get(token) ?? []).filter((t) => t > since);
+    map.set(token, kept);
+    return kept;
+  }
+
+  hit(token: string, now: number, isSearch: boolean): { remaining: number; dailyRemaining: number; exceeded?: RatePolicy } {
+    const burst = RateLimits.recent(this.burst, token, now - this.opts.intervalMs);
+    const search = isSearch ? RateLimits.recent(this.search, token, now - 1000) : [];
+    let exceeded: RatePolicy | undefined;
+    if (this.day >= this.opts.daily) exceeded = 'DAILY';
+    else if (isSearch && search.length >= this.opts.searchPerSecond) exceeded = 'SECONDLY';
+    else if (!isSearch && burst.length >= this.opts.max) exceeded = 'TEN_SECONDLY_ROLLING';
+    if (!exceeded || !this.opts.enforce) {
+      this.day += 1;
+      // Search has its own limiter: it does not spend the app's ten-second burst.
+      if (isSearch) search.push(now);
+      else burst.push(now);
     }
-    if (this.day > this.opts.daily) exceeded = 'DAILY';
-    else if (this.hits.length > this.opts.max) exceeded = 'TEN_SECONDLY_ROLLING';
     return {
-      remaining: Math.max(0, this.opts.max - this.hits.length),
+      remaining: Math.max(0, this.opts.max - burst.length),
       dailyRemaining: Math.max(0, this.opts.daily - this.day),
-      exceeded: this.opts.enforce ? exceeded : undefined,
+      ...(exceeded && this.opts.enforce ? { exceeded } : {}),
     };
   }
 }
@@ -249,15 +299,17 @@ const RATE_LIMIT_MESSAGES = {
 
 export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbox {
   const store = new HubSpotStore(opts.dataset);
+  store.searchDelayMs = opts.searchDelayMs ?? HUBSPOT_SEARCH_DELAY_MS;
   const log = new RequestLog(opts.requestLogLimit);
   const faults = new FaultSwitches();
   const assocPageSize = opts.associationsPageSize ?? 500;
-  const window = new RollingWindow({
-    max: opts.rateLimit?.max ?? 190,
+  const tier = HUBSPOT_TIERS[opts.rateLimit?.tier ?? 'professional'];
+  const limits = new RateLimits({
+    max: opts.rateLimit?.max ?? tier.max,
     intervalMs: opts.rateLimit?.intervalMs ?? 10_000,
-    daily: opts.rateLimit?.daily ?? 1_000_000,
-    enforce: opts.rateLimit?.enforce ?? false,
-    searchPerSecond: opts.rateLimit?.searchPerSecond,
+    daily: opts.rateLimit?.daily ?? tier.daily,
+    enforce: opts.rateLimit?.enforce ?? true,
+    searchPerSecond: opts.rateLimit?.searchPerSecond ?? HUBSPOT_SEARCH_PER_SECOND,
   });
   let baseUrl: string | undefined;
 
@@ -307,13 +359,17 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
     return hubspotError(404, 'OBJECT_NOT_FOUND', 'Object not found.  objectId are usually numeric.', { context: { id: [id] } });
   }
 
+  /**
+   * One entry of a 207's `errors[]`, HubSpot's StandardError: status, category, the
+   * message, `context` (string arrays naming what failed), the detail `errors` and
+   * `links` (both always present, often empty).
+   */
+  function batchError(category: string, message: string, context: Record<string, string[]>, extra: Json = {}): Json {
+    return { status: 'error', category, ...extra, message, context, errors: [], links: {} };
+  }
+
   function missingObjectsError(type: HubSpotObjectType, ids: string[]): Json {
-    return {
-      status: 'error',
-      category: 'OBJECT_NOT_FOUND',
-      message: `Could not get some ${HUBSPOT_SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
-      context: { ids },
-    };
+    return batchError('OBJECT_NOT_FOUND', `Could not get some ${HUBSPOT_SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`, { ids });
   }
 
   // ---- property validation (writes) ----------------------------------------
@@ -543,7 +599,7 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
           if (e instanceof SearchValidationError) throw validation(e.message);
           throw e;
         }
-        const { total, page } = runSearch(type, store.all(type), req);
+        const { total, page } = runSearch(type, store.searchable(type), req);
         const out: Json = { total, results: page.map((o) => renderObject(type, o, req.properties)) };
         const nextOffset = req.offset + page.length;
         if (nextOffset < total && nextOffset < 10_000 && page.length > 0) out.paging = { next: { after: String(nextOffset) } };
@@ -733,13 +789,12 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
       const offset = decodeCursor(input.after as string | undefined);
       const page = edges.slice(offset, offset + assocPageSize);
       if (edges.length === 0 || page.length === 0) {
-        errors.push({
-          status: 'error',
-          category: 'OBJECT_NOT_FOUND',
-          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
-          message: `No ${HUBSPOT_SINGULAR[to]} is associated with ${HUBSPOT_SINGULAR[from]} ${id}.`,
-          context: { fromObjectId: [id], fromObjectType: [HUBSPOT_SINGULAR[from]], toObjectType: [HUBSPOT_SINGULAR[to]] },
-        });
+        errors.push(batchError(
+          'OBJECT_NOT_FOUND',
+          `No ${HUBSPOT_SINGULAR[to]} is associated with ${HUBSPOT_SINGULAR[from]} ${id}.`,
+          { fromObjectId: [id], fromObjectType: [HUBSPOT_SINGULAR[from]], toObjectType: [HUBSPOT_SINGULAR[to]] },
+          { subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND' },
+        ));
         continue;
       }
       const result: Json = {
@@ -954,23 +1009,27 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
       });
     }
 
-    const windowState = window.hit(Date.now(), route.operation === 'search');
-    rate['x-hubspot-ratelimit-daily'] = String(window.opts.daily);
-    rate['x-hubspot-ratelimit-daily-remaining'] = String(windowState.dailyRemaining);
-    rate['x-hubspot-ratelimit-interval-milliseconds'] = String(window.opts.intervalMs);
-    rate['x-hubspot-ratelimit-max'] = String(window.opts.max);
-    rate['x-hubspot-ratelimit-remaining'] = String(windowState.remaining);
+    const isSearch = route.operation === 'search';
+    const windowState = limits.hit(token, Date.now(), isSearch);
+    // Search answers carry no X-HubSpot-RateLimit-* headers (its limiter is separate), every other call does.
+    if (!isSearch) {
+      rate['x-hubspot-ratelimit-daily'] = String(limits.opts.daily);
+      rate['x-hubspot-ratelimit-daily-remaining'] = String(windowState.dailyRemaining);
+      rate['x-hubspot-ratelimit-interval-milliseconds'] = String(limits.opts.intervalMs);
+      rate['x-hubspot-ratelimit-max'] = String(limits.opts.max);
+      rate['x-hubspot-ratelimit-remaining'] = String(windowState.remaining);
+    }
     const limitFault = fired.get('rate_limit');
     const policy = limitFault && limitFault.kind === 'rate_limit' ? limitFault.policy : windowState.exceeded;
     if (policy) {
       if (limitFault) note('rate_limit');
-      if (policy === 'DAILY') rate['x-hubspot-ratelimit-daily-remaining'] = '0';
-      else rate['x-hubspot-ratelimit-remaining'] = '0';
+      if (!isSearch) {
+        if (policy === 'DAILY') rate['x-hubspot-ratelimit-daily-remaining'] = '0';
+        else rate['x-hubspot-ratelimit-remaining'] = '0';
+      }
       const extra: Record<string, string> = {};
       if (limitFault && limitFault.kind === 'rate_limit' && limitFault.retryAfterSeconds) extra['retry-after'] = String(limitFault.retryAfterSeconds);
-      const body: Json = { status: 'error', message: RATE_LIMIT_MESSAGES[policy], errorType: 'RATE_LIMIT', correlationId };
-      if (policy !== 'SECONDLY') body.policyName = policy;
-      return send(429, body, extra);
+      return send(429, { status: 'error', message: RATE_LIMIT_MESSAGES[policy], errorType: 'RATE_LIMIT', correlationId, policyName: policy }, extra);
     }
 
     let body: unknown;

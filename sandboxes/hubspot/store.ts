@@ -58,6 +58,15 @@ export class HubSpotStore {
   private readonly edges = new Map<string, Map<HubSpotObjectType, Map<string, number>>>();
   private readonly knownProperties = new Map<HubSpotObjectType, Set<string>>();
   private readonly maxId = new Map<HubSpotObjectType, bigint>();
+  /**
+   * What CRM search sees: HubSpot indexes writes for search asynchronously, so a
+   * created or changed object shows in search results (with its new values) only
+   * `searchDelayMs` after the write. `${type}:${id}` → versions in time order, each
+   * visible from `at` (epoch ms); an object without versions is indexed as loaded.
+   */
+  private readonly searchVersions = new Map<string, Array<{ at: number; snapshot: StoredObject | null }>>();
+  /** Milliseconds from a write until search sees it (0: at once). Reads by id are never delayed. */
+  searchDelayMs = 0;
 
   constructor(dataset: HubSpotDataset) {
     const data = structuredClone(dataset);
@@ -188,12 +197,46 @@ export class HubSpotStore {
     const known = this.knownProperties.get(type)!;
     for (const k of Object.keys(props)) known.add(k);
     this.indexUnique(type, obj);
+    this.indexForSearch(type, obj, null);
     return obj;
+  }
+
+  /** A copy of the object as it is now, for the search index. */
+  private static snapshot(obj: StoredObject): StoredObject {
+    return { ...obj, properties: { ...obj.properties } };
+  }
+
+  /** Note a write for search: until the delay passes, search keeps seeing `before` (null: nothing). */
+  private indexForSearch(type: HubSpotObjectType, obj: StoredObject, before: StoredObject | null | undefined): void {
+    const key = `${type}:${obj.id}`;
+    let versions = this.searchVersions.get(key);
+    if (!versions) this.searchVersions.set(key, (versions = before === undefined ? [] : [{ at: 0, snapshot: before }]));
+    versions.push({ at: Date.now() + this.searchDelayMs, snapshot: HubSpotStore.snapshot(obj) });
+  }
+
+  /** The objects of a type as search sees them at `now`: each in its latest indexed version, not-yet-indexed ones left out. */
+  searchable(type: HubSpotObjectType, now = Date.now()): StoredObject[] {
+    const out: StoredObject[] = [];
+    for (const obj of this.all(type)) {
+      const key = `${type}:${obj.id}`;
+      const versions = this.searchVersions.get(key);
+      if (!versions) {
+        out.push(obj);
+        continue;
+      }
+      let visible = -1;
+      for (let i = 0; i < versions.length && versions[i]!.at <= now; i += 1) visible = i;
+      if (visible > 0) versions.splice(0, visible);
+      const current = visible >= 0 ? versions[0]!.snapshot : null;
+      if (current) out.push(current);
+    }
+    return out;
   }
 
   /** Apply a property patch ('' / null clears); returns the object. */
   update(type: HubSpotObjectType, obj: StoredObject, patch: Record<string, string | null>, now = new Date().toISOString()): StoredObject {
     this.checkUnique(type, patch, obj.id);
+    const before = this.searchVersions.has(`${type}:${obj.id}`) ? undefined : HubSpotStore.snapshot(obj);
     this.unindexUnique(type, obj);
     for (const [k, v] of Object.entries(patch)) {
       obj.properties[k] = v === '' ? null : v;
@@ -203,15 +246,18 @@ export class HubSpotStore {
     obj.updatedAt = now;
     obj.properties[ts.modified] = now;
     this.indexUnique(type, obj);
+    this.indexForSearch(type, obj, before);
     return obj;
   }
 
   archive(type: HubSpotObjectType, obj: StoredObject, now = new Date().toISOString()): void {
     if (obj.archived) return;
+    const before = this.searchVersions.has(`${type}:${obj.id}`) ? undefined : HubSpotStore.snapshot(obj);
     this.unindexUnique(type, obj);
     obj.archived = true;
     obj.archivedAt = now;
     obj.updatedAt = now;
+    this.indexForSearch(type, obj, before);
   }
 
   private indexUnique(type: HubSpotObjectType, obj: StoredObject): void {

@@ -169,23 +169,18 @@ export class HubSpotCrmAdapter implements CrmPort {
     return this.records(kind, await this.client.batchRead(type, [...ids], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget }));
   }
 
-  /** Objects by a unique property; for a scoped caller, a search limited to the ids it may see. */
+  /**
+   * Objects by a unique property, read by `idProperty` (batch read): unlike search,
+   * it sees a record the moment it is written, so a quote just created is found by
+   * its number. A scoped caller gets only the ids it may see.
+   */
   private async byUniqueProperty<K extends CrmKind>(kind: K, property: string, values: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[] }) {
     const type = OBJECT_TYPE[kind];
-    if (values.length === 0) return [];
-    if (!opts.withinIds) {
-      return this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget, idProperty: property }));
-    }
-    if (opts.withinIds.length === 0) return [];
-    const found = await this.client.search(type, {
-      filterGroups: [{ filters: [
-        { propertyName: property, operator: 'IN', values: [...values] },
-        { propertyName: ID, operator: 'IN', values: [...opts.withinIds] },
-      ] }],
-      properties: [...READ_PROPERTIES[kind]],
-      limit: Math.min(100, values.length),
-    }, { requestId: opts.requestId, budget: opts.budget });
-    return this.records(kind, found.results);
+    if (values.length === 0 || opts.withinIds?.length === 0) return [];
+    const found = this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget, idProperty: property }));
+    if (!opts.withinIds) return found;
+    const allowed = new Set(opts.withinIds);
+    return found.filter((r) => allowed.has(r.id));
   }
 
   accountsByOdooPartnerId(partnerIds: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[] } = {}): Promise<CrmAccount[]> {

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { parseEnv, redactWhenPrinted } from '../../../core/env.ts';
-import { optional, resilienceSettings, resilienceVariables } from '../../shared/resilience-config.ts';
+import { intVar, optional, resilienceSettings, resilienceVariables } from '../../shared/resilience-config.ts';
 
 export const hubspotConfigSchema = z
   .object({
@@ -25,11 +25,26 @@ export const hubspotConfigSchema = z
       maxRetries: { max: 6, default: 2 },
       retryBaseMs: { default: 300 },
     }),
+    /**
+     * Pace calls to the portal's rate limits (pacing.ts): on, or off to send at once and
+     * only retry the 429s (for a portal with an external limiter in front of it).
+     */
+    HUBSPOT_PACING: optional(z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+    /**
+     * Requests per 10 s assumed until the portal's X-HubSpot-RateLimit-Max says otherwise
+     * (its first answer does): the smallest tier's (Free/Starter) 100.
+     */
+    HUBSPOT_BURST_LIMIT: optional(intVar(1, 10_000).default(100)),
+    /** CRM search requests per second per token (HubSpot: four; search answers carry no headers to learn it from). */
+    HUBSPOT_SEARCH_PER_SECOND: optional(intVar(1, 100).default(4)),
   })
   .transform((env) => ({
     baseUrl: env.HUBSPOT_BASE_URL.replace(/\/+$/, ''),
     accessToken: env.HUBSPOT_ACCESS_TOKEN,
     quoteTemplateId: env.HUBSPOT_QUOTE_TEMPLATE_ID,
+    pacing: env.HUBSPOT_PACING === 'on',
+    burstLimit: env.HUBSPOT_BURST_LIMIT,
+    searchPerSecond: env.HUBSPOT_SEARCH_PER_SECOND,
     ...resilienceSettings('HUBSPOT', env),
   }));
 

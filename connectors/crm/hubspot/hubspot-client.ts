@@ -13,17 +13,21 @@
 //   - an agent that really aborts a timed-out socket (transport.ts);
 //   - X-Request-Id forwarded on every call (per-call middleware);
 //   - every payload validated with zod (wire.ts), errors mapped to the registry (errors.ts);
-//   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
+//   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging;
+//   - every attempt paced to the portal's rate limits (pacing.ts, shared per token by
+//     the whole process), so a big read or a catalog push slows down instead of
+//     collecting 429s; 429s are counted (hubspotPacing.stats()).
 import { Client } from '@hubspot/api-client';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
-import { createResiliencePolicy, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
+import { createResiliencePolicy, MIN_ATTEMPT_MS, type Attempt, type ResilienceEvent, type ResiliencePolicy } from '../../shared/resilience.ts';
 import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
 import type { CallBudget } from '../../../core/call-budget.ts';
-import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, toAppError, type CallDescription } from './errors.ts';
+import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, retryAfterMs, toAppError, type CallDescription } from './errors.ts';
 import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
+import { hubspotPacing, PaceTooLongError, type Pacer } from './pacing.ts';
 import {
   associationBatchSchema,
   batchErrorSchema,
@@ -130,12 +134,16 @@ export class HubSpotClient {
   private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
   private readonly policy: ResiliencePolicy;
+  private readonly pacer: Pacer | undefined;
   /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
   private deadline: Deadline | undefined;
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
     this.policy = createResiliencePolicy(config, { system: 'hubspot', label: 'HubSpot', classify: classifyHubSpotFailure }, observerFor(options));
+    this.pacer = config.pacing
+      ? hubspotPacing.for(config.baseUrl, config.accessToken, { burst: config.burstLimit, intervalMs: 10_000, searchPerSecond: config.searchPerSecond })
+      : undefined;
     // numberOfApiCallRetries 0 and no limiterOptions: no global decorators (see header).
     this.sdk = new Client({ accessToken: config.accessToken, basePath: config.baseUrl, numberOfApiCallRetries: 0 });
     // Build the API objects now: the client decorates them from its process-global
@@ -174,10 +182,49 @@ export class HubSpotClient {
         ...(call.deadline ?? this.deadline ? { deadline: (call.deadline ?? this.deadline)! } : {}),
         details: { operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}), ...(call.recordId ? { recordId: call.recordId } : {}) },
         timeoutError: () => new HubSpotAttemptError({ kind: 'timeout', cause: undefined }),
-        finalError: (e, attempts) => (e instanceof HubSpotAttemptError ? toAppError(e.failure, call, attempts) : e),
+        finalError: (e, attempts) => {
+          if (!(e instanceof HubSpotAttemptError)) return e;
+          if (e.failure.kind === 'http' && e.failure.status === 429) hubspotPacing.noteUnhandled429();
+          return toAppError(e.failure, call, attempts);
+        },
+        // Wait for room before queueing for a connection (holding none while the window is full)…
+        ...(this.pacer ? { pace: (o: { latestStart?: number; signal: AbortSignal }) => this.pace(call, { ...o, take: false }) } : {}),
       },
-      (attempt) => this.attempt(call, attempt),
+      async (attempt) => {
+        // …and take the slot as the request leaves: it may have queued since, while answers
+        // told more about the window (another process's use), and HubSpot counts it from now.
+        if (this.pacer) {
+          const deadline = call.deadline ?? this.deadline;
+          await this.pace(call, { ...(deadline ? { latestStart: deadline.at - MIN_ATTEMPT_MS } : {}), signal: attempt.signal, take: true });
+        }
+        return this.attempt(call, attempt);
+      },
     );
+  }
+
+  /** Wait for a slot under the portal's limits; one past the deadline is BACKEND_RATE_LIMITED at once, never sent. */
+  private async pace(call: CallDescription, o: { latestStart?: number; signal: AbortSignal; take: boolean }): Promise<void> {
+    try {
+      await this.pacer!.acquire({ search: call.operation === 'search', ...(o.latestStart !== undefined ? { latestStart: o.latestStart } : {}), signal: o.signal, take: o.take });
+    } catch (e) {
+      if (!(e instanceof PaceTooLongError)) throw e;
+      const what = `HubSpot ${call.operation}${call.objectType ? ` ${call.objectType}` : ''}`;
+      throw appError('BACKEND_RATE_LIMITED', `${what}: HubSpot's rate limit leaves no slot before the request's deadline (next in ${Math.round(e.waitMs)} ms)`, {
+        system: 'hubspot', operation: call.operation, ...(call.objectType ? { model: call.objectType } : {}),
+        backendName: e.window === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING', retryAfterMs: Math.round(e.waitMs), paced: true, deadlineReached: true,
+      });
+    }
+  }
+
+  /** A 429: count it, and hold the token's calls as HubSpot asks. */
+  private noteLimits(call: CallDescription, status: number, headers: Record<string, string> | undefined, text: string | undefined): void {
+    if (status !== 429) return;
+    const failure = { kind: 'http' as const, status, body: parseErrorBody(text), headers: headers ?? {} };
+    // HubSpot may name the search limit only in the message.
+    const policy = failure.body.policyName ?? (/secondly limit/i.test(failure.body.message ?? '') ? 'SECONDLY' : undefined);
+    hubspotPacing.noteRateLimited(policy, call.objectType ? `${call.objectType}.${call.operation}` : call.operation);
+    const hasRetryAfter = headers !== undefined && (headers['retry-after'] ?? headers['Retry-After']) !== undefined;
+    this.pacer?.rateLimited(policy, hasRetryAfter ? retryAfterMs(failure) : undefined);
   }
 
   /** One request on the wire; a failure is thrown as HubSpotAttemptError for the policy to judge. */
@@ -191,6 +238,9 @@ export class HubSpotClient {
     }
     const status = capture.status;
     attempt.httpStatus = status;
+    // A 429's "0 remaining" is HubSpot refusing, not a count to learn from.
+    this.pacer?.settle(status !== undefined && status !== 429 ? capture.headers : undefined);
+    if (status !== undefined) this.noteLimits(call, status, capture.headers, capture.text);
     if (status !== undefined && status >= 200 && status < 300) {
       // Our own parse of the raw body decides, whatever the generated deserializer thought.
       let json: unknown;
