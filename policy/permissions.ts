@@ -134,6 +134,11 @@ export function accessFor(role: Role, scopes: readonly string[], type: string, f
   return 'allow';
 }
 
+/** Whether some role can get this field masked (null, listed in the response's `extensions.masked`). */
+export function isMaskable(type: string, field: string): boolean {
+  return ROLES.some((r) => accessFor(r, [], type, field) === 'mask');
+}
+
 /** The scopes that would unmask commercially sensitive fields for this caller's roles. */
 export function unmaskingScopes(identity: Identity): string[] {
   return [...new Set(identity.roles.flatMap((r) => READ_RULES[r].maskCommercialUnlessScope ?? []))];

@@ -1,7 +1,8 @@
 // The permission matrix, generated from the one rule set (permissions.ts): every
 // (role, type, field) cell is run through the gateway against the sandboxes and
 // must come back allowed (value, no error), denied (FORBIDDEN at that path, the
-// rest of the response intact) or masked (null with MASKED).
+// rest of the response intact) or masked (null, no error, its coordinate listed once
+// in the response's extensions.masked).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -122,11 +123,19 @@ describe('permission matrix through the gateway', () => {
           const expected: Access = accessFor(variant.role, variant.scopes, type, field);
           const fieldPath = [...path, field].join('.');
           const errs = (res.errors ?? []).filter((e) => (e.path ?? []).filter((p) => typeof p === 'string').join('.') === fieldPath);
+          const masked: string[] = res.extensions?.masked ?? [];
           if (expected === 'allow') {
             assert.deepEqual(errs.map((e) => e.extensions?.code), [], `${variant.label} ${type}.${field}: expected allowed`);
+            assert.ok(!masked.includes(`${type}.${field}`), `${variant.label} ${type}.${field}: allowed but listed as masked`);
+          } else if (expected === 'mask') {
+            assert.deepEqual(errs.map((e) => e.extensions?.code), [], `${variant.label} ${type}.${field}: masked fields raise no error`);
+            assert.ok(masked.includes(`${type}.${field}`), `${variant.label} ${type}.${field}: expected in extensions.masked, got ${JSON.stringify(masked)}`);
+            let node: unknown = res.data;
+            for (const step of [...path, field]) node = Array.isArray(node) ? node[0]?.[step] : (node as Record<string, unknown> | null)?.[step];
+            assert.equal(node ?? null, null, `${variant.label} ${type}.${field}: masked but a value came back`);
           } else {
             assert.ok(errs.length > 0, `${variant.label} ${type}.${field}: expected ${expected}, got no error`);
-            assert.equal(errs[0]!.extensions?.code, expected === 'deny' ? 'FORBIDDEN' : 'MASKED', `${variant.label} ${type}.${field}`);
+            assert.equal(errs[0]!.extensions?.code, 'FORBIDDEN', `${variant.label} ${type}.${field}`);
           }
           checked++;
         }

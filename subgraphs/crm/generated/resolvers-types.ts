@@ -149,6 +149,7 @@ export type Quote = {
   status?: Maybe<QuoteStatus>;
   account?: Maybe<Account>;
   lines?: Maybe<Array<QuoteLine>>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   amount?: Maybe<Money>;
   validUntil?: Maybe<Scalars['Date']['output']>;
   requestedDeliveryDate?: Maybe<Scalars['Date']['output']>;
@@ -176,9 +177,9 @@ export type QuoteLine = {
   sku?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   quantity?: Maybe<Scalars['Float']['output']>;
-  /** Sensitive: masked for callers without commercial access. */
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   unitPrice?: Maybe<Money>;
-  /** Discount in percent. Sensitive. */
+  /** Discount in percent. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   discount?: Maybe<Scalars['Float']['output']>;
 };
 

@@ -47,13 +47,15 @@ export type Account = {
   taxId?: Maybe<Scalars['String']['output']>;
   /** Currency the customer is invoiced in, from its pricelist in the current company. */
   currency?: Maybe<Scalars['String']['output']>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   paymentTerms?: Maybe<PaymentTerms>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   pricelist?: Maybe<Scalars['String']['output']>;
-  /** Credit limit in the current company (sensitive). */
+  /** Credit limit in the current company. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   creditLimit?: Maybe<Money>;
-  /** Open receivable: posted, unpaid customer invoices minus credit notes (sensitive). */
+  /** Open receivable: posted, unpaid customer invoices minus credit notes. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   openReceivable?: Maybe<Money>;
-  /** True when the open receivable exceeds a set credit limit. */
+  /** True when the open receivable exceeds a set credit limit. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   creditHold?: Maybe<Scalars['Boolean']['output']>;
   orders?: Maybe<OrderConnection>;
   invoices?: Maybe<InvoiceConnection>;
@@ -172,10 +174,11 @@ export type OrderLine = {
   quantity?: Maybe<Scalars['Float']['output']>;
   deliveredQuantity?: Maybe<Scalars['Float']['output']>;
   invoicedQuantity?: Maybe<Scalars['Float']['output']>;
-  /** Sensitive: masked for callers without commercial access. */
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   unitPrice?: Maybe<Money>;
-  /** Discount in percent. Sensitive. */
+  /** Discount in percent. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   discount?: Maybe<Scalars['Float']['output']>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   subtotal?: Maybe<Money>;
 };
 
@@ -275,7 +278,7 @@ export type Invoice = {
   paymentState?: Maybe<PaymentState>;
   amountUntaxed?: Maybe<Money>;
   amountTotal?: Maybe<Money>;
-  /** What is still owed. Sensitive (financial status): masked for callers without commercial access. */
+  /** What is still owed. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   amountResidual?: Maybe<Money>;
   invoiceDate?: Maybe<Scalars['Date']['output']>;
   dueDate?: Maybe<Scalars['Date']['output']>;
