@@ -22,6 +22,7 @@ import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimi
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
+import { serveExplorer } from './explorer.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEADLINE_HEADER, reachedDeadline, RequestDeadline, SUBGRAPH_ANSWER_MARGIN_MS } from '../core/deadline.ts';
@@ -310,6 +311,8 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
       return { requestId, identity, deadline, masked: new Set<string>() };
     },
     routes: (req, res) => {
+      // The browser explorer is a development tool: a production gateway does not serve it (nor introspection).
+      if (!production && serveExplorer(req, res)) return true;
       if (req.url !== '/health') return false;
       sendJson(res, 200, { status: 'ok', component: 'gateway' });
       return true;
