@@ -14,6 +14,8 @@ const RUNTIME_FILES = ['supergraph.yaml', ...readdirSync(join(ROOT, 'subgraphs')
 
 rmSync(OUT, { recursive: true, force: true });
 execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
+/** Node's errno for a missing file (a system code, not one of ours in policy/errors.ts). */
+const NO_SUCH_FILE = 'ENOENT';
 let copied = 0;
 for (const file of RUNTIME_FILES) {
   try {
@@ -21,7 +23,7 @@ for (const file of RUNTIME_FILES) {
     copyFileSync(join(ROOT, file), join(OUT, file));
     copied++;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // subgraphs/common has no schema
+    if ((e as NodeJS.ErrnoException).code !== NO_SUCH_FILE) throw e; // subgraphs/common has no schema
   }
 }
 console.log(`built ${OUT} (${copied} runtime files copied)`);

@@ -84,10 +84,13 @@ export function startPortsFromEnv(env: NodeJS.ProcessEnv = process.env): StartPo
   return out;
 }
 
+/** Node's errno for a taken port (a system code, not one of ours in policy/errors.ts). */
+const ADDRESS_IN_USE = 'EADDRINUSE';
+
 /** A port already in use names the variable that changes it (another Odoo on 8069 is common on a developer's machine). */
 export function explainPortInUse(e: unknown, ports: StartPorts): Error | undefined {
   const err = e as { code?: unknown; port?: unknown } | null;
-  if (!err || err.code !== 'EADDRINUSE') return undefined;
+  if (!err || err.code !== ADDRESS_IN_USE) return undefined;
   const name = (Object.keys(ports) as Array<keyof StartPorts>).find((n) => ports[n] === err.port);
   if (!name) return undefined;
   const { variable } = START_PORTS[name];

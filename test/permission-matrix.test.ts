@@ -11,7 +11,7 @@ import { getNamedType, isObjectType, isScalarType, isEnumType, type GraphQLObjec
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { ROLES, type Role } from '../core/identity.ts';
 import { accessFor, type Access } from '../policy/permissions.ts';
-import { permissionCells, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
+import { PERMISSIONS_DOC, permissionCells, permissionsDoc, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 /** How to reach each canonical type from a root field, with the demo world's own data. */
@@ -89,9 +89,10 @@ describe('permission matrix through the gateway', () => {
     for (const [role, scopes, type, field, expected] of cases) assert.equal(accessFor(role, scopes, type, field), expected, `${role} ${type}.${field}`);
   });
 
-  test('the README shows the current permission table', () => {
+  test('docs/permissions.md shows the current permission tables, and the README the write table', () => {
+    assert.equal(readFileSync(PERMISSIONS_DOC, 'utf8'), permissionsDoc(), 'docs/permissions.md is stale: run `npm run permission-table -- --write`');
+    assert.ok(permissionsDoc().includes(permissionTable()) && permissionsDoc().includes(writePermissionTable()));
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    assert.ok(readme.includes(permissionTable()), 'README.md permission table is stale: run `npm run permission-table` and paste it');
     assert.ok(readme.includes(writePermissionTable()), 'README.md write-permission table is stale: run `npm run permission-table` and paste it');
   });
 
