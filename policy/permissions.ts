@@ -44,7 +44,7 @@ interface RoleReadRules {
 }
 
 const CANONICAL_QUERIES = [
-  'account', 'accounts', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products', 'productionOrders', 'deletedSince',
+  'account', 'accounts', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products', 'productionOrders', 'deletedSince', 'archivedSince',
 ] as const;
 
 export const READ_RULES: Record<Role, RoleReadRules> = {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeId } from '../core/ids.ts';
-import { SANDBOX_HUBSPOT_TOKEN } from '../sandboxes/seed/index.ts';
+import { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const PAGE = `query($after: String, $since: DateTime) {
@@ -91,11 +91,52 @@ describe('an incremental loader sees changes and removals made during its load',
     assert.deepEqual([...copy.keys()].sort(), [...truth.keys()].sort(), 'the copy holds exactly what the CRM holds');
   });
 
+  test('a product archived in Odoo is listed by archivedSince and leaves the product list', async () => {
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    const PRODUCTS = `query($after: String) { products(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id sku } } } }`;
+    const listed = async () => {
+      const ids: string[] = [];
+      for (let after: string | null = null; ;) {
+        const res: { errors?: unknown; data?: any } = await stack.query(PRODUCTS, { after }, { role: 'bi_reader' });
+        assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+        ids.push(...res.data.products.edges.map((e: { node: { id: string } }) => e.node.id));
+        if (!res.data.products.pageInfo.hasNextPage) return ids;
+        after = res.data.products.pageInfo.endCursor;
+      }
+    };
+    const before = await listed();
+    const victim = before[3]!;
+    const odooId = Number(Buffer.from(victim, 'base64url').toString().split(':').at(-1));
+    // Archiving is a write of `active` through Odoo's own API (JSON-2), as a user would do it.
+    const res = await fetch(`${stack.urls.odooSandbox}/json/2/product.product/write`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${SANDBOX_ODOO_CREDENTIALS.apiKey}`, 'content-type': 'application/json', 'x-odoo-database': SANDBOX_ODOO_CREDENTIALS.database },
+      body: JSON.stringify({ ids: [odooId], vals: { active: false } }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const archived = await stack.query(`query($since: DateTime!) { archivedSince(object: PRODUCT, since: $since) { id object archivedAt } }`, { since }, { role: 'bi_reader' });
+    assert.equal(archived.errors, undefined, JSON.stringify(archived.errors));
+    assert.deepEqual(archived.data.archivedSince.map((a: { id: string }) => a.id), [victim]);
+    assert.ok(Date.parse(archived.data.archivedSince[0].archivedAt) >= Date.parse(since));
+    const after = await listed();
+    assert.deepEqual(after, before.filter((id) => id !== victim));
+  });
+
+  test("the seeded customer archived in Odoo is listed under its Account id", async () => {
+    const { archivedAccount } = stack.world.demo;
+    const res = await stack.query(`{ archivedSince(object: ACCOUNT, since: "2000-01-01T00:00:00Z") { id object } }`, {}, { role: 'bi_reader' });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const expected = archivedAccount.hubspotId ? encodeId('Account', 'crm', archivedAccount.hubspotId) : encodeId('Account', 'odoo', archivedAccount.odooId!);
+    assert.ok(res.data.archivedSince.some((a: { id: string }) => a.id === expected), JSON.stringify(res.data.archivedSince));
+  });
+
   test('removals before `since` are not listed again, and customers cannot ask', async () => {
     const future = new Date(Date.now() + 60 * 60_000).toISOString();
     const res = await stack.query(DELETED, { object: 'ACCOUNT', since: future }, { role: 'bi_reader' });
     assert.deepEqual(res.data?.deletedSince, []);
     const customer = await stack.query(DELETED, { object: 'QUOTE', since: future }, { role: 'customer', accountId: stack.world.demo.accountId });
     assert.equal(customer.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const odoo = await stack.query(`query($since: DateTime!) { archivedSince(object: ACCOUNT, since: $since) { id } }`, { since: future }, { role: 'bi_reader' });
+    assert.deepEqual(odoo.data?.archivedSince, [], JSON.stringify(odoo.errors));
   });
 });

@@ -26,6 +26,22 @@ export type Scalars = {
   federation__Policy: { input: unknown; output: unknown; }
 };
 
+/** The Odoo objects that are archived rather than deleted. */
+export type ArchivableObject =
+  /** A customer (commercial partner) archived in Odoo: its Account id. */
+  | 'ACCOUNT'
+  | 'PRODUCT';
+
+/** A record archived in Odoo: drop it from a copy (or mark it inactive). */
+export type ArchivedRecord = {
+  __typename?: 'ArchivedRecord';
+  /** The canonical id the record has (Account.id, Product.id). */
+  id: Scalars['ID']['output'];
+  object: ArchivableObject;
+  /** When it was last written in Odoo (the archival, unless it changed since). */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
@@ -406,6 +422,14 @@ export type Query = {
   product?: Maybe<Product>;
   products?: Maybe<ProductConnection>;
   productionOrders?: Maybe<ProductionOrderConnection>;
+  /**
+   * Records archived in Odoo at or after `since` (`active` set to false, which stamps
+   * their `write_date`), oldest first: what an incremental loader drops from its copy.
+   * Odoo keeps no trace of a record it deletes (unlink), and orders, shipments and
+   * invoices are cancelled rather than deleted — their `state` and `updatedAt` change —
+   * so they are not listed here: see docs/incremental-loads.md.
+   */
+  archivedSince?: Maybe<Array<ArchivedRecord>>;
 };
 
 
@@ -453,6 +477,12 @@ export type QueryProductionOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductionOrderFilter>;
+};
+
+
+export type QueryArchivedSinceArgs = {
+  object: ArchivableObject;
+  since: Scalars['DateTime']['input'];
 };
 
 
@@ -585,11 +615,13 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  ArchivableObject: ArchivableObject;
+  ArchivedRecord: ResolverTypeWrapper<ArchivedRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Money: ResolverTypeWrapper<Money>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Account: ResolverTypeWrapper<AccountParent>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PaymentTerms: ResolverTypeWrapper<PaymentTerms>;
   OrderState: OrderState;
@@ -641,11 +673,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
+  ArchivedRecord: ArchivedRecord;
+  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Money: Money;
   Float: Scalars['Float']['output'];
   Account: AccountParent;
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   PaymentTerms: PaymentTerms;
   OrderFilter: OrderFilter;
@@ -757,6 +790,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
+
+export type ArchivedRecordResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ArchivedRecord'] = ResolversParentTypes['ArchivedRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ArchivableObject'], ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
 
 export type PageInfoResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -995,11 +1034,13 @@ export type QueryResolvers<ContextType = OdooSubgraphContext, ParentType extends
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
   products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   productionOrders?: Resolver<Maybe<ResolversTypes['ProductionOrderConnection']>, ParentType, ContextType, RequireFields<QueryProductionOrdersArgs, 'first'>>;
+  archivedSince?: Resolver<Maybe<Array<ResolversTypes['ArchivedRecord']>>, ParentType, ContextType, RequireFields<QueryArchivedSinceArgs, 'object' | 'since'>>;
 };
 
 export type Resolvers<ContextType = OdooSubgraphContext> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
+  ArchivedRecord?: ArchivedRecordResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
