@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { lexicographicSortSchema, parse, printSchema } from 'graphql';
 import YAML from 'yaml';
 import { z } from 'zod';
 
@@ -57,4 +57,15 @@ export function composeSupergraph(subgraphs: SubgraphDefinition[], urlOverrides:
     throw new CompositionFailed(result.errors.map((e) => e.message));
   }
   return { supergraphSdl: result.supergraphSdl!, hints: (result.hints ?? []).map((h) => h.toString()) };
+}
+
+/**
+ * The API schema clients see (the supergraph without federation's join directives
+ * and @inaccessible elements), printed in a stable order: what schema/ commits so a
+ * client generates its types without starting the stack.
+ */
+export function composeApiSchemaSdl(subgraphs: SubgraphDefinition[]): string {
+  const result = composeServices(subgraphs.map((sg) => ({ name: sg.name, url: sg.url, typeDefs: parse(sg.sdl) })));
+  if (result.errors && result.errors.length > 0) throw new CompositionFailed(result.errors.map((e) => e.message));
+  return `${printSchema(lexicographicSortSchema(result.schema!.toAPISchema().toGraphQLJSSchema()))}\n`;
 }

@@ -22,6 +22,7 @@ import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimi
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
+import { serveExplorer } from './explorer.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEADLINE_HEADER, reachedDeadline, RequestDeadline, SUBGRAPH_ANSWER_MARGIN_MS } from '../core/deadline.ts';
@@ -31,6 +32,8 @@ export interface GatewayContext {
   identity: Identity;
   /** The request's one deadline: every subgraph call runs within it (core/deadline.ts). */
   deadline: RequestDeadline;
+  /** Field coordinates the subgraphs withheld from this caller, answered once in `extensions.masked`. */
+  masked?: Set<string>;
 }
 
 /** The gateway's default budget for a request: below `hubspot.fetch`'s 15 s, so a CRM card gets our answer, not its own timeout. */
@@ -96,6 +99,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system: SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM, serviceName: this.subgraphName },
     });
   }
+
+  /** A subgraph lists the fields it masked in its response's extensions; the gateway answers their union. */
+  override didReceiveResponse: RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse'] = ({ response, context }) => {
+    const masked = response.extensions?.masked;
+    if (Array.isArray(masked) && 'masked' in context && context.masked) for (const c of masked) if (typeof c === 'string') context.masked.add(c);
+    return response;
+  };
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     // The subgraph call is cancelled with its request: at the deadline, or when the caller hangs up.
@@ -250,6 +260,7 @@ function edgePlugin(logger: Logger, stringLimits: StringLimits): ApolloServerPlu
           contextValue.deadline?.dispose();
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          if (contextValue.masked?.size) result.extensions = { ...result.extensions, masked: [...contextValue.masked].sort() };
           if (!result.errors?.length) return;
           // The caller quotes the request id; the log lines of every component carry it.
           result.errors = result.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }));
@@ -297,9 +308,11 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
       rateLimit(identity);
       // The clock starts here: one deadline for the whole request, whatever its query plan.
       const deadline = new RequestDeadline(requestBudgetMs(req.headers[DEADLINE_HEADER], budgetMs)).watch(req);
-      return { requestId, identity, deadline };
+      return { requestId, identity, deadline, masked: new Set<string>() };
     },
     routes: (req, res) => {
+      // The browser explorer is a development tool: a production gateway does not serve it (nor introspection).
+      if (!production && serveExplorer(req, res)) return true;
       if (req.url !== '/health') return false;
       sendJson(res, 200, { status: 'ok', component: 'gateway' });
       return true;

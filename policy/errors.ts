@@ -38,7 +38,7 @@ export const ERRORS = {
   BAD_USER_INPUT: def('BAD_USER_INPUT', 'refusal', 400, 'The request carries a value that fails validation; `extensions.field` names it.'),
   UNAUTHENTICATED: def('UNAUTHENTICATED', 'refusal', 401, 'No valid credential was presented.'),
   FORBIDDEN: def('FORBIDDEN', 'refusal', 403, 'The caller is authenticated but may not read or change this.'),
-  MASKED: def('MASKED', 'withheld', 200, 'The field is sensitive for this caller and is returned as null.'),
+  MASKED: def('MASKED', 'withheld', 200, 'The field is sensitive for this caller: answered as null and listed once in the response\'s `extensions.masked`, not raised as an error per value.'),
   NOT_FOUND: def('NOT_FOUND', 'refusal', 404, 'No record with this identifier exists (or the caller may not know it exists).'),
   CONFLICT: def('CONFLICT', 'refusal', 409, 'The record changed since the caller read it, or the idempotency key was reused with another payload.'),
   IN_PROGRESS: def('IN_PROGRESS', 'request', 409, 'Another live attempt holds this idempotency key (or the record it writes); nothing was run. Retry with the same key after `extensions.retryAfter` seconds.'),

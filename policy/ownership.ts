@@ -65,9 +65,9 @@ const erp = (object: string, field: string): WriteTarget => ({ system: 'odoo', o
 /** Fields of every object type of the canonical schema, by type. */
 export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   Query: {
-    account: crm(), accounts: crm(), contact: crm(), quote: crm(), quotes: crm(),
+    account: crm(), accounts: crm(), contact: crm(), quote: crm(), quotes: crm(), deletedSince: crm(),
     order: odoo(), orders: odoo(), shipments: odoo(), invoices: odoo(),
-    product: odoo(), products: odoo(), productionOrders: odoo(),
+    product: odoo(), products: odoo(), productionOrders: odoo(), archivedSince: odoo(),
     auditLog: integration(), integrationExceptions: integration(),
   },
   // Mutations are resolved by the writes subgraph, which routes each field to its owner below.
@@ -81,6 +81,8 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   ValidationIssue: ownedByIntegration('field', 'code', 'message', 'owningTeam'),
   AuditEntry: ownedByIntegration('id', 'at', 'actor', 'role', 'action', 'system', 'object', 'objectId', 'fields', 'before', 'after', 'idempotencyKey', 'requestId', 'outcome', 'errorCode', 'errorMessage'),
   IntegrationException: { ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'), detail: { owner: 'integration', sensitivity: 'commercial' } },
+  DeletedRecord: { id: crm(), object: crm(), deletedAt: crm() },
+  ArchivedRecord: { id: odoo(), object: odoo(), archivedAt: odoo() },
   Account: {
     id: key,
     name: crm({ write: toCrm('account', 'name') }),

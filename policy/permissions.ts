@@ -44,7 +44,7 @@ interface RoleReadRules {
 }
 
 const CANONICAL_QUERIES = [
-  'account', 'accounts', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products', 'productionOrders',
+  'account', 'accounts', 'contact', 'quote', 'quotes', 'order', 'orders', 'shipments', 'invoices', 'product', 'products', 'productionOrders', 'deletedSince', 'archivedSince',
 ] as const;
 
 export const READ_RULES: Record<Role, RoleReadRules> = {
@@ -132,6 +132,11 @@ export function accessFor(role: Role, scopes: readonly string[], type: string, f
   const sensitivity = OWNERSHIP[type]?.[field]?.sensitivity;
   if (rules.maskCommercialUnlessScope && sensitivity === 'commercial' && !scopes.includes(rules.maskCommercialUnlessScope)) return 'mask';
   return 'allow';
+}
+
+/** Whether some role can get this field masked (null, listed in the response's `extensions.masked`). */
+export function isMaskable(type: string, field: string): boolean {
+  return ROLES.some((r) => accessFor(r, [], type, field) === 'mask');
 }
 
 /** The scopes that would unmask commercially sensitive fields for this caller's roles. */

@@ -1,7 +1,8 @@
 // The permission matrix, generated from the one rule set (permissions.ts): every
 // (role, type, field) cell is run through the gateway against the sandboxes and
 // must come back allowed (value, no error), denied (FORBIDDEN at that path, the
-// rest of the response intact) or masked (null with MASKED).
+// rest of the response intact) or masked (null, no error, its coordinate listed once
+// in the response's extensions.masked).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,7 @@ import { getNamedType, isObjectType, isScalarType, isEnumType, type GraphQLObjec
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { ROLES, type Role } from '../core/identity.ts';
 import { accessFor, type Access } from '../policy/permissions.ts';
-import { permissionCells, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
+import { PERMISSIONS_DOC, permissionCells, permissionsDoc, permissionTable, writePermissionTable } from '../scripts/permission-table.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 /** How to reach each canonical type from a root field, with the demo world's own data. */
@@ -88,9 +89,10 @@ describe('permission matrix through the gateway', () => {
     for (const [role, scopes, type, field, expected] of cases) assert.equal(accessFor(role, scopes, type, field), expected, `${role} ${type}.${field}`);
   });
 
-  test('the README shows the current permission table', () => {
+  test('docs/permissions.md shows the current permission tables, and the README the write table', () => {
+    assert.equal(readFileSync(PERMISSIONS_DOC, 'utf8'), permissionsDoc(), 'docs/permissions.md is stale: run `npm run permission-table -- --write`');
+    assert.ok(permissionsDoc().includes(permissionTable()) && permissionsDoc().includes(writePermissionTable()));
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    assert.ok(readme.includes(permissionTable()), 'README.md permission table is stale: run `npm run permission-table` and paste it');
     assert.ok(readme.includes(writePermissionTable()), 'README.md write-permission table is stale: run `npm run permission-table` and paste it');
   });
 
@@ -122,11 +124,19 @@ describe('permission matrix through the gateway', () => {
           const expected: Access = accessFor(variant.role, variant.scopes, type, field);
           const fieldPath = [...path, field].join('.');
           const errs = (res.errors ?? []).filter((e) => (e.path ?? []).filter((p) => typeof p === 'string').join('.') === fieldPath);
+          const masked: string[] = res.extensions?.masked ?? [];
           if (expected === 'allow') {
             assert.deepEqual(errs.map((e) => e.extensions?.code), [], `${variant.label} ${type}.${field}: expected allowed`);
+            assert.ok(!masked.includes(`${type}.${field}`), `${variant.label} ${type}.${field}: allowed but listed as masked`);
+          } else if (expected === 'mask') {
+            assert.deepEqual(errs.map((e) => e.extensions?.code), [], `${variant.label} ${type}.${field}: masked fields raise no error`);
+            assert.ok(masked.includes(`${type}.${field}`), `${variant.label} ${type}.${field}: expected in extensions.masked, got ${JSON.stringify(masked)}`);
+            let node: unknown = res.data;
+            for (const step of [...path, field]) node = Array.isArray(node) ? node[0]?.[step] : (node as Record<string, unknown> | null)?.[step];
+            assert.equal(node ?? null, null, `${variant.label} ${type}.${field}: masked but a value came back`);
           } else {
             assert.ok(errs.length > 0, `${variant.label} ${type}.${field}: expected ${expected}, got no error`);
-            assert.equal(errs[0]!.extensions?.code, expected === 'deny' ? 'FORBIDDEN' : 'MASKED', `${variant.label} ${type}.${field}`);
+            assert.equal(errs[0]!.extensions?.code, 'FORBIDDEN', `${variant.label} ${type}.${field}`);
           }
           checked++;
         }

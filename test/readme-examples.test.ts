@@ -1,8 +1,12 @@
-// The README's examples work as pasted: every ```graphql block marked with an
-// `<!-- example … -->` comment runs through the gateway against the demo world
-// with the role and variables the comment gives, and answers without errors.
+// The README's examples work as pasted: every ```graphql block preceded by its
+// visible "**As** `role` — token `npm run -s token -- …` — variables `{…}`" line runs
+// through the gateway against the demo world with that role, those token claims and
+// those variables, and answers without errors; its explorer link opens that very
+// query and variables; and "Your first query" runs in a shell, curl and all.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { ROLES, type Role } from '../core/identity.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
@@ -11,23 +15,40 @@ interface Example {
   role: Role;
   owner?: string;
   account?: string;
+  scope?: string;
   variables: Record<string, unknown>;
   query: string;
 }
 
+const README = () => readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+/** `npm run -s token -- --role r --account a --owner o --scope s` → the claims it mints. */
+function tokenClaims(command: string): { role: Role; account?: string; owner?: string; scope?: string } {
+  assert.match(command, /^npm run -s token -- /, command);
+  const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)?.[1];
+  const role = arg('role') as Role;
+  assert.ok(ROLES.includes(role), `unknown role in: ${command}`);
+  return { role, account: arg('account'), owner: arg('owner'), scope: arg('scope') };
+}
+
 function examples(): Example[] {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const out: Example[] = [];
-  const re = /<!-- example (.*?) -->\s*```graphql\n([\s\S]*?)```/g;
-  for (const m of readme.matchAll(re)) {
-    const attrs = m[1]!;
-    const role = /role=(\S+)/.exec(attrs)?.[1] as Role;
-    assert.ok(ROLES.includes(role), `unknown role in: ${attrs}`);
-    const account = /account=(\S+)/.exec(attrs)?.[1];
-    const owner = /owner=(\S+)/.exec(attrs)?.[1];
-    const vars = /variables=(\{.*\})/.exec(attrs)?.[1];
-    out.push({ role, owner, account, variables: vars ? JSON.parse(vars) : {}, query: m[2]! });
+  const re = /\*\*As\*\* `(\w+)` — token `([^`]+)` — variables `(\{.*?\})`(?: — \[open in the explorer\]\(([^)]+)\))?\n+```graphql\n([\s\S]*?)```/g;
+  for (const m of README().matchAll(re)) {
+    const claims = tokenClaims(m[2]!);
+    assert.equal(claims.role, m[1], `the role named and the token's role agree: ${m[0].slice(0, 80)}`);
+    const variables = JSON.parse(m[3]!);
+    const query = m[5]!;
+    if (m[4]) {
+      const link = new URL(m[4]);
+      assert.equal(link.pathname, '/explorer');
+      assert.equal(link.searchParams.get('query'), query.trim(), 'the explorer link opens the query shown');
+      assert.deepEqual(JSON.parse(link.searchParams.get('variables') ?? '{}'), variables, 'the explorer link carries the variables shown');
+    }
+    out.push({ role: claims.role, owner: claims.owner, account: claims.account, scope: claims.scope, variables, query });
   }
+  // Examples are visible, not hidden in comments.
+  assert.doesNotMatch(README(), /<!-- example /);
   return out;
 }
 
@@ -46,7 +67,7 @@ describe('README examples work as pasted', () => {
   });
 
   test("the README's demo values are the demo world's", () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = README();
     const demo = stack.world.demo;
     assert.ok(readme.includes(demo.accountId), 'demo account id');
     assert.ok(readme.includes(demo.orderNumber), 'demo order');
@@ -55,7 +76,7 @@ describe('README examples work as pasted', () => {
 
   for (const [i, example] of examples().entries()) {
     test(`example ${i + 1} (${example.role}) answers without errors`, async () => {
-      const res = await stack.query(example.query, example.variables, { role: example.role, accountId: example.account, crmOwnerId: example.owner });
+      const res = await stack.query(example.query, example.variables, { role: example.role, accountId: example.account, crmOwnerId: example.owner, scope: example.scope });
       assert.equal(res.status, 200);
       assert.equal(res.errors, undefined, JSON.stringify(res.errors));
       const root = Object.values(res.data ?? {})[0] as Record<string, unknown> | undefined;
@@ -65,4 +86,19 @@ describe('README examples work as pasted', () => {
       if ('status' in root && 'issues' in root) assert.equal(root.status, 'CONFIRMED', JSON.stringify(root.issues));
     });
   }
+
+  test('"Your first query" works as pasted: its token command and its curl, in a shell', async () => {
+    const block = /## Your first query[\s\S]*?```sh\n([\s\S]*?)```/.exec(README())?.[1];
+    assert.ok(block, 'the section has a shell block');
+    assert.match(block, /curl -s http:\/\/127\.0\.0\.1:4000\/graphql/);
+    const script = block.replaceAll('http://127.0.0.1:4000/graphql', stack.urls.gateway);
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: new URL('..', import.meta.url).pathname, timeout: 60_000 });
+    const body = JSON.parse(stdout);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.equal(body.data.order.number, stack.world.demo.orderNumber);
+    assert.equal(body.data.order.account.name, stack.world.demo.accountName);
+    const shown = /It answers `(\{.*?\})`/.exec(README())?.[1];
+    assert.ok(shown, 'the README shows the answer');
+    assert.equal(shown, JSON.stringify({ data: { order: { ...body.data.order, account: { name: '…' } } } }), 'the answer shown is the one it gives');
+  });
 });

@@ -145,6 +145,14 @@ export interface CrmListQueries {
 }
 export type CrmListKind = keyof CrmListQueries;
 
+/** The kinds a loader can learn removals of. */
+export type CrmRemovableKind = 'account' | 'contact' | 'quote';
+export interface CrmRemoval {
+  id: string;
+  /** When the CRM removed it (HubSpot: archivedAt). */
+  removedAt: string;
+}
+
 /** Per-call options: the request id is forwarded so backend logs join ours. */
 export interface CrmCallOptions {
   requestId?: string;
@@ -233,6 +241,12 @@ export interface CrmPort {
   associations(from: CrmKind, ids: readonly string[], to: CrmKind, opts?: CrmCallOptions): Promise<Map<string, string[]>>;
   /** Every active sales rep. */
   owners(opts?: CrmCallOptions): Promise<CrmOwner[]>;
+  /**
+   * Records removed from the CRM at or after `since`, oldest first: what an incremental
+   * loader needs to drop from its copy (HubSpot archives rather than deletes, and lists
+   * archived records for 90 days).
+   */
+  removedSince(kind: CrmRemovableKind, since: Date, opts?: CrmCallOptions): Promise<CrmRemoval[]>;
 
   createQuote(draft: CrmQuoteDraft, opts?: CrmCallOptions): Promise<{ id: string }>;
   createDeal(draft: CrmDealDraft, opts?: CrmCallOptions): Promise<{ id: string }>;

@@ -82,6 +82,8 @@ export interface DemoRefs {
   accountName: string;
   accountOdooId: number;
   accountHubSpotId: string;
+  /** The HubSpot owner of the demo account and its quotes: the sales rep the development token acts as. */
+  ownerHubSpotId: string;
   quoteNumber: string;
   quoteHubSpotId: string;
   dealHubSpotId: string;
@@ -526,6 +528,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     accountName: demoCustomer.name,
     accountOdooId: demoCustomer.odooId!,
     accountHubSpotId: demoCustomer.hubspotId!,
+    ownerHubSpotId: demoCustomer.ownerId,
     quoteNumber: demoQuote.number!,
     quoteHubSpotId: demoQuote.hubspotId!,
     dealHubSpotId: demoQuote.deal!.hubspotId!,

@@ -8,10 +8,26 @@ import { allow, deny, rule, shield } from 'graphql-shield';
 import { ERRORS } from '../../policy/errors.ts';
 import type { Identity } from '../../core/identity.ts';
 import { OWNERSHIP, resolutionDisplayName } from '../../policy/ownership.ts';
-import { accessForIdentity, FIELD_INPUTS, rolesForMutation, unmaskingScopes, writableFields } from '../../policy/permissions.ts';
+import { accessForIdentity, FIELD_INPUTS, isMaskable, rolesForMutation, writableFields } from '../../policy/permissions.ts';
 
 interface ShieldContext {
   identity?: Identity;
+  [MASKED_FIELDS]?: Set<string>;
+}
+
+/**
+ * Where a request's withheld field coordinates are collected (a symbol on the context,
+ * created with it, so Apollo's shallow copies share the one set). A masked field is
+ * reported once per response in `extensions.masked`, not as one error per value: a BI
+ * page of 100 orders would otherwise carry hundreds of MASKED errors, and common
+ * clients throw on any error.
+ */
+export const MASKED_FIELDS = Symbol('masked fields');
+
+/** The response's `extensions.masked`: the coordinates withheld from this caller, each once. */
+export function maskedFieldsOf(context: object): string[] {
+  const set = (context as ShieldContext)[MASKED_FIELDS];
+  return set ? [...set].sort() : [];
 }
 
 const FEDERATION_TYPES = new Set(['_Entity', '_Any']);
@@ -20,19 +36,13 @@ function forbidden(type: string, field: string) {
   return new GraphQLError(`Not allowed to read ${type}.${field}`, { extensions: { code: ERRORS.FORBIDDEN.code } });
 }
 
-function masked(type: string, field: string, identity: Identity) {
-  const scope = unmaskingScopes(identity).join(' or ');
-  return new GraphQLError(`${type}.${field} is masked for this caller (needs scope ${scope})`, { extensions: { code: ERRORS.MASKED.code } });
-}
-
 function fieldRule(type: string, field: string) {
   return rule(`read:${type}.${field}`, { cache: 'contextual' })((_parent, _args, ctx: ShieldContext) => {
     if (!ctx.identity) return new GraphQLError('No identity', { extensions: { code: ERRORS.UNAUTHENTICATED.code } });
     switch (accessForIdentity(ctx.identity, type, field)) {
       case 'allow':
+      case 'mask': // the resolver is not run: maskingMiddleware answers null and records the coordinate
         return true;
-      case 'mask':
-        return masked(type, field, ctx.identity);
       default:
         return forbidden(type, field);
     }
@@ -71,6 +81,26 @@ function mutationRule(mutation: string) {
   });
 }
 
+/** The fields some caller may get masked (commercially sensitive ones, ownership.ts): only these pay for the check. */
+function maskableFields(schema: GraphQLSchema): Record<string, Record<string, unknown>> {
+  const tree: Record<string, Record<string, unknown>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || FEDERATION_TYPES.has(type.name)) continue;
+    for (const name of Object.keys(type.getFields())) {
+      if (!isMaskable(type.name, name)) continue;
+      const coordinate = `${type.name}.${name}`;
+      (tree[type.name] ??= {})[name] = (resolve: (...a: unknown[]) => unknown, parent: unknown, args: unknown, ctx: ShieldContext, info: unknown) => {
+        if (ctx.identity && accessForIdentity(ctx.identity, type.name, name) === 'mask') {
+          ctx[MASKED_FIELDS]?.add(coordinate);
+          return null;
+        }
+        return resolve(parent, args, ctx, info);
+      };
+    }
+  }
+  return tree;
+}
+
 export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const tree: Record<string, Record<string, unknown>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
@@ -93,5 +123,6 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
     allowExternalErrors: true,
     debug: false,
   });
-  return applyMiddleware(schema, permissions);
+  // The shield runs first (outermost): a denied field never reaches the masking step.
+  return applyMiddleware(schema, permissions, maskableFields(schema) as never);
 }

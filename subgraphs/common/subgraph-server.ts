@@ -14,7 +14,7 @@ import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
 import { budgetFromHeader, DEADLINE_HEADER, MAX_REQUEST_BUDGET_MS, RequestDeadline, type Deadline } from '../../core/deadline.ts';
 import type { Logger } from '../../core/logger.ts';
-import { applyPermissions } from './shield.ts';
+import { applyPermissions, MASKED_FIELDS, maskedFieldsOf } from './shield.ts';
 
 export function isDevelopment(): boolean {
   return (process.env.NODE_ENV ?? 'development') === 'development';
@@ -69,13 +69,16 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
 /** Where a request's deadline rides on its context (a symbol: Apollo's shallow copies of the context keep it). */
 const DEADLINE = Symbol('request deadline');
 
-/** The request is answered: its deadline has nothing left to cancel. */
+/** The request is answered: its deadline has nothing left to cancel, and the fields it withheld are listed once. */
 function deadlinePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue }) {
+        async willSendResponse({ contextValue, response }) {
           (contextValue as { [DEADLINE]?: RequestDeadline })[DEADLINE]?.dispose();
+          // Withheld fields, once per response (shield.ts); the gateway merges the subgraphs' lists.
+          const masked = maskedFieldsOf(contextValue);
+          if (masked.length && response.body.kind === 'single') response.body.singleResult.extensions = { ...response.body.singleResult.extensions, masked };
         },
       };
     },
@@ -131,7 +134,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
       // Aborted when the deadline passes or the gateway drops the connection (it gave up): the work stops with it.
       const deadline = new RequestDeadline(budgetFromHeader(req.headers[DEADLINE_HEADER], opts.maxBudgetMs ?? MAX_REQUEST_BUDGET_MS)).watch(req);
       try {
-        return Object.assign(await opts.context(identity, requestId, deadline), { [DEADLINE]: deadline });
+        return Object.assign(await opts.context(identity, requestId, deadline), { [DEADLINE]: deadline, [MASKED_FIELDS]: new Set<string>() });
       } catch (e) {
         deadline.dispose();
         throw e;

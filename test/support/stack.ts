@@ -13,6 +13,7 @@ export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+  extensions?: Record<string, any>;
   headers: Headers;
 }
 
@@ -25,7 +26,7 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
   } catch {
     body = { errors: [{ message: text }] };
   }
-  return { status: res.status, data: body.data, errors: body.errors, headers: res.headers };
+  return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: res.headers };
 }
 
 /** Who a test request runs as; `roles` overrides `role` for multi-role tokens. */

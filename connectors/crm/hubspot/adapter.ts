@@ -7,7 +7,7 @@ import type { Deadline } from '../../../core/deadline.ts';
 import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import type {
   AccountListQuery, CrmAccount, CrmAccountPatch, CrmCallOptions, CrmKind, CrmListKind, CrmListQueries,
-  CrmDealDraft, CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, FieldErrors, QuoteListQuery,
+  CrmDealDraft, CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, CrmRemovableKind, CrmRemoval, FieldErrors, QuoteListQuery,
 } from '../port.ts';
 import {
   LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, OBJECT_TYPE, PROPERTY, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT, READ_PROPERTIES, type MappedField,
@@ -244,6 +244,25 @@ export class HubSpotCrmAdapter implements CrmPort {
     return (await this.client.listOwners({ requestId: opts.requestId, budget: opts.budget })).map((o) => ({
       id: o.id, name: [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email, email: o.email ?? null,
     }));
+  }
+
+  /**
+   * HubSpot's archived list has no filter or sort by archivedAt: every page is read
+   * (each a call on the request's budget) and filtered here. It holds 90 days of
+   * archivals, so it stays bounded.
+   */
+  async removedSince(kind: CrmRemovableKind, since: Date, opts: CrmCallOptions = {}): Promise<CrmRemoval[]> {
+    const out: CrmRemoval[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.client.list(OBJECT_TYPE[kind], { after, archived: true }, [ID], { requestId: opts.requestId, budget: opts.budget });
+      for (const o of page.results) {
+        const at = o.archivedAt ?? o.updatedAt;
+        if (Date.parse(at) >= since.getTime()) out.push({ id: o.id, removedAt: new Date(at).toISOString() });
+      }
+      after = page.nextAfter;
+    } while (after);
+    return out.sort((a, b) => a.removedAt.localeCompare(b.removedAt) || a.id.localeCompare(b.id));
   }
 
   async createQuote(draft: CrmQuoteDraft, opts: CrmCallOptions = {}): Promise<{ id: string }> {

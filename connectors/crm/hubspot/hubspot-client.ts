@@ -338,15 +338,15 @@ export class HubSpotClient {
     return all.sort((a, b) => (position.get(keyOf(a)) ?? Infinity) - (position.get(keyOf(b)) ?? Infinity));
   }
 
-  /** One page of objects in id order (limit 1–100, default 100). */
-  list(type: ObjectType, page: { limit?: number; after?: string }, properties: string[], opts: CallOptions = {}): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
+  /** One page of objects in id order (limit 1–100, default 100); `archived: true` lists the archived ones instead (with `archivedAt`). */
+  list(type: ObjectType, page: { limit?: number; after?: string; archived?: boolean }, properties: string[], opts: CallOptions = {}): Promise<{ results: HubSpotObject[]; nextAfter?: string }> {
     const limit = Math.min(Math.max(1, Math.trunc(page.limit ?? HUBSPOT_LIMITS.listPageSize)), HUBSPOT_LIMITS.listPageSize);
     return this.execute({
       operation: 'list',
       objectType: type,
       idempotent: true,
       requestId: opts.requestId, budget: opts.budget,
-      invoke: (o) => this.objectsApi.basicApi.getPage(type, limit, page.after, properties, undefined, undefined, false, o),
+      invoke: (o) => this.objectsApi.basicApi.getPage(type, limit, page.after, properties, undefined, undefined, page.archived ?? false, o),
       accept: (json) => {
         const env = parseEnvelope(collectionSchema, json, 'a list page', { operation: 'list', model: type });
         const results = parseWireObjects(type, env.results);

@@ -120,8 +120,8 @@ function objectError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): 
 export function parseWireObject(type: HubSpotObjectType, raw: unknown): HubSpotObject {
   const r = wireObjectSchema.safeParse(raw);
   if (!r.success) throw objectError(type, raw, r.error);
-  const { id, properties, createdAt, updatedAt, archived } = r.data;
-  return { id, properties, createdAt, updatedAt, archived };
+  const { id, properties, createdAt, updatedAt, archived, archivedAt } = r.data;
+  return archivedAt ? { id, properties, createdAt, updatedAt, archived, archivedAt } : { id, properties, createdAt, updatedAt, archived };
 }
 
 export function parseWireObjects(type: HubSpotObjectType, raws: unknown[]): HubSpotObject[] {

@@ -26,6 +26,22 @@ export type Scalars = {
   federation__Policy: { input: unknown; output: unknown; }
 };
 
+/** The canonical objects a loader can learn removals of. */
+export type DeletableObject =
+  | 'ACCOUNT'
+  | 'CONTACT'
+  | 'QUOTE';
+
+/** A record that left its system of record: drop it from a copy. */
+export type DeletedRecord = {
+  __typename?: 'DeletedRecord';
+  /** The canonical id the record had (Account.id, Contact.id, Quote.id). */
+  id: Scalars['ID']['output'];
+  object: DeletableObject;
+  /** When the system of record removed it. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
@@ -149,6 +165,7 @@ export type Quote = {
   status?: Maybe<QuoteStatus>;
   account?: Maybe<Account>;
   lines?: Maybe<Array<QuoteLine>>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   amount?: Maybe<Money>;
   validUntil?: Maybe<Scalars['Date']['output']>;
   requestedDeliveryDate?: Maybe<Scalars['Date']['output']>;
@@ -176,9 +193,9 @@ export type QuoteLine = {
   sku?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
   quantity?: Maybe<Scalars['Float']['output']>;
-  /** Sensitive: masked for callers without commercial access. */
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   unitPrice?: Maybe<Money>;
-  /** Discount in percent. Sensitive. */
+  /** Discount in percent. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   discount?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -195,6 +212,14 @@ export type Query = {
   quote?: Maybe<Quote>;
   quotes?: Maybe<QuoteConnection>;
   contact?: Maybe<Contact>;
+  /**
+   * Records removed from the CRM at or after `since` (HubSpot archives rather than
+   * deletes; archived records stay listed for 90 days), oldest first: what an
+   * incremental loader drops from its copy. Run it with the same `since` as the
+   * `updatedSince` load. Odoo's orders, shipments and invoices are cancelled rather
+   * than deleted, which changes their `state` and `updatedAt`: see docs/incremental-loads.md.
+   */
+  deletedSince?: Maybe<Array<DeletedRecord>>;
 };
 
 
@@ -225,6 +250,12 @@ export type QueryQuotesArgs = {
 
 export type QueryContactArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryDeletedSinceArgs = {
+  object: DeletableObject;
+  since: Scalars['DateTime']['input'];
 };
 
 
@@ -336,11 +367,13 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DeletableObject: DeletableObject;
+  DeletedRecord: ResolverTypeWrapper<DeletedRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Money: ResolverTypeWrapper<Money>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   AccountFilter: AccountFilter;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountConnection: ResolverTypeWrapper<Omit<Omit<AccountConnection, 'edges'> & { edges: Array<ResolversTypes['AccountEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
@@ -371,11 +404,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
+  DeletedRecord: DeletedRecord;
+  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Money: Money;
   Float: Scalars['Float']['output'];
   AccountFilter: AccountFilter;
-  ID: Scalars['ID']['output'];
   AccountConnection: Omit<Omit<AccountConnection, 'edges'> & { edges: Array<ResolversParentTypes['AccountEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> };
   Int: Scalars['Int']['output'];
   AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
@@ -484,6 +518,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
+
+export type DeletedRecordResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['DeletedRecord'] = ResolversParentTypes['DeletedRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['DeletableObject'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
 
 export type PageInfoResolvers<ContextType = CrmSubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -614,11 +654,13 @@ export type QueryResolvers<ContextType = CrmSubgraphContext, ParentType extends 
   quote?: Resolver<Maybe<ResolversTypes['Quote']>, ParentType, ContextType, Partial<QueryQuoteArgs>>;
   quotes?: Resolver<Maybe<ResolversTypes['QuoteConnection']>, ParentType, ContextType, RequireFields<QueryQuotesArgs, 'first'>>;
   contact?: Resolver<Maybe<ResolversTypes['Contact']>, ParentType, ContextType, RequireFields<QueryContactArgs, 'id'>>;
+  deletedSince?: Resolver<Maybe<Array<ResolversTypes['DeletedRecord']>>, ParentType, ContextType, RequireFields<QueryDeletedSinceArgs, 'object' | 'since'>>;
 };
 
 export type Resolvers<ContextType = CrmSubgraphContext> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
+  DeletedRecord?: DeletedRecordResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   AccountConnection?: AccountConnectionResolvers<ContextType>;

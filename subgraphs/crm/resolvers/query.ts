@@ -5,7 +5,16 @@ import { emptyConnection, type PageArgs } from '../../common/paging.ts';
 import type { CrmSubgraphContext } from '../loaders.ts';
 import { accountFromCrm, crmAccountFor } from './account.ts';
 import { crmConnection, updatedSince } from './lists.ts';
-import type { QueryAccountsArgs, QueryQuoteArgs, QueryQuotesArgs, QueryResolvers } from '../generated/resolvers-types.ts';
+import type { DeletableObject, QueryAccountsArgs, QueryDeletedSinceArgs, QueryQuoteArgs, QueryQuotesArgs, QueryResolvers } from '../generated/resolvers-types.ts';
+import type { CrmRemovableKind } from '../../../connectors/crm/port.ts';
+import { encodeId } from '../../../core/ids.ts';
+
+/** Each removable object: the port's kind and the canonical type its ids are encoded as. */
+const REMOVABLE: Record<DeletableObject, { kind: CrmRemovableKind; type: 'Account' | 'Contact' | 'Quote' }> = {
+  ACCOUNT: { kind: 'account', type: 'Account' },
+  CONTACT: { kind: 'contact', type: 'Contact' },
+  QUOTE: { kind: 'quote', type: 'Quote' },
+};
 
 type ListArgs<F> = PageArgs & { filter?: F | null };
 
@@ -26,6 +35,16 @@ export const Query: QueryResolvers = {
       ...(f.owner ? { ownerId: f.owner } : {}),
     }, args);
     return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: accountFromCrm(e.node) })) };
+  },
+  async deletedSince(_: unknown, args: QueryDeletedSinceArgs, ctx: CrmSubgraphContext) {
+    const { kind, type } = REMOVABLE[args.object];
+    const since = new Date(args.since);
+    const { session } = ctx;
+    const removed = await session.crm.removedSince(kind, since, { requestId: session.requestId, budget: session.budget });
+    const allowed = await session.scope.allowedIds(kind);
+    return removed
+      .filter((r) => !allowed || allowed.has(r.id))
+      .map((r) => ({ id: encodeId(type, 'crm', r.id), object: args.object, deletedAt: r.removedAt }));
   },
   async contact(_: unknown, args: { id: string }, ctx: CrmSubgraphContext) {
     return ctx.loaders.contacts.load(decodeId(args.id, 'Contact').sourceId);

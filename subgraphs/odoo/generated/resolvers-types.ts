@@ -26,6 +26,22 @@ export type Scalars = {
   federation__Policy: { input: unknown; output: unknown; }
 };
 
+/** The Odoo objects that are archived rather than deleted. */
+export type ArchivableObject =
+  /** A customer (commercial partner) archived in Odoo: its Account id. */
+  | 'ACCOUNT'
+  | 'PRODUCT';
+
+/** A record archived in Odoo: drop it from a copy (or mark it inactive). */
+export type ArchivedRecord = {
+  __typename?: 'ArchivedRecord';
+  /** The canonical id the record has (Account.id, Product.id). */
+  id: Scalars['ID']['output'];
+  object: ArchivableObject;
+  /** When it was last written in Odoo (the archival, unless it changed since). */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   hasNextPage: Scalars['Boolean']['output'];
@@ -47,13 +63,15 @@ export type Account = {
   taxId?: Maybe<Scalars['String']['output']>;
   /** Currency the customer is invoiced in, from its pricelist in the current company. */
   currency?: Maybe<Scalars['String']['output']>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   paymentTerms?: Maybe<PaymentTerms>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   pricelist?: Maybe<Scalars['String']['output']>;
-  /** Credit limit in the current company (sensitive). */
+  /** Credit limit in the current company. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   creditLimit?: Maybe<Money>;
-  /** Open receivable: posted, unpaid customer invoices minus credit notes (sensitive). */
+  /** Open receivable: posted, unpaid customer invoices minus credit notes. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   openReceivable?: Maybe<Money>;
-  /** True when the open receivable exceeds a set credit limit. */
+  /** True when the open receivable exceeds a set credit limit. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   creditHold?: Maybe<Scalars['Boolean']['output']>;
   orders?: Maybe<OrderConnection>;
   invoices?: Maybe<InvoiceConnection>;
@@ -179,10 +197,11 @@ export type OrderLine = {
   invoicedQuantity?: Maybe<Scalars['Float']['output']>;
   /** Days from confirmation to delivery for this line (Odoo customer_lead): starts as the product's lead time and may be changed on the line; the order's expected date follows it. */
   leadTimeDays?: Maybe<Scalars['Float']['output']>;
-  /** Sensitive: masked for callers without commercial access. */
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   unitPrice?: Maybe<Money>;
-  /** Discount in percent. Sensitive. */
+  /** Discount in percent. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   discount?: Maybe<Scalars['Float']['output']>;
+  /** Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   subtotal?: Maybe<Money>;
 };
 
@@ -284,7 +303,7 @@ export type Invoice = {
   paymentState?: Maybe<PaymentState>;
   amountUntaxed?: Maybe<Money>;
   amountTotal?: Maybe<Money>;
-  /** What is still owed. Sensitive (financial status): masked for callers without commercial access. */
+  /** What is still owed. Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   amountResidual?: Maybe<Money>;
   invoiceDate?: Maybe<Scalars['Date']['output']>;
   dueDate?: Maybe<Scalars['Date']['output']>;
@@ -412,6 +431,14 @@ export type Query = {
   product?: Maybe<Product>;
   products?: Maybe<ProductConnection>;
   productionOrders?: Maybe<ProductionOrderConnection>;
+  /**
+   * Records archived in Odoo at or after `since` (`active` set to false, which stamps
+   * their `write_date`), oldest first: what an incremental loader drops from its copy.
+   * Odoo keeps no trace of a record it deletes (unlink), and orders, shipments and
+   * invoices are cancelled rather than deleted — their `state` and `updatedAt` change —
+   * so they are not listed here: see docs/incremental-loads.md.
+   */
+  archivedSince?: Maybe<Array<ArchivedRecord>>;
 };
 
 
@@ -459,6 +486,12 @@ export type QueryProductionOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductionOrderFilter>;
+};
+
+
+export type QueryArchivedSinceArgs = {
+  object: ArchivableObject;
+  since: Scalars['DateTime']['input'];
 };
 
 
@@ -591,11 +624,13 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  ArchivableObject: ArchivableObject;
+  ArchivedRecord: ResolverTypeWrapper<ArchivedRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Money: ResolverTypeWrapper<Money>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Account: ResolverTypeWrapper<AccountParent>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PaymentTerms: ResolverTypeWrapper<PaymentTerms>;
   OrderState: OrderState;
@@ -647,11 +682,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
+  ArchivedRecord: ArchivedRecord;
+  ID: Scalars['ID']['output'];
   PageInfo: PageInfo;
   Money: Money;
   Float: Scalars['Float']['output'];
   Account: AccountParent;
-  ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   PaymentTerms: PaymentTerms;
   OrderFilter: OrderFilter;
@@ -763,6 +799,12 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
+
+export type ArchivedRecordResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['ArchivedRecord'] = ResolversParentTypes['ArchivedRecord']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  object?: Resolver<ResolversTypes['ArchivableObject'], ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
 
 export type PageInfoResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1002,11 +1044,13 @@ export type QueryResolvers<ContextType = OdooSubgraphContext, ParentType extends
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, Partial<QueryProductArgs>>;
   products?: Resolver<Maybe<ResolversTypes['ProductConnection']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   productionOrders?: Resolver<Maybe<ResolversTypes['ProductionOrderConnection']>, ParentType, ContextType, RequireFields<QueryProductionOrdersArgs, 'first'>>;
+  archivedSince?: Resolver<Maybe<Array<ResolversTypes['ArchivedRecord']>>, ParentType, ContextType, RequireFields<QueryArchivedSinceArgs, 'object' | 'since'>>;
 };
 
 export type Resolvers<ContextType = OdooSubgraphContext> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
+  ArchivedRecord?: ArchivedRecordResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { appError } from '../../../policy/errors.ts';
-import { odooIdOf } from '../../../core/ids.ts';
+import { accountIdFor, encodeId, odooIdOf } from '../../../core/ids.ts';
+import { searchRows, type ReadOptions } from '../../../connectors/odoo/records.ts';
 import type { Domain } from '../../../connectors/odoo/odoo-client.ts';
 import {
   INVOICE_STATE_TO_ODOO, ORDER_STATE_TO_ODOO, PAYMENT_STATE_TO_ODOO, PRODUCTION_STATE_TO_ODOO, SHIPMENT_STATE_TO_ODOO,
@@ -23,7 +24,23 @@ async function accountDomain(ctx: OdooSubgraphContext, account: string | null | 
   return [['partner_id', 'in', partner ? partnerIds(partner) : []]];
 }
 
+/** Odoo hides archived records from every search unless active_test is off. */
+const ARCHIVED: ReadOptions = { order: 'write_date asc, id asc', context: { active_test: false } };
 export const Query: QueryResolvers = {
+  /** Archived records (`active` false) changed since `since`; accounts are commercial partners, anchored in the CRM when cross-referenced (`ref`). */
+  async archivedSince(_, args, ctx) {
+    const domain: Domain = [['active', '=', false], ...updatedSinceDomain(args.since, 'since')];
+    if (args.object === 'PRODUCT') {
+      const rows = await searchRows(ctx.session, 'product.product', domain, ARCHIVED, ['write_date']);
+      return rows.map((r) => ({ id: encodeId('Product', 'odoo', r.id), object: args.object, archivedAt: r.write_date ?? null }));
+    }
+    const rows = await searchRows(ctx.session, 'res.partner', [...domain, ['parent_id', '=', false]], ARCHIVED, ['write_date', 'ref']);
+    return rows.map((r) => ({
+      id: accountIdFor({ crmId: typeof r.ref === 'string' && /^[0-9]+$/.test(r.ref) ? r.ref : null, odooId: r.id }),
+      object: args.object,
+      archivedAt: r.write_date ?? null,
+    }));
+  },
   async order(_, args, ctx) {
     exactlyOne(args, ['id', 'number']);
     return args.id ? ctx.loaders.orders.load(odooIdOf(args.id, 'Order')) : ctx.loaders.ordersByNumber.load(args.number!);

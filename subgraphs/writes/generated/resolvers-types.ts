@@ -380,7 +380,7 @@ export type IntegrationException = {
   objectId: Scalars['String']['output'];
   field?: Maybe<Scalars['String']['output']>;
   requestId: Scalars['String']['output'];
-  /** Figures behind the exception, for its owning team only (e.g. credit figures for finance). */
+  /** Figures behind the exception, for its owning team only (e.g. credit figures for finance). Maskable: null for bi_reader without scope bi:commercial, listed once in the response's extensions.masked. */
   detail?: Maybe<Scalars['String']['output']>;
 };
 

@@ -14,6 +14,8 @@ export interface HubSpotObject {
   createdAt: string;
   updatedAt: string;
   archived: boolean;
+  /** Set on archived objects (listed with `archived=true`). */
+  archivedAt?: string;
 }
 
 export interface HubSpotOwner { id: string; email: string; firstName: string; lastName: string; userId: number; archived: boolean }

@@ -1,0 +1,88 @@
+// The Dockerfile and compose.yaml, checked without a Docker daemon (CI builds the
+// image where one is available, .ci/run): a multi-stage build whose runtime stage
+// runs as a non-root user with a HEALTHCHECK, and a compose file whose services run
+// compiled entry points that exist, with settings the code reads and the sandbox
+// credentials the seed really has. test/production-build.test.ts runs those same
+// entry points from dist/ with plain node.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import YAML from 'yaml';
+import { ODOO_DATABASE } from '../sandboxes/seed/catalog.ts';
+import { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+/** Landing from the sync-worker work (worker/main.ts, `npm run start:worker`); compose already runs it. */
+const NOT_YET_IN_THIS_TREE = existsSync(join(ROOT, 'worker', 'main.ts')) ? [] : ['worker/main.ts'];
+
+interface Service { command?: string[]; environment?: Record<string, string>; healthcheck?: { disable?: boolean }; depends_on?: Record<string, unknown> }
+const compose = YAML.parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+
+function sourceText(): string {
+  const dirs = ['gateway', 'subgraphs', 'connectors', 'core', 'policy', 'store', 'sandboxes', 'scripts', 'worker'];
+  const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])) : []);
+  return dirs.flatMap((d) => files(join(ROOT, d))).map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+/** `${NAME:-default}` → default; `${NAME:?msg}` → a placeholder (the operator must set it). */
+function value(v: string): string {
+  return String(v).replace(/\$\{(\w+):-([^}]*)\}/g, '$2').replace(/\$\{(\w+):\?[^}]*\}/g, '<$1>');
+}
+
+test('the Dockerfile builds in one stage and runs compiled code as a non-root user with a healthcheck', () => {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const stages = text.split(/^FROM /m).slice(1);
+  assert.ok(stages.length >= 2, 'multi-stage');
+  const runtime = stages.at(-1)!;
+  assert.match(stages[0]!, /npm ci/);
+  assert.match(stages[0]!, /npm run build/);
+  assert.match(stages[0]!, /npm prune --omit=dev/);
+  assert.match(runtime, /^USER (?!root\b|0\b)\S+/m, 'the runtime stage runs as a non-root user');
+  assert.match(runtime, /^HEALTHCHECK .*CMD \["node", "dist\/scripts\/healthcheck\.js"\]/m);
+  assert.ok(existsSync(join(ROOT, 'scripts', 'healthcheck.ts')));
+  assert.match(runtime, /^CMD \["node", "dist\/gateway\/main\.js"\]/m);
+  assert.doesNotMatch(runtime, /tsx/, 'the runtime runs JavaScript, not TypeScript');
+  assert.match(readFileSync(join(ROOT, '.dockerignore'), 'utf8'), /^node_modules$/m, 'the host node_modules (built for another platform) stays out');
+});
+
+test('compose.yaml runs gateway, subgraphs, worker and sandboxes from compiled entry points that exist', () => {
+  const names = Object.keys(compose.services).sort();
+  assert.deepEqual(names, ['crm-subgraph', 'gateway', 'hubspot-sandbox', 'odoo-sandbox', 'odoo-subgraph', 'worker', 'writes-subgraph']);
+  const missing: string[] = [];
+  for (const [name, s] of Object.entries(compose.services)) {
+    assert.equal(s.command?.[0], 'node', `${name} runs plain node`);
+    const entry = s.command?.[1] ?? '';
+    assert.match(entry, /^dist\/.+\.js$/, `${name} runs compiled code`);
+    const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+    if (!existsSync(join(ROOT, source))) missing.push(source);
+    if (!s.healthcheck?.disable) assert.match(s.environment?.HEALTHCHECK_URL ?? '', /^http:\/\/127\.0\.0\.1:\d+\//, `${name} names its own health URL`);
+  }
+  assert.deepEqual(missing, NOT_YET_IN_THIS_TREE);
+});
+
+test("compose.yaml's settings are ones the code reads, and its ports and URLs agree", () => {
+  const source = sourceText();
+  const env = (name: string) => Object.fromEntries(Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, value(v)]));
+  for (const [name, s] of Object.entries(compose.services)) {
+    for (const key of Object.keys(s.environment ?? {})) assert.ok(source.includes(key), `${name}: ${key} is read nowhere`);
+  }
+  const gw = env('gateway');
+  for (const sg of ['odoo', 'crm', 'writes']) {
+    const port = env(`${sg}-subgraph`)[`${sg.toUpperCase()}_SUBGRAPH_PORT`];
+    assert.equal(gw[`GATEWAY_SUBGRAPH_${sg.toUpperCase()}_URL`], `http://${sg}-subgraph:${port}/graphql`);
+    assert.equal(env(`${sg}-subgraph`).HEALTHCHECK_URL, `http://127.0.0.1:${port}/health`);
+  }
+  assert.equal(env('odoo-subgraph').ODOO_URL, `http://odoo-sandbox:${env('odoo-sandbox').ODOO_SANDBOX_PORT}`);
+  assert.equal(env('crm-subgraph').HUBSPOT_BASE_URL, `http://hubspot-sandbox:${env('hubspot-sandbox').HUBSPOT_SANDBOX_PORT}`);
+});
+
+test("compose.yaml's sandbox credentials are the seeded world's", () => {
+  const e = Object.fromEntries(Object.entries(compose.services['writes-subgraph']!.environment ?? {}).map(([k, v]) => [k, value(v)]));
+  assert.equal(e.ODOO_DB, ODOO_DATABASE);
+  assert.equal(e.ODOO_LOGIN, SANDBOX_ODOO_CREDENTIALS.login);
+  assert.equal(e.ODOO_API_KEY, SANDBOX_ODOO_CREDENTIALS.apiKey);
+  assert.equal(e.HUBSPOT_ACCESS_TOKEN, SANDBOX_HUBSPOT_TOKEN);
+  assert.equal(e.NODE_ENV, 'production');
+  assert.match(String(compose.services.gateway!.environment?.AUTH_JWT_SECRET), /^\$\{AUTH_JWT_SECRET:\?/, 'no default secret: compose refuses to start without one');
+});
