@@ -24,25 +24,12 @@ import { appError, isAppError, type AppError, type ErrorKey } from '../policy/er
 /** The system a flow reads changes from (the owner of the fields it copies). */
 export type FlowSource = 'odoo' | 'crm';
 
-/**
- * "This record changed": the model (Odoo model or canonical CRM kind), the record id
- * in its owner, and the version that was seen — Odoo `write_date` or HubSpot
- * `hs_lastmodifieddate`, as an ISO-8601 UTC instant. (record, version) is the
- * dedupe key: the same pair twice is one job.
- */
-export interface ChangeHint {
-  model: string;
-  recordId: string;
-  version: string;
-}
-
-/** A point in one model's change stream: strictly after (version, id). */
-export interface StreamPosition {
-  /** ISO-8601 UTC instant. */
-  version: string;
-  /** The record id (compared numerically when both are integers). */
-  id: string;
-}
+// ChangeHint ("this record changed": model, id in its owner, ISO version — Odoo
+// write_date / HubSpot hs_lastmodifieddate; (record, version) is the dedupe key)
+// and StreamPosition (strictly after (version, id)) are defined with the queue
+// that stores them (store/jobs.ts) and re-exported here.
+import type { ChangeHint, StreamPosition } from '../store/jobs.ts';
+export type { ChangeHint, StreamPosition };
 
 export interface DetectArgs {
   model: string;
@@ -71,9 +58,9 @@ export interface ApplyResult {
   effects?: string[];
 }
 
-/** Kinds of integration exception (R8); `DEAD_LETTER` = retries exhausted on a transient failure. */
-export const EXCEPTION_TYPES = ['VALIDATION', 'MAPPING', 'CROSS_REFERENCE_CONFLICT', 'DEAD_LETTER'] as const;
-export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
+// Kinds of integration exception (R8); DEAD_LETTER = retries exhausted on a transient failure.
+import { EXCEPTION_TYPES, type ExceptionType } from '../store/exceptions.ts';
+export { EXCEPTION_TYPES, type ExceptionType };
 
 /**
  * A failure the flow has classified itself: not retried, recorded at once as an
@@ -150,67 +137,9 @@ export interface Flow {
 // leases, a dead-letter state), so issue 14 can swap the carrier.
 // ---------------------------------------------------------------------------
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
-
-export interface JobInput {
-  flow: string;
-  change: ChangeHint;
-  /** Where the hint came from, for the stats: poll, webhook, replay, cli. */
-  origin: 'poll' | 'webhook' | 'replay' | 'cli';
-}
-
-export interface Job extends JobInput {
-  id: string;
-  /** `${flow}:${model}:${recordId}`: jobs with one ordering key run one at a time, oldest first. */
-  orderingKey: string;
-  /** `${orderingKey}@${version}`: a second enqueue of the same key is dropped and counted. */
-  dedupeKey: string;
-  status: JobStatus;
-  attempts: number;
-  runAt: string;
-  lastError: { code: string; message: string } | null;
-}
-
-export interface EnqueueResult {
-  job: Job | null;
-  /** True when (record, version) was already queued, running or done: nothing was added. */
-  duplicate: boolean;
-}
-
-export interface QueueStats {
-  queued: number;
-  running: number;
-  done: number;
-  dead: number;
-  /** Enqueues dropped as duplicates since the store was created. */
-  duplicatesDropped: number;
-  /** Retries scheduled since the store was created. */
-  retries: number;
-}
-
-export interface JobQueue {
-  enqueue(input: JobInput): EnqueueResult;
-  /**
-   * Claims up to `limit` due jobs for `owner` for `leaseMs`: only the oldest job of
-   * each ordering key, and none whose key has a running job with a live lease. A
-   * running job whose lease expired (its worker died) is claimable again.
-   */
-  claim(owner: string, limit: number, leaseMs: number, flow?: string): Job[];
-  /** Done; refused (false) when `owner` no longer holds the lease. */
-  complete(jobId: string, owner: string): boolean;
-  /** Failed attempt: back to queued at now + delay, or dead when attempts reached the maximum. */
-  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Job | null;
-  /** Moves a dead job back to queued with attempts reset (replay). */
-  requeue(jobId: string): Job | null;
-  get(jobId: string): Job | null;
-  stats(flow?: string): QueueStats;
-}
-
-/** Durable per flow+model cursors (store/jobs.ts keeps them next to the jobs). */
-export interface CursorStore {
-  get(flow: string, model: string): StreamPosition | null;
-  set(flow: string, model: string, position: StreamPosition): void;
-}
+export type {
+  JobStatus, JobOrigin, JobInput, Job, EnqueueResult, QueueStats, JobQueue, CursorStore,
+} from '../store/jobs.ts';
 
 export type { AppError };
 
