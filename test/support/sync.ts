@@ -41,6 +41,8 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
     ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
     ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
     HUBSPOT_BASE_URL: hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: String(opts.hubspotRetries ?? 1), HUBSPOT_TIMEOUT_MS: '5000',
+    // An outage in a test lasts milliseconds: the breakers probe again soon after.
+    ODOO_BREAKER_HALF_OPEN_MS: '50', HUBSPOT_BREAKER_HALF_OPEN_MS: '50',
   };
   const odoo = createOdooClient(loadOdooConfig(env));
   const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env)));
