@@ -1,11 +1,19 @@
 // `npm start`: the whole system on its embedded defaults — Odoo and HubSpot
-// sandboxes with the seeded manufacturing world, the three subgraphs, the gateway —
-// then prints the URLs, one development token per role and ready-to-paste examples.
+// sandboxes with the seeded manufacturing world, the three subgraphs, the gateway,
+// the sync worker — then prints the URLs, one development token per role and
+// ready-to-paste examples.
 import { runMain } from '../core/main.ts';
 import { demoTokens, explainPortInUse, startBanner, startPortsFromEnv } from './start-banner.ts';
 import { startStack } from './stack.ts';
 import { lockConfirmedSalesRequested } from '../sandboxes/odoo/compute/lock.ts';
-import { buildWorld, DEFAULT_NOW } from '../sandboxes/seed/index.ts';
+import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
+import { listen } from '../core/http.ts';
+import { createLogger } from '../core/logger.ts';
+import { loadOdooConfig } from '../connectors/odoo/config.ts';
+import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
+import { createConfiguredCrm } from '../connectors/crm/select.ts';
+import { loadWorkerConfig } from '../worker/config.ts';
+import { createWorker } from '../worker/server.ts';
 
 runMain('start', async () => {
   // The demo world is one fixed, seeded day (its numbers are what the README shows);
@@ -25,9 +33,29 @@ runMain('start', async () => {
     throw explainPortInUse(e, ports) ?? e;
   });
   if (lockConfirmedSalesRequested(process.env)) stack.odooSandbox.store.setLockConfirmedSales(true);
+  // The sync worker (docs/sync.md) over the same store, pointed at the sandboxes.
+  const workerConfig = loadWorkerConfig({ WORKER_POLL_MS: '10000', ...process.env });
+  const backends = {
+    ...process.env,
+    ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN,
+  };
+  const worker = createWorker({
+    odoo: createOdooClient(loadOdooConfig(backends)), crm: createConfiguredCrm(backends), store: stack.store, only: workerConfig.WORKER_FLOWS,
+    pollMs: workerConfig.WORKER_POLL_MS, tickMs: workerConfig.WORKER_TICK_MS, odooWebhookSecret: workerConfig.ODOO_WEBHOOK_SECRET,
+    hubspotAppSecret: workerConfig.HUBSPOT_APP_SECRET, publicUrl: workerConfig.WORKER_PUBLIC_URL, logger: createLogger('worker'),
+  });
+  const workerUrl = await listen(worker.server, workerConfig.WORKER_PORT, workerConfig.WORKER_HOST).catch(async (e: unknown) => {
+    await stack.close();
+    if ((e as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw e;
+    throw new Error(`port ${workerConfig.WORKER_PORT} is already in use; set WORKER_PORT to a free port, e.g. \`WORKER_PORT=${workerConfig.WORKER_PORT + 10000} npm start\``);
+  });
+  worker.start();
   const tokens = await demoTokens(stack.world);
-  console.log(startBanner({ urls: stack.urls, world: stack.world, storePath: stack.store.path, tokens }));
+  console.log(startBanner({ urls: { ...stack.urls, worker: workerUrl }, world: stack.world, storePath: stack.store.path, tokens }));
   const stop = async () => {
+    await worker.stop();
+    worker.server.close();
     await stack.close();
     process.exit(0);
   };

@@ -28,6 +28,8 @@ export interface BannerUrls {
   writesSubgraph: string;
   odooSandbox: string;
   hubspotSandbox: string;
+  /** The sync worker, when this start runs one. */
+  worker?: string;
 }
 
 /** The curl of the banner: where is the demo order, as the customer who placed it. */
@@ -53,7 +55,7 @@ odoo-crm-supergraph is running (embedded sandboxes, demo data)
   writes subgraph  ${urls.writesSubgraph}   (gateway-only; keys, audit, exceptions in ${opts.storePath})
   odoo sandbox     ${urls.odooSandbox}   (JSON-2 /json/2/…, JSON-RPC /jsonrpc, db "${world.odoo.database}")
   hubspot sandbox  ${urls.hubspotSandbox}   (CRM v3/v4)
-
+${urls.worker ? `  sync worker      ${urls.worker}   (/health, /ready, /stats, /webhooks/odoo, /webhooks/hubspot — docs/sync.md)\n` : ''}
 Development tokens (valid 12 h; \`npm run token -- --role <role>\` makes more). The customer is
 ${demo.accountName}; the sales rep is HubSpot owner ${demo.ownerHubSpotId}, who owns that account and its quotes:
 ${ROLES.map((r) => `  ${r.padEnd(18)} ${tokens[r]}`).join('\n')}

@@ -20,6 +20,7 @@ const REFUSALS = codesOfClass('refusal');
 const OBJECT_OF: Record<string, string> = {
   updateAccount: 'Account', requestDeliveryDate: 'Order', createQuote: 'Quote', updateQuote: 'Quote', confirmQuote: 'Quote',
   approveQuote: 'Quote', rejectQuote: 'Quote',
+  replayException: 'IntegrationException', discardException: 'IntegrationException',
 };
 const ID_ARGUMENTS = ['id', 'orderId', 'quoteId'];
 

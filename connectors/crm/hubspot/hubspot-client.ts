@@ -18,6 +18,7 @@
 //     the whole process), so a big read or a catalog push slows down instead of
 //     collecting 429s; 429s are counted (hubspotPacing.stats()).
 import { Client } from '@hubspot/api-client';
+import type { AssociationSpec } from '@hubspot/api-client/lib/codegen/crm/objects/models/AssociationSpec.js';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
@@ -52,6 +53,12 @@ export interface CallOptions {
   deadline?: Deadline;
   /** The request's backend-call budget: each call spends one before it is sent. */
   budget?: CallBudget;
+}
+
+/** An association made with a create: the target and HubSpot's (HUBSPOT_DEFINED) association type id. */
+export interface CreateAssociation {
+  toId: string;
+  typeId: number;
 }
 
 export interface SearchRequest {
@@ -383,13 +390,18 @@ export class HubSpotClient {
   }
 
   /** Create one object (201). Never retried once HubSpot may have received it. */
-  create(type: ObjectType, properties: Record<string, string>, opts: CallOptions = {}): Promise<HubSpotObject> {
+  create(type: ObjectType, properties: Record<string, string>, opts: CallOptions & { associations?: CreateAssociation[] } = {}): Promise<HubSpotObject> {
+    // Associations made in the create request itself: the object never exists unlinked (a note lost from its deal).
+    const associations = (opts.associations ?? []).map((a) => ({
+      to: { id: a.toId },
+      types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpec['associationCategory'], associationTypeId: a.typeId }],
+    }));
     return this.execute({
       operation: 'create',
       objectType: type,
       idempotent: false,
       requestId: opts.requestId, budget: opts.budget,
-      invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations: [] }, o),
+      invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations }, o),
       accept: (json) => parseWireObject(type, json),
     });
   }

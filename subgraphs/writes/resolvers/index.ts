@@ -3,6 +3,7 @@ import { DateScalar, DateTimeScalar } from '../../common/scalars.ts';
 import { AuditEntry, auditLog, integrationExceptions } from './audit.ts';
 import { approveQuote, rejectQuote } from './approve-quote.ts';
 import { confirmQuote } from './confirm-quote.ts';
+import { discardException, IntegrationException, replayException } from './exceptions.ts';
 import { requestDeliveryDate } from './delivery-date.ts';
 import { createQuote, updateQuote } from './quotes.ts';
 import type { SystemWrite } from './shared.ts';
@@ -14,7 +15,8 @@ export const resolvers: Resolvers<WritesContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: { auditLog, integrationExceptions },
-  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote, approveQuote, rejectQuote },
+  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote, approveQuote, rejectQuote, replayException, discardException },
   SystemWrite: { system: (w) => w.system.toUpperCase() as Uppercase<SystemWrite['system']> },
   AuditEntry,
+  IntegrationException,
 };

@@ -5,7 +5,7 @@
 
 // quote_template: read-only through the API (templates are made in the portal's UI), but a
 // quote must be associated with one to be editable, approvable and publishable (§7).
-export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products', 'quote_template'] as const;
+export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products', 'quote_template', 'notes'] as const;
 export type HubSpotObjectType = (typeof HUBSPOT_OBJECT_TYPES)[number];
 
 export interface HubSpotObject {

@@ -200,6 +200,16 @@ export const quoteTemplateRecordSchema = recordSchema({
   hs_object_id: hsId,
 });
 
+/** A timeline note (engagement): the sync engine's milestone notes on deals and companies. */
+export const noteRecordSchema = recordSchema({
+  hs_note_body: text,
+  hs_timestamp: datetime,
+  hubspot_owner_id: hsId,
+  hs_createdate: datetime,
+  hs_lastmodifieddate: datetime,
+  hs_object_id: hsId,
+});
+
 export type HubSpotCompany = z.output<typeof companyRecordSchema>;
 export type HubSpotContact = z.output<typeof contactRecordSchema>;
 export type HubSpotDeal = z.output<typeof dealRecordSchema>;
@@ -207,6 +217,7 @@ export type HubSpotQuote = z.output<typeof quoteRecordSchema>;
 export type HubSpotLineItem = z.output<typeof lineItemRecordSchema>;
 export type HubSpotProduct = z.output<typeof productRecordSchema>;
 export type HubSpotQuoteTemplate = z.output<typeof quoteTemplateRecordSchema>;
+export type HubSpotNote = z.output<typeof noteRecordSchema>;
 
 export interface HubSpotRecordByType {
   companies: HubSpotCompany;
@@ -216,6 +227,7 @@ export interface HubSpotRecordByType {
   line_items: HubSpotLineItem;
   products: HubSpotProduct;
   quote_template: HubSpotQuoteTemplate;
+  notes: HubSpotNote;
 }
 export type HubSpotRecord = HubSpotRecordByType[HubSpotObjectType];
 
@@ -227,6 +239,7 @@ export const HUBSPOT_RECORD_SCHEMAS = {
   line_items: lineItemRecordSchema,
   products: productRecordSchema,
   quote_template: quoteTemplateRecordSchema,
+  notes: noteRecordSchema,
 } as const satisfies Record<HubSpotObjectType, z.ZodType>;
 
 function mappingError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): AppError {
