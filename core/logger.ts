@@ -4,7 +4,7 @@
 // handled carries its request id and trace id (the mixin reads them from the
 // request's async context), so one grep follows a request across components.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { activeTraceId } from './tracing.ts';
 
 const REDACT = [
@@ -42,8 +42,10 @@ function correlation(): Record<string, string> {
   return { ...(requestId ? { requestId } : {}), ...(traceId ? { traceId } : {}) };
 }
 
-export function createLogger(component: string, level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info')): Logger {
-  return pino({ name: component, level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: correlation });
+/** LOG_LEVEL filters (trace, debug, info, warn, error, fatal, silent); tests are silent unless it is set. */
+export function createLogger(component: string, level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'), destination?: DestinationStream): Logger {
+  const options = { name: component, level, redact: { paths: REDACT, censor: '[redacted]' }, mixin: correlation };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -40,6 +40,8 @@ const seenOperations = new Set<string>();
 /** The label for a caller's operation name: anonymous, a known name, or "other" (never unbounded). */
 export function operationLabel(name: string | null | undefined): string {
   if (!name) return 'anonymous';
+  // Apollo Gateway names a subgraph fetch `<operation>__<subgraph>__<n>`: counted under the caller's operation.
+  name = name.replace(/__[A-Za-z0-9_]+?__\d+$/, '');
   if (!OPERATION_NAME.test(name)) return 'other';
   if (seenOperations.has(name)) return name;
   if (seenOperations.size >= MAX_OPERATION_NAMES) return 'other';

@@ -56,6 +56,14 @@ export class ExceptionQueue {
     this.db = store.db;
   }
 
+  /** Open exceptions by team and type (code): what the integration_exceptions_open gauge shows. */
+  openCounts(): Array<{ team: string; type: string; count: number }> {
+    return this.db
+      .prepare<[], { team: string; code: string; n: number }>("SELECT team, code, COUNT(*) AS n FROM integration_exceptions WHERE status = 'OPEN' GROUP BY team, code")
+      .all()
+      .map((r) => ({ team: r.team, type: r.code, count: r.n }));
+  }
+
   record(input: IntegrationExceptionInput): IntegrationException {
     const info = this.db
       .prepare('INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')

@@ -5,6 +5,7 @@ import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../../store/index.ts';
 import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
+import { countOpenExceptionsFrom } from '../../core/metrics.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
@@ -49,6 +50,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
+  const uncount = countOpenExceptionsFrom(() => exceptions.openCounts());
   const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
@@ -87,6 +89,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     idempotency, audit, exceptions,
     stop: async () => {
       clearInterval(purge);
+      uncount();
       await sub.stop();
     },
   };

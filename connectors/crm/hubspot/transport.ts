@@ -6,6 +6,7 @@
 // payload itself and classify errors.
 import http from 'node:http';
 import https from 'node:https';
+import { recordRateLimitRemaining } from '../../../core/metrics.ts';
 
 export const TIMEOUT_CODE = 'HUBSPOT_TIMEOUT';
 
@@ -89,6 +90,8 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
     async post<R extends MinimalResponseContext>(resp: R): Promise<R> {
       capture.status = resp.httpStatusCode;
       capture.headers = resp.headers;
+      // The headroom HubSpot reports on every answer, for the operator's gauge (backend_rate_limit_remaining).
+      recordRateLimitRemaining('hubspot', resp.headers['x-hubspot-ratelimit-remaining']);
       const text = await resp.body.text();
       capture.text = text;
       resp.body = { text: async () => text, binary: async () => Buffer.from(text) };
