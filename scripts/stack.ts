@@ -37,6 +37,8 @@ export interface StackOptions {
   backendCallBudget?: number;
   /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
   gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs' | 'cors'>;
+  /** Caller-token and gateway→subgraph keys; default: the embedded development ones (`npm start` in production passes its configured ones). */
+  secrets?: { caller: string; internal: string };
   /** One logger for every component (tests read its lines); default: one per component at LOG_LEVEL. */
   logger?: Logger;
 }
@@ -68,7 +70,8 @@ export async function startStack(opts: StackOptions = {}) {
     HUBSPOT_TIMEOUT_MS: '5000',
   });
 
-  const internalSecret = DEV_INTERNAL_SECRET;
+  const internalSecret = opts.secrets?.internal ?? DEV_INTERNAL_SECRET;
+  const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const store = openStore(opts.storePath ?? ':memory:');
@@ -84,7 +87,7 @@ export async function startStack(opts: StackOptions = {}) {
     crm: `${crmSubgraphUrl}/graphql`,
     writes: `${writesSubgraphUrl}/graphql`,
   });
-  const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+  const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: callerSecret, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({
     supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: opts.logger ?? createLogger('gateway'),
     rateLimitCounter: new SqliteRateLimitCounter(store), ...opts.gateway,
@@ -95,7 +98,7 @@ export async function startStack(opts: StackOptions = {}) {
     world,
     /** A caller token for the embedded identity (what `npm run token` prints). */
     token: (claims: Parameters<typeof signCallerToken>[0], expiresIn?: string) =>
-      signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
+      signCallerToken(claims, callerSecret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
     urls: {
       gateway: `${gatewayUrl}/graphql`, odooSubgraph: `${odooSubgraphUrl}/graphql`, crmSubgraph: `${crmSubgraphUrl}/graphql`, writesSubgraph: `${writesSubgraphUrl}/graphql`,
       odooSandbox: odooSandboxUrl, hubspotSandbox: hubspotSandboxUrl,

@@ -3,6 +3,10 @@
 // then prints the URLs, one development token per role and ready-to-paste examples.
 import { ROLES } from '../core/identity.ts';
 import { runMain } from '../core/main.ts';
+import { AppError } from '../policy/errors.ts';
+import { parseCorsOrigins } from '../core/http.ts';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { loadSubgraphServiceConfig } from '../subgraphs/common/service-config.ts';
 import { devToken } from './dev-tokens.ts';
 import { ORDER_STATUS_QUERY } from './examples.ts';
 import { startStack } from './stack.ts';
@@ -11,6 +15,16 @@ import { buildWorld, DEFAULT_NOW } from '../sandboxes/seed/index.ts';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 runMain('start', async () => {
+  // NODE_ENV=production means what it means for the components started alone: the same
+  // configuration checks (the public development secrets are refused, naming the variable),
+  // no introspection, and the operator's own keys.
+  const production = process.env.NODE_ENV === 'production';
+  const gatewayConfig = production ? loadGatewayConfig() : undefined;
+  if (production) loadSubgraphServiceConfig();
+  if (gatewayConfig && gatewayConfig.AUTH_MODE !== 'hs256') {
+    throw new AppError('CONFIG_INVALID', 'AUTH_MODE: npm start verifies callers with AUTH_JWT_SECRET only (hs256); start the gateway alone (npm run start:gateway) for jwks');
+  }
+  const secrets = gatewayConfig ? { caller: gatewayConfig.AUTH_JWT_SECRET, internal: gatewayConfig.INTERNAL_TOKEN_SECRET } : undefined;
   // The demo world is one fixed, seeded day (its numbers are what the README shows);
   // business rules (quote validity, lead times) run on that day unless DEMO_CLOCK=wall.
   const world = buildWorld();
@@ -22,6 +36,9 @@ runMain('start', async () => {
     // The sandboxes are reseeded at every start, so by default the store is too (in memory):
     // keys and audit entries about records that no longer exist would only mislead.
     storePath: process.env.STORE_PATH ?? ':memory:',
+    production,
+    secrets,
+    gateway: { cors: { origins: parseCorsOrigins(process.env.CORS_ORIGINS) } },
     ports: {
       gateway: port('GATEWAY_PORT', 4000),
       odooSubgraph: port('ODOO_SUBGRAPH_PORT', 4001),
