@@ -317,3 +317,34 @@ export async function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/**
+ * The operations endpoints of a process that serves no GraphQL (the sync worker):
+ * /health (liveness), /ready (its `ready` check; 503 when not ready or draining)
+ * and /metrics. Built without listening, like the GraphQL servers.
+ */
+export function createOpsServer(opts: { component: string; logger: Logger; ready?: () => Promise<{ ready: boolean } & Record<string, unknown>> | ({ ready: boolean } & Record<string, unknown>) }): http.Server {
+  initTracing(opts.component);
+  const server = http.createServer(async (req, res) => {
+    try {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (pathname === '/health') return sendJson(res, 200, { status: 'ok', component: opts.component });
+      if (pathname === '/ready') {
+        const state = !server.listening ? { ready: false, draining: true } : opts.ready ? await opts.ready() : { ready: true };
+        return sendJson(res, state.ready ? 200 : 503, { component: opts.component, ...state });
+      }
+      if (pathname === '/metrics') {
+        const { contentType, body } = await metricsText();
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+        return;
+      }
+      sendJson(res, 404, { error: 'not found' });
+    } catch (e) {
+      opts.logger.error({ err: e }, 'operations endpoint failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+      else res.end();
+    }
+  });
+  return applyServerTimeouts(server);
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
@@ -141,8 +141,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     formatError: formatErrorFor(opts.system),
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
+    // Federated traces go to Apollo's cloud; nothing here reports there. The default landing page
+    // would load Apollo's sandbox from its CDN into a browser; subgraphs are for the gateway only.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
