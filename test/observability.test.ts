@@ -11,6 +11,11 @@ import { createLogger } from '../core/logger.ts';
 import { addSpanProcessor } from '../core/tracing.ts';
 import { useBackendLogger } from '../connectors/shared/backend-telemetry.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
+import http from 'node:http';
+import { closeServer, listen } from '../core/http.ts';
+import { initTracing, tracer } from '../core/tracing.ts';
+import { loadOdooConfig } from '../connectors/odoo/config.ts';
+import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 
 const ORDER = `query ObservedOrder($n: String!) { order(number: $n) { number state account { name taxId } lines { quantity } } }`;
 
@@ -167,4 +172,31 @@ describe('observability', () => {
     assert.equal(body.subgraphs.crm, 'unreachable');
     assert.equal(body.subgraphs.odoo, 'ok');
   });
+});
+
+test('the backend call carries the trace on the wire (traceparent), as the backend span', async () => {
+  initTracing('test');
+  const seen: Array<string | undefined> = [];
+  // A stand-in answering one JSON-2 call: only the headers matter here.
+  const odoo = http.createServer((req, res) => {
+    seen.push(req.headers.traceparent as string | undefined);
+    req.resume().on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('3');
+    });
+  });
+  const url = await listen(odoo);
+  const client = createOdooClient(loadOdooConfig({ ODOO_URL: url, ODOO_DB: 'db', ODOO_LOGIN: 'api', ODOO_API_KEY: 'k'.repeat(40), ODOO_PROTOCOL: 'json2' }));
+  try {
+    const traceId = await tracer().startActiveSpan('caller', async (span) => {
+      assert.equal(await client.searchCount('res.partner', []), 3);
+      span.end();
+      return span.spanContext().traceId;
+    });
+    assert.equal(seen.length, 1);
+    assert.match(seen[0] ?? '', new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  } finally {
+    await client.close();
+    await closeServer(odoo);
+  }
 });

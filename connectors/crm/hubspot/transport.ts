@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { recordRateLimitRemaining } from '../../../core/metrics.ts';
+import { injectContext } from '../../../core/tracing.ts';
 
 export const TIMEOUT_CODE = 'HUBSPOT_TIMEOUT';
 
@@ -84,6 +85,7 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
   const middleware = {
     pre<C extends MinimalRequestContext>(ctx: C): Promise<C> {
       if (forward) ctx.setHeaderParam('X-Request-Id', forward);
+      injectContext({ set: (name, value) => ctx.setHeaderParam(name, value) });
       ctx.setAgent(signal ? abortingAgent(agent, signal) : agent);
       return Promise.resolve(ctx);
     },
