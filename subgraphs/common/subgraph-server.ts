@@ -98,7 +98,7 @@ export async function backendsReady(probes: Record<string, (deadline: Deadline) 
       await probe(deadline);
       return [name, 'ok'] as const;
     } catch (e) {
-      return [name, isAppError(e) ? e.code : 'UNREACHABLE'] as const;
+      return [name, isAppError(e) ? e.code : 'unreachable'] as const;
     } finally {
       deadline.dispose();
     }
