@@ -4,6 +4,7 @@ import { listen } from '../../core/http.ts';
 import { createLogger } from '../../core/logger.ts';
 import { runMain } from '../../core/main.ts';
 import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
+import { useBackendLogger } from '../../connectors/shared/backend-telemetry.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
@@ -13,6 +14,8 @@ runMain('odoo-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
   const odoo = loadOdooConfig();
   const logger = createLogger('odoo-subgraph');
+  // Backend failure and retry lines carry this component's name.
+  useBackendLogger(logger);
   const client = createOdooClient(odoo);
   const sub = await createOdooSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client, companyIds: service.ODOO_COMPANY_IDS, cacheTtlMs: service.CACHE_TTL_MS, backendCallBudget: service.SUBGRAPH_BACKEND_CALL_BUDGET, logger });
   exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => client.close()] });

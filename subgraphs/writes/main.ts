@@ -5,6 +5,7 @@ import { listen } from '../../core/http.ts';
 import { createLogger } from '../../core/logger.ts';
 import { runMain } from '../../core/main.ts';
 import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
+import { useBackendLogger } from '../../connectors/shared/backend-telemetry.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { openStoreFromEnv } from '../../store/index.ts';
 import { createConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -16,6 +17,8 @@ runMain('writes-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
   const { store, config } = openStoreFromEnv();
   const logger = createLogger('writes-subgraph');
+  // Backend failure and retry lines carry this component's name.
+  useBackendLogger(logger);
   const odoo = createOdooClient(loadOdooConfig());
   const sub = await createWritesSubgraph({
     odoo,
