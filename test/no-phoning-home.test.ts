@@ -3,15 +3,22 @@
 // unless the operator sets APOLLO_TELEMETRY_DISABLED=false, and a whole request
 // through gateway, subgraphs and backends connects to loopback only. The guard
 // (test/support/no-outbound.mjs) runs under the whole suite; here it is asserted.
+// Tests that build an ApolloGateway themselves (to read its schema) get
+// APOLLO_TELEMETRY_DISABLED=true from `npm test`; the guard is what caught them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { disableApolloTelemetryByDefault } from '../gateway/server.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
-// @ts-expect-error plain JavaScript module without types
-import { outboundViolations } from './support/no-outbound.mjs';
+
+// The guard is plain JavaScript loaded by `npm test` (NODE_OPTIONS); loaded here too when this file runs alone.
+const GUARD = Symbol.for('odoo-crm-supergraph.no-outbound');
+const guardModule = pathToFileURL(resolve(import.meta.dirname, 'support', 'no-outbound.mjs')).href;
+if (!(globalThis as Record<symbol, unknown>)[GUARD]) await import(guardModule);
+const outboundViolations = (): string[] => ((globalThis as Record<symbol, unknown>)[GUARD] as { violations: string[] }).violations;
 
 describe('no phoning home', () => {
   let stack: TestStack;
