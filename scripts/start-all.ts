@@ -3,6 +3,8 @@
 // then prints the URLs, one development token per role and ready-to-paste examples.
 import { ROLES } from '../core/identity.ts';
 import { runMain } from '../core/main.ts';
+import { createLogger } from '../core/logger.ts';
+import { drainAndClose, exitGracefullyOnSignals } from '../core/shutdown.ts';
 import { AppError } from '../policy/errors.ts';
 import { parseCorsOrigins } from '../core/http.ts';
 import { loadGatewayConfig } from '../gateway/config.ts';
@@ -76,10 +78,13 @@ Try it — where is order ${demo.orderNumber}? (sales portal, as the customer wh
 
 README.md has more examples (CRM extension, BI paging, mutations). Ctrl-C stops everything.
 `);
-  const stop = async () => {
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl-C / SIGTERM: requests in flight finish (gateway first, then what it calls), then everything closes.
+  exitGracefullyOnSignals({
+    logger: createLogger('start'),
+    servers: [stack.gateway.server],
+    close: [
+      () => drainAndClose({ logger: createLogger('start'), servers: [stack.odooSubgraph.server, stack.crmSubgraph.server, stack.writesSubgraph.server] }),
+      () => stack.close(),
+    ],
+  });
 });

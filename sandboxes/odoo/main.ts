@@ -9,6 +9,8 @@ import { buildWorld } from '../seed/index.ts';
 import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset } from './types.ts';
 import { createOdooSandbox } from './server.ts';
+import { createLogger } from '../../core/logger.ts';
+import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
 
 const port = Number(process.env.ODOO_SANDBOX_PORT ?? 8069);
 const host = process.env.ODOO_SANDBOX_HOST ?? '127.0.0.1';
@@ -30,8 +32,5 @@ console.log(`users: ${world.odoo.users.map((u: OdooDataset['users'][number]) => 
 console.log(`admin: ${url}/__sandbox/faults, ${url}/__sandbox/requests`);
 for (const w of sandbox.store.warnings) console.warn(`dataset warning: ${w}`);
 
-const stop = () => {
-  void sandbox.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Like every component: requests in flight finish before the process exits (core/shutdown.ts).
+exitGracefullyOnSignals({ logger: createLogger('odoo-sandbox'), servers: [sandbox.server] });
