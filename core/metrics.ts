@@ -195,18 +195,6 @@ export function recordSyncStats(stats: readonly SyncQueueStats[]): void {
   }
 }
 
-// ------------------------------------------------------------------ reconciliation
-
-export const reconciliationCrossReferenced = new Gauge({ name: 'reconciliation_cross_referenced', help: 'Records cross-referenced in both systems at the last reconciliation, by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
-export const reconciliationDifferences = new Gauge({ name: 'reconciliation_differences', help: 'Cross-referenced records whose owned copies differ, by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
-export const reconciliationOldestDifference = new Gauge({ name: 'reconciliation_oldest_difference_age_seconds', help: 'Age of the oldest difference (0 when none), by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
-
-export function recordReconciliation(object: string, r: { crossReferenced: number; differing: number; oldestDifferenceAgeMs: number | null }): void {
-  reconciliationCrossReferenced.set({ object }, r.crossReferenced);
-  reconciliationDifferences.set({ object }, r.differing);
-  reconciliationOldestDifference.set({ object }, r.oldestDifferenceAgeMs == null ? 0 : r.oldestDifferenceAgeMs / 1000);
-}
-
 // ------------------------------------------------------------------ exposition
 
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
