@@ -195,6 +195,20 @@ export function recordSyncStats(stats: readonly SyncQueueStats[]): void {
   }
 }
 
+// ------------------------------------------------------------------ reconciliation (set by each reconciliation query)
+
+export const reconciliationCrossReferenced = new Gauge({ name: 'reconciliation_cross_referenced', help: 'Records cross-referenced in both systems at the last reconciliation, by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
+export const reconciliationDifferences = new Gauge({ name: 'reconciliation_differences', help: 'Cross-referenced records whose copies differ from their owner, by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
+export const reconciliationOneSided = new Gauge({ name: 'reconciliation_one_sided', help: 'Records naming a counterpart that is missing or does not name them back, by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
+export const reconciliationOldestDifference = new Gauge({ name: 'reconciliation_oldest_difference_age_seconds', help: 'Age of the oldest difference at the last reconciliation (0 when none), by object type', labelNames: ['object'] as const, registers: [metricsRegistry] });
+
+export function recordReconciliation(object: string, r: { crossReferenced: number; differing: number; oneSided: number; oldestDifferenceAgeMs: number | null }): void {
+  reconciliationCrossReferenced.set({ object }, r.crossReferenced);
+  reconciliationDifferences.set({ object }, r.differing);
+  reconciliationOneSided.set({ object }, r.oneSided);
+  reconciliationOldestDifference.set({ object }, r.oldestDifferenceAgeMs == null ? 0 : r.oldestDifferenceAgeMs / 1000);
+}
+
 // ------------------------------------------------------------------ exposition
 
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
