@@ -28,9 +28,9 @@ export type Scalars = {
 
 /** Object types whose cross-reference between the CRM and Odoo can be reconciled. */
 export type ReconciledObject =
-  /** CRM companies (odoo_partner_id) and Odoo partners (ref). */
+  /** CRM companies (their Odoo partner reference) and Odoo partners (ref). */
   | 'ACCOUNT'
-  /** CRM quotes (odoo_order_id, odoo_order_ref) and the Odoo sales orders made from them (client_order_ref). */
+  /** CRM quotes (their Odoo order id and reference) and the Odoo sales orders made from them (client_order_ref). */
   | 'QUOTE_ORDER';
 
 /** How far the CRM and Odoo are in step for one object type. */

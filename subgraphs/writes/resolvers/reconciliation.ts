@@ -1,8 +1,8 @@
 // Reconciliation (R9): are the CRM and Odoo in step for one object type? The
 // cross-reference lives in both systems (MISSION §4): a CRM company names its Odoo
-// partner (odoo_partner_id) and the partner names the company (ref); a CRM quote
-// names the order made from it (odoo_order_id, odoo_order_ref) and the order names
-// the quote (client_order_ref, written by confirmQuote). Each side is read in full,
+// partner (CrmAccount.odooPartnerId) and the partner names the company (ref); a CRM
+// quote names the order made from it (CrmQuote.odooOrderId, odooOrderRef) and the
+// order names the quote (client_order_ref, written by confirmQuote). Each side is read in full,
 // page by page, and the copies one system keeps of the other's fields are compared.
 // The result also sets the reconciliation gauges (core/metrics.ts).
 import { recordReconciliation } from '../../../core/metrics.ts';
@@ -94,7 +94,7 @@ async function quoteOrders(ctx: WritesContext): Promise<Tally> {
       continue;
     }
     t.crossReferenced += 1;
-    // Order.number is Odoo's; the quote's odoo_order_ref is the CRM's copy of it.
+    // Order.number is Odoo's; the quote's odooOrderRef is the CRM's copy of it.
     if (!same(q.odooOrderRef, o.name)) differ(t, crmTime(q.updatedAt), odooTime(o.write_date));
   }
   return t;
