@@ -4,6 +4,7 @@
 // any keyv store can be passed in. Live figures (stock, amounts, states) are never
 // cached here.
 import Keyv from 'keyv';
+import { cacheLookups } from './metrics.ts';
 
 export interface MasterDataCacheOptions {
   ttlMs: number;
@@ -14,9 +15,12 @@ export interface MasterDataCacheOptions {
 export class MasterDataCache {
   private readonly keyv: Keyv;
   private readonly enabled: boolean;
+  /** The metric label: the namespace (one per subgraph), never a key. */
+  private readonly name: string;
 
   constructor(opts: MasterDataCacheOptions) {
     this.enabled = opts.ttlMs > 0;
+    this.name = opts.namespace;
     this.keyv = new Keyv({ namespace: opts.namespace, ttl: opts.ttlMs, ...(opts.store ? { store: opts.store } : {}) });
   }
 
@@ -33,6 +37,8 @@ export class MasterDataCache {
       const stillMissing: string[] = [];
       missing.forEach((k, i) => (cached[i] === undefined ? stillMissing.push(k) : out.set(k, cached[i] as V)));
       missing = stillMissing;
+      cacheLookups.inc({ cache: this.name, result: 'hit' }, out.size);
+      cacheLookups.inc({ cache: this.name, result: 'miss' }, missing.length);
     }
     if (missing.length) {
       const loaded = await load(missing);

@@ -1,15 +1,21 @@
 // A small node:http integration for Apollo Server, shared by the gateway and the
 // three subgraphs. Servers are built without listening (tests listen on port 0). It adds
 // what every endpoint of the project needs: a request id accepted or created, a
-// body size limit, /health, a hook to refuse a request before GraphQL runs (it
-// runs on the headers, before the body is read), and server timeouts.
+// body size limit, /health, /metrics, a hook to refuse a request before GraphQL runs (it
+// runs on the headers, before the body is read), server timeouts, and what an
+// operator sees of each request (R9): a server span continuing the caller's
+// `traceparent`, one log line and the operation metrics once it is answered.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AppError, isAppError } from '../policy/errors.ts';
 import { toCallerError } from '../policy/caller-errors.ts';
-import type { Logger } from './logger.ts';
+import { currentRequest, withRequest, type Logger, type RequestRecord } from './logger.ts';
+import { metricsText, recordGraphQLRequest, type GraphQLOutcome } from './metrics.ts';
+import { extractContext, initTracing, tracer } from './tracing.ts';
+import { DEADLINE_HEADER } from './deadline.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -61,9 +67,99 @@ async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<st
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * What the request's log line and metrics need from GraphQL: the operation's name
+ * and the outcome. Add it to the Apollo Server of every component.
+ */
+export function requestRecordPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operationName }) {
+          const record = currentRequest();
+          if (record) record.operationName = operationName;
+        },
+        async willSendResponse({ response, request }) {
+          const record = currentRequest();
+          if (!record) return;
+          if (record.operationName === undefined) record.operationName = request.operationName ?? null;
+          if (response.body.kind !== 'single') {
+            record.outcome = 'ok';
+            return;
+          }
+          const { data, errors } = response.body.singleResult;
+          record.codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL')))];
+          record.outcome = !errors?.length ? 'ok' : data ? 'partial' : 'error';
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Browser origins allowed to call (CORS). None by default: the gateway's callers
+ * are programs, and a portal page on its own origin is allowed by configuration.
+ */
+export interface CorsOptions {
+  origins: readonly string[];
+  /** Request headers a browser may send. */
+  allowHeaders?: readonly string[];
+}
+
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', REQUEST_ID_HEADER, DEADLINE_HEADER, 'apollo-require-preflight', 'traceparent', 'tracestate'];
+const CORS_EXPOSE_HEADERS = [REQUEST_ID_HEADER, 'retry-after'];
+
+/** CORS_ORIGINS: comma-separated origins (`https://portal.example.com`); each must be an origin, nothing more. */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  if (!value?.trim()) return [];
+  return value.split(',').map((v) => v.trim()).filter(Boolean).map((v) => {
+    let origin: string;
+    try {
+      origin = new URL(v).origin;
+    } catch {
+      throw new AppError('CONFIG_INVALID', `CORS_ORIGINS: "${v}" is not an origin (scheme://host[:port])`);
+    }
+    if (origin !== v.replace(/\/$/, '')) throw new AppError('CONFIG_INVALID', `CORS_ORIGINS: "${v}" is not an origin (scheme://host[:port], no path)`);
+    return origin;
+  });
+}
+
+/** Answers a preflight (true when it was one); adds the CORS headers of an allowed origin to a response. */
+function applyCors(cors: CorsOptions | undefined, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const origin = req.headers.origin;
+  const preflight = req.method === 'OPTIONS' && typeof req.headers['access-control-request-method'] === 'string';
+  const allowed = cors !== undefined && typeof origin === 'string' && cors.origins.includes(origin);
+  if (allowed) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+  }
+  if (!preflight) {
+    if (allowed) res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS.join(', '));
+    return false;
+  }
+  // A preflight carries no credentials by design: it is answered here, before authentication.
+  if (!allowed) {
+    res.writeHead(403, { 'content-length': '0' });
+    res.end();
+    return true;
+  }
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': (cors.allowHeaders ?? CORS_ALLOW_HEADERS).join(', '),
+    'access-control-max-age': '600',
+    'content-length': '0',
+  });
+  res.end();
+  return true;
+}
+
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   logger: Logger;
+  /** The component's name in metrics, spans and log lines (gateway, odoo-subgraph…). */
+  component: string;
+  /** Allowed browser origins; without it no CORS header is sent and every preflight is refused. */
+  cors?: CorsOptions;
   path?: string;
   maxBodyBytes?: number;
   timeouts?: ServerTimeouts;
@@ -99,8 +195,55 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
   const path = opts.path ?? '/graphql';
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeouts = opts.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
-  const server = http.createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, async (req, res) => {
-    const requestId = requestIdOf(req);
+  initTracing(opts.component);
+  const server = http.createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, (req, res) => {
+    const record: RequestRecord = { requestId: requestIdOf(req) };
+    // A draining server answers what it has and lets the client open its next connection elsewhere.
+    if (!server.listening) res.setHeader('connection', 'close');
+    if (applyCors(opts.cors, req, res)) return;
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/metrics' && req.method === 'GET') {
+      void metricsText().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(body);
+        },
+        (e: unknown) => {
+          opts.logger.error({ err: e }, 'metrics collection failed');
+          sendJson(res, 500, { error: 'metrics unavailable' });
+        },
+      );
+      return;
+    }
+    if (pathname !== path) {
+      void handle(req, res, record);
+      return;
+    }
+    // The request's span continues the caller's trace (the gateway's `traceparent`).
+    const span = tracer().startSpan(`${opts.component} ${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, component: opts.component } }, extractContext(req.headers));
+    const started = performance.now();
+    res.once('close', () => {
+      const durationMs = performance.now() - started;
+      const outcome: GraphQLOutcome = record.outcome ?? (res.statusCode >= 400 || !res.writableFinished ? 'refused' : 'ok');
+      recordGraphQLRequest(opts.component, record.operationName, outcome, durationMs);
+      if (outcome === 'error' || outcome === 'refused') span.setStatus({ code: SpanStatusCode.ERROR, message: record.codes?.join(',') ?? String(res.statusCode) });
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
+      otelContext.with(trace.setSpan(otelContext.active(), span), () =>
+        withRequest(record, () => {
+          // One line per request: names, codes and counts — never the query text, variables or token.
+          const line = { operation: record.operationName ?? null, outcome, status: res.statusCode, durationMs: Math.round(durationMs), role: record.role ?? null, ...(record.codes?.length ? { codes: record.codes } : {}) };
+          if (res.statusCode >= 500) opts.logger.warn(line, 'graphql request');
+          else opts.logger.info(line, 'graphql request');
+        }),
+      );
+      span.end();
+    });
+    otelContext.with(trace.setSpan(extractContext(req.headers), span), () => withRequest(record, () => void handle(req, res, record)));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord): Promise<void> {
+    const requestId = record.requestId;
     let bodyRead = req.method !== 'POST';
     try {
       if (opts.routes && (await opts.routes(req, res))) return;
@@ -142,6 +285,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       const close: Record<string, string> = bodyRead ? {} : { connection: 'close' };
       if (isAppError(e)) {
         // The caller sees the registered code and a caller message; the details stay in this line.
+        record.codes = [e.code];
         opts.logger.info({ requestId, code: e.code, backendMessage: e.message, details: e.details }, 'request refused');
         refuse(res, e, requestId, close);
         return;
@@ -150,7 +294,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       if (!res.headersSent) refuse(res, new AppError('INTERNAL', 'Internal error'), requestId, close);
       else res.end();
     }
-  });
+  }
   return applyServerTimeouts(server, timeouts);
 }
 
@@ -172,4 +316,35 @@ export async function listen(server: http.Server, port = 0, host = '127.0.0.1'):
 export async function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * The operations endpoints of a process that serves no GraphQL (the sync worker):
+ * /health (liveness), /ready (its `ready` check; 503 when not ready or draining)
+ * and /metrics. Built without listening, like the GraphQL servers.
+ */
+export function createOpsServer(opts: { component: string; logger: Logger; ready?: () => Promise<{ ready: boolean } & Record<string, unknown>> | ({ ready: boolean } & Record<string, unknown>) }): http.Server {
+  initTracing(opts.component);
+  const server = http.createServer(async (req, res) => {
+    try {
+      const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (pathname === '/health') return sendJson(res, 200, { status: 'ok', component: opts.component });
+      if (pathname === '/ready') {
+        const state = !server.listening ? { ready: false, draining: true } : opts.ready ? await opts.ready() : { ready: true };
+        return sendJson(res, state.ready ? 200 : 503, { component: opts.component, ...state });
+      }
+      if (pathname === '/metrics') {
+        const { contentType, body } = await metricsText();
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+        return;
+      }
+      sendJson(res, 404, { error: 'not found' });
+    } catch (e) {
+      opts.logger.error({ err: e }, 'operations endpoint failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+      else res.end();
+    }
+  });
+  return applyServerTimeouts(server);
 }

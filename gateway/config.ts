@@ -2,6 +2,7 @@
 // value stops the process with a message naming the variable.
 import { z } from 'zod';
 import { parseEnv, type Env } from '../core/env.ts';
+import { parseCorsOrigins } from '../core/http.ts';
 import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEFAULT_TOKEN_LIMITS, devSecretSettings, refuseDevSecrets } from '../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -32,6 +33,15 @@ export const gatewayConfigSchema = z.object({
   AUTH_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(300).default(DEFAULT_TOKEN_LIMITS.clockSkewSeconds),
   /** Key the gateway signs subgraph credentials with; the subgraphs hold the same. */
   INTERNAL_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_INTERNAL_SECRET),
+  /** Browser origins allowed to call the gateway (CORS), comma-separated, e.g. https://portal.example.com; none by default. */
+  CORS_ORIGINS: z.string().optional().transform((v, ctx) => {
+    try {
+      return parseCorsOrigins(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message.replace(/^CORS_ORIGINS: /, '') : 'invalid' });
+      return z.NEVER;
+    }
+  }),
 }).superRefine((c, ctx) => {
   if (c.AUTH_MODE === 'jwks') {
     for (const name of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {

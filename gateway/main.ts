@@ -6,6 +6,7 @@ import { createCallerVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../core/identity
 import { listen } from '../core/http.ts';
 import { createLogger } from '../core/logger.ts';
 import { runMain } from '../core/main.ts';
+import { exitGracefullyOnSignals } from '../core/shutdown.ts';
 import { composeSupergraph, readSupergraphConfig } from './composition.ts';
 import { loadGatewayConfig } from './config.ts';
 import { loadLimitsConfig } from './limits.ts';
@@ -29,8 +30,9 @@ runMain('gateway', async () => {
   const { store } = openStoreFromEnv();
   const gateway = await createGatewayServer({
     supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
-    rateLimits: loadRateLimitConfig(), rateLimitCounter: new SqliteRateLimitCounter(store),
+    rateLimits: loadRateLimitConfig(), rateLimitCounter: new SqliteRateLimitCounter(store), cors: { origins: config.CORS_ORIGINS },
   });
+  exitGracefullyOnSignals({ logger, servers: [gateway.server], close: [() => gateway.stop(), () => store.close()] });
   const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 });

@@ -20,7 +20,9 @@ import { openStore } from '../store/database.ts';
 import { SqliteRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
 import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimits } from './input-bounds.ts';
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
-import { createGraphQLHttpServer, REQUEST_ID_HEADER, sendJson } from '../core/http.ts';
+import { createGraphQLHttpServer, REQUEST_ID_HEADER, requestRecordPlugin, sendJson, type CorsOptions } from '../core/http.ts';
+import { injectContext } from '../core/tracing.ts';
+import { currentRequest } from '../core/logger.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { serveExplorer } from './explorer.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
@@ -70,6 +72,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!('identity' in context) || !context.identity) return; // no identity, no credential: the subgraph refuses
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // W3C trace context: the subgraph's spans (and its backend calls) join this request's trace.
+    if (request.http) injectContext(request.http.headers);
     request.http?.headers.set(IDENTITY_HEADER, await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId));
     if (!context.deadline) return;
     const left = context.deadline.remainingMs();
@@ -146,6 +150,23 @@ export interface GatewayOptions {
   rateLimits?: RateLimitConfig;
   /** Where the rate-limit counters live; defaults to an embedded in-memory store (give the shared store in production). */
   rateLimitCounter?: RateLimitCounter;
+  /** Browser origins allowed to call (CORS_ORIGINS); none by default. */
+  cors?: CorsOptions;
+  /** How long /ready waits for each subgraph's /health. */
+  readyTimeoutMs?: number;
+}
+
+/** Long enough for a healthy subgraph on a LAN, short enough for a readiness probe's own timeout. */
+export const DEFAULT_READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Apollo Gateway reports anonymous usage metrics to Apollo (and probes cloud
+ * metadata endpoints to describe the host) unless APOLLO_TELEMETRY_DISABLED is
+ * set. Nothing leaves unless the operator asks: it is set here when absent, so an
+ * operator opts in with APOLLO_TELEMETRY_DISABLED=false.
+ */
+export function disableApolloTelemetryByDefault(env: Record<string, string | undefined> = process.env): void {
+  if (env.APOLLO_TELEMETRY_DISABLED === undefined) env.APOLLO_TELEMETRY_DISABLED = 'true';
 }
 
 /**
@@ -279,9 +300,14 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   const logger = opts.logger ?? createLogger('gateway');
   const production = opts.production ?? false;
   const budgetMs = opts.subgraphTimeoutMs ?? DEFAULT_REQUEST_BUDGET_MS;
+  disableApolloTelemetryByDefault();
+  const subgraphUrls = new Map<string, string>();
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, url!, budgetMs, opts.internalSecret),
+    buildService: ({ name, url }) => {
+      subgraphUrls.set(name, url!);
+      return new SubgraphDataSource(name, url!, budgetMs, opts.internalSecret);
+    },
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   const limits = createQueryLimits<GatewayContext>(opts.limits ?? loadLimitsConfig(), { production });
@@ -289,7 +315,7 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
     gateway,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [...limits.plugins, edgePlugin(logger, opts.stringLimits ?? STRING_LIMITS)],
+    plugins: [...limits.plugins, edgePlugin(logger, opts.stringLimits ?? STRING_LIMITS), requestRecordPlugin<GatewayContext>()],
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
@@ -298,21 +324,46 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   await apollo.start();
   const ownStore = opts.rateLimitCounter ? null : openStore(':memory:');
   const rateLimit = createRateLimiter(opts.rateLimits ?? loadRateLimitConfig(), opts.rateLimitCounter ?? new SqliteRateLimitCounter(ownStore!));
+  const readyTimeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  /** Ready when every subgraph answers its /health within the timeout. */
+  const readiness = async () => {
+    const checks = await Promise.all([...subgraphUrls].map(async ([name, url]) => {
+      const health = new URL('/health', url).toString();
+      try {
+        const res = await fetch(health, { signal: AbortSignal.timeout(readyTimeoutMs) });
+        await res.body?.cancel();
+        return [name, res.ok ? 'ok' : `HTTP ${res.status}`] as const;
+      } catch (e) {
+        return [name, e instanceof Error && e.name === 'TimeoutError' ? 'timeout' : 'unreachable'] as const;
+      }
+    }));
+    return { ready: checks.length > 0 && checks.every(([, s]) => s === 'ok'), subgraphs: Object.fromEntries(checks) };
+  };
   const server = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
+    component: 'gateway',
+    cors: opts.cors,
     // No valid token, no GraphQL: a 401 before the body, parsing, planning or any subgraph call;
     // then the caller's rate limit (429), still before the body is read.
     context: async (req, requestId) => {
       const identity = await opts.verifyCaller(req.headers.authorization);
+      const record = currentRequest();
+      if (record) record.role = identity.roles.join(",");
       rateLimit(identity);
       // The clock starts here: one deadline for the whole request, whatever its query plan.
       const deadline = new RequestDeadline(requestBudgetMs(req.headers[DEADLINE_HEADER], budgetMs)).watch(req);
       return { requestId, identity, deadline, masked: new Set<string>() };
     },
-    routes: (req, res) => {
+    routes: async (req, res) => {
       // The browser explorer is a development tool: a production gateway does not serve it (nor introspection).
       if (!production && serveExplorer(req, res)) return true;
+      if (req.url === '/ready') {
+        // Not ready while draining (shutdown) or while a subgraph cannot be reached.
+        const state = server.listening ? await readiness() : { ready: false, draining: true };
+        sendJson(res, state.ready ? 200 : 503, { component: 'gateway', ...state });
+        return true;
+      }
       if (req.url !== '/health') return false;
       sendJson(res, 200, { status: 'ok', component: 'gateway' });
       return true;

@@ -68,7 +68,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     account: crm(), accounts: crm(), contact: crm(), quote: crm(), quotes: crm(), deletedSince: crm(),
     order: odoo(), orders: odoo(), shipments: odoo(), invoices: odoo(),
     product: odoo(), products: odoo(), productionOrders: odoo(), archivedSince: odoo(),
-    auditLog: integration(), integrationExceptions: integration(),
+    auditLog: integration(), integrationExceptions: integration(), reconciliation: integration(),
   },
   // Mutations are resolved by the writes subgraph, which routes each field to its owner below.
   Mutation: ownedByIntegration('updateAccount', 'requestDeliveryDate', 'createQuote', 'updateQuote', 'confirmQuote', 'approveQuote', 'rejectQuote', 'replayException', 'discardException'),
@@ -80,6 +80,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   ConfirmQuotePayload: ownedByIntegration('status', 'quote', 'order', 'issues', 'replayed'),
   ValidationIssue: ownedByIntegration('field', 'code', 'message', 'owningTeam'),
   AuditEntry: ownedByIntegration('id', 'at', 'actor', 'role', 'action', 'system', 'object', 'objectId', 'fields', 'before', 'after', 'idempotencyKey', 'requestId', 'outcome', 'errorCode', 'errorMessage'),
+  Reconciliation: ownedByIntegration('object', 'crossReferenced', 'differing', 'oneSided', 'oldestDifferenceSince', 'comparedFields', 'checkedAt'),
   IntegrationException: {
     ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'),
     ...ownedByIntegration('type', 'actor', 'firstAt', 'lastAt', 'occurrences', 'attempts', 'replayable', 'payload', 'resolution', 'closedBy', 'closedAt'),

@@ -61,15 +61,15 @@ export const READ_RULES: Record<Role, RoleReadRules> = {
     deniedFields: ['Account.creditLimit', 'Account.openReceivable', 'IntegrationException.detail'],
   },
   sales_ops: {
-    queries: [...CANONICAL_QUERIES, 'integrationExceptions'],
+    queries: [...CANONICAL_QUERIES, 'integrationExceptions', 'reconciliation'],
     types: 'all',
     deniedFields: ['Account.creditLimit', 'Account.openReceivable', 'IntegrationException.detail'],
   },
-  finance: { queries: [...CANONICAL_QUERIES, 'auditLog', 'integrationExceptions'], types: 'all' },
+  finance: { queries: [...CANONICAL_QUERIES, 'auditLog', 'integrationExceptions', 'reconciliation'], types: 'all' },
   bi_reader: { queries: CANONICAL_QUERIES, types: 'all', maskCommercialUnlessScope: 'bi:commercial' },
   // Exceptions, audit and sync status only; no canonical business data (least privilege).
   // Credit figures in an exception's detail are finance's (§5), not operations'.
-  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException', 'ExceptionActionPayload'], deniedFields: ['IntegrationException.detail'] },
+  integration_admin: { queries: ['auditLog', 'integrationExceptions', 'reconciliation'], types: ['AuditEntry', 'IntegrationException', 'ExceptionActionPayload', 'Reconciliation'], deniedFields: ['IntegrationException.detail'] },
 };
 
 // ---------------------------------------------------------------- exceptions (§3, R8)

@@ -8,7 +8,7 @@ import { createGatewayServer, type GatewayOptions } from '../gateway/server.ts';
 import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
 import { closeServer, listen } from '../core/http.ts';
 import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../core/identity.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../connectors/crm/hubspot/adapter.ts';
@@ -37,16 +37,20 @@ export interface StackOptions {
   /** Backend calls one subgraph request may make (SUBGRAPH_BACKEND_CALL_BUDGET). */
   backendCallBudget?: number;
   /** Gateway edge settings (rate limits, string bounds); the rate-limit counters live in the stack's store. */
-  gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs'>;
+  gateway?: Pick<GatewayOptions, 'rateLimits' | 'stringLimits' | 'subgraphTimeoutMs' | 'cors'>;
   /** The HubSpot sandbox's portal limits and search delay (default: a real portal's, or HUBSPOT_SANDBOX_* from the environment). */
   hubspotSandbox?: Pick<HubSpotSandboxOptions, 'rateLimit' | 'searchDelayMs'>;
+  /** Caller-token and gateway→subgraph keys; default: the embedded development ones (`npm start` in production passes its configured ones). */
+  secrets?: { caller: string; internal: string };
+  /** One logger for every component (tests read its lines); default: one per component at LOG_LEVEL. */
+  logger?: Logger;
 }
 
 export async function startStack(opts: StackOptions = {}) {
   const host = opts.host ?? '127.0.0.1';
   const ports = opts.ports ?? {};
   const world = opts.world ?? buildWorld();
-  const logger = createLogger('stack');
+  const logger = opts.logger ?? createLogger('stack');
 
   const odooSandbox = createOdooSandbox({ dataset: world.odoo });
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv(), ...opts.hubspotSandbox });
@@ -69,12 +73,13 @@ export async function startStack(opts: StackOptions = {}) {
     HUBSPOT_TIMEOUT_MS: '5000',
   });
 
-  const internalSecret = DEV_INTERNAL_SECRET;
-  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget });
-  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget });
+  const internalSecret = opts.secrets?.internal ?? DEV_INTERNAL_SECRET;
+  const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
+  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
+  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const store = openStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
-    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now,
+    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger,
   });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);
@@ -85,9 +90,9 @@ export async function startStack(opts: StackOptions = {}) {
     crm: `${crmSubgraphUrl}/graphql`,
     writes: `${writesSubgraphUrl}/graphql`,
   });
-  const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+  const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: callerSecret, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({
-    supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: createLogger('gateway'),
+    supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: opts.logger ?? createLogger('gateway'),
     rateLimitCounter: new SqliteRateLimitCounter(store), ...opts.gateway,
   });
   const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
@@ -96,7 +101,7 @@ export async function startStack(opts: StackOptions = {}) {
     world,
     /** A caller token for the embedded identity (what `npm run token` prints). */
     token: (claims: Parameters<typeof signCallerToken>[0], expiresIn?: string) =>
-      signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
+      signCallerToken(claims, callerSecret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn }),
     urls: {
       gateway: `${gatewayUrl}/graphql`, odooSubgraph: `${odooSubgraphUrl}/graphql`, crmSubgraph: `${crmSubgraphUrl}/graphql`, writesSubgraph: `${writesSubgraphUrl}/graphql`,
       odooSandbox: odooSandboxUrl, hubspotSandbox: hubspotSandboxUrl,

@@ -3,12 +3,16 @@
 // the sync worker — then prints the URLs, one development token per role and
 // ready-to-paste examples.
 import { runMain } from '../core/main.ts';
-import { demoTokens, explainPortInUse, startBanner, startPortsFromEnv } from './start-banner.ts';
+import { createLogger } from '../core/logger.ts';
+import { drainAndClose, exitGracefullyOnSignals } from '../core/shutdown.ts';
+import { AppError } from '../policy/errors.ts';
+import { listen, parseCorsOrigins } from '../core/http.ts';
+import { loadGatewayConfig } from '../gateway/config.ts';
+import { loadSubgraphServiceConfig } from '../subgraphs/common/service-config.ts';
+import { demoTokens, explainPortInUse, explainPortTaken, startBanner, startPortsFromEnv } from './start-banner.ts';
 import { startStack } from './stack.ts';
 import { lockConfirmedSalesRequested } from '../sandboxes/odoo/compute/lock.ts';
 import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
-import { listen } from '../core/http.ts';
-import { createLogger } from '../core/logger.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createConfiguredCrm } from '../connectors/crm/select.ts';
@@ -16,6 +20,17 @@ import { loadWorkerConfig } from '../worker/config.ts';
 import { createWorker } from '../worker/server.ts';
 
 runMain('start', async () => {
+  // NODE_ENV=production means what it means for the components started alone: the same
+  // configuration checks (the public development secrets are refused, naming the variable),
+  // no introspection, and the operator's own keys.
+  const production = process.env.NODE_ENV === 'production';
+  const gatewayConfig = production ? loadGatewayConfig() : undefined;
+  if (production) loadSubgraphServiceConfig();
+  if (gatewayConfig && gatewayConfig.AUTH_MODE !== 'hs256') {
+    throw new AppError('CONFIG_INVALID', 'AUTH_MODE: npm start verifies callers with AUTH_JWT_SECRET only (hs256); start the gateway alone (npm run start:gateway) for jwks');
+  }
+  const secrets = gatewayConfig ? { caller: gatewayConfig.AUTH_JWT_SECRET, internal: gatewayConfig.INTERNAL_TOKEN_SECRET } : undefined;
+  const workerConfig = loadWorkerConfig({ WORKER_POLL_MS: '10000', ...process.env });
   // The demo world is one fixed, seeded day (its numbers are what the README shows);
   // business rules (quote validity, lead times) run on that day unless DEMO_CLOCK=wall.
   const world = buildWorld();
@@ -28,13 +43,15 @@ runMain('start', async () => {
     // The sandboxes are reseeded at every start, so by default the store is too (in memory):
     // keys and audit entries about records that no longer exist would only mislead.
     storePath: process.env.STORE_PATH ?? ':memory:',
+    production,
+    secrets,
+    gateway: { cors: { origins: parseCorsOrigins(process.env.CORS_ORIGINS) } },
     ports,
   }).catch((e: unknown) => {
     throw explainPortInUse(e, ports) ?? e;
   });
   if (lockConfirmedSalesRequested(process.env)) stack.odooSandbox.store.setLockConfirmedSales(true);
   // The sync worker (docs/sync.md) over the same store, pointed at the sandboxes.
-  const workerConfig = loadWorkerConfig({ WORKER_POLL_MS: '10000', ...process.env });
   const backends = {
     ...process.env,
     ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
@@ -47,18 +64,21 @@ runMain('start', async () => {
   });
   const workerUrl = await listen(worker.server, workerConfig.WORKER_PORT, workerConfig.WORKER_HOST).catch(async (e: unknown) => {
     await stack.close();
-    if ((e as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw e;
-    throw new Error(`port ${workerConfig.WORKER_PORT} is already in use; set WORKER_PORT to a free port, e.g. \`WORKER_PORT=${workerConfig.WORKER_PORT + 10000} npm start\``);
+    throw explainPortTaken(e, workerConfig.WORKER_PORT, 'WORKER_PORT') ?? e;
   });
   worker.start();
   const tokens = await demoTokens(stack.world);
   console.log(startBanner({ urls: { ...stack.urls, worker: workerUrl }, world: stack.world, storePath: stack.store.path, tokens }));
-  const stop = async () => {
-    await worker.stop();
-    worker.server.close();
-    await stack.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl-C / SIGTERM: requests in flight finish (gateway first, then what it calls), the
+  // worker settles its jobs, then everything closes.
+  const logger = createLogger('start');
+  exitGracefullyOnSignals({
+    logger,
+    servers: [stack.gateway.server],
+    close: [
+      () => worker.stop(),
+      () => drainAndClose({ logger, servers: [stack.odooSubgraph.server, stack.crmSubgraph.server, stack.writesSubgraph.server, worker.server] }),
+      () => stack.close(),
+    ],
+  });
 });

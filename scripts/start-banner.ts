@@ -91,10 +91,13 @@ const ADDRESS_IN_USE = 'EADDRINUSE';
 
 /** A port already in use names the variable that changes it (another Odoo on 8069 is common on a developer's machine). */
 export function explainPortInUse(e: unknown, ports: StartPorts): Error | undefined {
-  const err = e as { code?: unknown; port?: unknown } | null;
-  if (!err || err.code !== ADDRESS_IN_USE) return undefined;
-  const name = (Object.keys(ports) as Array<keyof StartPorts>).find((n) => ports[n] === err.port);
-  if (!name) return undefined;
-  const { variable } = START_PORTS[name];
-  return new Error(`port ${ports[name]} is already in use; set ${variable} to a free port, e.g. \`${variable}=${ports[name] + 10000} npm start\``);
+  const err = e as { port?: unknown } | null;
+  const name = (Object.keys(ports) as Array<keyof StartPorts>).find((n) => ports[n] === err?.port);
+  return name ? explainPortTaken(e, ports[name], START_PORTS[name].variable) : undefined;
+}
+
+/** The same for a port a component reads from its own variable (the worker's WORKER_PORT). */
+export function explainPortTaken(e: unknown, port: number, variable: string): Error | undefined {
+  if ((e as { code?: unknown } | null)?.code !== ADDRESS_IN_USE) return undefined;
+  return new Error(`port ${port} is already in use; set ${variable} to a free port, e.g. \`${variable}=${port + 10000} npm start\``);
 }

@@ -133,6 +133,14 @@ export class ExceptionQueue {
     this.db = store.db;
   }
 
+  /** Open exceptions by team and type (code): what the integration_exceptions_open gauge shows. */
+  openCounts(): Array<{ team: string; type: string; count: number }> {
+    return this.db
+      .prepare<[], { team: string; code: string; n: number }>("SELECT team, code, COUNT(*) AS n FROM integration_exceptions WHERE status = 'OPEN' GROUP BY team, code")
+      .all()
+      .map((r) => ({ team: r.team, type: r.code, count: r.n }));
+  }
+
   /** Records an occurrence: a new row, or one more occurrence of the live row for the same failure. */
   record(input: IntegrationExceptionInput): IntegrationException {
     const at = this.now();

@@ -28,6 +28,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
 import type { SqliteDatabase, Store } from './database.ts';
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS, DEFAULT_IDEMPOTENCY_WAIT_MS } from './config.ts';
+import { idempotencyOutcomes } from '../core/metrics.ts';
 
 /** The one definition of a client's idempotency key: the pattern and what to tell a client that breaks it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -285,6 +286,18 @@ export class IdempotencyStore {
   }
 
   async run<T>(args: IdempotencyRunArgs, work: (progress: ProgressRecorder) => Promise<T>): Promise<IdempotencyOutcome<T>> {
+    try {
+      const outcome = await this.runOnce(args, work);
+      if (outcome.replayed) idempotencyOutcomes.inc({ outcome: 'replay' });
+      return outcome;
+    } catch (e) {
+      // Counted: a key reused for another request (a client bug an operator should see), not a lost lease.
+      if (isAppError(e) && e.code === 'CONFLICT' && e.message === REUSED_MESSAGE) idempotencyOutcomes.inc({ outcome: 'conflict' });
+      throw e;
+    }
+  }
+
+  private async runOnce<T>(args: IdempotencyRunArgs, work: (progress: ProgressRecorder) => Promise<T>): Promise<IdempotencyOutcome<T>> {
     assertIdempotencyKey(args.key);
     if (typeof args.scope !== 'string' || args.scope.length === 0) throw appError('INTERNAL', 'IdempotencyStore.run: scope is required');
     if (typeof args.actor !== 'string' || args.actor.length === 0) throw appError('INTERNAL', 'IdempotencyStore.run: actor is required');

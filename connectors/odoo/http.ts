@@ -5,6 +5,7 @@
 // can decide what is retryable.
 import { Agent, request } from 'undici';
 import { unavailable, type CallSite } from './errors.ts';
+import { injectContext } from '../../core/tracing.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -25,10 +26,13 @@ export async function postJson(
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
   if (signal?.aborted) throw unavailable(site, 'request aborted', { aborted: true });
+  // The backend call's trace context (`traceparent`), for an Odoo behind a tracing proxy.
+  const traced: Record<string, string> = {};
+  injectContext({ set: (name, value) => (traced[name] = value) });
   try {
     const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...headers },
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...traced, ...headers },
       body: JSON.stringify(body),
       signal,
       dispatcher: agent,

@@ -52,6 +52,11 @@ import {
 } from 'cockatiel';
 import { appError, isAppError, type AppError, type ErrorDetails, type SystemName } from '../../policy/errors.ts';
 import { reachedDeadline, type Deadline } from '../../core/deadline.ts';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { tracer } from '../../core/tracing.ts';
+import { backendConcurrency } from '../../core/metrics.ts';
+import { recordBackendEvent } from './backend-telemetry.ts';
+import type { EventBase, ResilienceEvent, ResilienceObserver } from './resilience-events.ts';
 
 /** The longest backoff, as a multiple of the first one (both backends). */
 export const BACKOFF_CAP_FACTOR = 16;
@@ -107,24 +112,7 @@ export interface BackendRules {
   classify(error: unknown, idempotent: boolean): Verdict;
 }
 
-interface EventBase {
-  system: SystemName;
-  operation: string;
-  model?: string;
-  requestId?: string;
-}
-
-/** Everything the policy observes, for logs and metrics (never carries credentials). */
-export type ResilienceEvent =
-  | (EventBase & { type: 'attempt'; attempt: number; ok: boolean; durationMs: number; httpStatus?: number; reason?: string })
-  /** `attempt` failed after `attemptMs` and the next one starts in `delayMs`. */
-  | (EventBase & { type: 'retry'; attempt: number; attemptMs: number; delayMs: number; reason: string; httpStatus?: number })
-  /** The logical call is over; `attempts` is 0 when the open breaker refused it. */
-  | (EventBase & { type: 'call'; ok: boolean; attempts: number; durationMs: number; code?: string; httpStatus?: number })
-  | (EventBase & { type: 'bulkhead_rejected'; maxConcurrency: number; maxQueue: number })
-  | { type: 'breaker'; system: SystemName; state: 'open' | 'half_open' | 'closed' };
-
-export type ResilienceObserver = (event: ResilienceEvent) => void;
+export type { ResilienceEvent, ResilienceObserver } from './resilience-events.ts';
 
 /** What the connector knows about one logical call. */
 export interface CallSpec {
@@ -196,7 +184,20 @@ export class ResiliencePolicy {
     const signals = [call.signal, call.deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     if (signal !== call.signal) call = { ...call, signal };
-    const run = this.run(call, attempt);
+    // One span per logical call, named by system and method; its attributes are names, never values.
+    const span = tracer().startSpan(`${this.rules.system} ${call.model ? `${call.model}.` : ''}${call.operation}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'backend.system': this.rules.system, 'backend.operation': call.operation, ...(call.model ? { 'backend.model': call.model } : {}) },
+    });
+    const run = context.with(trace.setSpan(context.active(), span), () => this.run(call, attempt));
+    run.then(
+      () => span.end(),
+      (e: unknown) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(e) ? e.code : 'error' });
+        if (isAppError(e)) span.setAttribute('error.code', e.code);
+        span.end();
+      },
+    );
     if (!signal) return run;
     // The caller stops waiting at once (queued, backing off or in flight); the call itself
     // winds down on the aborted signal and its outcome is dropped.
@@ -256,13 +257,18 @@ export class ResiliencePolicy {
       const t0 = performance.now();
       try {
         if (signal.aborted) throw this.aborted(call);
-        const value = await this.bulkhead.execute(({ signal: slotSignal }) => {
+        const value = await this.bulkhead.execute(async ({ signal: slotSignal }) => {
           // Time spent queued for a slot counts: the attempt gets what is left of the deadline.
           const leftMs = deadline ? deadline.at - Date.now() : Infinity;
           if (leftMs < MIN_ATTEMPT_MS) throw this.deadlineReached(call, number - 1, Math.max(0, Math.round(leftMs)));
           cutAtDeadline = leftMs < this.settings.timeoutMs;
           const limit = cutAtDeadline ? timeout(leftMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }) : this.timeout;
-          return limit.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal);
+          backendConcurrency.inc({ system: this.rules.system });
+          try {
+            return await limit.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal);
+          } finally {
+            backendConcurrency.dec({ system: this.rules.system });
+          }
         }, signal);
         const httpStatus = current?.httpStatus;
         lastAttemptMs = performance.now() - t0;
@@ -420,6 +426,11 @@ export class ResiliencePolicy {
   }
 
   private emit(event: ResilienceEvent): void {
+    try {
+      recordBackendEvent(event);
+    } catch {
+      // metrics and logs must not break a call
+    }
     if (!this.observer) return;
     try {
       this.observer(event);

@@ -6,6 +6,8 @@ import { buildWorld } from '../seed/index.ts';
 import { HUBSPOT_OBJECT_TYPES } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { createHubSpotSandbox } from './server.ts';
 import { hubspotSandboxOptionsFromEnv } from './env.ts';
+import { createLogger } from '../../core/logger.ts';
+import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
 
 const port = Number(process.env.HUBSPOT_SANDBOX_PORT ?? 8090);
 const host = process.env.HUBSPOT_SANDBOX_HOST ?? '127.0.0.1';
@@ -22,8 +24,5 @@ console.log(`HubSpot sandbox listening on ${url} (portal ${world.hubspot.portalI
 console.log(`tokens: ${sandbox.store.tokens.size} accepted; admin: ${url}/__sandbox/faults, ${url}/__sandbox/requests`);
 for (const w of sandbox.store.warnings) console.warn(`dataset warning: ${w}`);
 
-const stop = () => {
-  void sandbox.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Like every component: requests in flight finish before the process exits (core/shutdown.ts).
+exitGracefullyOnSignals({ logger: createLogger('hubspot-sandbox'), servers: [sandbox.server] });

@@ -11,6 +11,8 @@ import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/m
 import type { OdooDataset } from './types.ts';
 import { createOdooSandbox } from './server.ts';
 import { lockConfirmedSalesRequested } from './compute/lock.ts';
+import { createLogger } from '../../core/logger.ts';
+import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
 
 const port = Number(process.env.ODOO_SANDBOX_PORT ?? 8069);
 const host = process.env.ODOO_SANDBOX_HOST ?? '127.0.0.1';
@@ -33,8 +35,5 @@ console.log(`users: ${world.odoo.users.map((u: OdooDataset['users'][number]) => 
 console.log(`admin: ${url}/__sandbox/faults, ${url}/__sandbox/requests`);
 for (const w of sandbox.store.warnings) console.warn(`dataset warning: ${w}`);
 
-const stop = () => {
-  void sandbox.close().then(() => process.exit(0));
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// Like every component: requests in flight finish before the process exits (core/shutdown.ts).
+exitGracefullyOnSignals({ logger: createLogger('odoo-sandbox'), servers: [sandbox.server] });

@@ -4,13 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
 import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors.ts';
 import { errorKeyOf, toCallerError } from '../../policy/caller-errors.ts';
-import { createGraphQLHttpServer, sendJson } from '../../core/http.ts';
+import { createGraphQLHttpServer, requestRecordPlugin, sendJson } from '../../core/http.ts';
+import { currentRequest } from '../../core/logger.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
 import { budgetFromHeader, DEADLINE_HEADER, MAX_REQUEST_BUDGET_MS, RequestDeadline, type Deadline } from '../../core/deadline.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -85,6 +86,29 @@ function deadlinePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TCon
   };
 }
 
+/** How long /ready waits for a backend: a probe's own timeout is usually a few seconds. */
+export const READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Readiness of the backends a subgraph needs: each probe (one cheap read) must
+ * answer within READY_TIMEOUT_MS. An open circuit breaker answers at once, so an
+ * outage makes the instance unready without a wait. The answer names the code, never the backend's text.
+ */
+export async function backendsReady(probes: Record<string, (deadline: Deadline) => Promise<unknown>>, timeoutMs = READY_TIMEOUT_MS): Promise<{ ready: boolean; backends: Record<string, string> }> {
+  const results = await Promise.all(Object.entries(probes).map(async ([name, probe]) => {
+    const deadline = new RequestDeadline(timeoutMs);
+    try {
+      await probe(deadline);
+      return [name, 'ok'] as const;
+    } catch (e) {
+      return [name, isAppError(e) ? e.code : 'unreachable'] as const;
+    } finally {
+      deadline.dispose();
+    }
+  }));
+  return { ready: results.every(([, r]) => r === 'ok'), backends: Object.fromEntries(results) };
+}
+
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   system: SystemName;
   /** The subgraph's name in supergraph.yaml: the audience of the gateway's credential. */
@@ -109,7 +133,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
    * /health (liveness): a failed liveness probe restarts the process, which would
    * not repair what readiness reports (e.g. a vanished store) and could make it worse.
    */
-  ready?: () => { ready: boolean } & Record<string, unknown>;
+  ready?: () => ({ ready: boolean } & Record<string, unknown>) | Promise<{ ready: boolean } & Record<string, unknown>>;
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
@@ -120,17 +144,21 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     formatError: formatErrorFor(opts.system),
     includeStacktraceInErrorResponses: false,
     introspection: true,
-    // Federated traces go to Apollo's cloud; nothing here reports there.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), ...(opts.plugins ?? [])],
+    // Federated traces go to Apollo's cloud; nothing here reports there. The default landing page
+    // would load Apollo's sandbox from its CDN into a browser; subgraphs are for the gateway only.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({
     apollo,
     logger: opts.logger,
+    component: `${opts.name}-subgraph`,
     // Nothing runs for a caller that is not the gateway: no identity, no context, no backend call.
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
       const identity = await verifyInternalToken(typeof header === 'string' ? header : undefined, opts.name, opts.internalSecret);
+      const record = currentRequest();
+      if (record) record.role = identity.roles.join(",");
       // Aborted when the deadline passes or the gateway drops the connection (it gave up): the work stops with it.
       const deadline = new RequestDeadline(budgetFromHeader(req.headers[DEADLINE_HEADER], opts.maxBudgetMs ?? MAX_REQUEST_BUDGET_MS)).watch(req);
       try {
@@ -142,7 +170,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     },
     routes: async (req, res) => {
       if (req.url === '/ready') {
-        const state = opts.ready ? opts.ready() : { ready: true };
+        // A draining instance (shutdown under way) takes no new traffic.
+        const state = !server.listening ? { ready: false, draining: true } : opts.ready ? await opts.ready() : { ready: true };
         sendJson(res, state.ready ? 200 : 503, { component: `${opts.system}-subgraph`, ...state });
         return true;
       }

@@ -5,7 +5,7 @@ import { MasterDataCache } from '../../core/cache.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { COMPONENTS } from '../../policy/components.ts';
 import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
-import { createSubgraphServer } from '../common/subgraph-server.ts';
+import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import { createCrmLoaders, type CrmSubgraphContext } from './loaders.ts';
@@ -39,6 +39,8 @@ export async function createCrmSubgraph(opts: CrmSubgraphOptions) {
       const session = { crm, cache, requestId, scope: rowScopeFor(identity, crm, requestId), budget };
       return { requestId, identity, session, loaders: createCrmLoaders(session) };
     },
+    // Ready when the CRM answers a count in time.
+    ready: () => backendsReady({ [opts.crm.system]: (deadline) => opts.crm.forRequest(deadline).count('account', { limit: 1 }) }),
   });
   return { ...sub, cache };
 }

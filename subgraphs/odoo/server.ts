@@ -7,7 +7,7 @@ import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { createCallBudget, DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
-import { createSubgraphServer } from '../common/subgraph-server.ts';
+import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import type { OdooSubgraphContext } from './context.ts';
 import { apiUserCompanyIds, callOptions, UNRESTRICTED, type OdooSession } from '../../connectors/odoo/records.ts';
@@ -63,6 +63,8 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
       return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
     },
     health: async () => ({ protocol: opts.client.protocol }),
+    // Ready when Odoo answers a one-row count in time.
+    ready: () => backendsReady({ [system]: (deadline) => opts.client.forRequest(deadline).searchCount('res.company', []) }),
   });
   return { ...sub, cache };
 }

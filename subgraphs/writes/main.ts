@@ -4,6 +4,8 @@
 import { listen } from '../../core/http.ts';
 import { createLogger } from '../../core/logger.ts';
 import { runMain } from '../../core/main.ts';
+import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
+import { useBackendLogger } from '../../connectors/shared/backend-telemetry.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { openStoreFromEnv } from '../../store/index.ts';
 import { createConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -15,8 +17,11 @@ runMain('writes-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
   const { store, config } = openStoreFromEnv();
   const logger = createLogger('writes-subgraph');
+  // Backend failure and retry lines carry this component's name.
+  useBackendLogger(logger);
+  const odoo = createOdooClient(loadOdooConfig());
   const sub = await createWritesSubgraph({
-    odoo: createOdooClient(loadOdooConfig()),
+    odoo,
     crm: createConfiguredCrm(),
     store,
     internalSecret: service.INTERNAL_TOKEN_SECRET,
@@ -26,6 +31,8 @@ runMain('writes-subgraph', async () => {
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
     logger,
   });
+  // The store closes last: a write finishing during the drain still records its key and audit entry.
+  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => store.close()] });
   const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql`, store: store.path }, 'writes subgraph listening');
 });

@@ -4,7 +4,8 @@ import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, SqliteJobQueue, type Store } from '../../store/index.ts';
-import { createSubgraphServer } from '../common/subgraph-server.ts';
+import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
+import { countOpenExceptionsFrom } from '../../core/metrics.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
@@ -50,6 +51,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   const jobs = new SqliteJobQueue(opts.store);
+  const uncount = countOpenExceptionsFrom(() => exceptions.openCounts());
   const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
@@ -68,10 +70,15 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     logger,
     plugins: [auditRefusals(audit, logger)],
     // Not ready while the store file is not the one open: writes are refused (STORE_UNAVAILABLE) until it is back.
-    ready: () => {
+    // Writes also need both systems of record to answer (a cheap read each, within READY_TIMEOUT_MS).
+    ready: async () => {
       const { reason, ...store } = opts.store.health();
       if (reason) logger.warn({ reason }, 'store unavailable: not ready');
-      return { ready: store.ready, store };
+      const backends = await backendsReady({
+        [COMPONENTS.odoo.system]: (deadline) => opts.odoo.forRequest(deadline).searchCount('res.company', []),
+        [opts.crm.system]: (deadline) => opts.crm.forRequest(deadline).count('account', { limit: 1 }),
+      });
+      return { ready: store.ready && backends.ready, store, backends: backends.backends };
     },
     context: async (identity, requestId, deadline) => ({
       requestId, identity, odoo: opts.odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, jobs, leases, now,
@@ -83,6 +90,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     idempotency, audit, exceptions,
     stop: async () => {
       clearInterval(purge);
+      uncount();
       await sub.stop();
     },
   };

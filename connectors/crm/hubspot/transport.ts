@@ -6,6 +6,8 @@
 // payload itself and classify errors.
 import http from 'node:http';
 import https from 'node:https';
+import { recordRateLimitRemaining } from '../../../core/metrics.ts';
+import { injectContext } from '../../../core/tracing.ts';
 
 export const TIMEOUT_CODE = 'HUBSPOT_TIMEOUT';
 
@@ -83,12 +85,15 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
   const middleware = {
     pre<C extends MinimalRequestContext>(ctx: C): Promise<C> {
       if (forward) ctx.setHeaderParam('X-Request-Id', forward);
+      injectContext({ set: (name, value) => ctx.setHeaderParam(name, value) });
       ctx.setAgent(signal ? abortingAgent(agent, signal) : agent);
       return Promise.resolve(ctx);
     },
     async post<R extends MinimalResponseContext>(resp: R): Promise<R> {
       capture.status = resp.httpStatusCode;
       capture.headers = resp.headers;
+      // The headroom HubSpot reports on every answer, for the operator's gauge (backend_rate_limit_remaining).
+      recordRateLimitRemaining('hubspot', resp.headers['x-hubspot-ratelimit-remaining']);
       const text = await resp.body.text();
       capture.text = text;
       resp.body = { text: async () => text, binary: async () => Buffer.from(text) };

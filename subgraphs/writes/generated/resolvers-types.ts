@@ -26,6 +26,30 @@ export type Scalars = {
   federation__Policy: { input: unknown; output: unknown; }
 };
 
+/** Object types whose cross-reference between the CRM and Odoo can be reconciled. */
+export type ReconciledObject =
+  /** CRM companies (their Odoo partner reference) and Odoo partners (ref). */
+  | 'ACCOUNT'
+  /** CRM quotes (their Odoo order id and reference) and the Odoo sales orders made from them (client_order_ref). */
+  | 'QUOTE_ORDER';
+
+/** How far the CRM and Odoo are in step for one object type. */
+export type Reconciliation = {
+  __typename?: 'Reconciliation';
+  object: ReconciledObject;
+  /** Pairs whose records name each other in both systems. */
+  crossReferenced: Scalars['Int']['output'];
+  /** Cross-referenced pairs where a copy differs from the value in the system that owns it. */
+  differing: Scalars['Int']['output'];
+  /** Records naming a counterpart that is missing or does not name them back. */
+  oneSided: Scalars['Int']['output'];
+  /** When the oldest difference began (the later of the pair's last changes); null when nothing differs. */
+  oldestDifferenceSince?: Maybe<Scalars['DateTime']['output']>;
+  /** The copies compared, e.g. Account.name (CRM-owned, copied in Odoo's partner name). */
+  comparedFields: Array<Scalars['String']['output']>;
+  checkedAt: Scalars['DateTime']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Re-runs the failed step of a sync exception with today's data (after the fault was fixed): RETRYING until the worker has run it, then RESOLVED, or OPEN again if it still fails. Owning team or integration_admin. */
@@ -452,6 +476,12 @@ export type Query = {
   auditLog: AuditEntryConnection;
   /** Exceptions raised by refused or failed writes, by owning team (integration_admin; finance and sales_ops see their own team's). */
   integrationExceptions: IntegrationExceptionConnection;
+  /**
+   * Are the two systems in step for one object type (integration_admin, sales_ops, finance)?
+   * Reads both sides' cross-references now and compares the copies each keeps of
+   * the other's fields. Reads every cross-referenced record: an operator's check, not a page to poll.
+   */
+  reconciliation: Reconciliation;
 };
 
 
@@ -466,6 +496,11 @@ export type QueryIntegrationExceptionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ExceptionFilter>;
+};
+
+
+export type QueryReconciliationArgs = {
+  object: ReconciledObject;
 };
 
 
@@ -543,6 +578,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  ReconciledObject: ReconciledObject;
+  Reconciliation: ResolverTypeWrapper<Reconciliation>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Account: ResolverTypeWrapper<Account>;
@@ -568,7 +606,6 @@ export type ResolversTypes = {
   ConfirmQuotePayload: ResolverTypeWrapper<ConfirmQuotePayload>;
   AuditLogFilter: AuditLogFilter;
   AuditEntryConnection: ResolverTypeWrapper<Omit<Omit<AuditEntryConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEntryEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> }>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   AuditEntry: ResolverTypeWrapper<StoredAuditEntry>;
@@ -593,6 +630,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Date: Scalars['Date']['output'];
+  Reconciliation: Reconciliation;
+  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   Account: Account;
@@ -612,7 +651,6 @@ export type ResolversParentTypes = {
   ConfirmQuotePayload: ConfirmQuotePayload;
   AuditLogFilter: AuditLogFilter;
   AuditEntryConnection: Omit<Omit<AuditEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEntryEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> };
-  Int: Scalars['Int']['output'];
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   PageInfo: PageInfo;
   AuditEntry: StoredAuditEntry;
@@ -715,6 +753,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
+
+export type ReconciliationResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['Reconciliation'] = ResolversParentTypes['Reconciliation']> = {
+  object?: Resolver<ResolversTypes['ReconciledObject'], ParentType, ContextType>;
+  crossReferenced?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  differing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oneSided?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  oldestDifferenceSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  comparedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
 
 export type MutationResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   replayException?: Resolver<ResolversTypes['ExceptionActionPayload'], ParentType, ContextType, RequireFields<MutationReplayExceptionArgs, 'id'>>;
@@ -883,11 +931,13 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 export type QueryResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   integrationExceptions?: Resolver<ResolversTypes['IntegrationExceptionConnection'], ParentType, ContextType, RequireFields<QueryIntegrationExceptionsArgs, 'first'>>;
+  reconciliation?: Resolver<ResolversTypes['Reconciliation'], ParentType, ContextType, RequireFields<QueryReconciliationArgs, 'object'>>;
 };
 
 export type Resolvers<ContextType = WritesContext> = {
   DateTime?: GraphQLScalarType;
   Date?: GraphQLScalarType;
+  Reconciliation?: ReconciliationResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

@@ -8,13 +8,14 @@ import { requestDeliveryDate } from './delivery-date.ts';
 import { createQuote, updateQuote } from './quotes.ts';
 import type { SystemWrite } from './shared.ts';
 import { updateAccount } from './update-account.ts';
+import { reconciliation } from './reconciliation.ts';
 import type { WritesContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export const resolvers: Resolvers<WritesContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query: { auditLog, integrationExceptions },
+  Query: { auditLog, integrationExceptions, reconciliation },
   Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote, approveQuote, rejectQuote, replayException, discardException },
   SystemWrite: { system: (w) => w.system.toUpperCase() as Uppercase<SystemWrite['system']> },
   AuditEntry,

@@ -1,0 +1,93 @@
+// OpenTelemetry for every component (R9): one tracer provider per process,
+// W3C trace context (`traceparent`) read from incoming requests and written on the
+// gateway's subgraph calls, a span per backend call (connectors/shared/
+// backend-telemetry.ts). Spans are always made — the trace id is what ties log
+// lines of one request together across components — but go nowhere unless an
+// operator sets OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT):
+// nothing leaves the process by default.
+import { context, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, type ReadableSpan, type Span as SdkSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+
+const TRACER_NAME = 'odoo-crm-supergraph';
+
+/** Processors can be added after registration (an exporter at start, an in-memory one in tests). */
+class FanOutProcessor implements SpanProcessor {
+  readonly processors: SpanProcessor[] = [];
+  onStart(span: SdkSpan, parent: Context): void {
+    for (const p of this.processors) p.onStart(span, parent);
+  }
+  onEnd(span: ReadableSpan): void {
+    for (const p of this.processors) p.onEnd(span);
+  }
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.forceFlush()));
+  }
+  async shutdown(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.shutdown()));
+  }
+}
+
+let provider: NodeTracerProvider | undefined;
+const fanOut = new FanOutProcessor();
+
+/** The OTLP endpoint an operator configured, if any (the exporter reads the same variables). */
+export function otlpEndpointConfigured(env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) && env.OTEL_TRACES_EXPORTER !== 'none';
+}
+
+/**
+ * Registers the process's tracer provider once (later calls do nothing). The
+ * service name is OTEL_SERVICE_NAME, else the first component that starts.
+ */
+export function initTracing(component: string): void {
+  if (provider) return;
+  provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME || component }),
+    spanProcessors: [fanOut],
+  });
+  // Registers the AsyncLocalStorage context manager and the W3C trace-context propagator.
+  provider.register();
+  if (otlpEndpointConfigured()) fanOut.processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+}
+
+/** Adds a span processor (tests: an in-memory exporter); returns the function that removes it. */
+export function addSpanProcessor(processor: SpanProcessor): () => void {
+  fanOut.processors.push(processor);
+  return () => {
+    const i = fanOut.processors.indexOf(processor);
+    if (i >= 0) fanOut.processors.splice(i, 1);
+  };
+}
+
+export function tracer(): Tracer {
+  return trace.getTracer(TRACER_NAME);
+}
+
+/** The trace id of the active span, when there is a real one. */
+export function activeTraceId(): string | undefined {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
+
+/** The context an incoming request carries (`traceparent`, `tracestate`). */
+export function extractContext(headers: Record<string, string | string[] | undefined>): Context {
+  return propagation.extract(context.active(), headers, {
+    get: (carrier, key) => carrier[key],
+    keys: (carrier) => Object.keys(carrier),
+  });
+}
+
+/** Writes the active trace context into an outgoing request's headers. */
+export function injectContext(headers: { set(name: string, value: string): unknown }): void {
+  propagation.inject(context.active(), headers, { set: (carrier, key, value) => void carrier.set(key, value) });
+}
+
+/** Sends what is buffered to the exporter and stops it (graceful shutdown). */
+export async function shutdownTracing(): Promise<void> {
+  await fanOut.forceFlush().catch(() => undefined);
+}
+
+export type { Span };
