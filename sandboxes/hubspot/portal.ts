@@ -15,6 +15,7 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'hubspot_owner_id', 'lifecyclestage',
     'segment',            // custom: enumeration (smb, mid_market, enterprise, distributor)
     'odoo_partner_id',    // custom, unique value: the Odoo res.partner id (the cross-reference, §4)
+    'odoo_tax_id',        // custom: read-only copy of the partner's VAT (master-data sync)
     'createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
   contacts: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'associatedcompanyid', 'createdate', 'lastmodifieddate', 'hs_object_id'],
@@ -29,7 +30,13 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
   line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'discount', 'hs_sku', 'hs_product_id', 'amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-  products: ['name', 'hs_sku', 'price', 'description', 'odoo_product_id', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  products: [
+    'name', 'hs_sku', 'price', 'description',
+    'odoo_product_id',        // custom, unique value: the product.product id (the catalog push upserts on it)
+    'odoo_uom',               // custom: sales unit of measure in Odoo
+    'odoo_lead_time_days',    // custom: Odoo's customer lead time (sale_delay)
+    'createdate', 'hs_lastmodifieddate', 'hs_object_id',
+  ],
 };
 
 /** Properties whose values are unique per object type, usable as `idProperty` in get / batch read / upsert. */
@@ -37,7 +44,7 @@ export const HUBSPOT_UNIQUE_PROPERTIES: Partial<Record<HubSpotObjectType, readon
   companies: ['odoo_partner_id'],
   contacts: ['email'],
   quotes: ['quote_number'],
-  products: ['hs_sku'],
+  products: ['hs_sku', 'odoo_product_id'],
 };
 
 /** HubSpot's default (HUBSPOT_DEFINED) association type ids, v4. */
@@ -125,7 +132,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
     quantity: 'number', price: 'number', hs_discount_percentage: 'number', discount: 'number', hs_product_id: 'number', amount: 'number',
     createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
-  products: { price: 'number', odoo_product_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
+  products: { price: 'number', odoo_product_id: 'number', odoo_lead_time_days: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
 };
 
 /**

@@ -15,6 +15,7 @@ import {
 import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
 import type { HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
+import { HubSpotMasterData } from './master-data.ts';
 
 const ID = 'hs_object_id';
 /** Filters in one group, well inside HubSpot's per-group limit (one is kept for the paging cursor). */
@@ -140,7 +141,11 @@ export class HubSpotCrmAdapter implements CrmPort {
   readonly system = 'hubspot' as const;
   readonly label = 'HubSpot';
 
-  constructor(private readonly client: HubSpotClient) {}
+  readonly masterData: HubSpotMasterData;
+
+  constructor(private readonly client: HubSpotClient) {
+    this.masterData = new HubSpotMasterData(client);
+  }
 
   forRequest(deadline: Deadline): CrmPort {
     return new HubSpotCrmAdapter(this.client.forRequest(deadline));
