@@ -140,6 +140,85 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'rate-limit counters (one fixed window per caller)',
     up: (db) => db.exec('CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start INTEGER NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;'),
   },
+  {
+    version: 7,
+    name: 'sync engine: durable jobs, per flow+model cursors, counters',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE sync_jobs (
+          id               INTEGER PRIMARY KEY AUTOINCREMENT,
+          flow             TEXT    NOT NULL,
+          model            TEXT    NOT NULL,
+          record_id        TEXT    NOT NULL,
+          version          TEXT    NOT NULL,
+          origin           TEXT    NOT NULL CHECK (origin IN ('poll', 'webhook', 'replay', 'cli')),
+          ordering_key     TEXT    NOT NULL,
+          dedupe_key       TEXT    NOT NULL UNIQUE,
+          status           TEXT    NOT NULL CHECK (status IN ('queued', 'running', 'done', 'dead')),
+          attempts         INTEGER NOT NULL DEFAULT 0,
+          max_attempts     INTEGER NOT NULL,
+          run_at           INTEGER NOT NULL,
+          owner            TEXT,
+          lease_expires_at INTEGER,
+          exception_id     INTEGER,
+          last_error_code  TEXT,
+          last_error_message TEXT,
+          created_at       INTEGER NOT NULL,
+          updated_at       INTEGER NOT NULL
+        );
+        CREATE INDEX sync_jobs_due ON sync_jobs (status, run_at, id);
+        CREATE INDEX sync_jobs_ordering ON sync_jobs (ordering_key, status, id);
+        CREATE TABLE sync_cursors (
+          flow       TEXT    NOT NULL,
+          model      TEXT    NOT NULL,
+          version    TEXT    NOT NULL,
+          record_id  TEXT    NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (flow, model)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      `),
+  },
+  {
+    version: 8,
+    name: 'exception lifecycle: OPEN → RETRYING → RESOLVED | DISCARDED, type, occurrences, failed payload',
+    // SQLite cannot change a CHECK in place: the table is rebuilt with its rows.
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE integration_exceptions_v8 (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at          TEXT    NOT NULL,
+          team        TEXT    NOT NULL CHECK (team IN ('FINANCE', 'SALES_OPERATIONS', 'ERP_ADMIN')),
+          status      TEXT    NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'RETRYING', 'RESOLVED', 'DISCARDED')),
+          code        TEXT    NOT NULL,
+          message     TEXT    NOT NULL,
+          object      TEXT    NOT NULL,
+          object_id   TEXT    NOT NULL,
+          field       TEXT,
+          request_id  TEXT    NOT NULL,
+          detail      TEXT,
+          type        TEXT    NOT NULL DEFAULT 'VALIDATION' CHECK (type IN ('VALIDATION', 'MAPPING', 'CROSS_REFERENCE_CONFLICT', 'DEAD_LETTER')),
+          actor       TEXT    NOT NULL DEFAULT 'writes',
+          fingerprint TEXT    NOT NULL,
+          first_at    TEXT    NOT NULL,
+          last_at     TEXT    NOT NULL,
+          last_at_ms  INTEGER NOT NULL DEFAULT 0,
+          occurrences INTEGER NOT NULL DEFAULT 1,
+          attempts    INTEGER NOT NULL DEFAULT 1,
+          payload_json TEXT,
+          resolution  TEXT,
+          closed_by   TEXT,
+          closed_at   TEXT
+        );
+        INSERT INTO integration_exceptions_v8 (id, at, team, status, code, message, object, object_id, field, request_id, detail, fingerprint, first_at, last_at)
+          SELECT id, at, team, status, code, message, object, object_id, field, request_id, detail, 'legacy:' || id, at, at FROM integration_exceptions;
+        DROP TABLE integration_exceptions;
+        ALTER TABLE integration_exceptions_v8 RENAME TO integration_exceptions;
+        CREATE INDEX integration_exceptions_team ON integration_exceptions (team, status, id);
+        CREATE INDEX integration_exceptions_object ON integration_exceptions (object, object_id, id);
+        CREATE UNIQUE INDEX integration_exceptions_live ON integration_exceptions (fingerprint) WHERE status IN ('OPEN', 'RETRYING');
+      `),
+  },
 ];
 
 export interface Store {

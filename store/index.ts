@@ -6,3 +6,4 @@ export * from './idempotency.ts';
 export * from './audit.ts';
 export * from './exceptions.ts';
 export * from './leases.ts';
+export * from './jobs.ts';

@@ -1,0 +1,283 @@
+// The sync engine's durable state (issue 11), in the same SQLite file as the
+// idempotency keys and the audit trail so `npm start` needs nothing else:
+//
+// - `sync_jobs`: one row per detected change (flow, record, version). The dedupe
+//   key (flow, model, record, version) is UNIQUE, so a second hint for the same
+//   version — a poll overlapping the last one, a webhook after a poll — is dropped
+//   and counted, never queued twice. Jobs of one record (the ordering key) run one
+//   at a time, oldest first. A claim is a lease: a worker killed with SIGKILL stops
+//   renewing nothing — its lease simply runs out and the job is claimable again.
+//   Delivery is therefore at-least-once; flows make it effectively-once (apply
+//   compares before it writes; one-off effects go through the idempotency store).
+// - `sync_cursors`: where each flow+model's change stream was read up to.
+// - `sync_counters`: monotonic counts the stats report (duplicates dropped, retries).
+//
+// The interface is what graphile-worker (job_key, run_at, attempts/max_attempts,
+// locked_at/locked_by) and pg-boss (singletonKey, retryLimit, dead letter) offer,
+// so a Postgres carrier can take it over without the flows noticing.
+import type { SqliteDatabase, Store } from './database.ts';
+
+/** "This record changed" (see worker/flow.ts): model, id in its owner, ISO version (write_date / hs_lastmodifieddate). */
+export interface ChangeHint {
+  model: string;
+  recordId: string;
+  version: string;
+}
+
+/** A point in one model's change stream: strictly after (version, id). */
+export interface StreamPosition {
+  /** ISO-8601 UTC instant. */
+  version: string;
+  /** The record id (compared numerically when both are integers). */
+  id: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
+export type JobOrigin = 'poll' | 'webhook' | 'replay' | 'cli';
+
+export interface JobInput {
+  flow: string;
+  change: ChangeHint;
+  /** Where the hint came from, for the stats: poll, webhook, replay, cli. */
+  origin: JobOrigin;
+  /** Default: the queue's maxAttempts (a replay gets one attempt: it either applies or the exception stays open). */
+  maxAttempts?: number;
+  /** The exception a replay job resolves when it succeeds. */
+  exceptionId?: string;
+  /** Distinguishes a replay from the original job of the same version (dedupe key suffix). */
+  dedupeSuffix?: string;
+}
+
+export interface Job {
+  id: string;
+  flow: string;
+  change: ChangeHint;
+  origin: JobOrigin;
+  /** `${flow}|${model}|${recordId}`: jobs with one ordering key run one at a time, oldest first. */
+  orderingKey: string;
+  /** `${orderingKey}|${version}`: a second enqueue of the same key is dropped and counted. */
+  dedupeKey: string;
+  status: JobStatus;
+  /** Attempts started so far (including the one running). */
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  exceptionId: string | null;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface EnqueueResult {
+  job: Job | null;
+  /** True when (record, version) was already queued, running or done: nothing was added. */
+  duplicate: boolean;
+}
+
+export interface QueueStats {
+  queued: number;
+  running: number;
+  done: number;
+  dead: number;
+  /** Enqueues dropped as duplicates since the store was created. */
+  duplicatesDropped: number;
+  /** Retries scheduled since the store was created. */
+  retries: number;
+}
+
+export interface JobQueue {
+  enqueue(input: JobInput): EnqueueResult;
+  /**
+   * Claims up to `limit` due jobs for `owner` for `leaseMs`: only the oldest
+   * unfinished job of each ordering key. A running job whose lease expired (its
+   * worker died) is claimable again; its attempt counts.
+   */
+  claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Job[];
+  /** Extends the lease of a job `owner` still holds (false when it was lost). */
+  renew(jobId: string, owner: string, leaseMs: number): boolean;
+  /** Done; refused (false) when `owner` no longer holds the lease. */
+  complete(jobId: string, owner: string): boolean;
+  /** A failed attempt: back to queued at now + delay, or dead. Null when `owner` no longer holds the lease. */
+  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Job | null;
+  get(jobId: string): Job | null;
+  stats(flow?: string): QueueStats;
+}
+
+/** Durable per flow+model cursors. */
+export interface CursorStore {
+  get(flow: string, model: string): StreamPosition | null;
+  set(flow: string, model: string, position: StreamPosition): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+interface JobRow {
+  id: number;
+  flow: string;
+  model: string;
+  record_id: string;
+  version: string;
+  origin: JobOrigin;
+  ordering_key: string;
+  dedupe_key: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  owner: string | null;
+  lease_expires_at: number | null;
+  exception_id: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: String(r.id),
+  flow: r.flow,
+  change: { model: r.model, recordId: r.record_id, version: r.version },
+  origin: r.origin,
+  orderingKey: r.ordering_key,
+  dedupeKey: r.dedupe_key,
+  status: r.status,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  runAt: new Date(r.run_at).toISOString(),
+  exceptionId: r.exception_id == null ? null : String(r.exception_id),
+  lastError: r.last_error_code ? { code: r.last_error_code, message: r.last_error_message ?? '' } : null,
+});
+
+export const orderingKeyOf = (flow: string, change: Pick<ChangeHint, 'model' | 'recordId'>) => `${flow}|${change.model}|${change.recordId}`;
+
+export interface SqliteJobQueueOptions {
+  maxAttempts?: number;
+  now?: () => number;
+}
+
+export class SqliteJobQueue implements JobQueue {
+  private readonly db: SqliteDatabase;
+  readonly maxAttempts: number;
+  private readonly now: () => number;
+
+  constructor(store: Store, options: SqliteJobQueueOptions = {}) {
+    this.db = store.db;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.now = options.now ?? Date.now;
+  }
+
+  enqueue(input: JobInput): EnqueueResult {
+    const orderingKey = orderingKeyOf(input.flow, input.change);
+    const dedupeKey = `${orderingKey}|${input.change.version}${input.dedupeSuffix ? `|${input.dedupeSuffix}` : ''}`;
+    const now = this.now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO sync_jobs (flow, model, record_id, version, origin, ordering_key, dedupe_key, status, attempts, max_attempts, run_at, exception_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+      )
+      .run(input.flow, input.change.model, input.change.recordId, input.change.version, input.origin, orderingKey, dedupeKey,
+        Math.max(1, input.maxAttempts ?? this.maxAttempts), now, input.exceptionId == null ? null : Number(input.exceptionId), now, now);
+    if (info.changes === 0) {
+      this.bump('duplicates_dropped');
+      this.bump(`duplicates_dropped:${input.flow}`);
+      return { job: null, duplicate: true };
+    }
+    return { job: this.get(String(info.lastInsertRowid)), duplicate: false };
+  }
+
+  claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Job[] {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const flowFilter = flows?.length ? `AND j.flow IN (${flows.map(() => '?').join(',')})` : '';
+      // The head of each ordering key: its oldest job not done or dead. It is due when
+      // queued and its time has come, or running under an expired lease.
+      const rows = this.db
+        .prepare<unknown[], JobRow>(
+          `SELECT j.* FROM sync_jobs j
+           WHERE j.status IN ('queued', 'running') ${flowFilter}
+             AND j.id = (SELECT MIN(h.id) FROM sync_jobs h WHERE h.ordering_key = j.ordering_key AND h.status IN ('queued', 'running'))
+             AND ((j.status = 'queued' AND j.run_at <= ?) OR (j.status = 'running' AND j.lease_expires_at <= ?))
+           ORDER BY j.run_at, j.id LIMIT ?`,
+        )
+        .all(...(flows?.length ? flows : []), now, now, limit);
+      const take = this.db.prepare(`UPDATE sync_jobs SET status = 'running', owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`);
+      for (const r of rows) take.run(owner, now + leaseMs, now, r.id);
+      return rows.map((r) => this.get(String(r.id))!);
+    }).immediate();
+  }
+
+  renew(jobId: string, owner: string, leaseMs: number): boolean {
+    const now = this.now();
+    return this.db.prepare(`UPDATE sync_jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND owner = ? AND status = 'running'`).run(now + leaseMs, now, Number(jobId), owner).changes === 1;
+  }
+
+  complete(jobId: string, owner: string): boolean {
+    const now = this.now();
+    return this.db
+      .prepare(`UPDATE sync_jobs SET status = 'done', owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND owner = ? AND status = 'running'`)
+      .run(now, Number(jobId), owner).changes === 1;
+  }
+
+  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Job | null {
+    const now = this.now();
+    const changed = this.db
+      .prepare(
+        `UPDATE sync_jobs SET status = ?, run_at = ?, owner = NULL, lease_expires_at = NULL, last_error_code = ?, last_error_message = ?, updated_at = ?
+         WHERE id = ? AND owner = ? AND status = 'running'`,
+      )
+      .run(retry === 'dead' ? 'dead' : 'queued', retry === 'dead' ? now : now + Math.max(0, retry.delayMs), error.code, error.message.slice(0, 500), now, Number(jobId), owner).changes;
+    if (changed !== 1) return null;
+    if (retry !== 'dead') this.bump('retries');
+    return this.get(jobId);
+  }
+
+  get(jobId: string): Job | null {
+    const row = this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE id = ?').get(Number(jobId));
+    return row ? toJob(row) : null;
+  }
+
+  /** Jobs of one flow (newest first), for the CLI and tests. */
+  list(filter: { flow?: string; status?: JobStatus } = {}, limit = 100): Job[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.flow) (where.push('flow = ?'), params.push(filter.flow));
+    if (filter.status) (where.push('status = ?'), params.push(filter.status));
+    return this.db
+      .prepare<unknown[], JobRow>(`SELECT * FROM sync_jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`)
+      .all(...params, limit)
+      .map(toJob);
+  }
+
+  stats(flow?: string): QueueStats {
+    const counts = { queued: 0, running: 0, done: 0, dead: 0 };
+    const rows = this.db
+      .prepare<unknown[], { status: JobStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM sync_jobs ${flow ? 'WHERE flow = ?' : ''} GROUP BY status`)
+      .all(...(flow ? [flow] : []));
+    for (const r of rows) counts[r.status] = r.n;
+    return { ...counts, duplicatesDropped: this.counter(flow ? `duplicates_dropped:${flow}` : 'duplicates_dropped'), retries: this.counter('retries') };
+  }
+
+  private bump(name: string): void {
+    this.db.prepare('INSERT INTO sync_counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1').run(name);
+  }
+
+  private counter(name: string): number {
+    return this.db.prepare<[string], { value: number }>('SELECT value FROM sync_counters WHERE name = ?').get(name)?.value ?? 0;
+  }
+}
+
+export class SqliteCursorStore implements CursorStore {
+  private readonly db: SqliteDatabase;
+
+  constructor(store: Store, private readonly now: () => number = Date.now) {
+    this.db = store.db;
+  }
+
+  get(flow: string, model: string): StreamPosition | null {
+    const row = this.db.prepare<[string, string], { version: string; record_id: string }>('SELECT version, record_id FROM sync_cursors WHERE flow = ? AND model = ?').get(flow, model);
+    return row ? { version: row.version, id: row.record_id } : null;
+  }
+
+  set(flow: string, model: string, position: StreamPosition): void {
+    this.db
+      .prepare(`INSERT INTO sync_cursors (flow, model, version, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (flow, model) DO UPDATE SET version = excluded.version, record_id = excluded.record_id, updated_at = excluded.updated_at`)
+      .run(flow, model, position.version, position.id, this.now());
+  }
+}
