@@ -290,6 +290,8 @@ export interface CrmMasterData {
   linkCompany(id: string, partnerId: number, fields?: CrmCompanyWrite, opts?: CrmCallOptions): Promise<void>;
   /** Companies at the customer lifecycle stage changed after the cursor, oldest change first. */
   customersChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<CrmCompany[]>;
+  /** Approved quotes changed after the cursor, oldest change first: a company's first one makes it a customer. */
+  approvedQuotesChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<Array<{ id: string; updatedAt: string }>>;
   /** Upserts products by their Odoo reference, at most CRM_BATCH_LIMIT per call; `created` per product. */
   upsertProducts(products: readonly CrmCatalogProduct[], opts?: CrmCallOptions): Promise<Array<{ id: string; odooProductId: number; created: boolean }>>;
   /** Products by their Odoo reference (consistent read); unknown references are left out. */

@@ -81,15 +81,16 @@ export interface PartnerDraft {
 
 /**
  * Creates a customer company in `companyId` (its `company_id`, created with that company
- * as the current one, so company-dependent defaults are that company's). Odoo's create
+ * as the current one, so company-dependent defaults are that company's; null = shared by
+ * every company, Odoo's default). Odoo's create
  * is not idempotent: callers look for the partner by its `ref` first (partnersByRef).
  */
-export async function createCustomerPartner(client: OdooClient, companyId: number, draft: PartnerDraft, o: OdooMasterDataOptions = {}): Promise<number> {
+export async function createCustomerPartner(client: OdooClient, companyId: number | null, draft: PartnerDraft, o: OdooMasterDataOptions = {}): Promise<number> {
   const vals: Record<string, unknown> = {
-    name: draft.name, ref: draft.ref, is_company: true, customer_rank: 1, company_id: companyId,
+    name: draft.name, ref: draft.ref, is_company: true, customer_rank: 1, company_id: companyId ?? false,
     ...(draft.vat ? { vat: draft.vat } : {}), ...(draft.website ? { website: draft.website } : {}), ...(draft.phone ? { phone: draft.phone } : {}),
   };
-  const [id] = await client.create('res.partner', [vals], opts(o, { allowed_company_ids: [companyId] }));
+  const [id] = await client.create('res.partner', [vals], opts(o, companyId === null ? {} : { allowed_company_ids: [companyId] }));
   return id!;
 }
 

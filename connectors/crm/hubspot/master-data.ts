@@ -8,8 +8,8 @@
 import type {
   CrmCallOptions, CrmCatalogProduct, CrmChangeCursor, CrmCompany, CrmCompanyWrite, CrmMasterData,
 } from '../port.ts';
-import { LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT } from './canonical.ts';
-import type { HubSpotClient } from './hubspot-client.ts';
+import { LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, PROPERTY, QUOTE_STATUS_TO_HUBSPOT } from './canonical.ts';
+import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
 import { parseObjects, type HubSpotCompany, type HubSpotProduct } from './mapping/records.ts';
 
 /**
@@ -80,6 +80,8 @@ function productProperties(p: CrmCatalogProduct): Record<string, string> {
   };
 }
 
+type Filter = SearchRequest['filterGroups'][number]['filters'][number];
+
 const call = (opts: CrmCallOptions) => ({ requestId: opts.requestId, budget: opts.budget });
 
 export class HubSpotMasterData implements CrmMasterData {
@@ -104,20 +106,32 @@ export class HubSpotMasterData implements CrmMasterData {
     await this.client.update('companies', id, { ...companyProperties(fields), [COMPANY.odooPartnerId]: String(partnerId) }, call(opts));
   }
 
-  async customersChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<CrmCompany[]> {
-    const stage = { propertyName: COMPANY.lifecycleStage, operator: 'EQ', value: CUSTOMER_STAGE };
+  /** One page of `type` objects matching `match`, changed after the cursor, in (last-modified, id) order. */
+  private async changedSince(type: 'companies' | 'quotes', match: Filter, cursor: CrmChangeCursor, limit: number, properties: string[], opts: CrmCallOptions) {
+    const modified = 'hs_lastmodifieddate';
     const since = String(cursor.since.getTime());
     // (changed after `since`) OR (changed at `since` with a higher id): no tie is skipped or repeated.
     const filterGroups = cursor.afterId
       ? [
-        { filters: [stage, { propertyName: COMPANY.updatedAt, operator: 'GT', value: since }] },
-        { filters: [stage, { propertyName: COMPANY.updatedAt, operator: 'EQ', value: since }, { propertyName: 'hs_object_id', operator: 'GT', value: cursor.afterId }] },
+        { filters: [match, { propertyName: modified, operator: 'GT', value: since }] },
+        { filters: [match, { propertyName: modified, operator: 'EQ', value: since }, { propertyName: 'hs_object_id', operator: 'GT', value: cursor.afterId }] },
       ]
-      : [{ filters: [stage, { propertyName: COMPANY.updatedAt, operator: 'GTE', value: since }] }];
-    const page = await this.client.search('companies', {
-      filterGroups, sorts: [{ propertyName: COMPANY.updatedAt, direction: 'ASCENDING' }], properties: COMPANY_PROPERTIES, limit,
+      : [{ filters: [match, { propertyName: modified, operator: 'GTE', value: since }] }];
+    const page = await this.client.search(type, {
+      filterGroups, sorts: [{ propertyName: modified, direction: 'ASCENDING' }], properties, limit,
     }, call(opts));
-    return parseObjects('companies', page.results).map(toCompany);
+    return page.results;
+  }
+
+  async customersChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<CrmCompany[]> {
+    const found = await this.changedSince('companies', { propertyName: COMPANY.lifecycleStage, operator: 'EQ', value: CUSTOMER_STAGE }, cursor, limit, COMPANY_PROPERTIES, opts);
+    return parseObjects('companies', found).map(toCompany);
+  }
+
+  async approvedQuotesChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<Array<{ id: string; updatedAt: string }>> {
+    const status = PROPERTY.quote.status;
+    const found = await this.changedSince('quotes', { propertyName: status, operator: 'IN', values: [...QUOTE_STATUS_TO_HUBSPOT.APPROVED] }, cursor, limit, [status, 'hs_lastmodifieddate'], opts);
+    return parseObjects('quotes', found).map((q) => ({ id: q.id, updatedAt: q.hs_lastmodifieddate ?? q.updatedAt }));
   }
 
   async upsertProducts(products: readonly CrmCatalogProduct[], opts: CrmCallOptions = {}): Promise<Array<{ id: string; odooProductId: number; created: boolean }>> {

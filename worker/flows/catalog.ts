@@ -1,0 +1,101 @@
+// Catalog and price push (R4, batch): Odoo products — SKU, name, price per the
+// pricelist the CRM sells at, unit of measure, customer lead time — to the CRM's
+// products, upserted on the unique Odoo product reference, at most CRM_BATCH_LIMIT (100)
+// a call. A low-risk, high-volume feed, so the push happens in `detect`: each poll
+// reads one page of products changed since the cursor and upserts that page in one
+// batch call; the engine then stores the cursor at the page's last product, so a push
+// stopped half-way resumes after the last page that reached the CRM, and a page sent
+// twice only rewrites the same values (upsert, never a second product). Pacing and
+// 429s are the CRM connector's business (connectors/shared/resilience.ts), not this file's.
+//
+// `apply` handles one product hint — a webhook or a replay — by re-reading it and
+// upserting it alone when the CRM's copy differs. The flow remembers which version of
+// each product it pushed, so the hints its own detect returns cost `apply` nothing, and
+// products the engine's clock-skew overlap shows again are not sent again: a poll costs
+// one batch call per page of products that really changed.
+import { appError } from '../../policy/errors.ts';
+import { CRM_BATCH_LIMIT, type CrmCatalogProduct } from '../../connectors/crm/port.ts';
+import { pricelistPrices, productsChangedSince, readProducts, type SyncProduct } from '../../connectors/odoo/master-data.ts';
+import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
+import type { ApplyResult, ChangeHint, DetectArgs, DetectResult, Flow, FlowContext } from '../flow.ts';
+import { productForCrm } from '../master-data/mapping.ts';
+import { loadMasterDataConfig, type MasterDataConfig } from '../master-data/config.ts';
+
+export const CATALOG = 'catalog';
+const PRODUCT = 'product.product';
+const SENT_MEMORY = 100_000;
+
+/** Products the CRM sells: active and saleable in Odoo. */
+const pushable = (p: SyncProduct) => p.active && p.sale_ok;
+
+async function forCrm(odoo: OdooClient, config: MasterDataConfig, products: SyncProduct[], at: Date, ctx: FlowContext): Promise<CrmCatalogProduct[]> {
+  const prices = config.catalogPricelistId === null
+    ? new Map(products.map((p) => [p.id, p.list_price ?? 0]))
+    : await pricelistPrices(odoo, config.catalogPricelistId, products, at, { requestId: ctx.requestId, signal: ctx.signal });
+  return products.map((p) => productForCrm(p, prices.get(p.id) ?? p.list_price ?? 0));
+}
+
+const same = (a: CrmCatalogProduct, b: CrmCatalogProduct) =>
+  a.sku === b.sku && a.name === b.name && Math.abs(a.listPrice - b.listPrice) < 1e-6 && a.uom === b.uom && (a.customerLeadTimeDays ?? null) === (b.customerLeadTimeDays ?? null);
+
+export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterDataConfig): Flow {
+  let config: MasterDataConfig | undefined;
+  const settings = () => (config ??= configOf());
+  /** Product id → the version (write_date) last pushed by this process. */
+  const sent = new Map<string, string>();
+  const remember = (id: string, version: string) => {
+    sent.delete(id);
+    sent.set(id, version);
+    // Bounded: forgetting only costs a re-send (an upsert of the same values) or a check.
+    if (sent.size > SENT_MEMORY) sent.delete(sent.keys().next().value!);
+  };
+
+  return {
+    name: CATALOG,
+    source: 'odoo',
+    models: [PRODUCT],
+    team: 'SALES_OPERATIONS',
+    get pollMs() {
+      return settings().catalogPollMs;
+    },
+    async detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+      if (args.model !== PRODUCT) throw appError('BAD_USER_INPUT', `${CATALOG} has no change stream for ${args.model}`, { field: 'model' });
+      const size = Math.min(limit, CRM_BATCH_LIMIT);
+      const from = args.after ?? (args.since ? { version: new Date(args.since).toISOString(), id: '' } : null);
+      const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
+      const page = await productsChangedSince(ctx.odoo, cursor, size, { requestId: ctx.requestId, signal: ctx.signal });
+      const changes = page.map((p) => ({ model: PRODUCT, recordId: String(p.id), version: new Date(p.write_date ?? 0).toISOString() }));
+      const send = page.filter((p, i) => pushable(p) && sent.get(changes[i]!.recordId) !== changes[i]!.version);
+      if (send.length > 0) {
+        const products = await forCrm(ctx.odoo, settings(), send, ctx.now(), ctx);
+        const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
+        const created = results.filter((r) => r.created).length;
+        ctx.audit.record({
+          actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
+          fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
+          requestId: ctx.requestId, outcome: 'applied',
+        });
+      }
+      for (const c of changes) remember(c.recordId, c.version);
+      return { changes, drained: page.length < size };
+    },
+    async apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
+      if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged', effects: ['pushed with its batch'] };
+      const id = Number(change.recordId);
+      if (change.model !== PRODUCT || !Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${CATALOG} cannot apply a change of ${change.model} ${change.recordId}`, { field: 'recordId' });
+      const [product] = await readProducts(ctx.odoo, [id], { requestId: ctx.requestId, signal: ctx.signal });
+      if (!product || !pushable(product)) return { outcome: 'skipped' };
+      const [wanted] = await forCrm(ctx.odoo, settings(), [product], ctx.now(), ctx);
+      const [current] = await ctx.crm.masterData.productsByOdooId([id], { requestId: ctx.requestId });
+      if (current && same(current, wanted!)) return { outcome: 'unchanged' };
+      const [done] = await ctx.crm.masterData.upsertProducts([wanted!], { requestId: ctx.requestId });
+      ctx.audit.record({
+        actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: done!.id,
+        fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { odooProductId: id },
+        requestId: ctx.requestId, outcome: 'applied',
+      });
+      remember(change.recordId, change.version);
+      return { outcome: 'applied', effects: [`product ${done!.id} ${done!.created ? 'created' : 'updated'} for Odoo product ${id}`] };
+    },
+  };
+}
