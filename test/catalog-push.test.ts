@@ -10,7 +10,7 @@ import { loadMasterDataConfig } from '../worker/master-data/config.ts';
 import { runFlow, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
 
 const saleable = (rig: MasterDataRig) =>
-  [...rig.odooSandbox.store.table('product.product').values()].filter((p) => p.active !== false && p.sale_ok !== false);
+  rig.odooSandbox.store.records('product.product').filter((p) => p.active !== false && p.sale_ok !== false);
 const linkedProducts = (rig: MasterDataRig) => rig.hubspotSandbox.store.list('products').filter((p) => p.properties.odoo_product_id);
 
 describe('catalog push', () => {

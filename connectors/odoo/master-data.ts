@@ -51,10 +51,14 @@ export async function partnersChangedSince(client: OdooClient, cursor: OdooChang
   return parseRecords('res.partner', raws, PARTNER_SYNC_FIELDS);
 }
 
-/** Partners by id, archived ones included (a reference to an archived partner is not dangling). */
+/**
+ * Partners by id, archived ones included (a reference to an archived partner is not
+ * dangling). A search, not `read`: an id that no longer exists is simply not returned,
+ * whichever way the Odoo version answers a `read` of it.
+ */
 export async function readPartners(client: OdooClient, ids: readonly number[], o: OdooMasterDataOptions = {}): Promise<SyncPartner[]> {
   if (ids.length === 0) return [];
-  const raws = await client.read('res.partner', [...ids], [...PARTNER_SYNC_FIELDS], opts(o, { active_test: false }));
+  const raws = await client.searchRead('res.partner', [['id', 'in', [...ids]]], [...PARTNER_SYNC_FIELDS], { order: 'id asc' }, opts(o, { active_test: false }));
   return parseRecords('res.partner', raws, PARTNER_SYNC_FIELDS);
 }
 
@@ -106,7 +110,7 @@ export async function productsChangedSince(client: OdooClient, cursor: OdooChang
 
 export async function readProducts(client: OdooClient, ids: readonly number[], o: OdooMasterDataOptions = {}): Promise<SyncProduct[]> {
   if (ids.length === 0) return [];
-  const raws = await client.read('product.product', [...ids], [...PRODUCT_SYNC_FIELDS], opts(o, { active_test: false }));
+  const raws = await client.searchRead('product.product', [['id', 'in', [...ids]]], [...PRODUCT_SYNC_FIELDS], { order: 'id asc' }, opts(o, { active_test: false }));
   return parseRecords('product.product', raws, PRODUCT_SYNC_FIELDS);
 }
 
