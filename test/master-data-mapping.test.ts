@@ -4,6 +4,7 @@
 // the sandbox portal declares, with the same type and uniqueness.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { OWNERSHIP } from '../policy/ownership.ts';
 import {
   ACCOUNT_COPIES, accountFieldsOwnedBy, companyUpdateFromPartner, newCompanyFromPartner, partnerUpdateFromCompany, productForCrm, sameTaxId,
@@ -67,6 +68,15 @@ test('the sandbox portal declares every custom property the master-data flows ne
       assert.ok(HUBSPOT_PROPERTIES[type].includes(name), `${type}.${name} exists in the portal`);
       assert.equal(HUBSPOT_PROPERTY_TYPES[type][name] ?? 'string', spec.type, `${type}.${name} type`);
       assert.equal((HUBSPOT_UNIQUE_PROPERTIES[type] ?? []).includes(name), spec.unique, `${type}.${name} uniqueness`);
+    }
+  }
+});
+
+test('the docs list every custom property the flows need', () => {
+  const doc = readFileSync(new URL('../docs/sync-master-data.md', import.meta.url), 'utf8');
+  for (const [type, properties] of Object.entries(MASTER_DATA_PROPERTIES)) {
+    for (const [name, spec] of Object.entries(properties)) {
+      assert.match(doc, new RegExp(`\\| ${type} \\| \`${name}\` \\| [^|]+ \\| ${spec.unique ? 'yes' : 'no'} \\|`), `${type}.${name} is documented`);
     }
   }
 });
