@@ -105,3 +105,43 @@ describe('catalog price per pricelist', () => {
     assert.equal(price(other!.id), Math.round(Number(other!.list_price) * 0.9 * 100) / 100);
   });
 });
+
+describe('catalog push with a bad product', () => {
+  let rig: MasterDataRig;
+  before(async () => {
+    rig = await startMasterDataRig();
+  });
+  after(() => rig.close());
+
+  test('a product Odoo returns malformed is a mapping exception for ERP admin; the rest of the catalog still arrives in its batch', async () => {
+    const [bad] = saleable(rig);
+    // Bypassing the ORM, as a broken module or a bad import would leave it.
+    rig.odooSandbox.store.patch('product.product', bad!.id, { default_code: 12345 });
+    const flow = createCatalogFlow(() => loadMasterDataConfig({}));
+    rig.hubspotSandbox.log.clear();
+    const summary = await runFlow(rig, flow);
+    assert.equal(summary.exceptions, 1);
+    const [ex] = rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 10 }).rows;
+    assert.equal(ex!.team, 'ERP_ADMIN');
+    assert.equal(ex!.type, 'MAPPING');
+    assert.equal(ex!.objectId, String(bad!.id));
+    assert.equal(rig.hubspotSandbox.log.count({ operation: 'batch_upsert' }), 1);
+    const pushed = new Set(linkedProducts(rig).map((p) => p.properties.odoo_product_id));
+    for (const p of saleable(rig)) if (p.id !== bad!.id) assert.ok(pushed.has(String(p.id)), `product ${p.id} arrived`);
+  });
+
+  test('a batch the CRM refuses for one product goes product by product: only that one is an exception', async () => {
+    const [first, second] = saleable(rig).filter((p) => p.default_code);
+    // Another product in the CRM already holds the SKU the Odoo product now has (hs_sku is unique in this portal).
+    rig.hubspotSandbox.store.create('products', { name: 'Hand-made duplicate', hs_sku: 'DUP-SKU-1' });
+    await rig.odoo.write('product.product', [first!.id], { default_code: 'DUP-SKU-1' });
+    await rig.odoo.write('product.product', [second!.id], { name: `${second!.name} (renamed)` });
+    const flow = createCatalogFlow(() => loadMasterDataConfig({}));
+    const before = rig.exceptions.query({ teams: null }, { first: 50 }).rows.length;
+    await runFlow(rig, flow);
+    const fresh = rig.exceptions.query({ teams: null }, { first: 50 }).rows.slice(0, rig.exceptions.query({ teams: null }, { first: 50 }).rows.length - before);
+    assert.deepEqual(fresh.map((e) => [e.objectId, e.team]), [[String(first!.id), 'SALES_OPERATIONS']]);
+    const renamed = linkedProducts(rig).find((p) => p.properties.odoo_product_id === String(second!.id));
+    assert.equal(renamed!.properties.name, `${second!.name} (renamed)`);
+  });
+});

@@ -4,7 +4,8 @@
 // and the prices of the pricelist the CRM sells with. Every answer is parsed through
 // mapping/records.ts: a sync never decides on a value nobody could read.
 import type { CallOptions, Domain, OdooClient, OdooContext } from './odoo-client.ts';
-import { parseRecords, type FieldName, type OdooRecordPick } from './mapping/records.ts';
+import { parseRecords, safeParseRecords, type FieldName, type OdooRecordPick } from './mapping/records.ts';
+import type { AppError } from '../../policy/errors.ts';
 import { toOdooDatetime } from './canonical.ts';
 
 /** A position in a model's change stream: records written after `since`, ties broken by id. */
@@ -103,9 +104,30 @@ export async function writePartner(client: OdooClient, id: number, vals: Record<
   await client.write('res.partner', [id], vals, opts(o, { active_test: false }));
 }
 
-export async function productsChangedSince(client: OdooClient, cursor: OdooChangeCursor | null, limit: number, o: OdooMasterDataOptions = {}): Promise<SyncProduct[]> {
+/** One page of a change stream: every record's position, and the records that could be read. */
+export interface ChangedPage<R> {
+  /** Every record of the page in stream order (id, write_date as an ISO instant), readable or not. */
+  stream: Array<{ id: number; version: string }>;
+  rows: R[];
+  /** One MAPPING_ERROR per record that does not fit the mapping (left out of `rows`). */
+  failures: AppError[];
+}
+
+/** Odoo's naive-UTC write_date as an ISO instant; a record without one sorts first. */
+function versionOf(raw: Record<string, unknown>): string {
+  const v = raw.write_date;
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(v) ? `${v.replace(' ', 'T')}.000Z` : new Date(0).toISOString();
+}
+
+/**
+ * Products written after the cursor (archived ones included: an archived product is a
+ * change too). A product whose values do not fit the mapping does not stop the page:
+ * it is in `stream` and `failures`, not in `rows`.
+ */
+export async function productsChangedSince(client: OdooClient, cursor: OdooChangeCursor | null, limit: number, o: OdooMasterDataOptions = {}): Promise<ChangedPage<SyncProduct>> {
   const raws = await client.searchRead('product.product', changedSinceDomain(cursor), [...PRODUCT_SYNC_FIELDS], { limit, order: CHANGE_ORDER }, opts(o, { active_test: false }));
-  return parseRecords('product.product', raws, PRODUCT_SYNC_FIELDS);
+  const { ok, errors } = safeParseRecords('product.product', raws, PRODUCT_SYNC_FIELDS);
+  return { stream: raws.map((r) => ({ id: r.id, version: versionOf(r) })), rows: ok, failures: errors };
 }
 
 export async function readProducts(client: OdooClient, ids: readonly number[], o: OdooMasterDataOptions = {}): Promise<SyncProduct[]> {

@@ -14,6 +14,7 @@ import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, type Store } from '../../store/index.ts';
 import { createLogger } from '../../core/logger.ts';
+import { isAppError } from '../../policy/errors.ts';
 import { flowFailureOf, type Flow, type FlowContext, type StreamPosition } from '../../worker/flow.ts';
 
 export interface MasterDataRig {
@@ -109,10 +110,15 @@ export async function runFlow(rig: MasterDataRig, flow: Flow, opts: { models?: s
           const r = await flow.apply(rig.context(flow), change);
           summary[r.outcome]++;
         } catch (e) {
-          const failure = flowFailureOf(e);
-          if (!failure) throw e;
-          const err = e as Error & { code: string };
-          rig.context(flow).recordException({ ...failure, object: failure.object ?? model, objectId: failure.objectId ?? change.recordId, code: err.code, message: err.message, payload: change });
+          // As the engine classifies: the flow's own verdict, a record that does not fit
+          // the mapping (ERP admin), a refusal for the content (the flow's team); anything
+          // else is transient and stops the run with the cursor where it is.
+          const err = e as Error & { code?: string };
+          const failure = flowFailureOf(e) ?? (err.code === 'MAPPING_ERROR'
+            ? { type: 'MAPPING' as const, team: 'ERP_ADMIN' as const }
+            : err.code === 'BACKEND_VALIDATION' || err.code === 'BACKEND_CONFLICT' ? { type: 'VALIDATION' as const, team: flow.team } : undefined);
+          if (!failure || !isAppError(e)) throw e;
+          rig.context(flow).recordException({ ...failure, object: failure.object ?? model, objectId: failure.objectId ?? change.recordId, code: e.code, message: e.message, payload: change });
           summary.exceptions++;
         }
         rig.cursors.set(key, { version: change.version, id: change.recordId });

@@ -13,7 +13,7 @@
 // each product it pushed, so the hints its own detect returns cost `apply` nothing, and
 // products the engine's clock-skew overlap shows again are not sent again: a poll costs
 // one batch call per page of products that really changed.
-import { appError } from '../../policy/errors.ts';
+import { appError, isAppError } from '../../policy/errors.ts';
 import { CRM_BATCH_LIMIT, type CrmCatalogProduct } from '../../connectors/crm/port.ts';
 import { pricelistPrices, productsChangedSince, readProducts, type SyncProduct } from '../../connectors/odoo/master-data.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
@@ -24,6 +24,8 @@ import { loadMasterDataConfig, type MasterDataConfig } from '../master-data/conf
 export const CATALOG = 'catalog';
 const PRODUCT = 'product.product';
 const SENT_MEMORY = 100_000;
+/** Refusals of a batch for its content, not for the state of the CRM. */
+const CONTENT_REFUSALS: ReadonlySet<string> = new Set(['BACKEND_VALIDATION', 'BACKEND_CONFLICT']);
 
 /** Products the CRM sells: active and saleable in Odoo. */
 const pushable = (p: SyncProduct) => p.active && p.sale_ok;
@@ -64,20 +66,35 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
       const from = args.after ?? (args.since ? { version: new Date(args.since).toISOString(), id: '' } : null);
       const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
       const page = await productsChangedSince(ctx.odoo, cursor, size, { requestId: ctx.requestId, signal: ctx.signal });
-      const changes = page.map((p) => ({ model: PRODUCT, recordId: String(p.id), version: new Date(p.write_date ?? 0).toISOString() }));
-      const send = page.filter((p, i) => pushable(p) && sent.get(changes[i]!.recordId) !== changes[i]!.version);
+      const changes = page.stream.map((p) => ({ model: PRODUCT, recordId: String(p.id), version: p.version }));
+      const version = new Map(changes.map((c) => [c.recordId, c.version]));
+      // A product that could not be read is left to `apply`, which fails it on its own
+      // (a MAPPING exception for ERP admin) while the rest of the page goes out.
+      const send = page.rows.filter((p) => pushable(p) && sent.get(String(p.id)) !== version.get(String(p.id)));
+      // Nothing to send for a product the CRM does not sell: its hint needs no second look.
+      for (const p of page.rows) if (!pushable(p)) remember(String(p.id), version.get(String(p.id))!);
       if (send.length > 0) {
         const products = await forCrm(ctx.odoo, settings(), send, ctx.now(), ctx);
-        const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
-        const created = results.filter((r) => r.created).length;
-        ctx.audit.record({
-          actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
-          fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
-          requestId: ctx.requestId, outcome: 'applied',
-        });
+        try {
+          const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
+          const created = results.filter((r) => r.created).length;
+          ctx.audit.record({
+            actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
+            fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
+            requestId: ctx.requestId, outcome: 'applied',
+          });
+          for (const p of send) remember(String(p.id), version.get(String(p.id))!);
+        } catch (e) {
+          // The CRM refused the batch for what is in it (a value it rejects, a SKU another
+          // product holds): one product must not hold the catalog back, so each product
+          // goes to `apply` alone and only the one at fault becomes an exception. A
+          // transient failure (outage, 429 after the connector's retries) stops the page:
+          // the cursor stays and the next poll sends it again.
+          if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
+          ctx.logger.warn({ flow: CATALOG, code: e.code, products: send.length }, 'catalog batch refused; products go one by one');
+        }
       }
-      for (const c of changes) remember(c.recordId, c.version);
-      return { changes, drained: page.length < size };
+      return { changes, drained: page.stream.length < size };
     },
     async apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
       if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged', effects: ['pushed with its batch'] };
