@@ -156,4 +156,17 @@ describe('customer master sync', () => {
     assert.ok(dangling.some((e) => e.objectId === String(id)));
     assert.equal(companiesClaiming(id).length, 0);
   });
+
+  test('a partner Odoo returns malformed is a mapping exception for ERP admin; the customers around it still sync', async () => {
+    const bad = await newPartner();
+    const good = await newPartner();
+    rig.odooSandbox.store.patch('res.partner', bad, { vat: 12345 });
+    await runFlow(rig, flow(), { models: ['res.partner'] });
+    const ex = openExceptions().filter((e) => e.objectId === String(bad));
+    assert.equal(ex.length, 1);
+    assert.equal(ex[0]!.team, 'ERP_ADMIN');
+    assert.equal(ex[0]!.type, 'MAPPING');
+    assert.equal(companiesClaiming(bad).length, 0);
+    assert.equal(companiesClaiming(good).length, 1);
+  });
 });

@@ -288,8 +288,11 @@ export interface CrmMasterData {
   upsertCompanyForPartner(partnerId: number, fields: CrmCompanyWrite, opts?: CrmCallOptions): Promise<{ id: string; created: boolean }>;
   /** Sets the cross-reference (and copies) on an existing company. */
   linkCompany(id: string, partnerId: number, fields?: CrmCompanyWrite, opts?: CrmCallOptions): Promise<void>;
-  /** Companies at the customer lifecycle stage changed after the cursor, oldest change first. */
-  customersChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<CrmCompany[]>;
+  /**
+   * Companies at the customer lifecycle stage changed after the cursor, oldest change
+   * first: only id and version, so one malformed company cannot stop the stream.
+   */
+  customersChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<Array<{ id: string; updatedAt: string }>>;
   /** Approved quotes changed after the cursor, oldest change first: a company's first one makes it a customer. */
   approvedQuotesChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<Array<{ id: string; updatedAt: string }>>;
   /** Upserts products by their Odoo reference, at most CRM_BATCH_LIMIT per call; `created` per product. */

@@ -47,9 +47,14 @@ export const CHANGE_ORDER = 'write_date asc, id asc';
 /** A company of the customer master: a company (not a contact person) Odoo sells to. */
 export const CUSTOMER_DOMAIN: Domain = [['is_company', '=', true], ['parent_id', '=', false], ['customer_rank', '>', 0]];
 
-export async function partnersChangedSince(client: OdooClient, cursor: OdooChangeCursor | null, limit: number, o: OdooMasterDataOptions = {}): Promise<SyncPartner[]> {
-  const raws = await client.searchRead('res.partner', [...CUSTOMER_DOMAIN, ...changedSinceDomain(cursor)], [...PARTNER_SYNC_FIELDS], { limit, order: CHANGE_ORDER }, opts(o));
-  return parseRecords('res.partner', raws, PARTNER_SYNC_FIELDS);
+/**
+ * Customer companies written after the cursor, as stream positions only: the step that
+ * handles each reads it in full, so one partner that does not fit the mapping fails
+ * alone instead of stopping the stream.
+ */
+export async function partnersChangedSince(client: OdooClient, cursor: OdooChangeCursor | null, limit: number, o: OdooMasterDataOptions = {}): Promise<Array<{ id: number; version: string }>> {
+  const raws = await client.searchRead('res.partner', [...CUSTOMER_DOMAIN, ...changedSinceDomain(cursor)], ['write_date'], { limit, order: CHANGE_ORDER }, opts(o));
+  return raws.map((r) => ({ id: r.id, version: versionOf(r) }));
 }
 
 /**

@@ -184,12 +184,12 @@ export function createCustomerMasterFlow(configOf: () => MasterDataConfig = load
       let changes: ChangeHint[];
       if (args.model === PARTNER) {
         const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
-        const rows = await partnersChangedSince(ctx.odoo, cursor, limit, call(ctx));
-        changes = rows.map((p) => ({ model: PARTNER, recordId: String(p.id), version: instant(p.write_date) }));
+        const stream = await partnersChangedSince(ctx.odoo, cursor, limit, call(ctx));
+        changes = stream.map((p) => ({ model: PARTNER, recordId: String(p.id), version: p.version }));
       } else if (args.model === ACCOUNT || args.model === QUOTE) {
         const cursor = { since: new Date(from?.version ?? 0), ...(from?.id ? { afterId: from.id } : {}) };
         const rows = args.model === ACCOUNT
-          ? (await ctx.crm.masterData.customersChangedSince(cursor, limit, call(ctx))).map((c) => ({ id: c.id, updatedAt: c.updatedAt }))
+          ? await ctx.crm.masterData.customersChangedSince(cursor, limit, call(ctx))
           : await ctx.crm.masterData.approvedQuotesChangedSince(cursor, limit, call(ctx));
         changes = rows.map((r) => ({ model: args.model, recordId: r.id, version: instant(r.updatedAt) }));
       } else {

@@ -9,7 +9,7 @@ import type {
   CrmCallOptions, CrmCatalogProduct, CrmChangeCursor, CrmCompany, CrmCompanyWrite, CrmMasterData,
 } from '../port.ts';
 import { LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, PROPERTY, QUOTE_STATUS_TO_HUBSPOT } from './canonical.ts';
-import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
+import type { HubSpotClient, HubSpotObject, SearchRequest } from './hubspot-client.ts';
 import { parseObjects, type HubSpotCompany, type HubSpotProduct } from './mapping/records.ts';
 
 /**
@@ -80,6 +80,10 @@ function productProperties(p: CrmCatalogProduct): Record<string, string> {
   };
 }
 
+const MODIFIED = 'hs_lastmodifieddate';
+/** A stream position: the last-modified instant HubSpot keeps in step with `updatedAt` (already checked by the wire contract). */
+const version = (o: HubSpotObject) => ({ id: o.id, updatedAt: new Date(Number(o.properties[MODIFIED]) || Date.parse(o.properties[MODIFIED] ?? '') || Date.parse(o.updatedAt)).toISOString() });
+
 type Filter = SearchRequest['filterGroups'][number]['filters'][number];
 
 const call = (opts: CrmCallOptions) => ({ requestId: opts.requestId, budget: opts.budget });
@@ -108,7 +112,7 @@ export class HubSpotMasterData implements CrmMasterData {
 
   /** One page of `type` objects matching `match`, changed after the cursor, in (last-modified, id) order. */
   private async changedSince(type: 'companies' | 'quotes', match: Filter, cursor: CrmChangeCursor, limit: number, properties: string[], opts: CrmCallOptions) {
-    const modified = 'hs_lastmodifieddate';
+    const modified = MODIFIED;
     const since = String(cursor.since.getTime());
     // (changed after `since`) OR (changed at `since` with a higher id): no tie is skipped or repeated.
     const filterGroups = cursor.afterId
@@ -123,15 +127,14 @@ export class HubSpotMasterData implements CrmMasterData {
     return page.results;
   }
 
-  async customersChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<CrmCompany[]> {
-    const found = await this.changedSince('companies', { propertyName: COMPANY.lifecycleStage, operator: 'EQ', value: CUSTOMER_STAGE }, cursor, limit, COMPANY_PROPERTIES, opts);
-    return parseObjects('companies', found).map(toCompany);
+  async customersChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<Array<{ id: string; updatedAt: string }>> {
+    const found = await this.changedSince('companies', { propertyName: COMPANY.lifecycleStage, operator: 'EQ', value: CUSTOMER_STAGE }, cursor, limit, [MODIFIED], opts);
+    return found.map(version);
   }
 
   async approvedQuotesChangedSince(cursor: CrmChangeCursor, limit: number, opts: CrmCallOptions = {}): Promise<Array<{ id: string; updatedAt: string }>> {
-    const status = PROPERTY.quote.status;
-    const found = await this.changedSince('quotes', { propertyName: status, operator: 'IN', values: [...QUOTE_STATUS_TO_HUBSPOT.APPROVED] }, cursor, limit, [status, 'hs_lastmodifieddate'], opts);
-    return parseObjects('quotes', found).map((q) => ({ id: q.id, updatedAt: q.hs_lastmodifieddate ?? q.updatedAt }));
+    const found = await this.changedSince('quotes', { propertyName: PROPERTY.quote.status, operator: 'IN', values: [...QUOTE_STATUS_TO_HUBSPOT.APPROVED] }, cursor, limit, [MODIFIED], opts);
+    return found.map(version);
   }
 
   async upsertProducts(products: readonly CrmCatalogProduct[], opts: CrmCallOptions = {}): Promise<Array<{ id: string; odooProductId: number; created: boolean }>> {
