@@ -204,6 +204,60 @@ export function sensitiveFields(sensitivity: Sensitivity): Array<{ type: string;
   return out;
 }
 
+// ---------------------------------------------------------------- CRM copies (issue 11)
+
+/** The CRM records the sync engine keeps read-only copies of Odoo-owned facts on. */
+export type CrmCopyObject = 'deal' | 'account';
+
+export interface CopyDeclaration {
+  /** Always Odoo: a copy never flows the other way, and the CRM's value is overwritten by the owner's. */
+  owner: 'odoo';
+  /** The canonical field (Type.field, declared above) the copy is derived from. */
+  from: string;
+  /** The flow that maintains it (worker/flows). */
+  flow: 'order-status' | 'invoice';
+  sensitivity?: Sensitivity;
+  /** What a rep sees, in the portal's property label. */
+  label: string;
+}
+
+const copy = (from: string, flow: CopyDeclaration['flow'], label: string, sensitivity?: Sensitivity): CopyDeclaration =>
+  ({ owner: 'odoo', from, flow, label, ...(sensitivity ? { sensitivity } : {}) });
+
+/**
+ * Read-only copies of Odoo-owned fields on CRM records (R3, invoice sync): what a rep
+ * sees on the deal and the company without asking. Odoo stays the system of record:
+ * the API offers no write to them, and the sync overwrites whatever the CRM holds.
+ * The CRM adapter maps each to a property (connectors/crm/hubspot/sync-properties.ts);
+ * test/sync-properties.test.ts keeps the two tables in step.
+ */
+export const CRM_COPIES: { readonly [O in CrmCopyObject]: Readonly<Record<string, CopyDeclaration>> } = {
+  deal: {
+    orderId: copy('Order.id', 'order-status', 'Odoo order id'),
+    orderNumber: copy('Order.number', 'order-status', 'Odoo order'),
+    orderState: copy('Order.state', 'order-status', 'Order state'),
+    deliveryStatus: copy('Order.deliveryStatus', 'order-status', 'Delivery status'),
+    nextShipmentDate: copy('Shipment.scheduledDate', 'order-status', 'Next shipment date'),
+    carrier: copy('Shipment.carrier', 'order-status', 'Carrier'),
+    trackingRef: copy('Shipment.trackingRef', 'order-status', 'Tracking reference'),
+    productionProgress: copy('ProductionOrder.producedQuantity', 'order-status', 'Production progress (%)'),
+    invoiceStatus: copy('Order.invoiceStatus', 'invoice', 'Invoice status'),
+    paymentState: copy('Invoice.paymentState', 'invoice', 'Payment state'),
+    invoicedAmount: copy('Invoice.amountTotal', 'invoice', 'Invoiced amount', 'commercial'),
+    openAmount: copy('Invoice.amountResidual', 'invoice', 'Open amount', 'commercial'),
+    invoiceOverdue: copy('Invoice.dueDate', 'invoice', 'Invoice overdue'),
+  },
+  account: {
+    openReceivable: copy('Account.openReceivable', 'invoice', 'Open receivable (Odoo)', 'commercial'),
+    invoiceOverdue: copy('Invoice.dueDate', 'invoice', 'Has overdue invoices'),
+    creditHold: copy('Account.creditHold', 'invoice', 'Credit hold (Odoo)', 'commercial'),
+    creditHoldSince: copy('Account.creditHold', 'invoice', 'Credit hold since'),
+  },
+};
+
+export type DealCopyField = keyof (typeof CRM_COPIES)['deal'];
+export type AccountCopyField = keyof (typeof CRM_COPIES)['account'];
+
 /**
  * Sensitivities the audit trail never stores in clear (R6): commercial and personal
  * values. Internal ones (owner, references) stay readable: who reassigned an account
@@ -220,10 +274,15 @@ export const AUDIT_MASKED_SENSITIVITIES: readonly Sensitivity[] = ['commercial',
  * names (CrmPort.storedValues converts values, never keys; test/crm-port.test.ts).
  */
 export const AUDIT_MASK: readonly string[] = [
-  ...new Set(
-    Object.values(OWNERSHIP)
+  ...new Set([
+    ...Object.values(OWNERSHIP)
       .flatMap((fields) => Object.entries(fields))
       .filter(([, d]) => d.sensitivity && AUDIT_MASKED_SENSITIVITIES.includes(d.sensitivity))
       .flatMap(([field, d]) => (d.write ? [field, d.write.field] : [field])),
-  ),
+    // The CRM copies the sync engine audits, by their copy names (invoicedAmount, openAmount …).
+    ...Object.values(CRM_COPIES)
+      .flatMap((fields) => Object.entries(fields))
+      .filter(([, d]) => d.sensitivity && AUDIT_MASKED_SENSITIVITIES.includes(d.sensitivity))
+      .map(([field]) => field),
+  ]),
 ].sort();

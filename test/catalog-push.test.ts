@@ -20,8 +20,9 @@ describe('catalog push', () => {
   });
   after(() => rig.close());
 
+  const flow = createCatalogFlow(() => loadMasterDataConfig({}));
+
   test('all demo products arrive in at most ⌈n/100⌉ batch calls, each once, with SKU, price, UoM and lead time', async () => {
-    const flow = createCatalogFlow(() => loadMasterDataConfig({}));
     const products = saleable(rig);
     const n = products.length;
     assert.ok(n > 50, `the demo catalog has products to push (${n})`);
@@ -45,12 +46,21 @@ describe('catalog push', () => {
   });
 
   test('a second push changes nothing: no batch call, no product touched', async () => {
-    const flow = createCatalogFlow(() => loadMasterDataConfig({}));
     const before = new Map(linkedProducts(rig).map((p) => [p.id, p.properties.hs_lastmodifieddate]));
     rig.hubspotSandbox.log.clear();
     await runFlow(rig, flow);
     assert.equal(rig.hubspotSandbox.log.count({ operation: 'batch_upsert' }), 0);
     assert.deepEqual(new Map(linkedProducts(rig).map((p) => [p.id, p.properties.hs_lastmodifieddate])), before);
+  });
+
+  test('after a restart, a push re-sends at most the overlap window, with the same values and no new product', async () => {
+    const values = () => new Map(linkedProducts(rig).map((p) => [p.id, JSON.stringify({ ...p.properties, hs_lastmodifieddate: null })]));
+    const before = values();
+    const restarted = createCatalogFlow(() => loadMasterDataConfig({}));
+    rig.hubspotSandbox.log.clear();
+    await runFlow(rig, restarted);
+    assert.ok(rig.hubspotSandbox.log.count({ operation: 'batch_upsert' }) <= 1);
+    assert.deepEqual(values(), before);
   });
 });
 

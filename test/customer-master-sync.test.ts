@@ -124,7 +124,8 @@ describe('customer master sync', () => {
     assert.equal(ex[0]!.type, 'CROSS_REFERENCE_CONFLICT');
     assert.match(ex[0]!.message, /^TWIN_CONFLICT/);
 
-    // The same conflict seen again is the same exception, counted.
+    // The partner changes again (a new version), the conflict stands: the same exception, counted.
+    rig.odooSandbox.store.patch('res.partner', id, { write_date: new Date(Date.now() + 2_000).toISOString().slice(0, 19).replace('T', ' ') });
     rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
     await runFlow(rig, flow(), { models: ['res.partner'] });
     const again = openExceptions().filter((e) => e.objectId === String(id));

@@ -28,7 +28,7 @@ function obj(id: number, properties: Record<string, string | null>, n: number, c
 
 export function buildHubSpotFixture(): HubSpotDataset {
   const objects: Record<HubSpotObjectType, HubSpotObject[]> = {
-    companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [],
+    companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [], notes: [],
   };
   const associations: HubSpotAssociation[] = [];
   const link = (fromType: HubSpotObjectType, fromId: number | string, toType: HubSpotObjectType, toId: number | string) => {

@@ -9,15 +9,17 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const PRODUCTION = ['gateway', 'subgraphs', 'connectors', 'core', 'policy', 'store'];
+const PRODUCTION = ['gateway', 'subgraphs', 'connectors', 'core', 'policy', 'store', 'worker'];
 
 /** The layers a folder may not import from (upward, or sideways into the wiring). */
 const FORBIDDEN_BELOW: Record<string, string[]> = {
-  subgraphs: ['gateway'],
-  connectors: ['subgraphs', 'gateway'],
-  store: ['subgraphs', 'gateway'],
-  core: ['subgraphs', 'gateway', 'connectors', 'store'],
-  policy: ['subgraphs', 'gateway', 'connectors', 'store'],
+  subgraphs: ['gateway', 'worker'],
+  connectors: ['subgraphs', 'gateway', 'worker'],
+  store: ['subgraphs', 'gateway', 'worker'],
+  core: ['subgraphs', 'gateway', 'connectors', 'store', 'worker'],
+  policy: ['subgraphs', 'gateway', 'connectors', 'store', 'worker'],
+  // The worker is a component beside the subgraphs: it uses connectors and the store, never a subgraph's files.
+  worker: ['subgraphs', 'gateway'],
 };
 
 function tsFiles(dir: string): string[] {

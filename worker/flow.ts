@@ -101,9 +101,18 @@ export interface FlowContext {
    * `fingerprint` is what the effect is about; the same key with another fingerprint
    * is CONFLICT.
    */
-  once<T>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<{ result: T; replayed: boolean }>;
+  once<T>(key: string, fingerprint: unknown, work: (info: OnceAttempt) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
   /** Records an exception for this flow (same failure on the same object = one row with a count). */
   recordException(input: FlowExceptionInput): void;
+}
+
+/**
+ * `attempt` > 1: an earlier attempt of this effect started and did not finish (the
+ * worker died, or the backend failed mid-call) — the effect may already exist in
+ * the target, so look for it before creating it again.
+ */
+export interface OnceAttempt {
+  attempt: number;
 }
 
 export interface FlowExceptionInput extends FlowFailureDetails {

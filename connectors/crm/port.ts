@@ -12,6 +12,21 @@ import type { CrmSystem } from '../../core/crm-system.ts';
 import type { Deadline } from '../../core/deadline.ts';
 import type { CallBudget } from '../../core/call-budget.ts';
 import type { AccountSegment, Incoterm, LifecycleStage, QuoteStatus } from '../../policy/vocabulary.ts';
+import type { CrmCopyObject } from '../../policy/ownership.ts';
+
+export type { CrmCopyObject };
+/**
+ * Read-only copies of Odoo-owned facts on a CRM record (policy/ownership.ts
+ * CRM_COPIES), by copy name: enumeration values canonical (CONFIRMED), dates
+ * YYYY-MM-DD, null = unset.
+ */
+export type CopyValues = Record<string, string | number | boolean | null>;
+
+/** A note on a record's timeline (HubSpot: a note engagement associated with it). */
+export interface CrmTimelineNote {
+  id: string;
+  body: string | null;
+}
 
 /** The MAPPING_ERROR of each field whose backend value did not fit (that field is null). */
 export type FieldErrors<T> = Partial<Record<Exclude<keyof T, 'id' | 'errors'>, AppError>>;
@@ -220,6 +235,19 @@ export interface CrmPort {
   storedValues(kind: 'account' | 'quote', values: Record<string, unknown>): Record<string, unknown>;
   /** Links two records (idempotent). */
   associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts?: CrmCallOptions): Promise<void>;
+
+  // ---- the sync engine (issue 11) ----
+  /** Quotes that became these Odoo orders (the quote's odooOrderId). */
+  quotesByOdooOrderId(orderIds: readonly number[], opts?: CrmCallOptions): Promise<CrmQuote[]>;
+  /** The copies held on each record (every requested id that exists is a key). */
+  readCopies(object: CrmCopyObject, ids: readonly string[], opts?: CrmCallOptions): Promise<Map<string, CopyValues>>;
+  /** Overwrites these copies on one record (others are left as they are). */
+  writeCopies(object: CrmCopyObject, id: string, values: CopyValues, opts?: CrmCallOptions): Promise<void>;
+  /** The notes on a record's timeline. */
+  notesOn(object: CrmCopyObject, id: string, opts?: CrmCallOptions): Promise<CrmTimelineNote[]>;
+  /** Adds a note to a record's timeline, linked in the same call (never left unlinked). Not idempotent: callers check notesOn first when retrying. */
+  addNote(object: CrmCopyObject, id: string, note: { body: string; at: Date }, opts?: CrmCallOptions): Promise<{ id: string }>;
+
   /** What the master-data flows (customer master sync, catalog push) ask of the CRM. */
   readonly masterData: CrmMasterData;
 }

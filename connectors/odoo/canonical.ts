@@ -81,3 +81,13 @@ export const PRODUCTION_STATE_TO_ODOO = invert(PRODUCTION_STATE);
 export function toOdooDatetime(instant: Date): string {
   return instant.toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/**
+ * Credit hold (§3): the customer's open receivable in a company exceeds a credit
+ * limit set there (no limit = no hold). The one rule the Account.creditHold field
+ * and the sync engine's CRM copy both apply.
+ */
+export function isOnCreditHold(partner: { credit_limit?: number | null; credit?: number | null }): boolean {
+  const limit = partner.credit_limit ?? 0;
+  return limit > 0 && (partner.credit ?? 0) > limit;
+}

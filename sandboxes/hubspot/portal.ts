@@ -5,6 +5,13 @@
 // contracts (connectors/crm/hubspot/), which this file builds on.
 import { HUBSPOT_OBJECT_TYPES, type HubSpotObject, type HubSpotObjectType, type HubSpotOwner } from '../../connectors/crm/hubspot/mapping/objects.ts';
 import { COMPANY_SEGMENTS, INCOTERMS, LIFECYCLE_STAGES, QUOTE_STATUSES } from '../../connectors/crm/hubspot/mapping/records.ts';
+import { syncPropertiesByObjectType, type SyncProperty } from '../../connectors/crm/hubspot/sync-properties.ts';
+
+// The custom properties an admin of this portal created for the sync engine (docs/sync.md lists them).
+const SYNC = syncPropertiesByObjectType();
+const syncNames = (props: SyncProperty[]) => props.map((p) => p.name);
+const syncTypes = (props: SyncProperty[]) => Object.fromEntries(props.map((p) => [p.name, p.type === 'string' ? 'string' : p.type] as const));
+const syncOptions = (props: SyncProperty[]) => Object.fromEntries(props.filter((p) => p.options).map((p) => [p.name, p.options!] as const));
 
 // The wire shapes, so the sandbox and its tests import one module.
 export { HUBSPOT_OBJECT_TYPES, type HubSpotObject, type HubSpotObjectType, type HubSpotOwner };
@@ -17,9 +24,10 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'odoo_partner_id',    // custom, unique value: the Odoo res.partner id (the cross-reference, §4)
     'odoo_tax_id',        // custom: read-only copy of the partner's VAT (master-data sync)
     'createdate', 'hs_lastmodifieddate', 'hs_object_id',
+    ...syncNames(SYNC.companies),
   ],
   contacts: ['firstname', 'lastname', 'email', 'phone', 'jobtitle', 'associatedcompanyid', 'createdate', 'lastmodifieddate', 'hs_object_id'],
-  deals: ['dealname', 'dealstage', 'pipeline', 'amount', 'closedate', 'hubspot_owner_id', 'deal_currency_code', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: ['dealname', 'dealstage', 'pipeline', 'amount', 'closedate', 'hubspot_owner_id', 'deal_currency_code', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', ...syncNames(SYNC.deals)],
   quotes: [
     'hs_title', 'hs_status', 'hs_expiration_date', 'hs_currency', 'hs_quote_amount', 'hubspot_owner_id',
     'quote_number',              // custom, unique value: the business number (e.g. Q-2026-00042)
@@ -37,6 +45,7 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'odoo_lead_time_days',    // custom: Odoo's customer lead time (sale_delay)
     'createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
+  notes: ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 /** Properties whose values are unique per object type, usable as `idProperty` in get / batch read / upsert. */
@@ -56,6 +65,8 @@ export const HUBSPOT_ASSOCIATION_TYPES = {
   quotes_to_line_items: 67, line_items_to_quotes: 68,
   quotes_to_companies: 71, companies_to_quotes: 72,
   deals_to_line_items: 19, line_items_to_deals: 20,
+  notes_to_deals: 214, deals_to_notes: 213,
+  notes_to_companies: 190, companies_to_notes: 189,
 } as const;
 
 export interface HubSpotAssociation {
@@ -79,12 +90,12 @@ export interface HubSpotDataset {
 
 /** HubSpot's numeric object type ids (accepted wherever HubSpot takes an object type in a path). */
 export const HUBSPOT_OBJECT_TYPE_IDS: Record<HubSpotObjectType, string> = {
-  contacts: '0-1', companies: '0-2', deals: '0-3', line_items: '0-8', products: '0-7', quotes: '0-14',
+  contacts: '0-1', companies: '0-2', deals: '0-3', line_items: '0-8', products: '0-7', quotes: '0-14', notes: '0-46',
 };
 
 /** The singular names HubSpot uses in messages and v3 association labels (COMPANY, company_to_contact). */
 export const HUBSPOT_SINGULAR: Record<HubSpotObjectType, string> = {
-  companies: 'company', contacts: 'contact', deals: 'deal', quotes: 'quote', line_items: 'line_item', products: 'product',
+  companies: 'company', contacts: 'contact', deals: 'deal', quotes: 'quote', line_items: 'line_item', products: 'product', notes: 'note',
 };
 
 /**
@@ -99,6 +110,7 @@ export const HUBSPOT_DEFAULT_PROPERTIES: Record<HubSpotObjectType, readonly stri
   quotes: ['hs_createdate', 'hs_expiration_date', 'hs_lastmodifieddate', 'hs_object_id', 'hs_status', 'hs_title'],
   line_items: ['amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price', 'quantity'],
   products: ['createdate', 'description', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price'],
+  notes: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 /** The create / last-modified timestamp properties per object type (kept in step with createdAt / updatedAt). */
@@ -109,6 +121,7 @@ export const HUBSPOT_TIMESTAMP_PROPERTIES: Record<HubSpotObjectType, { created: 
   quotes: { created: 'hs_createdate', modified: 'hs_lastmodifieddate' },
   line_items: { created: 'createdate', modified: 'hs_lastmodifieddate' },
   products: { created: 'createdate', modified: 'hs_lastmodifieddate' },
+  notes: { created: 'hs_createdate', modified: 'hs_lastmodifieddate' },
 };
 
 /** HubSpot property `type` of every non-text property in HUBSPOT_PROPERTIES (text is `string`). */
@@ -117,11 +130,13 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
   companies: {
     hubspot_owner_id: 'enumeration', lifecyclestage: 'enumeration', segment: 'enumeration',
     odoo_partner_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+    ...syncTypes(SYNC.companies),
   },
   contacts: { associatedcompanyid: 'number', createdate: 'datetime', lastmodifieddate: 'datetime', hs_object_id: 'number' },
   deals: {
     dealstage: 'enumeration', pipeline: 'enumeration', amount: 'number', closedate: 'datetime', hubspot_owner_id: 'enumeration',
     deal_currency_code: 'enumeration', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
+    ...syncTypes(SYNC.deals),
   },
   quotes: {
     hs_status: 'enumeration', hs_expiration_date: 'date', hs_quote_amount: 'number', hubspot_owner_id: 'enumeration',
@@ -133,6 +148,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
     createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
   products: { price: 'number', odoo_product_id: 'number', odoo_lead_time_days: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
+  notes: { hs_timestamp: 'datetime', hubspot_owner_id: 'enumeration', hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
 };
 
 /**
@@ -142,7 +158,8 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
  * hs_status: the quote states of HubSpot's quotes API.
  */
 export const HUBSPOT_PROPERTY_OPTIONS: Partial<Record<HubSpotObjectType, Readonly<Record<string, readonly string[]>>>> = {
-  companies: { lifecyclestage: LIFECYCLE_STAGES, segment: COMPANY_SEGMENTS },
+  companies: { lifecyclestage: LIFECYCLE_STAGES, segment: COMPANY_SEGMENTS, ...syncOptions(SYNC.companies) },
+  deals: syncOptions(SYNC.deals),
   quotes: { hs_status: QUOTE_STATUSES, incoterm: INCOTERMS },
 };
 

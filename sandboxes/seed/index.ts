@@ -387,7 +387,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     id, properties, createdAt: isoMs(created), updatedAt: isoMs(Math.max(created, updated)), archived,
   });
   const currencyCode = (company: CompanyId) => COMPANIES.find((c) => c.id === company)!.currency;
-  const objects: Record<HubSpotObjectType, HubSpotObject[]> = { companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [] };
+  const objects: Record<HubSpotObjectType, HubSpotObject[]> = { companies: [], contacts: [], deals: [], quotes: [], line_items: [], products: [], notes: [] };
   const associations: HubSpotAssociation[] = [];
   const assoc = (fromType: HubSpotObjectType, fromId: string, toType: HubSpotObjectType, toId: string) => {
     const typeId = (HUBSPOT_ASSOCIATION_TYPES as Record<string, number>)[`${fromType}_to_${toType}`];

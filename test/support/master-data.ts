@@ -1,8 +1,6 @@
 // The master-data flows over the wire: both sandboxes on port 0 with the demo world,
-// the real connectors, an in-memory store, and a small loop that drives a flow the
-// way the engine contract (worker/flow.ts) describes — detect from a durable cursor,
-// apply each hint, a flowFailure recorded as an exception — so the flows' own
-// behaviour (batching, idempotency, conflicts, resuming) is what the tests measure.
+// the real connectors, an in-memory store, and the sync engine (worker/engine.ts) with
+// its durable cursors, job queue and exceptions — what the worker runs, in-process.
 import { createOdooSandbox, type OdooSandbox } from '../../sandboxes/odoo/server.ts';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot/server.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../../sandboxes/seed/index.ts';
@@ -12,10 +10,10 @@ import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../../store/index.ts';
 import { createLogger } from '../../core/logger.ts';
-import { isAppError } from '../../policy/errors.ts';
-import { flowFailureOf, type Flow, type FlowContext, type StreamPosition } from '../../worker/flow.ts';
+import type { Flow, StreamPosition } from '../../worker/flow.ts';
+import { SyncEngine } from '../../worker/engine.ts';
 
 export interface MasterDataRig {
   world: World;
@@ -26,9 +24,11 @@ export interface MasterDataRig {
   store: Store;
   exceptions: ExceptionQueue;
   audit: AuditTrail;
-  /** Durable per flow+model cursors, as the engine keeps them. */
-  cursors: Map<string, StreamPosition>;
-  context(flow: Flow): FlowContext;
+  queue: SqliteJobQueue;
+  cursorStore: SqliteCursorStore;
+  idempotency: IdempotencyStore;
+  /** The engine's durable cursors by `flow:model`, for tests that place or read them. */
+  cursors: { get(key: string): StreamPosition | null; set(key: string, position: StreamPosition): void; clear(): void };
   close(): Promise<void>;
 }
 
@@ -51,28 +51,16 @@ export async function startMasterDataRig(opts: { hubspotMaxRetries?: number } = 
   const exceptions = new ExceptionQueue(store);
   const audit = new AuditTrail(store);
   const idempotency = new IdempotencyStore(store);
-  const cursors = new Map<string, StreamPosition>();
-  const logger = createLogger('master-data-test');
-  let seq = 0;
+  const queue = new SqliteJobQueue(store);
+  const cursorStore = new SqliteCursorStore(store);
+  const split = (key: string) => [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] as const;
+  const cursors = {
+    get: (key: string) => cursorStore.get(...split(key)),
+    set: (key: string, position: StreamPosition) => cursorStore.set(...split(key), position),
+    clear: () => void store.db.prepare('DELETE FROM sync_cursors').run(),
+  };
   return {
-    world, odooSandbox, hubspotSandbox, odoo, crm, store, exceptions, audit, cursors,
-    context(flow: Flow): FlowContext {
-      const done = new Map<string, unknown>();
-      return {
-        flow: flow.name, odoo, crm, idempotency, audit, logger, signal: new AbortController().signal,
-        requestId: `test-${flow.name}-${++seq}`, actor: { sub: flow.name, role: 'integration' },
-        now: () => new Date(),
-        async once<T>(key: string, _fingerprint: unknown, work: () => Promise<T>) {
-          if (done.has(key)) return { result: done.get(key) as T, replayed: true };
-          const result = await work();
-          done.set(key, result);
-          return { result, replayed: false };
-        },
-        recordException: (input) => {
-          exceptions.record({ ...input, requestId: `test-${flow.name}`, actor: flow.name, payload: { flow: flow.name, change: input.payload } });
-        },
-      };
-    },
+    world, odooSandbox, hubspotSandbox, odoo, crm, store, exceptions, audit, queue, cursorStore, idempotency, cursors,
     async close() {
       hubspotClient.close();
       await odoo.close();
@@ -86,45 +74,30 @@ export interface RunSummary {
   applied: number;
   unchanged: number;
   skipped: number;
+  /** Jobs that ended as an exception (classified or dead-lettered). */
   exceptions: number;
-  /** detect calls made (pages read). */
-  pages: number;
+  /** Jobs left for a later retry (a transient failure). */
+  retries: number;
 }
 
 /**
- * Runs a flow's streams until drained (or `maxPages` detect calls), advancing the
- * durable cursor after each hint is handled. An error other than a classified
- * flowFailure stops the run there, like a crashed worker: the cursor stays put.
+ * One poll of a flow's streams (all, or `models`) by the sync engine (worker/engine.ts),
+ * then every job it queued run to the end — what the worker does each round, and
+ * what `npm run sync` does once. A detect that fails rejects, the cursor unmoved.
  */
 export async function runFlow(rig: MasterDataRig, flow: Flow, opts: { models?: string[]; limit?: number; maxPages?: number; since?: string } = {}): Promise<RunSummary> {
-  const summary: RunSummary = { applied: 0, unchanged: 0, skipped: 0, exceptions: 0, pages: 0 };
-  for (const model of opts.models ?? flow.models) {
-    const key = `${flow.name}:${model}`;
-    for (;;) {
-      if (opts.maxPages !== undefined && summary.pages >= opts.maxPages) return summary;
-      const ctx = rig.context(flow);
-      const { changes, drained } = await flow.detect(ctx, { model, after: rig.cursors.get(key) ?? null, since: opts.since ?? null }, opts.limit ?? 100);
-      summary.pages++;
-      for (const change of changes) {
-        try {
-          const r = await flow.apply(rig.context(flow), change);
-          summary[r.outcome]++;
-        } catch (e) {
-          // As the engine classifies: the flow's own verdict, a record that does not fit
-          // the mapping (ERP admin), a refusal for the content (the flow's team); anything
-          // else is transient and stops the run with the cursor where it is.
-          const err = e as Error & { code?: string };
-          const failure = flowFailureOf(e) ?? (err.code === 'MAPPING_ERROR'
-            ? { type: 'MAPPING' as const, team: 'ERP_ADMIN' as const }
-            : err.code === 'BACKEND_VALIDATION' || err.code === 'BACKEND_CONFLICT' ? { type: 'VALIDATION' as const, team: flow.team } : undefined);
-          if (!failure || !isAppError(e)) throw e;
-          rig.context(flow).recordException({ ...failure, object: failure.object ?? model, objectId: failure.objectId ?? change.recordId, code: e.code, message: e.message, payload: change });
-          summary.exceptions++;
-        }
-        rig.cursors.set(key, { version: change.version, id: change.recordId });
-      }
-      if (drained || changes.length === 0) break;
-    }
+  const polled: Flow = { ...flow, models: opts.models ?? flow.models, detect: flow.detect, apply: flow.apply };
+  const engine = new SyncEngine({
+    flows: [polled], odoo: rig.odoo, crm: rig.crm, queue: rig.queue, cursors: rig.cursorStore, exceptions: rig.exceptions, audit: rig.audit,
+    idempotency: rig.idempotency, logger: createLogger('master-data-test'),
+    options: { batchSize: opts.limit ?? 100, backoffBaseMs: 1, backoffMaxMs: 5 },
+  });
+  await engine.poll(flow.name, { since: opts.since ?? null, ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}) });
+  const summary: RunSummary = { applied: 0, unchanged: 0, skipped: 0, exceptions: 0, retries: 0 };
+  for (const o of await engine.drain({ flows: [flow.name] })) {
+    if (o.result === 'dead') summary.exceptions++;
+    else if (o.result === 'retry') summary.retries++;
+    else summary[o.result]++;
   }
   return summary;
 }

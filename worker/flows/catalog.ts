@@ -17,7 +17,7 @@ import { appError, isAppError } from '../../policy/errors.ts';
 import { CRM_BATCH_LIMIT, type CrmCatalogProduct } from '../../connectors/crm/port.ts';
 import { pricelistPrices, productsChangedSince, readProducts, type SyncProduct } from '../../connectors/odoo/master-data.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
-import type { ApplyResult, ChangeHint, DetectArgs, DetectResult, Flow, FlowContext } from '../flow.ts';
+import { flowFailure, type ApplyResult, type ChangeHint, type DetectArgs, type DetectResult, type Flow, type FlowContext } from '../flow.ts';
 import { productForCrm } from '../master-data/mapping.ts';
 import { loadMasterDataConfig, type MasterDataConfig } from '../master-data/config.ts';
 
@@ -105,7 +105,15 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
       const [wanted] = await forCrm(ctx.odoo, settings(), [product], ctx.now(), ctx);
       const [current] = await ctx.crm.masterData.productsByOdooId([id], { requestId: ctx.requestId });
       if (current && same(current, wanted!)) return { outcome: 'unchanged' };
-      const [done] = await ctx.crm.masterData.upsertProducts([wanted!], { requestId: ctx.requestId });
+      let done: { id: string; created: boolean } | undefined;
+      try {
+        [done] = await ctx.crm.masterData.upsertProducts([wanted!], { requestId: ctx.requestId });
+      } catch (e) {
+        // The CRM refuses this product for what it holds (a SKU another product has, a value
+        // it rejects): product data sales operations must fix, not an outage to retry.
+        if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
+        throw flowFailure(e.key, e.message, { type: 'VALIDATION', team: 'SALES_OPERATIONS', object: PRODUCT, objectId: change.recordId });
+      }
       ctx.audit.record({
         actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: done!.id,
         fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { odooProductId: id },

@@ -6,6 +6,7 @@ import { appError, isAppError, type AppError } from '../../../policy/errors.ts';
 import type { Deadline } from '../../../core/deadline.ts';
 import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import type {
+  CopyValues, CrmCopyObject, CrmTimelineNote,
   AccountListQuery, CrmAccount, CrmAccountPatch, CrmCallOptions, CrmKind, CrmListKind, CrmListQueries,
   CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, FieldErrors, QuoteListQuery,
 } from '../port.ts';
@@ -13,6 +14,7 @@ import {
   LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, OBJECT_TYPE, PROPERTY, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT, READ_PROPERTIES, type MappedField,
 } from './canonical.ts';
 import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
+import { fromHubSpotValue, SYNC_OBJECT_TYPE, SYNC_PROPERTIES, toHubSpotValue, type SyncProperty } from './sync-properties.ts';
 import type { HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
 import { HubSpotMasterData } from './master-data.ts';
@@ -283,6 +285,57 @@ export class HubSpotCrmAdapter implements CrmPort {
   async associate(from: CrmKind, fromId: string, to: CrmKind, toId: string, opts: CrmCallOptions = {}): Promise<void> {
     await this.client.associate(OBJECT_TYPE[from], fromId, OBJECT_TYPE[to], toId, { requestId: opts.requestId, budget: opts.budget });
   }
+
+  async quotesByOdooOrderId(orderIds: readonly number[], opts: CrmCallOptions = {}): Promise<CrmQuote[]> {
+    if (orderIds.length === 0) return [];
+    const found = await this.client.search(OBJECT_TYPE.quote, {
+      filterGroups: [{ filters: [{ propertyName: PROPERTY.quote.odooOrderId, operator: 'IN', values: orderIds.map(String) }] }],
+      properties: [...READ_PROPERTIES.quote],
+      limit: Math.min(100, Math.max(1, orderIds.length * 2)),
+    }, { requestId: opts.requestId, budget: opts.budget });
+    return this.records('quote', found.results);
+  }
+
+  async readCopies(object: CrmCopyObject, ids: readonly string[], opts: CrmCallOptions = {}): Promise<Map<string, CopyValues>> {
+    if (ids.length === 0) return new Map();
+    const props = copyProperties(object);
+    const objects = await this.client.batchRead(SYNC_OBJECT_TYPE[object], [...ids], props.map(([, p]) => p.name), { requestId: opts.requestId, budget: opts.budget });
+    return new Map(objects.map((o) => [o.id, Object.fromEntries(props.map(([field, p]) => [field, fromHubSpotValue(p, o.properties[p.name])]))]));
+  }
+
+  async writeCopies(object: CrmCopyObject, id: string, values: CopyValues, opts: CrmCallOptions = {}): Promise<void> {
+    const table = SYNC_PROPERTIES[object] as Record<string, SyncProperty>;
+    const properties: Record<string, string> = {};
+    for (const [field, value] of Object.entries(values)) {
+      const prop = table[field];
+      if (!prop) throw appError('INTERNAL', `no HubSpot property is declared for the ${object} copy ${field}`);
+      properties[prop.name] = toHubSpotValue(prop, value);
+    }
+    if (Object.keys(properties).length === 0) return;
+    await this.client.update(SYNC_OBJECT_TYPE[object], id, properties, { requestId: opts.requestId, budget: opts.budget });
+  }
+
+  async notesOn(object: CrmCopyObject, id: string, opts: CrmCallOptions = {}): Promise<CrmTimelineNote[]> {
+    const call = { requestId: opts.requestId, budget: opts.budget };
+    const ids = (await this.client.associations(SYNC_OBJECT_TYPE[object], [id], 'notes', call)).get(id) ?? [];
+    if (ids.length === 0) return [];
+    const notes = await this.client.batchRead('notes', ids, ['hs_note_body'], call);
+    return notes.map((n) => ({ id: n.id, body: n.properties.hs_note_body ?? null }));
+  }
+
+  async addNote(object: CrmCopyObject, id: string, note: { body: string; at: Date }, opts: CrmCallOptions = {}): Promise<{ id: string }> {
+    const created = await this.client.create('notes', { hs_note_body: note.body, hs_timestamp: note.at.toISOString() }, {
+      requestId: opts.requestId, budget: opts.budget, associations: [{ toId: id, typeId: NOTE_ASSOCIATION_TYPE[object] }],
+    });
+    return { id: created.id };
+  }
+}
+
+/** HubSpot's default association type ids from a note (v4, HUBSPOT_DEFINED): note → deal 214, note → company 190. */
+const NOTE_ASSOCIATION_TYPE = { deal: 214, account: 190 } as const satisfies Record<CrmCopyObject, number>;
+
+function copyProperties(object: CrmCopyObject): Array<[string, SyncProperty]> {
+  return Object.entries(SYNC_PROPERTIES[object]) as Array<[string, SyncProperty]>;
 }
 
 export function createHubSpotCrm(client: HubSpotClient): CrmPort {

@@ -15,6 +15,7 @@
 //   - every payload validated with zod (wire.ts), errors mapped to the registry (errors.ts);
 //   - batch reads chunked by 100, association reads by 1,000 inputs with per-input paging.
 import { Client } from '@hubspot/api-client';
+import type { AssociationSpec } from '@hubspot/api-client/lib/codegen/crm/objects/models/AssociationSpec.js';
 import type http from 'node:http';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, isAppError } from '../../../policy/errors.ts';
@@ -48,6 +49,12 @@ export interface CallOptions {
   deadline?: Deadline;
   /** The request's backend-call budget: each call spends one before it is sent. */
   budget?: CallBudget;
+}
+
+/** An association made with a create: the target and HubSpot's (HUBSPOT_DEFINED) association type id. */
+export interface CreateAssociation {
+  toId: string;
+  typeId: number;
 }
 
 export interface SearchRequest {
@@ -333,13 +340,18 @@ export class HubSpotClient {
   }
 
   /** Create one object (201). Never retried once HubSpot may have received it. */
-  create(type: ObjectType, properties: Record<string, string>, opts: CallOptions = {}): Promise<HubSpotObject> {
+  create(type: ObjectType, properties: Record<string, string>, opts: CallOptions & { associations?: CreateAssociation[] } = {}): Promise<HubSpotObject> {
+    // Associations made in the create request itself: the object never exists unlinked (a note lost from its deal).
+    const associations = (opts.associations ?? []).map((a) => ({
+      to: { id: a.toId },
+      types: [{ associationCategory: 'HUBSPOT_DEFINED' as AssociationSpec['associationCategory'], associationTypeId: a.typeId }],
+    }));
     return this.execute({
       operation: 'create',
       objectType: type,
       idempotent: false,
       requestId: opts.requestId, budget: opts.budget,
-      invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations: [] }, o),
+      invoke: (o) => this.objectsApi.basicApi.create(type, { properties, associations }, o),
       accept: (json) => parseWireObject(type, json),
     });
   }

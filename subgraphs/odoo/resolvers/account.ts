@@ -8,7 +8,7 @@ import { moneyOrNull } from '../../../core/money.ts';
 import type { OdooRow } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 import { nestedOdooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
-import { ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
+import { isOnCreditHold, ORDER_STATE_TO_ODOO } from '../../../connectors/odoo/canonical.ts';
 import { currentCurrency } from './product.ts';
 import type { AccountResolvers } from '../generated/resolvers-types.ts';
 import type { AccountParent } from '../parents.ts';
@@ -53,10 +53,7 @@ export const Account: AccountResolvers = {
   pricelist: field((p) => p.property_product_pricelist?.name ?? null),
   creditLimit: field(async (p, a, ctx) => (p.credit_limit ? moneyOrNull(p.credit_limit, await currencyOfAccount(a, ctx)) : null)),
   openReceivable: field(async (p, a, ctx) => moneyOrNull(p.credit ?? 0, await currencyOfAccount(a, ctx))),
-  creditHold: field((p) => {
-    const limit = p.credit_limit ?? 0;
-    return limit > 0 && (p.credit ?? 0) > limit;
-  }),
+  creditHold: field((p) => isOnCreditHold({ credit_limit: p.credit_limit, credit: p.credit })),
   erpUpdatedAt: field((p) => p.write_date ?? null),
   async orders(a, args, ctx) {
     const partner = await partnerOf(a, ctx);

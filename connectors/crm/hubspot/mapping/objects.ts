@@ -3,7 +3,7 @@
 // this integration holds (its properties, options, association types) is the
 // sandbox's business: sandboxes/hubspot/portal.ts.
 
-export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products'] as const;
+export const HUBSPOT_OBJECT_TYPES = ['companies', 'contacts', 'deals', 'quotes', 'line_items', 'products', 'notes'] as const;
 export type HubSpotObjectType = (typeof HUBSPOT_OBJECT_TYPES)[number];
 
 export interface HubSpotObject {

@@ -193,12 +193,23 @@ export const productRecordSchema = recordSchema({
   hs_object_id: hsId,
 });
 
+/** A timeline note (engagement): the sync engine's milestone notes on deals and companies. */
+export const noteRecordSchema = recordSchema({
+  hs_note_body: text,
+  hs_timestamp: datetime,
+  hubspot_owner_id: hsId,
+  hs_createdate: datetime,
+  hs_lastmodifieddate: datetime,
+  hs_object_id: hsId,
+});
+
 export type HubSpotCompany = z.output<typeof companyRecordSchema>;
 export type HubSpotContact = z.output<typeof contactRecordSchema>;
 export type HubSpotDeal = z.output<typeof dealRecordSchema>;
 export type HubSpotQuote = z.output<typeof quoteRecordSchema>;
 export type HubSpotLineItem = z.output<typeof lineItemRecordSchema>;
 export type HubSpotProduct = z.output<typeof productRecordSchema>;
+export type HubSpotNote = z.output<typeof noteRecordSchema>;
 
 export interface HubSpotRecordByType {
   companies: HubSpotCompany;
@@ -207,6 +218,7 @@ export interface HubSpotRecordByType {
   quotes: HubSpotQuote;
   line_items: HubSpotLineItem;
   products: HubSpotProduct;
+  notes: HubSpotNote;
 }
 export type HubSpotRecord = HubSpotRecordByType[HubSpotObjectType];
 
@@ -217,6 +229,7 @@ export const HUBSPOT_RECORD_SCHEMAS = {
   quotes: quoteRecordSchema,
   line_items: lineItemRecordSchema,
   products: productRecordSchema,
+  notes: noteRecordSchema,
 } as const satisfies Record<HubSpotObjectType, z.ZodType>;
 
 function mappingError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): AppError {
