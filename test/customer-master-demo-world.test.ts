@@ -5,22 +5,22 @@
 // adds no exception row.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createCustomerMasterFlow } from '../worker/flows/customer-master.ts';
+import { createCustomerMasterFlows } from '../worker/flows/customer-master.ts';
 import { loadMasterDataConfig } from '../worker/master-data/config.ts';
-import { runFlow, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
+import { runFlows, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
 
 const CONFLICTS = new Set(['hubspot_points_to_missing_partner', 'odoo_points_to_missing_company', 'mismatched_pair', 'duplicate_reference']);
 
 describe('customer master sync of the demo world', () => {
   let rig: MasterDataRig;
-  const flow = createCustomerMasterFlow(() => loadMasterDataConfig({}));
+  const flows = createCustomerMasterFlows(() => loadMasterDataConfig({}));
   before(async () => {
     rig = await startMasterDataRig();
   });
   after(() => rig.close());
 
   test('every planted conflict is an exception for sales operations; every clean customer is cross-referenced both ways', async () => {
-    await runFlow(rig, flow);
+    await runFlows(rig, flows);
     const open = rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 100 }).rows;
     assert.ok(open.every((e) => e.team === 'SALES_OPERATIONS' && e.type === 'CROSS_REFERENCE_CONFLICT'));
     const planted = rig.world.brokenReferences.filter((b) => CONFLICTS.has(b.kind));
@@ -44,7 +44,7 @@ describe('customer master sync of the demo world', () => {
     rig.cursors.clear();
     rig.odooSandbox.log.clear();
     rig.hubspotSandbox.log.clear();
-    const summary = await runFlow(rig, flow);
+    const summary = await runFlows(rig, flows);
     assert.equal(summary.applied, 0);
     assert.equal(rig.odooSandbox.log.count({ method: 'write' }) + rig.odooSandbox.log.count({ method: 'create' }), 0);
     assert.equal(['update', 'batch_upsert', 'create'].reduce((n, op) => n + rig.hubspotSandbox.log.count({ operation: op as 'update' }), 0), 0);

@@ -6,12 +6,12 @@
 // a change seen again creates nothing twice.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createCustomerMasterFlow } from '../worker/flows/customer-master.ts';
+import { createCustomerMasterFlows } from '../worker/flows/customer-master.ts';
 import { loadMasterDataConfig } from '../worker/master-data/config.ts';
-import { runFlow, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
+import { runFlows, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
 
 const CONFIG = { SYNC_PARTNER_COMPANY_BY_COUNTRY: 'United States=2,US=2,Canada=2', SYNC_PARTNER_DEFAULT_COMPANY_ID: '1' };
-const flow = () => createCustomerMasterFlow(() => loadMasterDataConfig(CONFIG));
+const flows = () => createCustomerMasterFlows(() => loadMasterDataConfig(CONFIG));
 /** A minute ago: what the test creates is after every demo record and not hidden by search lag. */
 const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
@@ -24,7 +24,7 @@ describe('customer master sync', () => {
   after(() => rig.close());
   beforeEach(() => {
     // Only what each test creates: the streams start a minute back.
-    for (const model of ['res.partner', 'account', 'quote']) rig.cursors.set(`customer-master:${model}`, { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    for (const [flow, model] of [['customer-master', 'res.partner'], ['customer-master-crm', 'account'], ['customer-master-crm', 'quote']]) rig.cursors.set(`${flow}:${model}`, { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
   });
 
   const newPartner = async (vals: Record<string, unknown> = {}) => {
@@ -48,7 +48,7 @@ describe('customer master sync', () => {
 
   test('a new Odoo customer appears in the CRM, cross-referenced both ways, once', async () => {
     const id = await newPartner();
-    const summary = await runFlow(rig, flow(), { models: ['res.partner'] });
+    const summary = await runFlows(rig, flows(), { models: ['res.partner'] });
     assert.equal(summary.applied, 1);
     const [company, ...more] = companiesClaiming(id);
     assert.ok(company, 'a CRM company names the partner');
@@ -60,7 +60,7 @@ describe('customer master sync', () => {
     // The write-back is itself a change of the partner: seen again, it changes nothing.
     clearLogs();
     rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
-    const again = await runFlow(rig, flow(), { models: ['res.partner'] });
+    const again = await runFlows(rig, flows(), { models: ['res.partner'] });
     assert.equal(again.applied, 0);
     assert.deepEqual(writesTo(), { odoo: 0, hubspot: 0 });
     assert.equal(companiesClaiming(id).length, 1);
@@ -71,14 +71,14 @@ describe('customer master sync', () => {
     // The first attempt reached HubSpot, then the worker died before writing the ref back.
     const first = await rig.crm.masterData.upsertCompanyForPartner(id, { name: partner(id).name as string });
     assert.ok(!partner(id).ref);
-    await runFlow(rig, flow(), { models: ['res.partner'] });
+    await runFlows(rig, flows(), { models: ['res.partner'] });
     assert.equal(companiesClaiming(id).length, 1);
     assert.equal(partner(id).ref, first.id);
   });
 
   test('a CRM company that becomes a customer gets an Odoo partner in the company of its country, cross-referenced both ways, once', async () => {
     const company = newCompany({ odoo_tax_id: '12-3456789', website: 'https://acme-sync.example', phone: '+1 555 0100' });
-    const summary = await runFlow(rig, flow(), { models: ['account'] });
+    const summary = await runFlows(rig, flows(), { models: ['account'] });
     assert.equal(summary.applied, 1);
     const made = rig.odooSandbox.store.records('res.partner').filter((p) => p.ref === company.id);
     assert.equal(made.length, 1);
@@ -90,8 +90,8 @@ describe('customer master sync', () => {
     assert.ok((p.customer_rank as number) > 0);
 
     clearLogs();
-    rig.cursors.set('customer-master:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
-    await runFlow(rig, flow(), { models: ['account'] });
+    rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    await runFlows(rig, flows(), { models: ['account'] });
     assert.equal(rig.odooSandbox.store.records('res.partner').filter((x) => x.ref === company.id).length, 1, 'no second partner');
     assert.equal(writesTo().odoo, 0);
   });
@@ -100,7 +100,7 @@ describe('customer master sync', () => {
     const company = newCompany({ lifecyclestage: 'opportunity', country: 'Germany' });
     const quote = rig.hubspotSandbox.store.create('quotes', { hs_title: 'First order', hs_status: 'APPROVED', hs_expiration_date: '2027-01-31', quote_number: `Q-SYNC-${seq}` }, minuteAgo());
     rig.hubspotSandbox.store.link('quotes', quote.id, 'companies', company.id, 71);
-    await runFlow(rig, flow(), { models: ['quote'] });
+    await runFlows(rig, flows(), { models: ['quote'] });
     const made = rig.odooSandbox.store.records('res.partner').filter((p) => p.ref === company.id);
     assert.equal(made.length, 1);
     assert.equal(made[0]!.company_id, 1, 'any other country: the default company');
@@ -113,7 +113,7 @@ describe('customer master sync', () => {
     const claimant = newCompany({ odoo_partner_id: String(id) });
     const before = { partner: { ...partner(id) }, claimant: { ...claimant.properties }, other: { ...other.properties } };
     clearLogs();
-    const summary = await runFlow(rig, flow(), { models: ['res.partner'] });
+    const summary = await runFlows(rig, flows(), { models: ['res.partner'] });
     assert.equal(summary.exceptions, 1);
     assert.deepEqual(writesTo(), { odoo: 0, hubspot: 0 });
     assert.deepEqual({ ...partner(id) }, before.partner);
@@ -127,7 +127,7 @@ describe('customer master sync', () => {
     // The partner changes again (a new version), the conflict stands: the same exception, counted.
     rig.odooSandbox.store.patch('res.partner', id, { write_date: new Date(Date.now() + 2_000).toISOString().slice(0, 19).replace('T', ' ') });
     rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
-    await runFlow(rig, flow(), { models: ['res.partner'] });
+    await runFlows(rig, flows(), { models: ['res.partner'] });
     const again = openExceptions().filter((e) => e.objectId === String(id));
     assert.equal(again.length, 1);
     assert.equal(again[0]!.occurrences, 2);
@@ -137,7 +137,7 @@ describe('customer master sync', () => {
     const id = await newPartner({ vat: 'DE111111111' });
     const company = newCompany({ odoo_partner_id: String(id), odoo_tax_id: 'DE999999999' });
     clearLogs();
-    await runFlow(rig, flow(), { models: ['res.partner', 'account'] });
+    await runFlows(rig, flows(), { models: ['res.partner', 'account'] });
     assert.deepEqual(writesTo(), { odoo: 0, hubspot: 0 });
     assert.ok(!partner(id).ref);
     assert.equal(company.properties.odoo_tax_id, 'DE999999999');
@@ -150,7 +150,7 @@ describe('customer master sync', () => {
     const company = newCompany({ odoo_partner_id: '987654' });
     const id = await newPartner({ ref: '99999999999' });
     clearLogs();
-    await runFlow(rig, flow(), { models: ['res.partner', 'account'] });
+    await runFlows(rig, flows(), { models: ['res.partner', 'account'] });
     assert.deepEqual(writesTo(), { odoo: 0, hubspot: 0 });
     const dangling = openExceptions().filter((e) => e.message.startsWith('REFERENCE_DANGLING'));
     assert.ok(dangling.some((e) => e.objectId === company.id));
@@ -162,7 +162,7 @@ describe('customer master sync', () => {
     const bad = await newPartner();
     const good = await newPartner();
     rig.odooSandbox.store.patch('res.partner', bad, { vat: 12345 });
-    await runFlow(rig, flow(), { models: ['res.partner'] });
+    await runFlows(rig, flows(), { models: ['res.partner'] });
     const ex = openExceptions().filter((e) => e.objectId === String(bad));
     assert.equal(ex.length, 1);
     assert.equal(ex[0]!.team, 'ERP_ADMIN');

@@ -101,3 +101,15 @@ export async function runFlow(rig: MasterDataRig, flow: Flow, opts: { models?: s
   }
   return summary;
 }
+
+/** runFlow for each flow that reads one of `models` (all of them when absent), summed. */
+export async function runFlows(rig: MasterDataRig, flows: readonly Flow[], opts: { models?: string[] } = {}): Promise<RunSummary> {
+  const total: RunSummary = { applied: 0, unchanged: 0, skipped: 0, exceptions: 0, retries: 0 };
+  for (const flow of flows) {
+    const models = flow.models.filter((m) => !opts.models || opts.models.includes(m));
+    if (models.length === 0) continue;
+    const r = await runFlow(rig, flow, { models });
+    for (const k of Object.keys(total) as Array<keyof RunSummary>) total[k] += r[k];
+  }
+  return total;
+}

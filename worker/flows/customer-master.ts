@@ -20,6 +20,7 @@ import { companyUpdateFromPartner, newCompanyFromPartner, newPartnerFromCompany,
 import { companyForCountry, loadMasterDataConfig, type MasterDataConfig } from '../master-data/config.ts';
 
 export const CUSTOMER_MASTER = 'customer-master';
+export const CUSTOMER_MASTER_CRM = 'customer-master-crm';
 const PARTNER = 'res.partner';
 const ACCOUNT = 'account';
 const QUOTE = 'quote';
@@ -170,42 +171,48 @@ async function syncQuote(ctx: FlowContext, config: MasterDataConfig, quoteId: st
 
 const instant = (v: string | null | undefined): string => new Date(v ?? 0).toISOString();
 
-export function createCustomerMasterFlow(configOf: () => MasterDataConfig = loadMasterDataConfig): Flow {
+async function detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+  const floor = args.since ? new Date(args.since) : null;
+  const from = args.after ?? (floor ? { version: floor.toISOString(), id: '' } : null);
+  let changes: ChangeHint[];
+  if (args.model === PARTNER) {
+    const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
+    const stream = await partnersChangedSince(ctx.odoo, cursor, limit, call(ctx));
+    changes = stream.map((p) => ({ model: PARTNER, recordId: String(p.id), version: p.version }));
+  } else if (args.model === ACCOUNT || args.model === QUOTE) {
+    const cursor = { since: new Date(from?.version ?? 0), ...(from?.id ? { afterId: from.id } : {}) };
+    const rows = args.model === ACCOUNT
+      ? await ctx.crm.masterData.customersChangedSince(cursor, limit, call(ctx))
+      : await ctx.crm.masterData.approvedQuotesChangedSince(cursor, limit, call(ctx));
+    changes = rows.map((r) => ({ model: args.model, recordId: r.id, version: instant(r.updatedAt) }));
+  } else {
+    throw appError('BAD_USER_INPUT', `the customer master sync has no change stream for ${args.model}`, { field: 'model' });
+  }
+  return { changes, drained: changes.length < limit };
+}
+
+/**
+ * The two directions are two flows because the engine routes a webhook by the system
+ * it comes from: `customer-master` follows Odoo's customers (an Odoo automation
+ * rule's notification reaches it), `customer-master-crm` follows the CRM's customers
+ * and approved quotes (HubSpot's company and quote webhooks reach it). Both run the
+ * same steps, so either direction finishes a half-made pair.
+ */
+export function createCustomerMasterFlows(configOf: () => MasterDataConfig = loadMasterDataConfig): [Flow, Flow] {
   let config: MasterDataConfig | undefined;
   const settings = () => (config ??= configOf());
-  return {
-    name: CUSTOMER_MASTER,
-    source: 'odoo',
-    models: [PARTNER, ACCOUNT, QUOTE],
-    team: 'SALES_OPERATIONS',
-    async detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
-      const floor = args.since ? new Date(args.since) : null;
-      const from = args.after ?? (floor ? { version: floor.toISOString(), id: '' } : null);
-      let changes: ChangeHint[];
-      if (args.model === PARTNER) {
-        const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
-        const stream = await partnersChangedSince(ctx.odoo, cursor, limit, call(ctx));
-        changes = stream.map((p) => ({ model: PARTNER, recordId: String(p.id), version: p.version }));
-      } else if (args.model === ACCOUNT || args.model === QUOTE) {
-        const cursor = { since: new Date(from?.version ?? 0), ...(from?.id ? { afterId: from.id } : {}) };
-        const rows = args.model === ACCOUNT
-          ? await ctx.crm.masterData.customersChangedSince(cursor, limit, call(ctx))
-          : await ctx.crm.masterData.approvedQuotesChangedSince(cursor, limit, call(ctx));
-        changes = rows.map((r) => ({ model: args.model, recordId: r.id, version: instant(r.updatedAt) }));
-      } else {
-        throw appError('BAD_USER_INPUT', `${CUSTOMER_MASTER} has no change stream for ${args.model}`, { field: 'model' });
-      }
-      return { changes, drained: changes.length < limit };
-    },
-    async apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
-      if (change.model === PARTNER) {
-        const id = Number(change.recordId);
-        if (!Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${PARTNER} id must be a positive integer`, { field: 'recordId' });
-        return syncPartner(ctx, id);
-      }
-      if (change.model === ACCOUNT) return syncCompany(ctx, settings(), change.recordId);
-      if (change.model === QUOTE) return syncQuote(ctx, settings(), change.recordId);
-      throw appError('BAD_USER_INPUT', `${CUSTOMER_MASTER} cannot apply a change of ${change.model}`, { field: 'model' });
-    },
+  const apply = async (ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> => {
+    if (change.model === PARTNER) {
+      const id = Number(change.recordId);
+      if (!Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${PARTNER} id must be a positive integer`, { field: 'recordId' });
+      return syncPartner(ctx, id);
+    }
+    if (change.model === ACCOUNT) return syncCompany(ctx, settings(), change.recordId);
+    if (change.model === QUOTE) return syncQuote(ctx, settings(), change.recordId);
+    throw appError('BAD_USER_INPUT', `the customer master sync cannot apply a change of ${change.model}`, { field: 'model' });
   };
+  return [
+    { name: CUSTOMER_MASTER, source: 'odoo', models: [PARTNER], team: 'SALES_OPERATIONS', detect, apply },
+    { name: CUSTOMER_MASTER_CRM, source: 'crm', models: [ACCOUNT, QUOTE], team: 'SALES_OPERATIONS', detect, apply },
+  ];
 }

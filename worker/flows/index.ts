@@ -3,7 +3,7 @@
 // Each call makes fresh instances (flows keep small per-process caches).
 import type { Flow } from '../flow.ts';
 import { createCatalogFlow } from './catalog.ts';
-import { createCustomerMasterFlow } from './customer-master.ts';
+import { createCustomerMasterFlows } from './customer-master.ts';
 import { createInvoiceFlow } from './invoice.ts';
 import { createOrderStatusFlow } from './order-status.ts';
 
@@ -11,7 +11,7 @@ export function createFlows(): Flow[] {
   return [
     createOrderStatusFlow(),
     createInvoiceFlow(),
-    createCustomerMasterFlow(),
+    ...createCustomerMasterFlows(),
     createCatalogFlow(),
   ];
 }
