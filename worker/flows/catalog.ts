@@ -41,8 +41,9 @@ const same = (a: CrmCatalogProduct, b: CrmCatalogProduct) =>
   a.sku === b.sku && a.name === b.name && Math.abs(a.listPrice - b.listPrice) < 1e-6 && a.uom === b.uom && (a.customerLeadTimeDays ?? null) === (b.customerLeadTimeDays ?? null);
 
 export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterDataConfig): Flow {
-  let config: MasterDataConfig | undefined;
-  const settings = () => (config ??= configOf());
+  // Read when the worker starts: a bad SYNC_* setting stops it, not each job.
+  const config = configOf();
+  const settings = () => config;
   /** Product id → the version (write_date) last pushed by this process. */
   const sent = new Map<string, string>();
   const remember = (id: string, version: string) => {

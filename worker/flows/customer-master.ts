@@ -199,8 +199,9 @@ async function detect(ctx: FlowContext, args: DetectArgs, limit: number): Promis
  * same steps, so either direction finishes a half-made pair.
  */
 export function createCustomerMasterFlows(configOf: () => MasterDataConfig = loadMasterDataConfig): [Flow, Flow] {
-  let config: MasterDataConfig | undefined;
-  const settings = () => (config ??= configOf());
+  // Read when the worker starts: a bad SYNC_* setting stops it, not each job.
+  const config = configOf();
+  const settings = () => config;
   const apply = async (ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> => {
     if (change.model === PARTNER) {
       const id = Number(change.recordId);
