@@ -71,7 +71,7 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
     auditLog: integration(), integrationExceptions: integration(),
   },
   // Mutations are resolved by the writes subgraph, which routes each field to its owner below.
-  Mutation: ownedByIntegration('updateAccount', 'requestDeliveryDate', 'createQuote', 'updateQuote', 'confirmQuote'),
+  Mutation: ownedByIntegration('updateAccount', 'requestDeliveryDate', 'createQuote', 'updateQuote', 'confirmQuote', 'replayException', 'discardException'),
   UpdateAccountPayload: ownedByIntegration('account', 'writes', 'complete', 'replayed'),
   SystemWrite: ownedByIntegration('system', 'status', 'fields', 'errorCode', 'errorMessage'),
   RequestDeliveryDatePayload: ownedByIntegration('order', 'commitmentDate', 'earliestPossibleDate', 'replayed'),
@@ -79,7 +79,12 @@ export const OWNERSHIP: Record<string, Record<string, FieldDeclaration>> = {
   ConfirmQuotePayload: ownedByIntegration('status', 'quote', 'order', 'issues', 'replayed'),
   ValidationIssue: ownedByIntegration('field', 'code', 'message', 'owningTeam'),
   AuditEntry: ownedByIntegration('id', 'at', 'actor', 'role', 'action', 'system', 'object', 'objectId', 'fields', 'before', 'after', 'idempotencyKey', 'requestId', 'outcome', 'errorCode', 'errorMessage'),
-  IntegrationException: { ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'), detail: { owner: 'integration', sensitivity: 'commercial' } },
+  IntegrationException: {
+    ...ownedByIntegration('id', 'at', 'team', 'status', 'code', 'message', 'object', 'objectId', 'field', 'requestId'),
+    ...ownedByIntegration('type', 'actor', 'firstAt', 'lastAt', 'occurrences', 'attempts', 'replayable', 'payload', 'resolution', 'closedBy', 'closedAt'),
+    detail: { owner: 'integration', sensitivity: 'commercial' },
+  },
+  ExceptionActionPayload: ownedByIntegration('exception'),
   Account: {
     id: key,
     name: crm({ write: toCrm('account', 'name') }),

@@ -69,7 +69,7 @@ export const READ_RULES: Record<Role, RoleReadRules> = {
   bi_reader: { queries: CANONICAL_QUERIES, types: 'all', maskCommercialUnlessScope: 'bi:commercial' },
   // Exceptions, audit and sync status only; no canonical business data (least privilege).
   // Credit figures in an exception's detail are finance's (§5), not operations'.
-  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException'], deniedFields: ['IntegrationException.detail'] },
+  integration_admin: { queries: ['auditLog', 'integrationExceptions'], types: ['AuditEntry', 'IntegrationException', 'ExceptionActionPayload'], deniedFields: ['IntegrationException.detail'] },
 };
 
 // ---------------------------------------------------------------- exceptions (§3, R8)
@@ -83,6 +83,12 @@ export const EXCEPTION_TEAMS: Record<Role, readonly OwningTeam[] | 'all'> = {
   bi_reader: [],
   integration_admin: 'all',
 };
+
+/** Whether the caller works on this team's exceptions (and so may replay or discard them). */
+export function mayActOnException(identity: Identity, team: OwningTeam): boolean {
+  const teams = exceptionTeamsOf(identity);
+  return teams === null || teams.includes(team);
+}
 
 /** The teams whose exceptions the caller sees: null = every team (union over its roles). */
 export function exceptionTeamsOf(identity: Identity): OwningTeam[] | null {
@@ -149,6 +155,9 @@ export function accessForIdentity(identity: Identity, type: string, field: strin
 
 // ---------------------------------------------------------------- writes (§5 "May write")
 
+/** Acting on exceptions (R8): whoever works on a team's exceptions (EXCEPTION_TEAMS) may replay or discard them. */
+const EXCEPTION_MUTATIONS = ['replayException', 'discardException'] as const;
+
 export interface RoleWriteRules {
   /** Mutations the role may call at all. */
   mutations: readonly string[];
@@ -168,11 +177,11 @@ export const WRITE_RULES: Record<Role, RoleWriteRules> = {
     ownRecordsOnly: true,
     maxDiscountPercent: 15,
   },
-  sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate'], fields: { Account: 'crm' } },
+  sales_ops: { mutations: ['updateAccount', 'requestDeliveryDate', ...EXCEPTION_MUTATIONS], fields: { Account: 'crm' } },
   // §5: finance writes the Odoo-owned credit fields and payment terms, nothing else.
-  finance: { mutations: ['updateAccount'], fields: { Account: ['creditLimit', 'paymentTerms'] } },
+  finance: { mutations: ['updateAccount', ...EXCEPTION_MUTATIONS], fields: { Account: ['creditLimit', 'paymentTerms'] } },
   bi_reader: { mutations: [] },
-  integration_admin: { mutations: [] },
+  integration_admin: { mutations: [...EXCEPTION_MUTATIONS] },
 };
 
 /**

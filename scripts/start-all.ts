@@ -6,7 +6,14 @@ import { runMain } from '../core/main.ts';
 import { devToken } from './dev-tokens.ts';
 import { ORDER_STATUS_QUERY } from './examples.ts';
 import { startStack } from './stack.ts';
-import { buildWorld, DEFAULT_NOW } from '../sandboxes/seed/index.ts';
+import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
+import { listen } from '../core/http.ts';
+import { createLogger } from '../core/logger.ts';
+import { loadOdooConfig } from '../connectors/odoo/config.ts';
+import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
+import { createConfiguredCrm } from '../connectors/crm/select.ts';
+import { loadWorkerConfig } from '../worker/config.ts';
+import { createWorker } from '../worker/server.ts';
 
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -31,6 +38,20 @@ runMain('start', async () => {
       hubspotSandbox: port('HUBSPOT_SANDBOX_PORT', 8090),
     },
   });
+  // The sync worker (docs/sync.md) over the same store, pointed at the sandboxes.
+  const workerConfig = loadWorkerConfig({ WORKER_POLL_MS: '10000', ...process.env });
+  const backends = {
+    ...process.env,
+    ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN,
+  };
+  const worker = createWorker({
+    odoo: createOdooClient(loadOdooConfig(backends)), crm: createConfiguredCrm(backends), store: stack.store, only: workerConfig.WORKER_FLOWS,
+    pollMs: workerConfig.WORKER_POLL_MS, tickMs: workerConfig.WORKER_TICK_MS, odooWebhookSecret: workerConfig.ODOO_WEBHOOK_SECRET,
+    hubspotAppSecret: workerConfig.HUBSPOT_APP_SECRET, publicUrl: workerConfig.WORKER_PUBLIC_URL, logger: createLogger('worker'),
+  });
+  const workerUrl = await listen(worker.server, workerConfig.WORKER_PORT, workerConfig.WORKER_HOST);
+  worker.start();
   const demo = stack.world.demo;
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
@@ -46,6 +67,7 @@ odoo-crm-supergraph is running (embedded sandboxes, demo data)
   writes subgraph  ${stack.urls.writesSubgraph}   (gateway-only; keys, audit, exceptions in ${stack.store.path})
   odoo sandbox     ${stack.urls.odooSandbox}   (JSON-2 /json/2/…, JSON-RPC /jsonrpc, db "${stack.world.odoo.database}")
   hubspot sandbox  ${stack.urls.hubspotSandbox}   (CRM v3/v4)
+  sync worker      ${workerUrl}   (/health, /ready, /stats, /webhooks/odoo, /webhooks/hubspot — docs/sync.md)
 
 Development tokens (valid 12 h; \`npm run token -- --role <role>\` makes more):
 ${ROLES.map((r) => `  ${r.padEnd(18)} ${tokens[r]}`).join('\n')}
@@ -60,6 +82,8 @@ Try it — where is order ${demo.orderNumber}? (sales portal, as the customer wh
 README.md has more examples (CRM extension, BI paging, mutations). Ctrl-C stops everything.
 `);
   const stop = async () => {
+    await worker.stop();
+    worker.server.close();
     await stack.close();
     process.exit(0);
   };

@@ -219,6 +219,11 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE UNIQUE INDEX integration_exceptions_live ON integration_exceptions (fingerprint) WHERE status IN ('OPEN', 'RETRYING');
       `),
   },
+  {
+    version: 9,
+    name: 'sync jobs remember when their last attempt started (same-second changes are not deduplicated away)',
+    up: (db) => db.exec('ALTER TABLE sync_jobs ADD COLUMN claimed_at INTEGER;'),
+  },
 ];
 
 export interface Store {

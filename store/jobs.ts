@@ -81,6 +81,8 @@ export interface QueueStats {
   duplicatesDropped: number;
   /** Retries scheduled since the store was created. */
   retries: number;
+  /** Finished jobs run again because a hint of the same version arrived while a same-second write could have been missed. */
+  rearmed: number;
 }
 
 export interface JobQueue {
@@ -146,19 +148,26 @@ const toJob = (r: JobRow): Job => ({
 
 export const orderingKeyOf = (flow: string, change: Pick<ChangeHint, 'model' | 'recordId'>) => `${flow}|${change.model}|${change.recordId}`;
 
+/** A version's granularity (Odoo write_date: 1 s) plus clock skew between the backend and the worker. */
+export const DEFAULT_SETTLE_MS = 6_000;
+
 export interface SqliteJobQueueOptions {
   maxAttempts?: number;
+  /** DEFAULT_SETTLE_MS: how long after a version a finished job may still have missed a write of the same version. */
+  settleMs?: number;
   now?: () => number;
 }
 
 export class SqliteJobQueue implements JobQueue {
   private readonly db: SqliteDatabase;
   readonly maxAttempts: number;
+  readonly settleMs: number;
   private readonly now: () => number;
 
   constructor(store: Store, options: SqliteJobQueueOptions = {}) {
     this.db = store.db;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -174,6 +183,18 @@ export class SqliteJobQueue implements JobQueue {
       .run(input.flow, input.change.model, input.change.recordId, input.change.version, input.origin, orderingKey, dedupeKey,
         Math.max(1, input.maxAttempts ?? this.maxAttempts), now, input.exceptionId == null ? null : Number(input.exceptionId), now, now);
     if (info.changes === 0) {
+      // Versions have a granularity (Odoo's write_date: one second) and two clocks: a
+      // job whose run started before the version's second (plus skew) was over may
+      // have read the record before a second write with the same version. Such a
+      // job is run again (idempotently) instead of swallowing the change.
+      const prior = this.db.prepare<[string], { id: number; status: JobStatus; claimed_at: number | null }>('SELECT id, status, claimed_at FROM sync_jobs WHERE dedupe_key = ?').get(dedupeKey);
+      const versionMs = Date.parse(input.change.version);
+      if (prior && prior.status === 'done' && Number.isFinite(versionMs) && (prior.claimed_at ?? 0) < versionMs + this.settleMs) {
+        this.db.prepare("UPDATE sync_jobs SET status = 'queued', attempts = 0, run_at = ?, origin = ?, last_error_code = NULL, last_error_message = NULL, updated_at = ? WHERE id = ?")
+          .run(now, input.origin, now, prior.id);
+        this.bump('rearmed');
+        return { job: this.get(String(prior.id)), duplicate: false };
+      }
       this.bump('duplicates_dropped');
       this.bump(`duplicates_dropped:${input.flow}`);
       return { job: null, duplicate: true };
@@ -196,8 +217,8 @@ export class SqliteJobQueue implements JobQueue {
            ORDER BY j.run_at, j.id LIMIT ?`,
         )
         .all(...(flows?.length ? flows : []), now, now, limit);
-      const take = this.db.prepare(`UPDATE sync_jobs SET status = 'running', owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`);
-      for (const r of rows) take.run(owner, now + leaseMs, now, r.id);
+      const take = this.db.prepare(`UPDATE sync_jobs SET status = 'running', owner = ?, lease_expires_at = ?, attempts = attempts + 1, claimed_at = ?, updated_at = ? WHERE id = ?`);
+      for (const r of rows) take.run(owner, now + leaseMs, now, now, r.id);
       return rows.map((r) => this.get(String(r.id))!);
     }).immediate();
   }
@@ -250,7 +271,7 @@ export class SqliteJobQueue implements JobQueue {
       .prepare<unknown[], { status: JobStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM sync_jobs ${flow ? 'WHERE flow = ?' : ''} GROUP BY status`)
       .all(...(flow ? [flow] : []));
     for (const r of rows) counts[r.status] = r.n;
-    return { ...counts, duplicatesDropped: this.counter(flow ? `duplicates_dropped:${flow}` : 'duplicates_dropped'), retries: this.counter('retries') };
+    return { ...counts, duplicatesDropped: this.counter(flow ? `duplicates_dropped:${flow}` : 'duplicates_dropped'), retries: this.counter('retries'), rearmed: this.counter('rearmed') };
   }
 
   private bump(name: string): void {

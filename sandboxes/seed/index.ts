@@ -8,7 +8,7 @@
 import type { OdooModelName } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset, StoredRecord } from '../odoo/types.ts';
 import type { HubSpotAssociation, HubSpotDataset, HubSpotObject, HubSpotObjectType } from '../hubspot/portal.ts';
-import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES } from '../hubspot/portal.ts';
+import { HUBSPOT_ASSOCIATION_TYPES, HUBSPOT_OBJECT_TYPES, HUBSPOT_PROPERTIES } from '../hubspot/portal.ts';
 import {
   CARRIERS, COMPANIES, CURRENCIES, INCOTERMS, ODOO_DATABASE, ODOO_GROUPS_FULL, ODOO_GROUPS_RESTRICTED, OWNERS,
   PAYMENT_TERMS, PRICELISTS, UOMS, WAREHOUSES, type CompanyId,
@@ -463,6 +463,10 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
   }
   for (const t of HUBSPOT_OBJECT_TYPES) objects[t].sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+  // The sync engine's properties exist on every deal and company of the portal, unset until it first writes them.
+  for (const type of ['deals', 'companies'] as const) {
+    for (const o of objects[type]) for (const k of HUBSPOT_PROPERTIES[type]) if (!(k in o.properties)) o.properties[k] = null;
+  }
   const hubspot: HubSpotDataset = {
     portalId: SANDBOX_HUBSPOT_PORTAL_ID,
     tokens: [SANDBOX_HUBSPOT_TOKEN],

@@ -19,6 +19,7 @@ import type { WritesContext } from './context.ts';
 const REFUSALS = codesOfClass('refusal');
 const OBJECT_OF: Record<string, string> = {
   updateAccount: 'Account', requestDeliveryDate: 'Order', createQuote: 'Quote', updateQuote: 'Quote', confirmQuote: 'Quote',
+  replayException: 'IntegrationException', discardException: 'IntegrationException',
 };
 const ID_ARGUMENTS = ['id', 'orderId', 'quoteId'];
 

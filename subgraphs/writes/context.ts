@@ -1,7 +1,7 @@
 // The typed context of the writes subgraph: who is asking, the Odoo connector and the CRM port, and
 // the durable stores (idempotency keys, audit trail, exceptions).
 import type { Identity } from '../../core/identity.ts';
-import type { AuditTrail, ExceptionQueue, IdempotencyStore, Leases } from '../../store/index.ts';
+import type { AuditTrail, ExceptionQueue, IdempotencyStore, JobQueue, Leases } from '../../store/index.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 
@@ -15,6 +15,8 @@ export interface WritesContext {
   idempotency: IdempotencyStore;
   audit: AuditTrail;
   exceptions: ExceptionQueue;
+  /** The sync engine's queue: a replayed exception's step is queued here for the worker. */
+  jobs: JobQueue;
   leases: Leases;
   /** "Today" for business rules (lead times, validity). */
   now: () => Date;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, SqliteJobQueue, type Store } from '../../store/index.ts';
 import { createSubgraphServer } from '../common/subgraph-server.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
@@ -49,6 +49,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
+  const jobs = new SqliteJobQueue(opts.store);
   const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
   const companiesFor = async (identity: Identity, requestId: string): Promise<number[]> => {
@@ -73,7 +74,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
       return { ready: store.ready, store };
     },
     context: async (identity, requestId, deadline) => ({
-      requestId, identity, odoo: opts.odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, leases, now,
+      requestId, identity, odoo: opts.odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, jobs, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });

@@ -52,18 +52,21 @@ export async function syncCopies(ctx: FlowContext, object: CrmCopyObject, id: st
 
 /**
  * A note on a CRM record's timeline, once per milestone key, ever. The note carries
- * the key as a marker: when an earlier attempt may have created it before dying
- * (the idempotency key was left in progress, attempt > 1), the record's notes are
- * searched for the marker before a second one is created.
+ * the key as a marker, and the record's notes are searched for it before one is
+ * created: an earlier attempt may have created it and died before its key was
+ * recorded (kill -9 between HubSpot's answer and the commit), or another store
+ * (a CLI backfill) may have.
  */
 export async function milestoneNote(ctx: FlowContext, object: CrmCopyObject, id: string, key: string, text: string): Promise<{ created: boolean }> {
   const marker = `[sync:${key}]`;
   const { result, replayed } = await ctx.once(`milestone:${key}`, { object, id }, async ({ attempt }) => {
     const opts = { requestId: ctx.requestId };
-    if (attempt > 1) {
-      const found = (await ctx.crm.notesOn(object, id, opts)).find((n) => n.body?.includes(marker));
-      if (found) return { noteId: found.id, reconciled: true };
-    }
+    // Looked for on every first run of the key, not only after a crash: a backfill run
+    // from another store (npm run sync on a laptop) must not repeat a worker's note.
+    // The key's completion makes it the only read per milestone.
+    void attempt;
+    const found = (await ctx.crm.notesOn(object, id, opts)).find((n) => n.body?.includes(marker));
+    if (found) return { noteId: found.id, reconciled: true };
     const note = await ctx.crm.addNote(object, id, { body: `${text} ${marker}`, at: ctx.now() }, opts);
     ctx.audit.record({
       actor: ctx.actor, action: `${ctx.flow}:note`, system: ctx.crm.system, object: AUDIT_OBJECT[object], objectId: id,

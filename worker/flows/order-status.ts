@@ -72,7 +72,7 @@ export function createOrderStatusFlow(): Flow {
       let outcome: ApplyResult['outcome'] = 'skipped';
       for (const orderId of await ordersOf(s, change)) {
         const r = await applyOrder(ctx, s, orderId);
-        effects.push(...r.effects);
+        effects.push(...(r.effects ?? []));
         if (r.outcome === 'applied' || (r.outcome === 'unchanged' && outcome === 'skipped')) outcome = r.outcome;
       }
       return { outcome, effects };

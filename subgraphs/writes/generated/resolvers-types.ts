@@ -28,6 +28,10 @@ export type Scalars = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Re-runs the failed step of a sync exception with today's data (after the fault was fixed): RETRYING until the worker has run it, then RESOLVED, or OPEN again if it still fails. Owning team or integration_admin. */
+  replayException: ExceptionActionPayload;
+  /** Closes an exception that needs no fix, with the reason (audited). Owning team or integration_admin. */
+  discardException: ExceptionActionPayload;
   /**
    * Changes an account. Fields may mix CRM-owned and Odoo-owned ones: each is
    * written to its owner only. Read-only fields are refused (READ_ONLY_FIELD).
@@ -48,6 +52,17 @@ export type Mutation = {
    * per quote: retries and concurrent calls return the same order.
    */
   confirmQuote: ConfirmQuotePayload;
+};
+
+
+export type MutationReplayExceptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDiscardExceptionArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -308,12 +323,37 @@ export type AuditEntry = {
 export type ExceptionFilter = {
   team?: InputMaybe<OwningTeam>;
   status?: InputMaybe<ExceptionStatus>;
+  type?: InputMaybe<ExceptionType>;
+  /** The object the exception is about, e.g. sale.order, res.partner, Quote. */
+  object?: InputMaybe<Scalars['String']['input']>;
+  objectId?: InputMaybe<Scalars['String']['input']>;
+  /** Last occurrence at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Last occurrence before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** OPEN → RETRYING (a replay is queued) → RESOLVED (it applied) or back to OPEN (it failed again); OPEN → DISCARDED. */
 export type ExceptionStatus =
   | 'OPEN'
+  | 'RETRYING'
   | 'RESOLVED'
   | 'DISCARDED';
+
+export type ExceptionType =
+  /** A business check refused the write (confirmQuote's issues, a rejected value). */
+  | 'VALIDATION'
+  /** A backend record does not fit the canonical mapping. */
+  | 'MAPPING'
+  /** The two systems disagree about which record is the twin of another. */
+  | 'CROSS_REFERENCE_CONFLICT'
+  /** A sync job whose transient failures outlasted its retries. */
+  | 'DEAD_LETTER';
+
+export type ExceptionActionPayload = {
+  __typename?: 'ExceptionActionPayload';
+  exception: IntegrationException;
+};
 
 export type IntegrationExceptionConnection = {
   __typename?: 'IntegrationExceptionConnection';
@@ -342,6 +382,22 @@ export type IntegrationException = {
   requestId: Scalars['String']['output'];
   /** Figures behind the exception, for its owning team only (e.g. credit figures for finance). */
   detail?: Maybe<Scalars['String']['output']>;
+  type: ExceptionType;
+  /** Who raised it: a sync flow (order-status, invoice, …) or writes (a mutation). */
+  actor: Scalars['String']['output'];
+  firstAt: Scalars['DateTime']['output'];
+  lastAt: Scalars['DateTime']['output'];
+  /** How often this failure happened on this object while the exception was open. */
+  occurrences: Scalars['Int']['output'];
+  attempts: Scalars['Int']['output'];
+  /** Whether replayException can re-run the failed step (sync exceptions carry the step; a refused mutation is retried by its caller). */
+  replayable: Scalars['Boolean']['output'];
+  /** The failed step as JSON (flow, model, record id, version): never a copy of business data. */
+  payload?: Maybe<Scalars['String']['output']>;
+  /** Why it was resolved or discarded. */
+  resolution?: Maybe<Scalars['String']['output']>;
+  closedBy?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type Link__Purpose =
@@ -477,6 +533,8 @@ export type ResolversTypes = {
   AuditEntry: ResolverTypeWrapper<StoredAuditEntry>;
   ExceptionFilter: ExceptionFilter;
   ExceptionStatus: ExceptionStatus;
+  ExceptionType: ExceptionType;
+  ExceptionActionPayload: ResolverTypeWrapper<Omit<ExceptionActionPayload, 'exception'> & { exception: ResolversTypes['IntegrationException'] }>;
   IntegrationExceptionConnection: ResolverTypeWrapper<Omit<Omit<IntegrationExceptionConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrationExceptionEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> }>;
   IntegrationExceptionEdge: ResolverTypeWrapper<Omit<IntegrationExceptionEdge, 'node'> & { node: ResolversTypes['IntegrationException'] }>;
   IntegrationException: ResolverTypeWrapper<StoredException>;
@@ -517,6 +575,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   AuditEntry: StoredAuditEntry;
   ExceptionFilter: ExceptionFilter;
+  ExceptionActionPayload: Omit<ExceptionActionPayload, 'exception'> & { exception: ResolversParentTypes['IntegrationException'] };
   IntegrationExceptionConnection: Omit<Omit<IntegrationExceptionConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrationExceptionEdge']> }, 'totalCount'> & { totalCount: () => number | Promise<number> };
   IntegrationExceptionEdge: Omit<IntegrationExceptionEdge, 'node'> & { node: ResolversParentTypes['IntegrationException'] };
   IntegrationException: StoredException;
@@ -616,6 +675,8 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  replayException?: Resolver<ResolversTypes['ExceptionActionPayload'], ParentType, ContextType, RequireFields<MutationReplayExceptionArgs, 'id'>>;
+  discardException?: Resolver<ResolversTypes['ExceptionActionPayload'], ParentType, ContextType, RequireFields<MutationDiscardExceptionArgs, 'id' | 'reason'>>;
   updateAccount?: Resolver<ResolversTypes['UpdateAccountPayload'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'id' | 'input' | 'idempotencyKey'>>;
   requestDeliveryDate?: Resolver<ResolversTypes['RequestDeliveryDatePayload'], ParentType, ContextType, RequireFields<MutationRequestDeliveryDateArgs, 'orderId' | 'date' | 'reason' | 'idempotencyKey'>>;
   createQuote?: Resolver<ResolversTypes['QuotePayload'], ParentType, ContextType, RequireFields<MutationCreateQuoteArgs, 'input' | 'idempotencyKey'>>;
@@ -712,6 +773,10 @@ export type AuditEntryResolvers<ContextType = WritesContext, ParentType extends 
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ExceptionActionPayloadResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['ExceptionActionPayload'] = ResolversParentTypes['ExceptionActionPayload']> = {
+  exception?: Resolver<ResolversTypes['IntegrationException'], ParentType, ContextType>;
+};
+
 export type IntegrationExceptionConnectionResolvers<ContextType = WritesContext, ParentType extends ResolversParentTypes['IntegrationExceptionConnection'] = ResolversParentTypes['IntegrationExceptionConnection']> = {
   edges?: Resolver<Array<ResolversTypes['IntegrationExceptionEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -735,6 +800,17 @@ export type IntegrationExceptionResolvers<ContextType = WritesContext, ParentTyp
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ExceptionType'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  occurrences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replayable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolution?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -775,6 +851,7 @@ export type Resolvers<ContextType = WritesContext> = {
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
+  ExceptionActionPayload?: ExceptionActionPayloadResolvers<ContextType>;
   IntegrationExceptionConnection?: IntegrationExceptionConnectionResolvers<ContextType>;
   IntegrationExceptionEdge?: IntegrationExceptionEdgeResolvers<ContextType>;
   IntegrationException?: IntegrationExceptionResolvers<ContextType>;

@@ -35,7 +35,11 @@ export const AuditEntry: AuditEntryResolvers = {
 export function integrationExceptions(_: unknown, args: QueryIntegrationExceptionsArgs, ctx: WritesContext) {
   let teams = exceptionTeamsOf(ctx.identity);
   if (args.filter?.team) teams = teams === null || teams.includes(args.filter.team) ? [args.filter.team] : [];
-  const page = ctx.exceptions.query({ teams, status: args.filter?.status ?? undefined }, { first: args.first ?? 20, after: args.after ?? null });
+  const f = args.filter ?? {};
+  const page = ctx.exceptions.query({
+    teams, status: f.status ?? undefined, type: f.type ?? undefined, object: f.object ?? undefined, objectId: f.objectId ?? undefined,
+    from: parseUpdatedSince(f.from, 'filter.from') ?? undefined, to: parseUpdatedSince(f.to, 'filter.to') ?? undefined,
+  }, { first: args.first ?? 20, after: args.after ?? null });
   return {
     edges: page.rows.map((r) => ({ cursor: encodeCursor('exception', r.id), node: r })),
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },

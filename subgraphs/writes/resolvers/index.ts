@@ -2,6 +2,7 @@
 import { DateScalar, DateTimeScalar } from '../../common/scalars.ts';
 import { AuditEntry, auditLog, integrationExceptions } from './audit.ts';
 import { confirmQuote } from './confirm-quote.ts';
+import { discardException, IntegrationException, replayException } from './exceptions.ts';
 import { requestDeliveryDate } from './delivery-date.ts';
 import { createQuote, updateQuote } from './quotes.ts';
 import type { SystemWrite } from './shared.ts';
@@ -13,7 +14,8 @@ export const resolvers: Resolvers<WritesContext> = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
   Query: { auditLog, integrationExceptions },
-  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote },
+  Mutation: { updateAccount, requestDeliveryDate, createQuote, updateQuote, confirmQuote, replayException, discardException },
   SystemWrite: { system: (w) => w.system.toUpperCase() as Uppercase<SystemWrite['system']> },
   AuditEntry,
+  IntegrationException,
 };

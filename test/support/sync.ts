@@ -1,0 +1,105 @@
+// Test harness for the sync engine: both sandboxes with the seeded world on port 0,
+// real connectors pointed at them, and a worker over a store (a file when the test
+// restarts processes on it).
+import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../../sandboxes/seed/index.ts';
+import { createOdooSandbox } from '../../sandboxes/odoo/server.ts';
+import { createHubSpotSandbox } from '../../sandboxes/hubspot/server.ts';
+import { loadOdooConfig } from '../../connectors/odoo/config.ts';
+import { createOdooClient, type OdooClient } from '../../connectors/odoo/odoo-client.ts';
+import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
+import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
+import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
+import type { CrmPort } from '../../connectors/crm/port.ts';
+import { openStore, type Store } from '../../store/index.ts';
+import { createWorker, type Worker, type WorkerOptions } from '../../worker/server.ts';
+
+export interface SyncWorld {
+  world: World;
+  odooSandbox: ReturnType<typeof createOdooSandbox>;
+  hubspotSandbox: ReturnType<typeof createHubSpotSandbox>;
+  urls: { odoo: string; hubspot: string };
+  /** The environment a worker process needs to reach these sandboxes. */
+  env: Record<string, string>;
+  odoo: OdooClient;
+  crm: CrmPort;
+  store: Store;
+  worker: Worker;
+  /** A new worker over the same store and sandboxes (a restart). */
+  restart(opts?: Partial<WorkerOptions>): Worker;
+  close(): Promise<void>;
+}
+
+export const SYNC_TEST_ENGINE = { batchSize: 20, leaseMs: 2_000, maxAttempts: 4, backoffBaseMs: 10, backoffMaxMs: 40, overlapMs: 5_000, jobTimeoutMs: 20_000 };
+
+export async function startSyncWorld(opts: { storePath?: string; worker?: Partial<WorkerOptions>; hubspotRetries?: number } = {}): Promise<SyncWorld> {
+  const world = buildWorld();
+  const odooSandbox = createOdooSandbox({ dataset: world.odoo });
+  const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot });
+  const odooUrl = await odooSandbox.listen(0, '127.0.0.1');
+  const hubspotUrl = await hubspotSandbox.listen(0, '127.0.0.1');
+  const env = {
+    ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+    HUBSPOT_BASE_URL: hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: String(opts.hubspotRetries ?? 1), HUBSPOT_TIMEOUT_MS: '5000',
+    // An outage in a test lasts milliseconds: the breakers probe again soon after.
+    ODOO_BREAKER_HALF_OPEN_MS: '50', HUBSPOT_BREAKER_HALF_OPEN_MS: '50',
+  };
+  const odoo = createOdooClient(loadOdooConfig(env));
+  const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env)));
+  const store = openStore(opts.storePath ?? ':memory:');
+  const make = (extra: Partial<WorkerOptions> = {}) => createWorker({
+    odoo, crm, store, engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200,
+    now: () => new Date(DEFAULT_NOW), ...opts.worker, ...extra,
+  });
+  const self: SyncWorld = {
+    world, odooSandbox, hubspotSandbox, urls: { odoo: odooUrl, hubspot: hubspotUrl }, env, odoo, crm, store,
+    worker: make(),
+    restart(extra) {
+      self.worker.engine.stop();
+      self.worker = make(extra);
+      return self.worker;
+    },
+    async close() {
+      await self.worker.stop();
+      store.close();
+      await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
+    },
+  };
+  return self;
+}
+
+/** Odoo's stored datetime for "now" (naive UTC, seconds). */
+export const odooNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+
+/** Polls every flow and runs every due job until none is left (retries included: test backoff is milliseconds). */
+export async function syncAll(worker: Worker, rounds = 50): Promise<void> {
+  for (const f of worker.flows) await worker.engine.poll(f.name);
+  for (let i = 0; i < rounds; i++) {
+    await worker.engine.drain();
+    const s = worker.queue.stats();
+    if (s.queued === 0 && s.running === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Notes created in the HubSpot sandbox so far. */
+export const notesCreated = (w: SyncWorld) => w.hubspotSandbox.log.count({ operation: 'create', objectType: 'notes' });
+
+/** Moves every cursor to just before now: a test then syncs only what it changes itself. */
+export function skipHistory(worker: Worker): void {
+  const version = new Date(Date.now() - 60_000).toISOString();
+  for (const f of worker.flows) for (const m of f.models) worker.cursors.set(f.name, m, { version, id: '' });
+}
+
+/** A worker over a running test stack's sandboxes and store (the writes subgraph queues replays there). */
+export function workerOnStack(stack: { urls: { odooSandbox: string; hubspotSandbox: string }; world: World; store: Store }, extra: Partial<WorkerOptions> = {}): Worker {
+  const env = {
+    ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+    HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
+  };
+  return createWorker({
+    odoo: createOdooClient(loadOdooConfig(env)), crm: createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env))), store: stack.store,
+    engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200, now: () => new Date(DEFAULT_NOW), ...extra,
+  });
+}

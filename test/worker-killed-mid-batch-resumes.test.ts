@@ -1,0 +1,81 @@
+// A worker process killed with SIGKILL in the middle of a batch and started again
+// on the same store file resumes: nothing lost (a sync run afterwards finds
+// nothing left to write), nothing repeated (no milestone note twice, counted in
+// the HubSpot sandbox). A real child process, a real kill -9.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { notesCreated, startSyncWorld, syncAll, type SyncWorld } from './support/sync.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+describe('a worker killed mid-batch resumes without duplicates', () => {
+  let w: SyncWorld;
+  let dir: string;
+  const children: ChildProcess[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sync-kill-'));
+    w = await startSyncWorld({ storePath: join(dir, 'store.sqlite') });
+  });
+  after(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await w.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function startWorker(): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...w.env,
+        STORE_PATH: w.store.path, WORKER_PORT: '0', WORKER_POLL_MS: '3600000', WORKER_TICK_MS: '100', WORKER_LEASE_MS: '2000',
+        WORKER_BACKOFF_BASE_MS: '50', WORKER_BACKOFF_MAX_MS: '200', IDEMPOTENCY_LEASE_MS: '1000', IDEMPOTENCY_WAIT_MS: '100',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    return child;
+  }
+
+  const pending = () => (w.store.db.prepare("SELECT COUNT(*) AS n FROM sync_jobs WHERE status IN ('queued', 'running')").get() as { n: number }).n;
+  const jobs = () => (w.store.db.prepare('SELECT COUNT(*) AS n FROM sync_jobs').get() as { n: number }).n;
+
+  test('kill -9 after the first notes, restart, drain: every milestone once', { timeout: 240_000 }, async () => {
+    const first = startWorker();
+    // Wait until it is in the middle of the work: some notes written, jobs still pending.
+    for (let i = 0; i < 1_200 && notesCreated(w) < 3; i++) await sleep(50);
+    assert.ok(notesCreated(w) >= 3, 'the worker started writing');
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    assert.ok(pending() > 0, 'killed with work left');
+    const atKill = notesCreated(w);
+
+    const second = startWorker();
+    let quiet = 0;
+    for (let i = 0; i < 2_400 && quiet < 3; i++) {
+      await sleep(100);
+      quiet = jobs() > 0 && pending() === 0 ? quiet + 1 : 0;
+    }
+    assert.equal(pending(), 0, 'the restarted worker finished the queue');
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+    assert.ok(notesCreated(w) > atKill, 'the restart went on where the first one stopped');
+
+    const markers = w.hubspotSandbox.store.all('notes').map((n) => /\[sync:([^\]]+)\]/.exec(n.properties.hs_note_body ?? '')?.[1]).filter(Boolean);
+    assert.equal(new Set(markers).size, markers.length, 'no milestone note twice');
+    assert.equal(markers.length, notesCreated(w), 'every created note is a milestone note');
+
+    // Nothing lost: a full sync in this process (same store, wall clock like the child) has nothing left to write.
+    const worker = w.restart({ now: () => new Date() });
+    const notes = notesCreated(w);
+    const updates = w.hubspotSandbox.log.count({ operation: 'update' });
+    for (const f of worker.flows) await worker.engine.poll(f.name, { since: '2000-01-01T00:00:00Z' });
+    await syncAll(worker);
+    assert.equal(notesCreated(w), notes);
+    assert.equal(w.hubspotSandbox.log.count({ operation: 'update' }), updates);
+  });
+});
