@@ -20,6 +20,7 @@ import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { flowFailure, type ApplyResult, type ChangeHint, type DetectArgs, type DetectResult, type Flow, type FlowContext } from '../flow.ts';
 import { productForCrm } from '../master-data/mapping.ts';
 import { loadMasterDataConfig, type MasterDataConfig } from '../master-data/config.ts';
+import { detectUnlessRateLimited } from '../master-data/detect.ts';
 
 export const CATALOG = 'catalog';
 const PRODUCT = 'product.product';
@@ -61,67 +62,75 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
     get pollMs() {
       return settings().catalogPollMs;
     },
-    async detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
-      if (args.model !== PRODUCT) throw appError('BAD_USER_INPUT', `${CATALOG} has no change stream for ${args.model}`, { field: 'model' });
-      const size = Math.min(limit, CRM_BATCH_LIMIT);
-      const from = args.after ?? (args.since ? { version: new Date(args.since).toISOString(), id: '' } : null);
-      const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
-      const page = await productsChangedSince(ctx.odoo, cursor, size, { requestId: ctx.requestId, signal: ctx.signal });
-      const changes = page.stream.map((p) => ({ model: PRODUCT, recordId: String(p.id), version: p.version }));
-      const version = new Map(changes.map((c) => [c.recordId, c.version]));
-      // A product that could not be read is left to `apply`, which fails it on its own
-      // (a MAPPING exception for ERP admin) while the rest of the page goes out.
-      const send = page.rows.filter((p) => pushable(p) && sent.get(String(p.id)) !== version.get(String(p.id)));
-      // Nothing to send for a product the CRM does not sell: its hint needs no second look.
-      for (const p of page.rows) if (!pushable(p)) remember(String(p.id), version.get(String(p.id))!);
-      if (send.length > 0) {
-        const products = await forCrm(ctx.odoo, settings(), send, ctx.now(), ctx);
-        try {
-          const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
-          const created = results.filter((r) => r.created).length;
-          ctx.audit.record({
-            actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
-            fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
-            requestId: ctx.requestId, outcome: 'applied',
-          });
-          for (const p of send) remember(String(p.id), version.get(String(p.id))!);
-        } catch (e) {
-          // The CRM refused the batch for what is in it (a value it rejects, a SKU another
-          // product holds): one product must not hold the catalog back, so each product
-          // goes to `apply` alone and only the one at fault becomes an exception. A
-          // transient failure (outage, 429 after the connector's retries) stops the page:
-          // the cursor stays and the next poll sends it again.
-          if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
-          ctx.logger.warn({ flow: CATALOG, code: e.code, products: send.length }, 'catalog batch refused; products go one by one');
-        }
-      }
-      return { changes, drained: page.stream.length < size };
+    detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+      return detectUnlessRateLimited(ctx, args.model, () => pushPage(ctx, args, limit));
     },
     async apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
-      if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged', effects: ['pushed with its batch'] };
-      const id = Number(change.recordId);
-      if (change.model !== PRODUCT || !Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${CATALOG} cannot apply a change of ${change.model} ${change.recordId}`, { field: 'recordId' });
-      const [product] = await readProducts(ctx.odoo, [id], { requestId: ctx.requestId, signal: ctx.signal });
-      if (!product || !pushable(product)) return { outcome: 'skipped' };
-      const [wanted] = await forCrm(ctx.odoo, settings(), [product], ctx.now(), ctx);
-      const [current] = await ctx.crm.masterData.productsByOdooId([id], { requestId: ctx.requestId });
-      if (current && same(current, wanted!)) return { outcome: 'unchanged' };
-      let done: { id: string; created: boolean } | undefined;
-      try {
-        [done] = await ctx.crm.masterData.upsertProducts([wanted!], { requestId: ctx.requestId });
-      } catch (e) {
-        // The CRM refuses this product for what it holds (a SKU another product has, a value
-        // it rejects): product data sales operations must fix, not an outage to retry.
-        if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
-        throw flowFailure(e.key, e.message, { type: 'VALIDATION', team: 'SALES_OPERATIONS', object: PRODUCT, objectId: change.recordId });
-      }
-      ctx.audit.record({
-        actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: done!.id,
-        fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { odooProductId: id },
-        requestId: ctx.requestId, outcome: 'applied',
-      });
-      remember(change.recordId, change.version);
-      return { outcome: 'applied', effects: [`product ${done!.id} ${done!.created ? 'created' : 'updated'} for Odoo product ${id}`] };
+      return applyOne(ctx, change);
     },
   };
+
+  async function pushPage(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+    if (args.model !== PRODUCT) throw appError('BAD_USER_INPUT', `${CATALOG} has no change stream for ${args.model}`, { field: 'model' });
+    const size = Math.min(limit, CRM_BATCH_LIMIT);
+    const from = args.after ?? (args.since ? { version: new Date(args.since).toISOString(), id: '' } : null);
+    const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
+    const page = await productsChangedSince(ctx.odoo, cursor, size, { requestId: ctx.requestId, signal: ctx.signal });
+    const changes = page.stream.map((p) => ({ model: PRODUCT, recordId: String(p.id), version: p.version }));
+    const version = new Map(changes.map((c) => [c.recordId, c.version]));
+    // A product that could not be read is left to `apply`, which fails it on its own
+    // (a MAPPING exception for ERP admin) while the rest of the page goes out.
+    const send = page.rows.filter((p) => pushable(p) && sent.get(String(p.id)) !== version.get(String(p.id)));
+    // Nothing to send for a product the CRM does not sell: its hint needs no second look.
+    for (const p of page.rows) if (!pushable(p)) remember(String(p.id), version.get(String(p.id))!);
+    if (send.length > 0) {
+      const products = await forCrm(ctx.odoo, settings(), send, ctx.now(), ctx);
+      try {
+        const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
+        const created = results.filter((r) => r.created).length;
+        ctx.audit.record({
+          actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
+          fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
+          requestId: ctx.requestId, outcome: 'applied',
+        });
+        for (const p of send) remember(String(p.id), version.get(String(p.id))!);
+      } catch (e) {
+        // The CRM refused the batch for what is in it (a value it rejects, a SKU another
+        // product holds): one product must not hold the catalog back, so each product
+        // goes to `apply` alone and only the one at fault becomes an exception. A
+        // transient failure (outage, 429 after the connector's retries) stops the page:
+        // the cursor stays and the next poll sends it again.
+        if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
+        ctx.logger.warn({ flow: CATALOG, code: e.code, products: send.length }, 'catalog batch refused; products go one by one');
+      }
+    }
+    return { changes, drained: page.stream.length < size };
+  }
+
+  async function applyOne(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
+    if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged', effects: ['pushed with its batch'] };
+    const id = Number(change.recordId);
+    if (change.model !== PRODUCT || !Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${CATALOG} cannot apply a change of ${change.model} ${change.recordId}`, { field: 'recordId' });
+    const [product] = await readProducts(ctx.odoo, [id], { requestId: ctx.requestId, signal: ctx.signal });
+    if (!product || !pushable(product)) return { outcome: 'skipped' };
+    const [wanted] = await forCrm(ctx.odoo, settings(), [product], ctx.now(), ctx);
+    const [current] = await ctx.crm.masterData.productsByOdooId([id], { requestId: ctx.requestId });
+    if (current && same(current, wanted!)) return { outcome: 'unchanged' };
+    let done: { id: string; created: boolean } | undefined;
+    try {
+      [done] = await ctx.crm.masterData.upsertProducts([wanted!], { requestId: ctx.requestId });
+    } catch (e) {
+      // The CRM refuses this product for what it holds (a SKU another product has, a value
+      // it rejects): product data sales operations must fix, not an outage to retry.
+      if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
+      throw flowFailure(e.key, e.message, { type: 'VALIDATION', team: 'SALES_OPERATIONS', object: PRODUCT, objectId: change.recordId });
+    }
+    ctx.audit.record({
+      actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: done!.id,
+      fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { odooProductId: id },
+      requestId: ctx.requestId, outcome: 'applied',
+    });
+    remember(change.recordId, change.version);
+    return { outcome: 'applied', effects: [`product ${done!.id} ${done!.created ? 'created' : 'updated'} for Odoo product ${id}`] };
+  }
 }

@@ -18,6 +18,7 @@ import {
 } from '../../connectors/odoo/master-data.ts';
 import { companyUpdateFromPartner, newCompanyFromPartner, newPartnerFromCompany, partnerUpdateFromCompany, sameTaxId } from '../master-data/mapping.ts';
 import { companyForCountry, loadMasterDataConfig, type MasterDataConfig } from '../master-data/config.ts';
+import { detectUnlessRateLimited } from '../master-data/detect.ts';
 
 export const CUSTOMER_MASTER = 'customer-master';
 export const CUSTOMER_MASTER_CRM = 'customer-master-crm';
@@ -171,7 +172,11 @@ async function syncQuote(ctx: FlowContext, config: MasterDataConfig, quoteId: st
 
 const instant = (v: string | null | undefined): string => new Date(v ?? 0).toISOString();
 
-async function detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+function detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+  return detectUnlessRateLimited(ctx, args.model, () => detectChanges(ctx, args, limit));
+}
+
+async function detectChanges(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
   const floor = args.since ? new Date(args.since) : null;
   const from = args.after ?? (floor ? { version: floor.toISOString(), id: '' } : null);
   let changes: ChangeHint[];
