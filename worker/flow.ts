@@ -31,6 +31,11 @@ export type FlowSource = 'odoo' | 'crm';
 import type { ChangeHint, StreamPosition } from '../store/jobs.ts';
 export type { ChangeHint, StreamPosition };
 
+// Model names in hints: Odoo-sourced flows use Odoo model names (sale.order); CRM-
+// sourced flows use the canonical CRM kinds of connectors/crm/port.ts (account,
+// contact, deal, quote, quoteLine) plus `product` — HubSpot webhooks are mapped to
+// those (worker/webhooks.ts), so a flow's `models` decide which events reach it.
+
 export interface DetectArgs {
   model: string;
   /**
