@@ -73,7 +73,7 @@ test('the sandbox portal declares every custom property the master-data flows ne
 });
 
 test('the docs list every custom property the flows need', () => {
-  const doc = readFileSync(new URL('../docs/sync-master-data.md', import.meta.url), 'utf8');
+  const doc = readFileSync(new URL('../docs/sync.md', import.meta.url), 'utf8');
   for (const [type, properties] of Object.entries(MASTER_DATA_PROPERTIES)) {
     for (const [name, spec] of Object.entries(properties)) {
       assert.match(doc, new RegExp(`\\| ${type} \\| \`${name}\` \\| [^|]+ \\| ${spec.unique ? 'yes' : 'no'} \\|`), `${type}.${name} is documented`);
