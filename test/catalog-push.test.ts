@@ -22,7 +22,7 @@ describe('catalog push', () => {
 
   const flow = createCatalogFlow(() => loadMasterDataConfig({}));
 
-  test('all demo products arrive in at most ⌈n/100⌉ batch calls, each once, with SKU, price, UoM and lead time', async () => {
+  test("all demo products arrive in at most ⌈n/100⌉ batch calls (the engine's default page size), each once, with SKU, price, UoM and lead time", async () => {
     const products = saleable(rig);
     const n = products.length;
     assert.ok(n > 50, `the demo catalog has products to push (${n})`);
@@ -72,19 +72,19 @@ describe('catalog push interrupted', () => {
   after(() => rig.close());
 
   test('a push that fails after its first batch resumes from its cursor: no product twice, none skipped', async () => {
-    const flow = createCatalogFlow(() => loadMasterDataConfig({}));
+    // Batches of 40 so the demo catalog takes several.
+    const flow = createCatalogFlow(() => loadMasterDataConfig({ SYNC_CATALOG_BATCH_SIZE: '40' }));
     const n = saleable(rig).length;
-    // Pages of 40 (the engine's limit) so the demo catalog takes several batches.
-    await runFlow(rig, flow, { maxPages: 1, limit: 40 });
+    await runFlow(rig, flow, { maxPages: 1 });
     const cursorAfterFirst = rig.cursors.get('catalog:product.product');
     assert.ok(cursorAfterFirst, 'the first page moved the cursor');
 
     rig.hubspotSandbox.faults.add({ kind: 'error', status: 503, operation: 'batch_upsert', times: 1 });
-    await assert.rejects(runFlow(rig, flow, { limit: 40 }));
+    await assert.rejects(runFlow(rig, flow));
     assert.deepEqual(rig.cursors.get('catalog:product.product'), cursorAfterFirst, 'the failed page did not move the cursor');
 
     rig.hubspotSandbox.log.clear();
-    await runFlow(rig, flow, { limit: 40 });
+    await runFlow(rig, flow);
     const resumed = rig.hubspotSandbox.log.entries({ operation: 'batch_upsert', objectType: 'products' });
     const sentAfterResume = resumed.reduce((s, b) => s + (b.inputs ?? 0), 0);
     assert.ok(resumed.length >= 2 && resumed.length <= Math.ceil((n - 40) / 40) + 1, `${resumed.length} batch calls to finish`);

@@ -90,7 +90,7 @@ export async function runFlow(rig: MasterDataRig, flow: Flow, opts: { models?: s
   const engine = new SyncEngine({
     flows: [polled], odoo: rig.odoo, crm: rig.crm, queue: rig.queue, cursors: rig.cursorStore, exceptions: rig.exceptions, audit: rig.audit,
     idempotency: rig.idempotency, logger: createLogger('master-data-test'),
-    options: { batchSize: opts.limit ?? 100, backoffBaseMs: 1, backoffMaxMs: 5 },
+    options: { ...(opts.limit !== undefined ? { batchSize: opts.limit } : {}), backoffBaseMs: 1, backoffMaxMs: 5 },
   });
   await engine.poll(flow.name, { since: opts.since ?? null, ...(opts.maxPages !== undefined ? { maxPages: opts.maxPages } : {}) });
   const summary: RunSummary = { applied: 0, unchanged: 0, skipped: 0, exceptions: 0, retries: 0 };

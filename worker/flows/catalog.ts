@@ -53,6 +53,9 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
     // Bounded: forgetting only costs a re-send (an upsert of the same values) or a check.
     if (sent.size > SENT_MEMORY) sent.delete(sent.keys().next().value!);
   };
+  /** `${id}@${version}` of products the last polls pushed, until their jobs report them applied. */
+  const pushedNow = new Set<string>();
+  const pushedKey = (id: string, version: string) => `${id}@${version}`;
 
   return {
     name: CATALOG,
@@ -62,17 +65,20 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
     get pollMs() {
       return settings().catalogPollMs;
     },
-    detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
-      return detectUnlessRateLimited(ctx, args.model, () => pushPage(ctx, args, limit));
+    detect(ctx: FlowContext, args: DetectArgs): Promise<DetectResult> {
+      return detectUnlessRateLimited(ctx, args.model, () => pushPage(ctx, args));
     },
     async apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
       return applyOne(ctx, change);
     },
   };
 
-  async function pushPage(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult> {
+  async function pushPage(ctx: FlowContext, args: DetectArgs): Promise<DetectResult> {
     if (args.model !== PRODUCT) throw appError('BAD_USER_INPUT', `${CATALOG} has no change stream for ${args.model}`, { field: 'model' });
-    const size = Math.min(limit, CRM_BATCH_LIMIT);
+    // A page is one batch call: its size is the catalog's own (at most the CRM's batch
+    // limit), not the engine's page size for per-record flows, so n products cost
+    // ⌈n/100⌉ calls whatever WORKER_BATCH_SIZE is. The engine takes every hint returned.
+    const size = Math.min(settings().catalogBatchSize, CRM_BATCH_LIMIT);
     const from = args.after ?? (args.since ? { version: new Date(args.since).toISOString(), id: '' } : null);
     const cursor = from ? { since: from.version, ...(from.id ? { afterId: Number(from.id) } : {}) } : null;
     const page = await productsChangedSince(ctx.odoo, cursor, size, { requestId: ctx.requestId, signal: ctx.signal });
@@ -93,7 +99,11 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
           fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
           requestId: ctx.requestId, outcome: 'applied',
         });
-        for (const p of send) remember(String(p.id), version.get(String(p.id))!);
+        for (const p of send) {
+          remember(String(p.id), version.get(String(p.id))!);
+          pushedNow.add(pushedKey(String(p.id), version.get(String(p.id))!));
+          if (pushedNow.size > SENT_MEMORY) pushedNow.delete(pushedNow.values().next().value!);
+        }
       } catch (e) {
         // The CRM refused the batch for what is in it (a value it rejects, a SKU another
         // product holds): one product must not hold the catalog back, so each product
@@ -108,7 +118,9 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
   }
 
   async function applyOne(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult> {
-    if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged', effects: ['pushed with its batch'] };
+    // Written by the batch of the poll that found it: its job reports it once.
+    if (pushedNow.delete(pushedKey(change.recordId, change.version))) return { outcome: 'applied' };
+    if (sent.get(change.recordId) === change.version) return { outcome: 'unchanged' };
     const id = Number(change.recordId);
     if (change.model !== PRODUCT || !Number.isSafeInteger(id) || id < 1) throw appError('BAD_USER_INPUT', `${CATALOG} cannot apply a change of ${change.model} ${change.recordId}`, { field: 'recordId' });
     const [product] = await readProducts(ctx.odoo, [id], { requestId: ctx.requestId, signal: ctx.signal });

@@ -61,7 +61,8 @@ async function updateCompany(ctx: FlowContext, company: CrmCompany, partner: Syn
   if (company.odooPartnerId === partner.id && !changed(update)) return [];
   await ctx.crm.masterData.linkCompany(company.id, partner.id, update, call(ctx));
   audit(ctx, 'crm', 'companies', company.id, { odooPartnerId: company.odooPartnerId, ...pick(company, update) }, { odooPartnerId: partner.id, ...update });
-  return [`company ${company.id}: ${['odoo_partner_id', ...Object.keys(update)].join(', ')}`];
+  const written = [...(company.odooPartnerId === partner.id ? [] : ['odoo_partner_id']), ...Object.keys(update)];
+  return [`company ${company.id}: ${written.join(', ')}`];
 }
 
 /** Writes the partner's reference to the CRM company and its copies of CRM-owned fields. */

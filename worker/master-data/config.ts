@@ -5,6 +5,7 @@
 //   SYNC_PARTNER_DEFAULT_COMPANY_ID  the company for any other country (unset: shared by all
 //                                companies, Odoo's own default for res.partner.company_id)
 //   SYNC_CATALOG_POLL_MS         how often the worker pushes catalog changes (default hourly)
+//   SYNC_CATALOG_BATCH_SIZE      products per batch call, 1–100 (default 100, HubSpot's maximum)
 import { z } from 'zod';
 import { parseEnv, type Env } from '../../core/env.ts';
 import { intVar, optional } from '../../connectors/shared/resilience-config.ts';
@@ -27,11 +28,13 @@ const schema = z.object({
   SYNC_PARTNER_COMPANY_BY_COUNTRY: optional(countryMap.default(new Map())),
   SYNC_PARTNER_DEFAULT_COMPANY_ID: optional(intVar(1, 2 ** 31 - 1).optional()),
   SYNC_CATALOG_POLL_MS: optional(intVar(1000, 7 * 24 * 3600 * 1000).default(3600 * 1000)),
+  SYNC_CATALOG_BATCH_SIZE: optional(intVar(1, 100).default(100)),
 }).transform((e) => ({
   catalogPricelistId: e.SYNC_CATALOG_PRICELIST_ID ?? null,
   companyByCountry: e.SYNC_PARTNER_COMPANY_BY_COUNTRY as Map<string, number>,
   defaultCompanyId: e.SYNC_PARTNER_DEFAULT_COMPANY_ID ?? null,
   catalogPollMs: e.SYNC_CATALOG_POLL_MS,
+  catalogBatchSize: e.SYNC_CATALOG_BATCH_SIZE,
 }));
 export type MasterDataConfig = z.output<typeof schema>;
 
