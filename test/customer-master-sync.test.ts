@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createCustomerMasterFlows } from '../worker/flows/customer-master.ts';
 import { loadMasterDataConfig } from '../worker/master-data/config.ts';
-import { runFlows, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
+import { replay, runFlows, startMasterDataRig, type MasterDataRig } from './support/master-data.ts';
 
 const CONFIG = { SYNC_PARTNER_COMPANY_BY_COUNTRY: 'United States=2,US=2,Canada=2', SYNC_PARTNER_DEFAULT_COMPANY_ID: '1' };
 const flows = () => createCustomerMasterFlows(() => loadMasterDataConfig(CONFIG));
@@ -169,5 +169,26 @@ describe('customer master sync', () => {
     assert.equal(ex[0]!.type, 'MAPPING');
     assert.equal(companiesClaiming(bad).length, 0);
     assert.equal(companiesClaiming(good).length, 1);
+  });
+
+  test('a VAT mismatch replayed before the fix stays open; after sales operations fixes the tax id, the replay links them once', async () => {
+    const fl = flows();
+    const id = await newPartner({ vat: 'DE222222222' });
+    const company = newCompany({ odoo_partner_id: String(id), odoo_tax_id: 'DE333333333' });
+    await runFlows(rig, fl, { models: ['res.partner'] });
+    const [ex] = openExceptions().filter((e) => e.objectId === String(id) && e.message.startsWith('TAX_ID_MISMATCH'));
+    assert.ok(ex);
+
+    await replay(rig, fl, ex.id);
+    assert.equal(rig.exceptions.get(ex.id)!.status, 'OPEN', 'not fixed yet: the replay fails again and stays open');
+    assert.ok(!partner(id).ref);
+
+    // Sales operations corrects the tax id the CRM holds; the replay now applies, once.
+    rig.hubspotSandbox.store.update('companies', rig.hubspotSandbox.store.get('companies', company.id)!, { odoo_tax_id: 'DE 222 222 222' });
+    clearLogs();
+    await replay(rig, fl, ex.id);
+    assert.equal(rig.exceptions.get(ex.id)!.status, 'RESOLVED');
+    assert.equal(partner(id).ref, company.id);
+    assert.equal(rig.odooSandbox.log.count({ method: 'write' }), 1);
   });
 });

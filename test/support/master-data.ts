@@ -113,3 +113,18 @@ export async function runFlows(rig: MasterDataRig, flows: readonly Flow[], opts:
   }
   return total;
 }
+
+/**
+ * replayException as the writes subgraph does it (subgraphs/writes/resolvers/exceptions.ts):
+ * the exception goes RETRYING and its step is queued once more; then the engine runs it.
+ */
+export async function replay(rig: MasterDataRig, flows: readonly Flow[], exceptionId: string): Promise<void> {
+  const done = rig.exceptions.markRetrying(exceptionId, (e) =>
+    rig.queue.enqueue({ flow: e.payload!.flow, change: e.payload!.change, origin: 'replay', maxAttempts: 1, exceptionId: e.id, dedupeSuffix: `replay:${exceptionId}:${Date.now()}:${Math.random()}` }));
+  if (!done) throw new Error(`exception ${exceptionId} is not OPEN`);
+  const engine = new SyncEngine({
+    flows, odoo: rig.odoo, crm: rig.crm, queue: rig.queue, cursors: rig.cursorStore, exceptions: rig.exceptions, audit: rig.audit,
+    idempotency: rig.idempotency, logger: createLogger('master-data-test'), options: { backoffBaseMs: 1, backoffMaxMs: 5 },
+  });
+  await engine.drain();
+}
