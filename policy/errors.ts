@@ -18,13 +18,14 @@ export type { SystemName } from './components.ts';
  * - `withheld`: a field was withheld from this caller, the rest of the answer stands;
  * - `backend`: a system of record (or a subgraph in front of it) failed;
  * - `internal`: a bug or a misconfiguration of this service;
- * - `validation-issue`: one failed business check of confirmQuote, routed to a team.
+ * - `validation-issue`: one failed business check of confirmQuote, routed to a team;
+ * - `master-data-issue`: a conflict the master-data sync found and routed to a team.
  */
-export type CodeClass = 'refusal' | 'request' | 'withheld' | 'backend' | 'internal' | 'validation-issue';
+export type CodeClass = 'refusal' | 'request' | 'withheld' | 'backend' | 'internal' | 'validation-issue' | 'master-data-issue';
 
 interface ErrorCodeDefinition {
   readonly code: string;
-  readonly class: Exclude<CodeClass, 'validation-issue'>;
+  readonly class: Exclude<CodeClass, 'validation-issue' | 'master-data-issue'>;
   readonly description: string;
   /** HTTP status a REST-ish surface (gateway auth, health) answers with. */
   readonly httpStatus: number;
@@ -118,6 +119,20 @@ export const VALIDATION_ISSUES = {
   INCOTERM_INVALID: issue('INCOTERM_INVALID', 'SALES_OPERATIONS', 'The incoterm is not configured in Odoo.'),
 } as const satisfies Record<string, ValidationIssueDefinition>;
 
+/**
+ * Master-data sync conflicts (R5, R8): the customer-master flow stops and routes one of
+ * these instead of guessing, so a conflict never becomes a silent duplicate or overwrite.
+ */
+function syncIssue<const Code extends string, const Team extends OwningTeam>(code: Code, team: Team, description: string) {
+  return { code, class: 'master-data-issue' as const, team, description };
+}
+export const MASTER_DATA_ISSUES = {
+  TWIN_CONFLICT: syncIssue('TWIN_CONFLICT', 'SALES_OPERATIONS', 'Two records of one system claim the same record of the other (two CRM companies for one Odoo partner, or the reverse).'),
+  TAX_ID_MISMATCH: syncIssue('TAX_ID_MISMATCH', 'SALES_OPERATIONS', "The CRM company's tax id copy and the Odoo partner's VAT differ; the two are not linked."),
+  REFERENCE_DANGLING: syncIssue('REFERENCE_DANGLING', 'SALES_OPERATIONS', 'A cross-reference names a record the other system does not have (deleted or merged).'),
+} as const;
+export type MasterDataIssueCode = keyof typeof MASTER_DATA_ISSUES;
+
 export type IssueCode = keyof typeof VALIDATION_ISSUES;
 /** The team a validation issue is routed to, by its code. */
 export type TeamOfIssue<C extends IssueCode> = (typeof VALIDATION_ISSUES)[C]['team'];
@@ -126,6 +141,7 @@ export type TeamOfIssue<C extends IssueCode> = (typeof VALIDATION_ISSUES)[C]['te
 export const CODE_CLASSES: ReadonlyMap<string, CodeClass> = new Map<string, CodeClass>([
   ...Object.values(ERRORS).map((d) => [d.code, d.class] as const),
   ...Object.values(VALIDATION_ISSUES).map((d) => [d.code, d.class] as const),
+  ...Object.values(MASTER_DATA_ISSUES).map((d) => [d.code, d.class] as const),
 ]);
 
 /** The registered codes of one class, e.g. the refusals the audit trail records. */

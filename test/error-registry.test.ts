@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_CLASSES, codesOfClass, ERRORS, VALIDATION_ISSUES } from '../policy/errors.ts';
+import { CODE_CLASSES, codesOfClass, ERRORS, MASTER_DATA_ISSUES, VALIDATION_ISSUES } from '../policy/errors.ts';
 import { OWNING_TEAMS } from '../policy/teams.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -28,7 +28,7 @@ function sources(dir: string): string[] {
 const PATTERNS = [
   /\b(?:code|errorCode)\s*(?::|===|!==)\s*'([A-Z][A-Z0-9_]+)'/g,
   /\.(?:code|errorCode),\s*'([A-Z][A-Z0-9_]+)'/g,
-  /\bissue\([^,]+,\s*'([A-Z][A-Z0-9_]+)'/g,
+  /\b(?:issue|syncIssue)\([^,]+,\s*'([A-Z][A-Z0-9_]+)'/g,
 ];
 
 test('every error or issue code named in the sources and tests is registered', () => {
@@ -48,10 +48,10 @@ test('every error or issue code named in the sources and tests is registered', (
 });
 
 test('codes are unique across thrown errors and validation issues, and each has a class', () => {
-  const codes = [...Object.values(ERRORS).map((d) => d.code), ...Object.values(VALIDATION_ISSUES).map((d) => d.code)];
+  const codes = [...Object.values(ERRORS).map((d) => d.code), ...Object.values(VALIDATION_ISSUES).map((d) => d.code), ...Object.values(MASTER_DATA_ISSUES).map((d) => d.code)];
   assert.equal(new Set(codes).size, codes.length);
   assert.equal(CODE_CLASSES.size, codes.length);
-  for (const [key, d] of Object.entries(VALIDATION_ISSUES)) {
+  for (const [key, d] of [...Object.entries(VALIDATION_ISSUES), ...Object.entries(MASTER_DATA_ISSUES)]) {
     assert.equal(d.code, key);
     assert.ok(Object.hasOwn(OWNING_TEAMS, d.team), `${key} is routed to an unknown team ${d.team}`);
   }

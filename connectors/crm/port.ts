@@ -294,4 +294,87 @@ export interface CrmPort {
   notesOn(object: CrmCopyObject, id: string, opts?: CrmCallOptions): Promise<CrmTimelineNote[]>;
   /** Adds a note to a record's timeline, linked in the same call (never left unlinked). Not idempotent: callers check notesOn first when retrying. */
   addNote(object: CrmCopyObject, id: string, note: { body: string; at: Date }, opts?: CrmCallOptions): Promise<{ id: string }>;
+
+  /** What the master-data flows (customer master sync, catalog push) ask of the CRM. */
+  readonly masterData: CrmMasterData;
 }
+
+// ---- master data (customer master sync R5, catalog push R4) -------------------------
+// The company and product records the sync flows read and write, in canonical terms.
+// Kept apart from CrmAccount: the sync needs fields no GraphQL read shows (country, the
+// CRM's copy of the tax id) and must read its cross-reference consistently.
+
+/** A CRM company as the customer-master sync sees it. */
+export interface CrmCompany {
+  id: string;
+  name: string | null;
+  domain: string | null;
+  website: string | null;
+  phone: string | null;
+  /** ISO 3166 alpha-2 code or the CRM's free text; picks the Odoo company (business unit). */
+  country: string | null;
+  /** The CRM's read-only copy of the Odoo-owned tax id (VAT). */
+  taxId: string | null;
+  lifecycleStage: LifecycleStage | null;
+  /** The cross-reference (§4): the Odoo res.partner id the CRM record names. */
+  odooPartnerId: number | null;
+  updatedAt: string | null;
+}
+
+/** The company fields the sync writes: only copies of fields the other system owns, plus the cross-reference. */
+export interface CrmCompanyWrite {
+  name?: string;
+  website?: string;
+  phone?: string;
+  country?: string;
+  taxId?: string;
+}
+
+/** One Odoo product as the CRM's catalog holds it (every field a copy of Odoo's). */
+export interface CrmCatalogProduct {
+  /** The unique reference the upsert matches on: Odoo's product.product id. */
+  odooProductId: number;
+  sku: string | null;
+  name: string;
+  /** Price per the pricelist the CRM sells with. */
+  listPrice: number;
+  uom: string | null;
+  customerLeadTimeDays: number | null;
+}
+
+/** A page position in a changed-since scan: records changed after `since`, ties broken by id. */
+export interface CrmChangeCursor {
+  since: Date;
+  afterId?: string;
+}
+
+export interface CrmMasterData {
+  /** Companies by id; unknown ids are left out. */
+  companies(ids: readonly string[], opts?: CrmCallOptions): Promise<CrmCompany[]>;
+  /**
+   * The company whose cross-reference names this partner, read consistently (by the
+   * unique property, not through search, which lags behind writes).
+   */
+  companyByOdooPartnerId(partnerId: number, opts?: CrmCallOptions): Promise<CrmCompany | null>;
+  /**
+   * Creates the company that names this partner, or updates the one that already does
+   * (upsert on the unique cross-reference): a retry never makes a second company.
+   */
+  upsertCompanyForPartner(partnerId: number, fields: CrmCompanyWrite, opts?: CrmCallOptions): Promise<{ id: string; created: boolean }>;
+  /** Sets the cross-reference (and copies) on an existing company. */
+  linkCompany(id: string, partnerId: number, fields?: CrmCompanyWrite, opts?: CrmCallOptions): Promise<void>;
+  /**
+   * Companies at the customer lifecycle stage changed after the cursor, oldest change
+   * first: only id and version, so one malformed company cannot stop the stream.
+   */
+  customersChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<Array<{ id: string; updatedAt: string }>>;
+  /** Approved quotes changed after the cursor, oldest change first: a company's first one makes it a customer. */
+  approvedQuotesChangedSince(cursor: CrmChangeCursor, limit: number, opts?: CrmCallOptions): Promise<Array<{ id: string; updatedAt: string }>>;
+  /** Upserts products by their Odoo reference, at most CRM_BATCH_LIMIT per call; `created` per product. */
+  upsertProducts(products: readonly CrmCatalogProduct[], opts?: CrmCallOptions): Promise<Array<{ id: string; odooProductId: number; created: boolean }>>;
+  /** Products by their Odoo reference (consistent read); unknown references are left out. */
+  productsByOdooId(odooProductIds: readonly number[], opts?: CrmCallOptions): Promise<Array<CrmCatalogProduct & { id: string }>>;
+}
+
+/** Inputs one CRM batch call takes at most (HubSpot: 100). */
+export const CRM_BATCH_LIMIT = 100;

@@ -22,6 +22,7 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'hubspot_owner_id', 'lifecyclestage',
     'segment',            // custom: enumeration (smb, mid_market, enterprise, distributor)
     'odoo_partner_id',    // custom, unique value: the Odoo res.partner id (the cross-reference, §4)
+    'odoo_tax_id',        // custom: read-only copy of the partner's VAT (master-data sync)
     'createdate', 'hs_lastmodifieddate', 'hs_object_id',
     ...syncNames(SYNC.companies),
   ],
@@ -38,7 +39,13 @@ export const HUBSPOT_PROPERTIES: Record<HubSpotObjectType, readonly string[]> = 
     'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id',
   ],
   line_items: ['name', 'quantity', 'price', 'hs_discount_percentage', 'discount', 'hs_sku', 'hs_product_id', 'amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
-  products: ['name', 'hs_sku', 'price', 'description', 'odoo_product_id', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  products: [
+    'name', 'hs_sku', 'price', 'description',
+    'odoo_product_id',        // custom, unique value: the product.product id (the catalog push upserts on it)
+    'odoo_uom',               // custom: sales unit of measure in Odoo
+    'odoo_lead_time_days',    // custom: Odoo's customer lead time (sale_delay)
+    'createdate', 'hs_lastmodifieddate', 'hs_object_id',
+  ],
   quote_template: ['hs_name', 'hs_active', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   notes: ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
@@ -48,7 +55,7 @@ export const HUBSPOT_UNIQUE_PROPERTIES: Partial<Record<HubSpotObjectType, readon
   companies: ['odoo_partner_id'],
   contacts: ['email'],
   quotes: ['quote_number'],
-  products: ['hs_sku'],
+  products: ['hs_sku', 'odoo_product_id'],
 };
 
 /** HubSpot's default (HUBSPOT_DEFINED) association type ids, v4. */
@@ -167,7 +174,7 @@ export const HUBSPOT_PROPERTY_TYPES: Record<HubSpotObjectType, Readonly<Record<s
     quantity: 'number', price: 'number', hs_discount_percentage: 'number', discount: 'number', hs_product_id: 'number', amount: 'number',
     createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number',
   },
-  products: { price: 'number', odoo_product_id: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
+  products: { price: 'number', odoo_product_id: 'number', odoo_lead_time_days: 'number', createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
   quote_template: { hs_active: 'bool', hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
   notes: { hs_timestamp: 'datetime', hubspot_owner_id: 'enumeration', hs_createdate: 'datetime', hs_lastmodifieddate: 'datetime', hs_object_id: 'number' },
 };

@@ -410,6 +410,8 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
       name: c.name, domain: c.domain, website: c.website, industry: c.industry, phone: c.hsPhone, city: c.city.city,
       country: c.country.name, hubspot_owner_id: c.ownerId, lifecyclestage: c.lifecycle, segment: c.segment,
       odoo_partner_id: opid === '' ? null : opid,
+      // The master-data sync's copy of the VAT: unset until the first customer-master run.
+      odoo_tax_id: null,
       createdate: isoMs(c.hsCreated), hs_lastmodifieddate: isoMs(Math.max(c.hsCreated, c.hsWrite)), hs_object_id: c.hubspotId!,
     }));
     for (const p of c.contacts) {
@@ -425,7 +427,7 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
   }
   const hsProductRng = root.fork('hubspot-products');
   objects.products.push(obj(qw.legacy.hubspotId!, crmStart + 4 * HOUR, crmStart + 4 * HOUR, {
-    name: qw.legacy.name, hs_sku: qw.legacy.sku, price: money(qw.legacy.listPrice), description: qw.legacy.description, odoo_product_id: null,
+    name: qw.legacy.name, hs_sku: qw.legacy.sku, price: money(qw.legacy.listPrice), description: qw.legacy.description, odoo_product_id: null, odoo_uom: null, odoo_lead_time_days: null,
     createdate: isoMs(crmStart + 4 * HOUR), hs_lastmodifieddate: isoMs(crmStart + 4 * HOUR), hs_object_id: qw.legacy.hubspotId!,
   }));
   for (const p of products) {
@@ -433,6 +435,8 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
     const updated = spread(hsProductRng, Math.max(created, priceChangeAt), now);
     objects.products.push(obj(p.hubspotId!, created, updated, {
       name: p.name, hs_sku: p.sku, price: money(p.listPrice), description: p.description, odoo_product_id: String(p.id),
+      // Filled by the first catalog push.
+      odoo_uom: null, odoo_lead_time_days: null,
       createdate: isoMs(created), hs_lastmodifieddate: isoMs(updated), hs_object_id: p.hubspotId!,
     }, !p.active));
   }

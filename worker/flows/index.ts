@@ -2,6 +2,8 @@
 // worker, reachable by webhooks for its models and runnable from `npm run sync`.
 // Each call makes fresh instances (flows keep small per-process caches).
 import type { Flow } from '../flow.ts';
+import { createCatalogFlow } from './catalog.ts';
+import { createCustomerMasterFlows } from './customer-master.ts';
 import { createInvoiceFlow } from './invoice.ts';
 import { createOrderStatusFlow } from './order-status.ts';
 
@@ -9,6 +11,8 @@ export function createFlows(): Flow[] {
   return [
     createOrderStatusFlow(),
     createInvoiceFlow(),
+    ...createCustomerMasterFlows(),
+    createCatalogFlow(),
   ];
 }
 

@@ -17,6 +17,7 @@ import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
 import { fromHubSpotValue, SYNC_OBJECT_TYPE, SYNC_PROPERTIES, toHubSpotValue, type SyncProperty } from './sync-properties.ts';
 import type { HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
+import { HubSpotMasterData } from './master-data.ts';
 
 const ID = 'hs_object_id';
 /** Filters in one group, well inside HubSpot's per-group limit (one is kept for the paging cursor). */
@@ -153,8 +154,11 @@ export class HubSpotCrmAdapter implements CrmPort {
   /** The discovered default template, shared by every request's view (templates change rarely; a restart re-reads). */
   private readonly discovered: { template?: Promise<string | null> };
 
+  readonly masterData: HubSpotMasterData;
+
   constructor(private readonly client: HubSpotClient, private readonly settings: HubSpotCrmSettings = {}, shared?: { template?: Promise<string | null> }) {
     this.discovered = shared ?? {};
+    this.masterData = new HubSpotMasterData(client);
   }
 
   forRequest(deadline: Deadline): CrmPort {

@@ -97,6 +97,22 @@ export const ODOO_MODELS = {
       x_max_discount: { type: 'float', string: 'Maximum Discount (%)' },
     },
   },
+  'product.pricelist.item': {
+    description: 'Pricelist Rule', recName: 'pricelist_id', order: 'applied_on, min_quantity desc, id desc', multiCompany: true,
+    fields: {
+      ...common,
+      pricelist_id: { type: 'many2one', string: 'Pricelist', relation: 'product.pricelist', required: true },
+      company_id: { type: 'many2one', string: 'Company', relation: 'res.company' },
+      applied_on: { type: 'selection', string: 'Apply On', selection: sel(['3_global', 'All Products'], ['2_product_category', 'Product Category'], ['1_product', 'Product'], ['0_product_variant', 'Product Variant']), default: '3_global', required: true },
+      product_id: { type: 'many2one', string: 'Product Variant', relation: 'product.product' },
+      min_quantity: { type: 'float', string: 'Min. Quantity', default: 0 },
+      compute_price: { type: 'selection', string: 'Price Type', selection: sel(['fixed', 'Fixed Price'], ['percentage', 'Discount'], ['formula', 'Formula']), default: 'fixed', required: true },
+      fixed_price: { type: 'float', string: 'Fixed Price' },
+      percent_price: { type: 'float', string: 'Percentage Price' },
+      date_start: { type: 'datetime', string: 'Start Date' },
+      date_end: { type: 'datetime', string: 'End Date' },
+    },
+  },
   'account.incoterms': {
     description: 'Incoterms', recName: 'code', order: 'code', hasActive: true,
     fields: { ...common, name: { type: 'char', string: 'Name', required: true }, code: { type: 'char', string: 'Code', required: true }, active: { type: 'boolean', string: 'Active', default: true } },
