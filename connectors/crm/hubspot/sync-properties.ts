@@ -7,6 +7,7 @@
 // case; values travel as strings like every HubSpot property (§7).
 import { CRM_COPIES, type CrmCopyObject } from '../../../policy/ownership.ts';
 import type { HubSpotObjectType } from './mapping/objects.ts';
+import { PAYMENT_STATES } from '../../../policy/vocabulary.ts';
 
 export type SyncPropertyType = 'string' | 'number' | 'date' | 'enumeration' | 'bool';
 /** The HubSpot `fieldType` paired with each type when the property is created. */
@@ -31,7 +32,8 @@ export const SYNC_ENUMS = {
   orderState: ['draft', 'sent', 'confirmed', 'cancelled'],
   deliveryStatus: ['not_delivered', 'started', 'partially_delivered', 'fully_delivered'],
   invoiceStatus: ['upselling', 'invoiced', 'to_invoice', 'nothing_to_invoice'],
-  paymentState: ['not_paid', 'in_payment', 'paid', 'partial', 'reversed', 'invoicing_legacy'],
+  // Derived, not copied: Odoo 18's `blocked` arrived in the vocabulary after this table was written.
+  paymentState: PAYMENT_STATES.map((s) => s.toLowerCase()),
 } as const;
 
 export const SYNC_PROPERTIES = {
