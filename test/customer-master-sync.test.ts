@@ -192,3 +192,26 @@ describe('customer master sync', () => {
     assert.equal(rig.odooSandbox.log.count({ method: 'write' }), 1);
   });
 });
+
+// HubSpot search is eventually consistent (the sandbox lags it by default): a company
+// written a moment ago is not yet found by the poll, and the poll must not move past it —
+// the next poll, after the lag, finds it. The engine's overlap (5 s) exceeds the lag.
+describe('customer master sync under search lag', () => {
+  const LAG_MS = 400;
+  let rig: MasterDataRig;
+  before(async () => {
+    rig = await startMasterDataRig({ searchDelayMs: LAG_MS });
+  });
+  after(() => rig.close());
+
+  test('a company search does not show yet is synced by a later poll, once', async () => {
+    rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    const company = rig.hubspotSandbox.store.create('companies', { name: 'Lagging Search Inc.', lifecyclestage: 'customer', country: 'United States' }, new Date().toISOString());
+    const early = await runFlows(rig, flows(), { models: ['account'] });
+    assert.equal(early.applied, 0, 'search does not show it yet');
+    await new Promise((r) => setTimeout(r, LAG_MS + 200));
+    const later = await runFlows(rig, flows(), { models: ['account'] });
+    assert.equal(later.applied, 1);
+    assert.equal(rig.odooSandbox.store.records('res.partner').filter((p) => p.ref === company.id).length, 1);
+  });
+});
