@@ -20,10 +20,11 @@ import { openStore } from '../store/index.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
 
 export interface StackOptions {
-  /** Odoo transport the connector uses against the sandbox. */
+  /** Odoo transport the connector uses against the sandbox (default: JSON-2 when the sandbox's version has it, else JSON-RPC). */
   odooProtocol?: 'json2' | 'jsonrpc';
   ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
   /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
@@ -55,7 +56,7 @@ export async function startStack(opts: StackOptions = {}) {
     ODOO_DB: world.odoo.database,
     ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
     ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: opts.odooProtocol ?? 'json2',
+    ODOO_PROTOCOL: opts.odooProtocol ?? protocolsOf(odooSandbox.version)[0]!,
     ODOO_MAX_RETRIES: '1',
     ODOO_TIMEOUT_MS: '5000',
   });
