@@ -21,11 +21,17 @@ import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox } from '../sandboxes/hubspot/server.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
 import { protocolsOf } from '../sandboxes/odoo/versions.ts';
+import { JSON2_SINCE, type OdooVersion } from '../connectors/odoo/versions.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
 
 export interface StackOptions {
   /** Odoo transport the connector uses against the sandbox (default: JSON-2 when the sandbox's version has it, else JSON-RPC). */
   odooProtocol?: 'json2' | 'jsonrpc';
+  /**
+   * Odoo version the sandbox imitates (16–19). Default: ODOO_SANDBOX_VERSION (else 18);
+   * asking for JSON-2 means Odoo 19, the only version that has it.
+   */
+  odooVersion?: OdooVersion;
   ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
   /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
   storePath?: string;
@@ -46,7 +52,7 @@ export async function startStack(opts: StackOptions = {}) {
   const world = opts.world ?? buildWorld();
   const logger = createLogger('stack');
 
-  const odooSandbox = createOdooSandbox({ dataset: world.odoo });
+  const odooSandbox = createOdooSandbox({ dataset: world.odoo, version: opts.odooVersion ?? (opts.odooProtocol === 'json2' ? JSON2_SINCE : undefined) });
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot });
   const odooSandboxUrl = await odooSandbox.listen(ports.odooSandbox ?? 0, host);
   const hubspotSandboxUrl = await hubspotSandbox.listen(ports.hubspotSandbox ?? 0, host);

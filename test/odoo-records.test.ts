@@ -5,6 +5,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAppError } from '../policy/errors.ts';
 import { createOdooSandbox, type OdooSandbox } from '../sandboxes/odoo/server.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import { buildOdooFixture, FIXTURE_DB, FIXTURE_USERS } from '../sandboxes/odoo/fixtures.ts';
 import { createOdooClient, type OdooClient } from '../connectors/odoo/odoo-client.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
@@ -25,7 +26,7 @@ describe('Odoo record reader', () => {
   before(async () => {
     sandbox = createOdooSandbox({ dataset: buildOdooFixture() });
     const url = await sandbox.listen(0);
-    client = createOdooClient(loadOdooConfig({ ODOO_URL: url, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_RETRY_BASE_MS: '5' }));
+    client = createOdooClient(loadOdooConfig({ ODOO_URL: url, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_PROTOCOL: protocolsOf(sandbox.version)[0]!, ODOO_RETRY_BASE_MS: '5' }));
   });
   afterEach(() => {
     sandbox.faults.clear();

@@ -228,7 +228,11 @@ export class OdooClient {
           deadline: opts.deadline ?? this.deadline,
           details: site,
           timeoutError: () => unavailable(site, `no answer within ${this.config.timeoutMs} ms`, { timeout: true, timeoutMs: this.config.timeoutMs }),
-          finalError: (e) => (isAppError(e) ? e : appError('BACKEND_ERROR', 'Odoo version detection failed', { system: 'odoo', ...site }, e)),
+          finalError: (e, attempts) => {
+            const err = isAppError(e) ? e : appError('BACKEND_ERROR', 'Odoo version detection failed', { system: 'odoo', ...site }, e);
+            err.details.attempts = attempts;
+            return err;
+          },
         },
         (attempt) => this.transport.version(attempt.signal, opts.requestId),
       )
