@@ -121,6 +121,10 @@ for (const version of SUPPORTED_ODOO_VERSIONS) {
       stack.odooSandbox.store.patch('account.move', invoice.id, { payment_state: 'blocked' });
       const r = await execute('account.move', 'read', [[invoice.id], ['payment_state']]);
       assert.deepEqual(r.result, [{ id: invoice.id, payment_state: version >= 18 ? 'blocked' : 'not_paid' }]);
+      if (version <= 17) {
+        const write = await execute('account.move', 'write', [[invoice.id], { payment_state: 'blocked' }]);
+        assert.equal(write.error?.data.name, 'builtins.ValueError', 'Odoo 16/17 have no blocked payment state');
+      }
     });
 
     test('read of a missing id answers fewer rows with HTTP 200; a record of another company is an AccessError', async () => {

@@ -241,7 +241,10 @@ export function wireVals(v: OdooVersion, model: string, vals: unknown): unknown 
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(vals)) {
     const w = wireFieldName(v, model, k);
-    if (w) out[w] = wireValue(v, model, k, val);
+    const relation = MODELS[model]?.fields[k]?.relation;
+    // x2many commands carry the related model's values: [0, 0, {…}] create, [1, id, {…}] update.
+    if (w && relation && Array.isArray(val)) out[w] = val.map((cmd) => (Array.isArray(cmd) && (cmd[0] === 0 || cmd[0] === 1) ? [cmd[0], cmd[1], wireVals(v, relation, cmd[2])] : cmd));
+    else if (w) out[w] = wireValue(v, model, k, val);
     else if (model === 'sale.order' && k === 'locked' && locksWithState(v)) out.state = val ? ORDER_LOCK_STATE.state : 'sale';
     else throw appError('BAD_USER_INPUT', `Odoo ${v} has no field ${k} on ${model}`, { system: 'odoo', model, field: k });
   }

@@ -13,7 +13,7 @@
 //   - JSON-RPC errors carry code 200 up to 18 and 0 on 19; JSON-2 exists only on 19.
 import { ODOO_MODELS, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
 import {
-  canonicalFieldName, JSON2_SINCE, locksWithState, ORDER_LOCK_STATE, PRODUCTION_LINK, SUPPORTED_ODOO_VERSIONS, VERSIONED_VALUES, warehouseContextKey, wireFieldName, wireValue,
+  canonicalFieldName, valueExists, JSON2_SINCE, locksWithState, ORDER_LOCK_STATE, PRODUCTION_LINK, SUPPORTED_ODOO_VERSIONS, VERSIONED_VALUES, warehouseContextKey, wireFieldName, wireValue,
   type OdooVersion,
 } from '../../connectors/odoo/versions.ts';
 import { odooErrors } from './errors.ts';
@@ -137,6 +137,13 @@ export class VersionedWire {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(vals)) {
       const canonical = this.field(model, k);
+      // A selection value this version does not have (payment_state 'blocked' before 18).
+      if (typeof v === 'string' && !valueExists(this.version, model, canonical, v)) throw odooErrors.value(`Wrong value for ${model}.${canonical}: '${v}'`);
+      const relation = MODELS[model]?.fields[canonical]?.relation;
+      if (relation && Array.isArray(v)) {
+        out[canonical] = v.map((cmd) => (Array.isArray(cmd) && (cmd[0] === 0 || cmd[0] === 1) && isObj(cmd[2]) ? [cmd[0], cmd[1], this.vals(relation, cmd[2])] : cmd));
+        continue;
+      }
       if (model === 'sale.order' && canonical === 'state' && locksWithState(this.version) && v === ORDER_LOCK_STATE.state) {
         out.state = 'sale';
         out.locked = true;
