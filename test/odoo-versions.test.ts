@@ -114,6 +114,20 @@ for (const version of SUPPORTED_ODOO_VERSIONS) {
       assert.equal(r.error?.message, 'Odoo Server Error');
       assert.equal(r.error?.data.name, 'builtins.ValueError');
       assert.equal(r.error?.data.message, message);
+
+      // The connector reads the canonical name under the version's own (or leaves it out),
+      // and takes the error envelope of either code: 200 (16–18) or 0 (19).
+      const client = createOdooClient(loadOdooConfig({
+        ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
+        ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: 'jsonrpc',
+      }));
+      try {
+        await assert.rejects(client.searchRead(model, [], ['id', 'no_such_field'], { limit: 1 }), (e: unknown) => isAppError(e) && e.code === 'BACKEND_VALIDATION' && e.details.field === 'no_such_field' && e.details.backendName === 'builtins.ValueError');
+        const lines = await client.searchRead('sale.order.line', [], ['product_uom'], { limit: 1 });
+        assert.ok(Array.isArray(lines[0]!.product_uom), 'the line UoM arrives under its canonical name on every version');
+      } finally {
+        await client.close();
+      }
     });
 
     test('a blocked invoice is shown as that version can (not_paid before 18)', async () => {
