@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { SUPPORTED_ODOO_VERSIONS, type OdooVersion } from '../connectors/odoo/versions.ts';
+import {
+  parseOdooVersion, SUPPORTED_ODOO_VERSIONS, toCanonicalRecord, wireContext, wireDomain, wireFields, wireOrder, wireVals, type OdooVersion,
+} from '../connectors/odoo/versions.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { isAppError } from '../policy/errors.ts';
@@ -107,6 +109,15 @@ for (const version of SUPPORTED_ODOO_VERSIONS) {
       assert.ok(keys.length > 0 && keys.every((k) => k.length === 1 && k[0] === (version <= 17 ? 'warehouse' : 'warehouse_id')), JSON.stringify(keys));
     });
 
+    test('16 filters a locked order as state done; later versions have no such state', async () => {
+      const locked = stack.odooSandbox.store.records('sale.order').filter((o) => o.state === 'sale' && o.locked === true).length;
+      const done = await execute('sale.order', 'search_count', [[['state', '=', 'done']]]);
+      assert.equal(done.result, version <= 16 ? locked : 0);
+      const confirmed = stack.odooSandbox.store.records('sale.order').filter((o) => o.state === 'sale').length;
+      const sale = await execute('sale.order', 'search_count', [[['state', 'in', ['sale', 'done']]]]);
+      assert.equal(sale.result, confirmed);
+    });
+
     test(`a field Odoo ${version} does not have is refused as Odoo ${version} refuses it`, async () => {
       const { model, field, message } = FOREIGN_FIELD[version];
       const r = await execute(model, 'search_read', [[], ['id', field]], { limit: 1 });
@@ -151,6 +162,31 @@ for (const version of SUPPORTED_ODOO_VERSIONS) {
     });
   });
 }
+
+describe('the version table translates canonical calls', () => {
+  test('16: confirmed includes done, locked is the done state, also through a relation', () => {
+    assert.deepEqual(wireDomain(16, 'sale.order', [['state', '=', 'sale']]), [['state', 'in', ['sale', 'done']]]);
+    assert.deepEqual(wireDomain(16, 'sale.order', [['locked', '=', true]]), [['state', '=', 'done']]);
+    assert.deepEqual(wireDomain(16, 'sale.order.line', [['order_id.locked', '=', false]]), [['order_id.state', '!=', 'done']]);
+    assert.deepEqual(wireDomain(17, 'sale.order', [['locked', '=', true]]), [['locked', '=', true]]);
+    assert.deepEqual(toCanonicalRecord(16, 'sale.order', { id: 1, state: 'done' }, ['state', 'locked']), { id: 1, state: 'sale', locked: true });
+  });
+  test('renamed and missing fields, in field lists, orders and x2many commands', () => {
+    assert.deepEqual(wireFields(16, 'mrp.production', ['date_start', 'sale_line_id', 'state']), ['date_planned_start', 'state']);
+    assert.deepEqual(wireFields(16, 'sale.order', ['name', 'locked']), ['name', 'state']);
+    assert.equal(wireOrder(16, 'mrp.production', 'date_start asc, id'), 'date_planned_start asc, id');
+    assert.deepEqual(wireVals(19, 'sale.order', { order_line: [[0, 0, { product_uom: 3 }]] }), { order_line: [[0, 0, { product_uom_id: 3 }]] });
+    assert.deepEqual(wireContext(17, { warehouse_id: 2, lang: 'de_DE' }), { warehouse: 2, lang: 'de_DE' });
+    assert.deepEqual(wireContext(18, { warehouse_id: 2 }), { warehouse_id: 2 });
+    assert.throws(() => wireDomain(16, 'mrp.production', [['sale_line_id', '=', 1]]), (e: unknown) => isAppError(e) && e.code === 'BACKEND_VERSION_UNSUPPORTED');
+  });
+  test('version parsing: stable, Odoo Online, unsupported', () => {
+    assert.equal(parseOdooVersion([17, 0, 0, 'final', 0, ''], '17.0-20240709'), 17);
+    assert.equal(parseOdooVersion(['saas~18', 3, 0, 'final', 0, '']), 18);
+    assert.throws(() => parseOdooVersion([20, 0, 0, 'final', 0, '']), (e: unknown) => isAppError(e) && e.code === 'BACKEND_VERSION_UNSUPPORTED');
+    assert.throws(() => parseOdooVersion(undefined), (e: unknown) => isAppError(e) && e.code === 'BACKEND_PROTOCOL');
+  });
+});
 
 describe('Odoo versions the connector refuses', () => {
   let server: http.Server;

@@ -173,6 +173,11 @@ function wirePath(v: OdooVersion, model: string, path: string): string | undefin
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
+/** Our code asked a version for a field it does not have: refused before the call, naming both. */
+function notInVersion(v: OdooVersion, model: string, field: string) {
+  return appError('BACKEND_VERSION_UNSUPPORTED', `Odoo ${v} has no field ${field} on ${model}`, { system: 'odoo', model, field });
+}
+
 /** One canonical domain leaf in the version's dialect: a leaf, or a small sub-domain in prefix notation. */
 function wireLeaf(v: OdooVersion, model: string, leaf: unknown[]): unknown[] {
   const [path, op, value] = leaf as [string, string, unknown];
@@ -193,7 +198,7 @@ function wireLeaf(v: OdooVersion, model: string, leaf: unknown[]): unknown[] {
   }
   const w = wirePath(v, model, path);
   if (w === undefined) {
-    throw appError('BAD_USER_INPUT', `Odoo ${v} has no field ${path} on ${model}`, { system: 'odoo', model, field: path });
+    throw notInVersion(v, model, path);
   }
   if (target) {
     const rule = VERSIONED_VALUES[`${target}.${last}`];
@@ -246,7 +251,7 @@ export function wireVals(v: OdooVersion, model: string, vals: unknown): unknown 
     if (w && relation && Array.isArray(val)) out[w] = val.map((cmd) => (Array.isArray(cmd) && (cmd[0] === 0 || cmd[0] === 1) ? [cmd[0], cmd[1], wireVals(v, relation, cmd[2])] : cmd));
     else if (w) out[w] = wireValue(v, model, k, val);
     else if (model === 'sale.order' && k === 'locked' && locksWithState(v)) out.state = val ? ORDER_LOCK_STATE.state : 'sale';
-    else throw appError('BAD_USER_INPUT', `Odoo ${v} has no field ${k} on ${model}`, { system: 'odoo', model, field: k });
+    else throw notInVersion(v, model, k);
   }
   return out;
 }

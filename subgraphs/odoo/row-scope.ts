@@ -9,6 +9,7 @@ import { ownAccountLimit } from '../../policy/permissions.ts';
 import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
 import { UNRESTRICTED, type OdooRowScope } from '../../connectors/odoo/records.ts';
+import { PRODUCTION_LINK } from '../../connectors/odoo/versions.ts';
 
 const NOTHING: Domain = [['id', '=', 0]];
 
@@ -57,8 +58,9 @@ export function customerScope(accountId: string, client: OdooClient, callContext
           // references on 19; connectors/odoo/versions.ts PRODUCTION_LINK). An MO's
           // `origin` is free text anyone can type, so it grants nothing.
           productionIds ??= (async () => {
-            const raws = await client.searchRead('sale.order', await inPartners('partner_id'), ['mrp_production_ids'], {}, callContext());
-            const orders = parseRecords('sale.order', raws, ['mrp_production_ids']) as Array<{ id: number; mrp_production_ids: number[] | null }>;
+            const link = PRODUCTION_LINK.orderField;
+            const raws = await client.searchRead('sale.order', await inPartners('partner_id'), [link], {}, callContext());
+            const orders = parseRecords('sale.order', raws, [link]) as Array<{ id: number; mrp_production_ids: number[] | null }>;
             return [...new Set(orders.flatMap((o) => o.mrp_production_ids ?? []))].sort((a, b) => a - b);
           })();
           const ids = await productionIds;
