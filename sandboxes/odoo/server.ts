@@ -1,7 +1,7 @@
-// The Odoo sandbox HTTP server: Odoo 19's external API on loopback.
-//   POST /json/2/<model>/<method>          JSON-2 (Authorization: bearer <key>, X-Odoo-Database)
+// The Odoo sandbox HTTP server: the external API of Odoo 16, 17, 18 or 19 (versions.ts) on loopback.
+//   POST /json/2/<model>/<method>          JSON-2, Odoo 19 only (Authorization: bearer <key>, X-Odoo-Database)
 //   POST /jsonrpc                           JSON-RPC 2.0: common.{version,authenticate,login}, object.{execute_kw,execute}
-//   GET|POST /web/version                   version info
+//   GET|POST /web/version                   version info (Odoo 19 only)
 // Admin (loopback test hooks, never faulted, never logged):
 //   GET|POST|DELETE /__sandbox/faults[/<id>]   fault rules (see faults.ts)
 //   GET|DELETE      /__sandbox/requests        the ORM request log (?model=&method=&transport=)
