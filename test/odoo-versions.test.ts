@@ -118,6 +118,26 @@ for (const version of SUPPORTED_ODOO_VERSIONS) {
       assert.equal(sale.result, confirmed);
     });
 
+    test("a customer sees its order's manufacturing orders as Odoo links them, not by the free-text origin", async () => {
+      const demo = stack.world.demo;
+      const store = stack.odooSandbox.store;
+      const line = store.records('sale.order.line').find((l) => l.order_id === demo.orderId)!;
+      const { id: _id, ...rest } = store.records('mrp.production').find((m) => m.name === demo.productionName)!;
+      const linked = store.insert('mrp.production', { ...rest, name: `WH/MO/LINK${version}`, state: 'confirmed', origin: false, sale_line_id: line.id });
+      const namedOnly = store.insert('mrp.production', { ...rest, name: `WH/MO/ORIGIN${version}`, state: 'confirmed', origin: demo.orderNumber, sale_line_id: false });
+      try {
+        const res = await stack.query('query($n: String!) { order(number: $n) { production { number } } }', { n: demo.orderNumber }, { role: 'customer', accountId: demo.accountId });
+        assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+        const seen = res.data.order.production.map((p: { number: string }) => p.number);
+        assert.ok(seen.includes(demo.productionName), `the MO procured for the order: ${JSON.stringify(seen)}`);
+        assert.ok(seen.includes(`WH/MO/LINK${version}`), 'an MO made for one of its lines');
+        assert.ok(!seen.includes(`WH/MO/ORIGIN${version}`), 'an MO whose origin merely names the order is not linked');
+      } finally {
+        store.remove('mrp.production', linked);
+        store.remove('mrp.production', namedOnly);
+      }
+    });
+
     test(`a field Odoo ${version} does not have is refused as Odoo ${version} refuses it`, async () => {
       const { model, field, message } = FOREIGN_FIELD[version];
       const r = await execute(model, 'search_read', [[], ['id', field]], { limit: 1 });
