@@ -51,6 +51,7 @@ export const CALLER_MESSAGES: Partial<Record<ErrorKey, (system: string) => strin
   BACKEND_UNAVAILABLE: (s) => `${s} is unavailable`,
   BACKEND_PROTOCOL: (s) => `${s} answered something unexpected`,
   BACKEND_ERROR: (s) => `${s} reported an error`,
+  BACKEND_VERSION_UNSUPPORTED: (s) => `${s} runs a version this integration does not support`,
   SUBGRAPH_UNAVAILABLE: (s) => `The ${s} service is unavailable`,
   MAPPING_ERROR: (s) => `A record from ${s} does not fit the canonical model`,
   INTERNAL: () => 'Internal error',

@@ -56,6 +56,7 @@ export const ERRORS = {
   BACKEND_RATE_LIMITED: def('BACKEND_RATE_LIMITED', 'backend', 503, 'The backend answered 429 and retries were exhausted.'),
   BACKEND_UNAVAILABLE: def('BACKEND_UNAVAILABLE', 'backend', 503, 'The backend could not be reached, timed out, or answered 5xx.'),
   BACKEND_PROTOCOL: def('BACKEND_PROTOCOL', 'backend', 502, 'The backend answered something that is not its documented protocol (not JSON, wrong envelope).'),
+  BACKEND_VERSION_UNSUPPORTED: def('BACKEND_VERSION_UNSUPPORTED', 'backend', 502, 'The backend runs a version the connector does not support (Odoo: 16, 17, 18 and 19; JSON-2 only on 19); the message names the version found.'),
   BACKEND_ERROR: def('BACKEND_ERROR', 'backend', 502, 'The backend reported an error the project has no more specific code for.'),
   SUBGRAPH_UNAVAILABLE: def('SUBGRAPH_UNAVAILABLE', 'backend', 503, 'The gateway could not reach the subgraph serving a system; `extensions.system` names it.'),
   MAPPING_ERROR: def('MAPPING_ERROR', 'backend', 502, 'A backend record does not fit the canonical mapping; `extensions` name model, id and field.'),

@@ -21,11 +21,18 @@ import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox, type HubSpotSandboxOptions } from '../sandboxes/hubspot/server.ts';
 import { hubspotSandboxOptionsFromEnv } from '../sandboxes/hubspot/env.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
+import { JSON2_SINCE, type OdooVersion } from '../connectors/odoo/versions.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../sandboxes/seed/index.ts';
 
 export interface StackOptions {
-  /** Odoo transport the connector uses against the sandbox. */
+  /** Odoo transport the connector uses against the sandbox (default: JSON-2 when the sandbox's version has it, else JSON-RPC). */
   odooProtocol?: 'json2' | 'jsonrpc';
+  /**
+   * Odoo version the sandbox imitates (16–19). Default: ODOO_SANDBOX_VERSION (else 18);
+   * asking for JSON-2 means Odoo 19, the only version that has it.
+   */
+  odooVersion?: OdooVersion;
   ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
   /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
   storePath?: string;
@@ -52,7 +59,7 @@ export async function startStack(opts: StackOptions = {}) {
   const world = opts.world ?? buildWorld();
   const logger = opts.logger ?? createLogger('stack');
 
-  const odooSandbox = createOdooSandbox({ dataset: world.odoo });
+  const odooSandbox = createOdooSandbox({ dataset: world.odoo, version: opts.odooVersion ?? (opts.odooProtocol === 'json2' ? JSON2_SINCE : undefined) });
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv(), ...opts.hubspotSandbox });
   const odooSandboxUrl = await odooSandbox.listen(ports.odooSandbox ?? 0, host);
   const hubspotSandboxUrl = await hubspotSandbox.listen(ports.hubspotSandbox ?? 0, host);
@@ -62,7 +69,7 @@ export async function startStack(opts: StackOptions = {}) {
     ODOO_DB: world.odoo.database,
     ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
     ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: opts.odooProtocol ?? 'json2',
+    ODOO_PROTOCOL: opts.odooProtocol ?? protocolsOf(odooSandbox.version)[0]!,
     ODOO_MAX_RETRIES: '1',
     ODOO_TIMEOUT_MS: '5000',
   });

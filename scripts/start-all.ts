@@ -38,7 +38,8 @@ runMain('start', async () => {
   const stack = await startStack({
     world,
     now: process.env.DEMO_CLOCK === 'wall' ? undefined : () => new Date(DEFAULT_NOW),
-    odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' ? 'jsonrpc' : 'json2',
+    // Unset: what the sandbox's Odoo version speaks (JSON-2 on 19, JSON-RPC before).
+    odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' || process.env.ODOO_PROTOCOL === 'json2' ? process.env.ODOO_PROTOCOL : undefined,
     cacheTtlMs: process.env.CACHE_TTL_MS ? Number(process.env.CACHE_TTL_MS) : undefined,
     // The sandboxes are reseeded at every start, so by default the store is too (in memory):
     // keys and audit entries about records that no longer exist would only mislead.

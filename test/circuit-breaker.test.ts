@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isAppError, type AppError } from '../policy/errors.ts';
 import type { ResilienceEvent } from '../connectors/shared/resilience.ts';
 import { createOdooSandbox, type OdooSandbox } from '../sandboxes/odoo/server.ts';
+import { JSON2_SINCE } from '../connectors/odoo/versions.ts';
 import { buildOdooFixture, FIXTURE_DB, FIXTURE_USERS } from '../sandboxes/odoo/fixtures.ts';
 import { createOdooClient, type OdooClient } from '../connectors/odoo/odoo-client.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
@@ -72,7 +73,7 @@ for (const protocol of ['json2', 'jsonrpc'] as const) {
     const partnerCalls = () => sandbox.log.count({ model: 'res.partner', transport: protocol });
 
     before(async () => {
-      sandbox = createOdooSandbox({ dataset: buildOdooFixture() });
+      sandbox = createOdooSandbox({ dataset: buildOdooFixture(), ...(protocol === 'json2' ? { version: JSON2_SINCE } : {}) });
       url = await sandbox.listen(0);
     });
     afterEach(() => {

@@ -5,6 +5,8 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAppError } from '../policy/errors.ts';
 import { createOdooSandbox, type OdooSandbox } from '../sandboxes/odoo/server.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
+import { warehouseContextKey, wireFields } from '../connectors/odoo/versions.ts';
 import { buildOdooFixture, FIXTURE_DB, FIXTURE_USERS } from '../sandboxes/odoo/fixtures.ts';
 import { createOdooClient, type OdooClient } from '../connectors/odoo/odoo-client.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
@@ -25,7 +27,7 @@ describe('Odoo record reader', () => {
   before(async () => {
     sandbox = createOdooSandbox({ dataset: buildOdooFixture() });
     const url = await sandbox.listen(0);
-    client = createOdooClient(loadOdooConfig({ ODOO_URL: url, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_RETRY_BASE_MS: '5' }));
+    client = createOdooClient(loadOdooConfig({ ODOO_URL: url, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_PROTOCOL: protocolsOf(sandbox.version)[0]!, ODOO_RETRY_BASE_MS: '5' }));
   });
   afterEach(() => {
     sandbox.faults.clear();
@@ -42,7 +44,8 @@ describe('Odoo record reader', () => {
     assert.deepEqual(order!.partner_id, { id: 1, name: order!.partner_id!.name });
     assert.match(order!.date_order!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     const [entry] = calls('sale.order');
-    assert.deepEqual(entry!.fields, [...READ_FIELDS['sale.order']]);
+    // Asked for in the sandbox version's own names (odoo-versions.test.ts checks those per version).
+    assert.deepEqual(entry!.fields, wireFields(sandbox.version, 'sale.order', READ_FIELDS['sale.order']));
     assert.deepEqual(entry!.context, { allowed_company_ids: [1, 2] });
     assert.equal(entry!.requestId, 'req-records');
   });
@@ -68,7 +71,7 @@ describe('Odoo record reader', () => {
     assert.equal(calls('product.product').length, 0);
     const [row] = await readRowsKeepingFieldErrors(session(), 'product.product', [1], ['free_qty'], { warehouse_id: 1 });
     assert.equal(typeof row!.free_qty, 'number');
-    assert.equal(calls('product.product')[0]!.context!.warehouse_id, 1);
+    assert.equal(calls('product.product')[0]!.context![warehouseContextKey(sandbox.version)], 1);
   });
 
   test('a value that does not fit: searchRows refuses the answer, the field-wise read keeps the rest', async () => {

@@ -16,6 +16,7 @@ import { createHubSpotClient, type HubSpotCallEvent, type HubSpotClient } from '
 import { loadHubSpotConfig } from '../connectors/crm/hubspot/config.ts';
 import { buildHubSpotFixture, FIXTURE_TOKEN } from './hubspot-fixture.ts';
 import { failure } from './support/errors.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 
 let odoo: OdooSandbox;
 let hubspot: HubSpotSandbox;
@@ -24,7 +25,7 @@ const hubspotClients: HubSpotClient[] = [];
 
 function odooClient(env: Record<string, string>, hooks: OdooClientHooks = {}): OdooClient {
   const c = createOdooClient(
-    loadOdooConfig({ ODOO_URL: odoo.url!, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_RETRY_BASE_MS: '1', ...env }),
+    loadOdooConfig({ ODOO_URL: odoo.url!, ODOO_DB: FIXTURE_DB, ODOO_LOGIN: FIXTURE_USERS.integration.login, ODOO_API_KEY: FIXTURE_USERS.integration.apiKey, ODOO_PROTOCOL: protocolsOf(odoo.version)[0]!, ODOO_RETRY_BASE_MS: '1', ...env }),
     hooks,
   );
   odooClients.push(c);
@@ -61,6 +62,10 @@ describe('one event shape for both backends', () => {
     const calls: Array<{ attempts: number; ok: boolean }> = [];
     const retries: Array<number | undefined> = [];
     const o = odooClient({}, { onEvent: (e) => odooEvents.push(e), onCall: (i) => calls.push({ attempts: i.attempts, ok: i.ok }), onRetry: (i) => retries.push(i.httpStatus) });
+    // The server's version is asked once, before the first model call (its own call in the story); the story here is the read's.
+    await o.serverVersion();
+    odooEvents.length = 0;
+    calls.length = 0;
     odoo.faults.failWith(503, { model: 'res.partner', times: 1 });
     assert.equal(await o.searchCount('res.partner', [['id', '<=', 6]]), 4);
 

@@ -2,6 +2,9 @@
 // from, and how Odoo's raw selection values become the canonical enums. Value
 // shapes (false → null, many2one pairs, datetimes) are normalised before this, in
 // mapping/; this file is only the business mapping, in one place.
+// The names here are canonical (mapping/models.ts, Odoo 18's); the client reads them
+// under each server version's own names and states (versions.ts), so these lists
+// are the one list for every version.
 import type { OdooModelName } from './mapping/models.ts';
 import type { FieldName } from './mapping/records.ts';
 import type { PaymentState } from '../../policy/vocabulary.ts';

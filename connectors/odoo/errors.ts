@@ -12,7 +12,7 @@
 //   non-JSON answer or wrong envelope              → BACKEND_PROTOCOL
 //   anything else (unknown model/method, bugs)     → BACKEND_ERROR
 // `details` carry system, backendName, model, method and httpStatus — never Odoo's
-// `debug` traceback, never the API key.
+// message text (it names users and records), its `debug` traceback, or the API key.
 import { appError, isAppError, type AppError, type ErrorDetails, type ErrorKey } from '../../policy/errors.ts';
 import type { Verdict } from '../shared/resilience.ts';
 
@@ -86,8 +86,13 @@ export function fromOdooError(site: CallSite, body: OdooErrorBody, httpStatus: n
   // Name first; the status only decides for unnamed 4xx classes. An Odoo-serialized 500 with an
   // unknown name is an Odoo-side bug (BACKEND_ERROR) — JSON-RPC reports the same one with HTTP 200.
   const key = keyForName(body.name, body.message) ?? (httpStatus < 500 ? keyForStatus(httpStatus) : undefined) ?? 'BACKEND_ERROR';
-  const message = key === 'BACKEND_AUTH_FAILED' ? `Odoo refused the configured credentials (${body.message})` : `Odoo ${shortName(body.name)}: ${body.message}`;
-  return appError(key, message, base(site, { backendName: body.name, httpStatus }));
+  // Odoo's own text names users, logins and record ids ("Sorry, alice (id=7) doesn't have
+  // 'read' access to: … (sale.order: 42)"): it is not kept — not in the message, not in the
+  // details, so neither a caller nor a log line sees it. What is kept is the exception
+  // class (backendName) and, for an invalid field, the field name, which is ours.
+  const message = key === 'BACKEND_AUTH_FAILED' ? 'Odoo refused the configured credentials' : `Odoo ${shortName(body.name)} on ${site.model}.${site.method}`;
+  const field = /^Invalid field '([\w.]+)'/.exec(body.message)?.[1];
+  return appError(key, message, base(site, { backendName: body.name, httpStatus, ...(field ? { field } : {}) }));
 }
 
 function shortName(name: string): string {

@@ -25,15 +25,32 @@ export async function postJson(
   site: CallSite,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
+  return send(agent, url, 'POST', body, headers, site, signal);
+}
+
+/** A GET with no body (Odoo 19's /web/version). */
+export function getJson(agent: Agent, url: string, headers: Record<string, string>, site: CallSite, signal?: AbortSignal): Promise<HttpAnswer> {
+  return send(agent, url, 'GET', undefined, headers, site, signal);
+}
+
+async function send(
+  agent: Agent,
+  url: string,
+  method: 'GET' | 'POST',
+  body: unknown,
+  headers: Record<string, string>,
+  site: CallSite,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
   if (signal?.aborted) throw unavailable(site, 'request aborted', { aborted: true });
   // The backend call's trace context (`traceparent`), for an Odoo behind a tracing proxy.
   const traced: Record<string, string> = {};
   injectContext({ set: (name, value) => (traced[name] = value) });
   try {
     const res = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json', ...traced, ...headers },
-      body: JSON.stringify(body),
+      method,
+      headers: { ...(method === 'POST' ? { 'content-type': 'application/json; charset=utf-8' } : {}), accept: 'application/json', ...traced, ...headers },
+      ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
       signal,
       dispatcher: agent,
     });

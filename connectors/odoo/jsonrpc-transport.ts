@@ -8,7 +8,7 @@ import { appError } from '../../policy/errors.ts';
 import type { OdooConfig } from './config.ts';
 import { fromHttpStatus, fromOdooError, isOdooErrorBody, parseRetryAfter, protocolError, type CallSite } from './errors.ts';
 import { parseJson, postJson } from './http.ts';
-import { USER_AGENT, type OdooTransport, type TransportCall } from './transport.ts';
+import { USER_AGENT, type OdooTransport, type ServerVersionInfo, type TransportCall } from './transport.ts';
 
 /**
  * Leading parameters passed positionally: odoo.api's create wrapper reads `args[0]`
@@ -59,11 +59,19 @@ export class JsonRpcTransport implements OdooTransport {
     if (body.error !== undefined) {
       const err = body.error;
       if (isObj(err) && isOdooErrorBody(err.data)) throw fromOdooError(site, err.data, res.status);
-      const message = isObj(err) && typeof err.message === 'string' ? err.message : JSON.stringify(err);
-      throw appError('BACKEND_ERROR', `Odoo JSON-RPC error: ${message}`, { system: 'odoo', model: site.model, method: site.method, httpStatus: res.status });
+      // An error without Odoo's serialized exception: keep only its numeric code (the text is Odoo's).
+      const code = isObj(err) && typeof err.code === 'number' ? err.code : undefined;
+      throw appError('BACKEND_ERROR', 'Odoo JSON-RPC error without an exception body', { system: 'odoo', model: site.model, method: site.method, httpStatus: res.status, ...(code !== undefined ? { rpcCode: code } : {}) });
     }
     // Odoo omits `result` when the method returned None.
     return Object.prototype.hasOwnProperty.call(body, 'result') ? body.result : null;
+  }
+
+  /** common.version (every Odoo version, no login): `server_version_info` is `[major, minor, …]`. */
+  async version(signal?: AbortSignal, requestId?: string): Promise<ServerVersionInfo> {
+    const out = await this.rpc({ model: 'common', method: 'version' }, 'common', 'version', [], requestId, signal);
+    if (!isObj(out)) throw protocolError({ model: 'common', method: 'version' }, 'common.version did not return an object');
+    return { versionInfo: out.server_version_info, version: out.server_version };
   }
 
   private authenticate(c: TransportCall): Promise<number> {

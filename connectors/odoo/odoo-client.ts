@@ -17,6 +17,7 @@ import { createAgent } from './http.ts';
 import { Json2Transport } from './json2-transport.ts';
 import { JsonRpcTransport } from './jsonrpc-transport.ts';
 import type { OdooTransport } from './transport.ts';
+import { parseOdooVersion, toCanonicalRecord, wireContext, wireDomain, wireFieldName, wireFields, wireOrder, wireVals, type OdooVersion } from './versions.ts';
 import type { CallBudget } from '../../core/call-budget.ts';
 
 // Declared with the wire call it travels in (transport.ts), so the transports need nothing from this file.
@@ -82,6 +83,8 @@ export class OdooClient {
   private readonly agent: ReturnType<typeof createAgent>;
   /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
   private deadline: Deadline | undefined;
+  /** The server's major version, detected once and shared by every request view (forRequest). */
+  private readonly detected: { version?: Promise<OdooVersion> } = {};
 
   constructor(config: OdooConfig, hooks: OdooClientHooks = {}) {
     this.config = config;
@@ -120,6 +123,11 @@ export class OdooClient {
     return this.records(model, 'search_read', await this.run(model, 'search_read', undefined, params, opts));
   }
 
+  /**
+   * `read` by id (Odoo 16–19 alike): ids that do not exist are left out of the
+   * answer (HTTP 200, no MissingError); an id hidden by a record rule or another
+   * company fails the whole call with AccessError (BACKEND_ACCESS_DENIED).
+   */
   async read(model: string, ids: number[], fields: string[], opts: CallOptions = {}): Promise<RawRecord[]> {
     if (!ids.length) return [];
     return this.records(model, 'read', await this.run(model, 'read', ids, { fields }, opts));
@@ -199,6 +207,43 @@ export class OdooClient {
     return (await this.run(model, method, ids, kwargs, opts)) as T;
   }
 
+  /**
+   * The server's major version (16–19), asked once — common.version on JSON-RPC,
+   * GET /web/version on JSON-2 — and cached; every model call waits for it, since
+   * field names and states differ per version (versions.ts). A failed detection is
+   * not cached: the next call asks again.
+   */
+  serverVersion(opts: Pick<CallOptions, 'requestId' | 'signal' | 'deadline'> = {}): Promise<OdooVersion> {
+    const known = this.detected.version;
+    if (known) return known;
+    const site = { model: 'common', method: 'version' };
+    const p = this.policy
+      .execute(
+        {
+          operation: 'version',
+          model: 'common',
+          requestId: opts.requestId,
+          idempotent: true,
+          signal: opts.signal,
+          deadline: opts.deadline ?? this.deadline,
+          details: site,
+          timeoutError: () => unavailable(site, `no answer within ${this.config.timeoutMs} ms`, { timeout: true, timeoutMs: this.config.timeoutMs }),
+          finalError: (e, attempts) => {
+            const err = isAppError(e) ? e : appError('BACKEND_ERROR', 'Odoo version detection failed', { system: 'odoo', ...site }, e);
+            err.details.attempts = attempts;
+            return err;
+          },
+        },
+        (attempt) => this.transport.version(attempt.signal, opts.requestId),
+      )
+      .then((info) => parseOdooVersion(info.versionInfo, info.version));
+    this.detected.version = p;
+    p.catch(() => {
+      if (this.detected.version === p) this.detected.version = undefined;
+    });
+    return p;
+  }
+
   /** Close pooled connections. */
   async close(): Promise<void> {
     await this.agent.close();
@@ -214,10 +259,13 @@ export class OdooClient {
     return out as RawRecord[];
   }
 
-  private run(model: string, method: string, ids: number[] | undefined, params: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
+  private async run(model: string, method: string, ids: number[] | undefined, canonical: Record<string, unknown>, opts: CallOptions): Promise<unknown> {
     const site = { model, method };
     opts.budget?.spend('odoo', `${model}.${method}`);
-    return this.policy.execute(
+    const version = await this.serverVersion(opts);
+    const params = toWireParams(version, model, method, canonical);
+    const context = wireContext(version, opts.context);
+    const out = await this.policy.execute(
       {
         operation: method,
         model,
@@ -234,9 +282,34 @@ export class OdooClient {
           return err;
         },
       },
-      (attempt) => this.transport.call({ model, method, ids, params, context: opts.context, requestId: opts.requestId, signal: attempt.signal }),
+      (attempt) => this.transport.call({ model, method, ids, params, context, requestId: opts.requestId, signal: attempt.signal }),
     );
+    return fromWireResult(version, model, method, out, canonical.fields);
   }
+}
+
+const FIELD_LIST_METHODS = new Set(['search_read', 'read']);
+
+/** A call's canonical parameters in the server version's dialect (versions.ts). */
+function toWireParams(v: OdooVersion, model: string, method: string, params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  if (FIELD_LIST_METHODS.has(method) && Array.isArray(params.fields)) out.fields = wireFields(v, model, params.fields as string[]);
+  if ('domain' in params) out.domain = wireDomain(v, model, params.domain);
+  if (typeof params.order === 'string') out.order = wireOrder(v, model, params.order);
+  if (typeof params.orderby === 'string') out.orderby = wireOrder(v, model, params.orderby);
+  if (Array.isArray(params.groupby)) out.groupby = (params.groupby as unknown[]).map((g) => (typeof g === 'string' ? (wireFieldName(v, model, g) ?? g) : g));
+  if (method === 'write') out.vals = wireVals(v, model, params.vals);
+  if (method === 'create' && Array.isArray(params.vals_list)) out.vals_list = (params.vals_list as unknown[]).map((vals) => wireVals(v, model, vals));
+  return out;
+}
+
+/** An answer back in canonical names and values: records of read/search_read, the groups of a grouped read. */
+function fromWireResult(v: OdooVersion, model: string, method: string, out: unknown, fields: unknown): unknown {
+  if (!Array.isArray(out)) return out;
+  const asked = Array.isArray(fields) ? (fields as string[]) : undefined;
+  if (FIELD_LIST_METHODS.has(method)) return out.map((r) => (isObj(r) ? toCanonicalRecord(v, model, r, asked) : r));
+  if (method === 'read_group' || method === 'formatted_read_group') return out.map((g) => (isObj(g) ? toCanonicalRecord(v, model, g) : g));
+  return out;
 }
 
 export function createOdooClient(config: OdooConfig, hooks: OdooClientHooks = {}): OdooClient {

@@ -24,9 +24,17 @@ export interface TransportCall {
   signal?: AbortSignal;
 }
 
+/** What the server says about its version: `server_version_info`-style list and the display string. */
+export interface ServerVersionInfo {
+  versionInfo: unknown;
+  version: unknown;
+}
+
 export interface OdooTransport {
   readonly protocol: 'json2' | 'jsonrpc';
   call(call: TransportCall): Promise<unknown>;
+  /** One attempt at the server's version (no credentials needed on either transport). */
+  version(signal?: AbortSignal, requestId?: string): Promise<ServerVersionInfo>;
 }
 
 export const USER_AGENT = 'odoo-crm-supergraph/0.1 (+odoo connector)';

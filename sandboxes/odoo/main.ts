@@ -1,10 +1,10 @@
 // Start the Odoo sandbox alone, loaded with the seeded world:
 //   ODOO_SANDBOX_PORT=8069 npx tsx sandboxes/odoo/main.ts        (or: npm run sandbox:odoo)
-// It speaks JSON-2 (POST /json/2/<model>/<method>) and JSON-RPC (POST /jsonrpc) like
-// Odoo 19. Point the connector at it with ODOO_URL=http://127.0.0.1:8069, ODOO_DB and
+// It speaks JSON-RPC (POST /jsonrpc) and, as Odoo 19, JSON-2 (POST /json/2/<model>/<method>).
+// Point the connector at it with ODOO_URL=http://127.0.0.1:8069, ODOO_DB and
 // the login / API key of one of the world's users (sandboxes/seed).
-// ODOO_SANDBOX_VERSION (default 19.0) changes what common.version reports; below 19
-// the JSON-2 endpoint answers 404, as a real Odoo 17/18 does.
+// ODOO_SANDBOX_VERSION (16, 17, 18 or 19; default 18) chooses the Odoo version imitated
+// (sandboxes/odoo/versions.ts); below 19 the JSON-2 endpoint answers 404, as a real Odoo 16–18 does.
 // ODOO_SANDBOX_LOCK_CONFIRMED_SALES=1 turns on Sales → "Lock Confirmed Sales": action_confirm then locks the order.
 import { buildWorld } from '../seed/index.ts';
 import { ODOO_MODELS, type OdooModelName } from '../../connectors/odoo/mapping/models.ts';
@@ -22,7 +22,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const world = await buildWorld();
-const sandbox = createOdooSandbox({ dataset: world.odoo, version: process.env.ODOO_SANDBOX_VERSION || '19.0' });
+const sandbox = createOdooSandbox({ dataset: world.odoo });
 if (lockConfirmedSalesRequested(process.env)) sandbox.store.setLockConfirmedSales(true);
 const url = await sandbox.listen(port, host);
 const counts = (Object.keys(ODOO_MODELS) as OdooModelName[])

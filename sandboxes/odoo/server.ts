@@ -1,25 +1,31 @@
-// The Odoo sandbox HTTP server: Odoo 19's external API on loopback.
-//   POST /json/2/<model>/<method>          JSON-2 (Authorization: bearer <key>, X-Odoo-Database)
+// The Odoo sandbox HTTP server: the external API of Odoo 16, 17, 18 or 19 (versions.ts) on loopback.
+//   POST /json/2/<model>/<method>          JSON-2, Odoo 19 only (Authorization: bearer <key>, X-Odoo-Database)
 //   POST /jsonrpc                           JSON-RPC 2.0: common.{version,authenticate,login}, object.{execute_kw,execute}
-//   GET|POST /web/version                   version info
+//   GET|POST /web/version                   version info (Odoo 19 only)
 // Admin (loopback test hooks, never faulted, never logged):
 //   GET|POST|DELETE /__sandbox/faults[/<id>]   fault rules (see faults.ts)
 //   GET|DELETE      /__sandbox/requests        the ORM request log (?model=&method=&transport=)
 //   GET             /__sandbox/health
 import { closeServer, listen } from '../../core/http.ts';
 import http from 'node:http';
-import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset } from './types.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
 import { RequestLog, type RequestLogEntry } from './log.ts';
 import { bindArgs, getPublicMethod, METHODS, modelExists, runMethod } from './methods.ts';
 import { OdooStore } from './store.ts';
+import { JSON2_SINCE, type OdooVersion } from '../../connectors/odoo/versions.ts';
+import { parseSandboxVersion, rpcErrorCode, sandboxVersionFromEnv, serverVersionString, VersionedWire } from './versions.ts';
 
 export interface OdooSandboxOptions {
   dataset: OdooDataset;
-  /** Server version reported by common.version (default '19.0'); JSON-2 only exists from 19. */
-  version?: string;
+  /**
+   * The Odoo major version imitated (16, 17, 18 or 19; '17.0' is read as 17). Default:
+   * ODOO_SANDBOX_VERSION, else 18 (versions.ts). Field names, states, error shapes and
+   * the transports offered follow it; JSON-2 only exists from 19.
+   */
+  version?: string | number;
   /** Clock for create_date/write_date/date_order (default: real time). */
   now?: () => Date;
 }
@@ -35,6 +41,8 @@ export interface OdooSandbox {
   readonly log: RequestLog;
   readonly faults: FaultController;
   readonly store: OdooStore;
+  /** The Odoo major version imitated. */
+  readonly version: OdooVersion;
 }
 
 type Json = unknown;
@@ -72,12 +80,12 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false; erro
 }
 const isObj = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
-function versionInfo(version: string) {
-  const [maj, min] = version.split('.').map((x) => Number.parseInt(x, 10));
+/** odoo/service/common.py exp_version (RPC_VERSION_1). */
+function versionInfo(major: OdooVersion) {
   return {
-    server_version: version,
-    server_version_info: [maj ?? 19, min ?? 0, 0, 'final', 0, ''],
-    server_serie: `${maj ?? 19}.${min ?? 0}`,
+    server_version: serverVersionString(major),
+    server_version_info: [major, 0, 0, 'final', 0, ''],
+    server_serie: `${major}.0`,
     protocol_version: 1,
   };
 }
@@ -123,9 +131,10 @@ function corrupt(model: string, records: Array<Record<string, unknown>>, rule: E
 }
 
 export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
-  const version = opts.version ?? '19.0';
-  const major = Number.parseInt(version, 10);
+  const major: OdooVersion = opts.version !== undefined ? parseSandboxVersion(opts.version) : sandboxVersionFromEnv();
+  const version = serverVersionString(major);
   const store = new OdooStore(opts.dataset, { now: opts.now });
+  const wire = new VersionedWire(major, (model, id) => store.get(model as OdooModelName, id));
   const log = new RequestLog();
   const faults = new FaultController();
   let baseUrl: string | undefined;
@@ -190,7 +199,7 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
   }
 
   function handleJson2(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, bodyText: string, malformed: ActiveFault[]): void {
-    if (!(major >= 19)) return sendText(res, 404, '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>');
+    if (!(major >= JSON2_SINCE)) return sendText(res, 404, '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>');
     const m = /^\/json\/2\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
     if (!m) return json2Error(res, odooErrors.http('NotFound', 404, 'Did you mean POST /json/2/<model>/<method>?'));
     if (req.method !== 'POST') return json2Error(res, odooErrors.http('MethodNotAllowed', 405, 'The method is not allowed for the requested URL.', { Allow: 'POST' }));
@@ -221,9 +230,9 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
       if (spec.api === 'model' && Array.isArray(idList) && idList.length) {
         throw odooErrors.http('UnprocessableEntity', 422, `cannot call ${model}.${method} with ids`);
       }
-      const params = bindArgs(method, spec, [], kwargs);
-      const env = store.makeEnv(user, context);
-      const result = runMethod(store, env, model, method, idList, params);
+      const params = wire.params(model, method, bindArgs(method, spec, [], kwargs));
+      const env = store.makeEnv(user, wire.context(context));
+      const result = wire.result(model, method, runMethod(store, env, model, method, idList, params));
       if (READ_METHODS.has(method) && Array.isArray(result)) for (const r of malformed) corrupt(model, result as Array<Record<string, unknown>>, r as Extract<ActiveFault, { kind: 'malformed' }>);
       sendJson(res, 200, result);
     } catch (e) {
@@ -239,7 +248,7 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
     sendJson(res, 200, {
       jsonrpc: '2.0',
       id: id ?? null,
-      error: { code: notFound ? 404 : 200, message: notFound ? '404: Not Found' : 'Odoo Server Error', data: serializeOdooError(err) },
+      error: { code: notFound ? 404 : rpcErrorCode(major), message: notFound ? '404: Not Found' : 'Odoo Server Error', data: serializeOdooError(err) },
     });
   }
 
@@ -255,7 +264,7 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
       const args = Array.isArray(rawArgs) ? rawArgs : [];
       let result: unknown;
       if (service === 'common') {
-        if (method === 'version') result = versionInfo(version);
+        if (method === 'version') result = versionInfo(major);
         else if (method === 'authenticate' || method === 'login') result = store.authenticate(args[0], args[1], args[2]);
         else if (method === 'about') result = 'See http://openerp.com';
         else throw odooErrors.value(`Unknown method ${String(method)} on service common`);
@@ -281,9 +290,9 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
           if (!positional.length) throw new OdooServerError('builtins.IndexError', 'list index out of range', 500);
           ids = positional.shift();
         }
-        const params = bindArgs(meth, spec, positional, kwargs);
-        const env = store.makeEnv(user, context);
-        result = runMethod(store, env, model, meth, ids, params);
+        const params = wire.params(model, meth, bindArgs(meth, spec, positional, kwargs));
+        const env = store.makeEnv(user, wire.context(context));
+        result = wire.result(model, meth, runMethod(store, env, model, meth, ids, params));
         // odoo.models._call_kw_model_create: a single dict gives an id, a list gives ids
         if (meth === 'create' && Array.isArray(result) && isObj(params.vals_list)) result = result[0];
         if (READ_METHODS.has(meth) && Array.isArray(result)) for (const r of malformed) corrupt(model, result as Array<Record<string, unknown>>, r as Extract<ActiveFault, { kind: 'malformed' }>);
@@ -400,8 +409,9 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
     }
     if (transport === 'json2') return handleJson2(req, res, url.pathname, bodyText, match.malformed);
     if (transport === 'jsonrpc') return handleJsonRpc(req, res, bodyText, match.malformed);
-    if (url.pathname === '/web/version' || url.pathname === '/json/version') {
-      const v = versionInfo(version);
+    // rpc/controllers/__init__.py: a 19 route; older servers answer their 404 page.
+    if ((url.pathname === '/web/version' || url.pathname === '/json/version') && major >= JSON2_SINCE) {
+      const v = versionInfo(major);
       return sendJson(res, 200, { version_info: v.server_version_info, version: v.server_version });
     }
     return sendText(res, 404, '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>');
@@ -423,6 +433,7 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
     log,
     faults,
     store,
+    version: major,
     async listen(port = 0, host = '127.0.0.1') {
       baseUrl = await listen(server, port, host);
       return baseUrl;

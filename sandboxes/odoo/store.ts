@@ -273,7 +273,12 @@ export class OdooStore {
     );
   }
 
-  /** Records for ids, raising AccessError (rule-filtered) before MissingError, like Odoo's _fetch_query. */
+  /**
+   * Records for ids, raising AccessError (rule-filtered) before MissingError, like
+   * Odoo's _fetch_query. A `read` never raises MissingError (models.py fetch():
+   * "should never raise a MissingError"): ids that do not exist are left out of
+   * the answer; only writes and business methods on them fail with it.
+   */
   private browse(env: OdooEnv, model: string, ids: unknown, operation: string): StoredRecord[] {
     const list = ids === undefined || ids === null || ids === false ? [] : Array.isArray(ids) ? ids : [ids];
     if (!list.every(isInt)) throw odooErrors.value(`Invalid ids ${JSON.stringify(ids)}: expected a list of integers`);
@@ -288,7 +293,7 @@ export class OdooStore {
       else out.push(rec);
     }
     if (forbidden.length) throw this.accessError(env, model, forbidden, operation);
-    if (missing.length) throw this.missingError(env, model, missing);
+    if (missing.length && operation !== 'read') throw this.missingError(env, model, missing);
     return out;
   }
 
@@ -497,10 +502,7 @@ export class OdooStore {
         }).sort((a, b) => a - b);
       }
       case 'sale.order.mrp_production_ids': {
-        const stored = Array.isArray(rec.mrp_production_ids) ? (rec.mrp_production_ids as number[]) : [];
-        const ids = new Set(stored);
-        for (const p of this.table('mrp.production').values()) if (typeof rec.name === 'string' && p.origin === rec.name) ids.add(p.id);
-        return [...ids].filter((id) => {
+        return this.orderProductionIds(rec.id).filter((id) => {
           const m = this.table('mrp.production').get(id);
           return m && this.visible(env, 'mrp.production', m);
         }).sort((a, b) => a - b);
@@ -550,6 +552,19 @@ export class OdooStore {
     const p = isInt(line.product_id) ? this.table('product.product').get(line.product_id) : undefined;
     return p && typeof p.sale_delay === 'number' ? p.sale_delay : 0;
   }
+  /**
+   * The MOs procured for an order (sale_mrp's mrp_production_ids): the stored link
+   * (the procurement group / stock references the seed records) and MOs whose
+   * `sale_line_id` is one of its lines. An MO's `origin` is free text, not a link.
+   */
+  private orderProductionIds(orderId: number): number[] {
+    const order = this.table('sale.order').get(orderId);
+    const ids = new Set(Array.isArray(order?.mrp_production_ids) ? (order.mrp_production_ids as number[]) : []);
+    const lines = new Set(this.orderLines(orderId).map((l) => l.id));
+    for (const p of this.table('mrp.production').values()) if (isInt(p.sale_line_id) && lines.has(p.sale_line_id)) ids.add(p.id);
+    return [...ids];
+  }
+
   private orderLines(orderId: number): StoredRecord[] {
     return [...this.table('sale.order.line').values()].filter((l) => l.order_id === orderId);
   }
@@ -1425,6 +1440,7 @@ export class OdooStore {
           product_qty: shortage,
           company_id: order.company_id,
           origin: order.name,
+          sale_line_id: line.id,
           date_start: now,
           date_finished: addDays(now, product.produce_delay),
           date_deadline: scheduled,
@@ -1452,8 +1468,9 @@ export class OdooStore {
             if (m.picking_id === p.id && m.state !== 'done') this.setField(m, 'state', 'cancel');
           }
         }
-        for (const mo of this.table('mrp.production').values()) {
-          if (mo.origin === order.name && (mo.state === 'draft' || mo.state === 'confirmed')) {
+        for (const moId of this.orderProductionIds(order.id)) {
+          const mo = this.table('mrp.production').get(moId)!;
+          if (mo && (mo.state === 'draft' || mo.state === 'confirmed')) {
             this.setField(mo, 'state', 'cancel');
             this.touch(mo);
           }

@@ -364,6 +364,8 @@ export function buildWorld(opts: { seed?: number; now?: string } = {}): World {
   put('mrp.production', mos.map((m) => ({
     id: m.id!, name: m.name!, priority: m.priority, state: m.state, product_id: m.product.id!, product_qty: m.qty,
     qty_producing: m.qtyProducing, product_uom_id: m.product.uomId, company_id: m.warehouse.companyId, origin: m.origin,
+    // The order line the MO was procured for (Odoo 18+ shows it; the version layer hides it before).
+    sale_line_id: m.order?.lines.find((l) => l.product === m.product)?.id ?? false,
     date_start: odooDatetime(m.start), date_finished: odooDatetime(m.finish), date_deadline: dt(m.deadline), ...ts(m.createdAt, m.writeAt),
   })));
   put('account.move', invoices.map((i) => ({

@@ -49,9 +49,11 @@ function groupBy(keys: readonly number[], rows: OdooRow[], keyOf: (r: OdooRow) =
 }
 
 /**
- * Reads records by id that are missing from the request's view as `null` (Odoo's
- * `read` raises MissingError for ids that do not exist or are not visible); one
- * search_read with `id in` returns the visible ones without failing the batch.
+ * Reads records by id; those missing from the request's view come back `null`.
+ * Odoo's `read` leaves out ids that do not exist (fewer rows, no MissingError) but
+ * fails the whole call with AccessError when one is hidden by a record rule or
+ * belongs to another company; one search_read with `id in` returns the visible
+ * ones without failing the batch.
  */
 function idLoader<M extends ReadModel>(session: OdooSession, model: M, extraDomain: Domain = []) {
   return new DataLoader<number, OdooRow | null>(async (ids) => byId(ids, await searchRows(session, model, [['id', 'in', [...ids]], ...extraDomain])));

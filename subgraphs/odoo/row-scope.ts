@@ -9,6 +9,7 @@ import { ownAccountLimit } from '../../policy/permissions.ts';
 import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
 import { UNRESTRICTED, type OdooRowScope } from '../../connectors/odoo/records.ts';
+import { PRODUCTION_LINK } from '../../connectors/odoo/versions.ts';
 
 const NOTHING: Domain = [['id', '=', 0]];
 
@@ -18,7 +19,7 @@ const NOTHING: Domain = [['id', '=', 0]];
  */
 export function customerScope(accountId: string, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
   let partners: Promise<number[]> | undefined;
-  let orderNames: Promise<string[]> | undefined;
+  let productionIds: Promise<number[]> | undefined;
   const partnerIds = () =>
     (partners ??= (async () => {
       const ref = decodeId(accountId, 'Account', 'accountId');
@@ -52,13 +53,18 @@ export function customerScope(accountId: string, client: OdooClient, callContext
         case 'stock.move':
           return inPartners('picking_id.partner_id');
         case 'mrp.production': {
-          // Manufacturing orders name the sales order they feed in `origin`.
-          orderNames ??= (async () => {
-            const raws = await client.searchRead('sale.order', await inPartners('partner_id'), ['name'], {}, callContext());
-            return raws.map((r) => String(r.name));
+          // The MOs procured for the customer's orders, as Odoo links them: sale.order's
+          // mrp_production_ids (procurement group on 16/17, + sale_line_id on 18, stock
+          // references on 19; connectors/odoo/versions.ts PRODUCTION_LINK). An MO's
+          // `origin` is free text anyone can type, so it grants nothing.
+          productionIds ??= (async () => {
+            const link = PRODUCTION_LINK.orderField;
+            const raws = await client.searchRead('sale.order', await inPartners('partner_id'), [link], {}, callContext());
+            const orders = parseRecords('sale.order', raws, [link]) as Array<{ id: number; mrp_production_ids: number[] | null }>;
+            return [...new Set(orders.flatMap((o) => o.mrp_production_ids ?? []))].sort((a, b) => a - b);
           })();
-          const names = await orderNames;
-          return names.length ? [['origin', 'in', names]] : NOTHING;
+          const ids = await productionIds;
+          return ids.length ? [['id', 'in', ids]] : NOTHING;
         }
         default:
           return null; // catalogue and configuration: products, warehouses, companies, pricelists

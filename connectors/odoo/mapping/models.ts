@@ -295,6 +295,8 @@ export const ODOO_MODELS = {
       product_uom_id: { type: 'many2one', string: 'Product Unit of Measure', relation: 'uom.uom' },
       company_id: { type: 'many2one', string: 'Company', relation: 'res.company', required: true },
       origin: { type: 'char', string: 'Source' },
+      // Odoo 18+ (connectors/odoo/versions.ts): the order line the MO was created for.
+      sale_line_id: { type: 'many2one', string: 'Origin sale order line', relation: 'sale.order.line' },
       date_start: { type: 'datetime', string: 'Start' },
       date_finished: { type: 'datetime', string: 'End' },
       date_deadline: { type: 'datetime', string: 'Deadline' },
