@@ -11,6 +11,7 @@ import { loadGatewayConfig } from '../gateway/config.ts';
 import { loadSubgraphServiceConfig } from '../subgraphs/common/service-config.ts';
 import { demoTokens, explainPortInUse, explainPortTaken, startBanner, startPortsFromEnv } from './start-banner.ts';
 import { startStack } from './stack.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import { lockConfirmedSalesRequested } from '../sandboxes/odoo/compute/lock.ts';
 import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
@@ -56,6 +57,8 @@ runMain('start', async () => {
   const backends = {
     ...process.env,
     ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+    // The transport the subgraphs use: the one the imitated Odoo version answers on.
+    ODOO_PROTOCOL: process.env.ODOO_PROTOCOL ?? protocolsOf(stack.odooSandbox.version)[0]!,
     HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN,
   };
   const worker = createWorker({

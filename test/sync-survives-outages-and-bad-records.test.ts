@@ -81,8 +81,9 @@ describe('the sync survives outages and bad records', () => {
     const linked = new Set(quotes.map((q) => Number(q.properties.odoo_order_id)));
     const bad = w.odooSandbox.store.records('sale.order').find((o) => o.state === 'sale' && linked.has(o.id) && o.id !== w.world.demo.orderId)!;
     assert.ok(bad, 'the demo world has a second converted order');
-    // A selection value Odoo's field does not have (a module uninstalled, a bad import): it does not fit the mapping.
-    w.odooSandbox.store.patch('sale.order', bad.id, { delivery_status: 'teleported', write_date: odooNow() });
+    // A text field holding a number (a broken import): it does not fit the mapping.
+    // (A stored field: the sandbox computes delivery_status from the pickings, as Odoo does, so that one cannot be corrupted.)
+    w.odooSandbox.store.patch('sale.order', bad.id, { client_order_ref: 12345, write_date: odooNow() });
     const pickings = w.odooSandbox.store.records('stock.picking').filter((p) => p.sale_id === w.world.demo.orderId).map((p) => p.id);
     await w.odoo.call('stock.picking', 'write', { ids: pickings, vals: { carrier_tracking_ref: 'AFTER-BAD' } });
     await syncAll(w.worker);

@@ -1,6 +1,7 @@
 // The master-data flows over the wire: both sandboxes on port 0 with the demo world,
 // the real connectors, an in-memory store, and the sync engine (worker/engine.ts) with
 // its durable cursors, job queue and exceptions — what the worker runs, in-process.
+import { protocolsOf } from '../../sandboxes/odoo/versions.ts';
 import { createOdooSandbox, type OdooSandbox } from '../../sandboxes/odoo/server.ts';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../../sandboxes/hubspot/server.ts';
 import { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../../sandboxes/seed/index.ts';
@@ -43,7 +44,7 @@ export async function startMasterDataRig(opts: { hubspotMaxRetries?: number; sea
   const hubspotUrl = await hubspotSandbox.listen(0);
   const odoo = createOdooClient(loadOdooConfig({
     ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+    ODOO_PROTOCOL: protocolsOf(odooSandbox.version)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
   }));
   const hubspotClient = createHubSpotClient(loadHubSpotConfig({
     HUBSPOT_BASE_URL: hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: String(opts.hubspotMaxRetries ?? 1),

@@ -2,6 +2,8 @@
 // real connectors pointed at them, and a worker over a store (a file when the test
 // restarts processes on it).
 import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS, type World } from '../../sandboxes/seed/index.ts';
+import { protocolsOf } from '../../sandboxes/odoo/versions.ts';
+import type { OdooVersion } from '../../connectors/odoo/versions.ts';
 import { createOdooSandbox } from '../../sandboxes/odoo/server.ts';
 import { createHubSpotSandbox } from '../../sandboxes/hubspot/server.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
@@ -39,7 +41,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
   const hubspotUrl = await hubspotSandbox.listen(0, '127.0.0.1');
   const env = {
     ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+    ODOO_PROTOCOL: protocolsOf(odooSandbox.version)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
     HUBSPOT_BASE_URL: hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: String(opts.hubspotRetries ?? 1), HUBSPOT_TIMEOUT_MS: '5000',
     // An outage in a test lasts milliseconds: the breakers probe again soon after.
     ODOO_BREAKER_HALF_OPEN_MS: '50', HUBSPOT_BREAKER_HALF_OPEN_MS: '50',
@@ -92,10 +94,10 @@ export function skipHistory(worker: Worker): void {
 }
 
 /** A worker over a running test stack's sandboxes and store (the writes subgraph queues replays there). */
-export function workerOnStack(stack: { urls: { odooSandbox: string; hubspotSandbox: string }; world: World; store: Store }, extra: Partial<WorkerOptions> = {}): Worker {
+export function workerOnStack(stack: { urls: { odooSandbox: string; hubspotSandbox: string }; odooSandbox: { version: OdooVersion }; world: World; store: Store }, extra: Partial<WorkerOptions> = {}): Worker {
   const env = {
     ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+    ODOO_PROTOCOL: protocolsOf(stack.odooSandbox.version)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
     HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
   };
   return createWorker({

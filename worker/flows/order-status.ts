@@ -17,7 +17,7 @@ import { detectByWriteDate, odooSessions, searchRows } from './odoo-source.ts';
 
 export const ORDER_STATUS_FLOW = 'order-status';
 
-const ORDER_FIELDS = ['name', 'state', 'partner_id', 'company_id', 'origin', 'client_order_ref', 'delivery_status', 'write_date'] as const;
+const ORDER_FIELDS = ['name', 'state', 'partner_id', 'company_id', 'origin', 'client_order_ref', 'delivery_status', 'mrp_production_ids', 'write_date'] as const;
 const PICKING_FIELDS = ['name', 'state', 'sale_id', 'picking_type_code', 'scheduled_date', 'date_done', 'carrier_id', 'carrier_tracking_ref'] as const;
 const PRODUCTION_FIELDS = ['name', 'state', 'origin', 'product_qty', 'qty_producing'] as const;
 
@@ -33,6 +33,10 @@ async function ordersOf(session: OdooSession, change: ChangeHint): Promise<numbe
       return p?.sale_id ? [p.sale_id.id] : [];
     }
     case 'mrp.production': {
+      // Only a hint to find the order to re-read: Odoo's real link (mrp_production_ids) is
+      // computed and not searchable from the MO side, so the MO's origin (the order name
+      // Odoo writes there on procurement) points to the order; what the order's deal then
+      // shows comes from the order's own mrp_production_ids (applyOrder).
       const [mo] = await searchRows(session, 'mrp.production', [['id', '=', id]], {}, ['origin']);
       if (!mo?.origin) return [];
       return (await searchRows(session, 'sale.order', [['name', '=', mo.origin]], {}, ['name'])).map((o) => o.id);
@@ -87,7 +91,11 @@ async function applyOrder(ctx: FlowContext, s: OdooSession, orderId: number): Pr
   if (!dealId) return { outcome: 'skipped' };
 
   const pickings = (await searchRows(s, 'stock.picking', [['sale_id', '=', order.id], ['picking_type_code', '=', 'outgoing']], { order: 'scheduled_date asc, id asc' }, PICKING_FIELDS));
-  const productions = order.name ? await searchRows(s, 'mrp.production', [['origin', '=', order.name]], { order: 'id asc' }, PRODUCTION_FIELDS) : [];
+  // The MOs Odoo links to the order (sale_mrp's mrp_production_ids: procurement group on
+  // 16/17, sale_line_id from 18, stock references on 19 — connectors/odoo/versions.ts), never
+  // an MO whose free-text origin merely names it.
+  const moIds = order.mrp_production_ids ?? [];
+  const productions = moIds.length ? await searchRows(s, 'mrp.production', [['id', 'in', moIds]], { order: 'id asc' }, PRODUCTION_FIELDS) : [];
 
   const open = pickings.filter((p) => p.state !== 'done' && p.state !== 'cancel');
   const done = pickings.filter((p) => p.state === 'done');
