@@ -16,8 +16,14 @@
 // BENCH_PEER_OUT (default docs/bench).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
+// The gateways are measured, not HubSpot's limits: the sandbox portal and the
+// connector's own pacing (4 searches/s, as a real portal's) would otherwise bound
+// every gateway's throughput alike and hide the differences.
+process.env.HUBSPOT_SANDBOX_RATE_LIMITS ??= 'off';
+process.env.HUBSPOT_PACING ??= 'off';
 
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -82,7 +88,9 @@ async function cpuMs(g: Gateway): Promise<{ ms: number; rss: number }> {
 async function post(g: Gateway, op: Op): Promise<unknown> {
   const res = await fetch(g.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}`, ...(await g.headers(op)) },
+    // A request id of its own per request, for every gateway: Hive deduplicates identical in-flight
+    // subgraph requests, which our gateway does not do; distinct ids make both do the same work.
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${op.token}`, 'x-request-id': randomUUID(), ...(await g.headers(op)) },
     body: JSON.stringify({ query: op.query, variables: op.variables }),
   });
   const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
@@ -90,7 +98,7 @@ async function post(g: Gateway, op: Op): Promise<unknown> {
   return body.data;
 }
 
-interface Cell { latencies: number[]; requests: number; seconds: number; cpuMs: number; peakRss: number }
+interface Cell { latencies: number[]; requests: number; errors: number; seconds: number; cpuMs: number; peakRss: number }
 
 /** Closed-loop clients for `seconds`; every latency is kept for percentiles. */
 async function drive(g: Gateway, op: Op, clients: number, cell: Cell): Promise<void> {
@@ -100,8 +108,13 @@ async function drive(g: Gateway, op: Op, clients: number, cell: Cell): Promise<v
   await Promise.all(Array.from({ length: clients }, async () => {
     while (performance.now() < end) {
       const s = performance.now();
-      await post(g, op);
-      cell.latencies.push(performance.now() - s);
+      try {
+        await post(g, op);
+        cell.latencies.push(performance.now() - s);
+      } catch {
+        // Counted, not fatal: a figure with errors in it is shown as such.
+        cell.errors++;
+      }
       cell.requests++;
     }
   }));
@@ -169,7 +182,7 @@ try {
       const order = gateways.map((_, i) => gateways[(i + round) % gateways.length]!);
       for (const g of order) {
         const k = key(g.name, op.name, clients);
-        const cell = cells.get(k) ?? { latencies: [], requests: 0, seconds: 0, cpuMs: 0, peakRss: 0 };
+        const cell = cells.get(k) ?? { latencies: [], requests: 0, errors: 0, seconds: 0, cpuMs: 0, peakRss: 0 };
         cells.set(k, cell);
         await drive(g, op, clients, cell);
       }
@@ -185,9 +198,9 @@ try {
     const cpu = c.cpuMs / c.requests;
     results.push({ gateway: g.name, op: op.name, clients, rps, cpu });
     rows.push([op.name, String(clients), g.name, num(rps, 1), num(pct(s, 0.5), 1), num(pct(s, 0.95), 1), num(pct(s, 0.99), 1), num(cpu, 2),
-      String(Math.round(c.peakRss / 2 ** 20)), g.name === 'ours' ? '—' : ratio(ours.requests / ours.seconds, rps), g.name === 'ours' ? '—' : ratio(ours.cpuMs / ours.requests, cpu)]);
+      String(Math.round(c.peakRss / 2 ** 20)), String(c.errors), g.name === 'ours' ? '—' : ratio(ours.requests / ours.seconds, rps), g.name === 'ours' ? '—' : ratio(ours.cpuMs / ours.requests, cpu)]);
   }
-  const header = ['operation', 'clients', 'gateway', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gateway CPU ms/req', 'RSS MiB', 'req/s ours ÷ peer', 'CPU ours ÷ peer'];
+  const header = ['operation', 'clients', 'gateway', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gateway CPU ms/req', 'RSS MiB', 'errors', 'req/s ours ÷ peer', 'CPU ours ÷ peer'];
   console.log(table(header, rows));
   for (const n of notes) console.log(`note: ${n}`);
   const cpus = os.cpus();
@@ -198,6 +211,8 @@ try {
     '',
     `Written by \`npm run bench:peers\` on ${new Date().toISOString()} — ${machine}.`,
     `${SECONDS} s per cell, ${ROUNDS} interleaved rounds, clients ${CLIENTS.join('/')}, sandboxes without injected latency. Same supergraph, same subgraphs and sandboxes (in the bench process); each gateway in its own process.`,
+    '',
+    'HubSpot rate limits and pacing are off (sandbox and connector) so that the gateways, not the portal, are measured; every request carries its own x-request-id, so Hive\'s in-flight deduplication of identical subgraph requests (which our gateway does not do) cannot serve several clients with one subgraph call. req/s counts every answer, errors included (column errors); percentiles are of the successful answers.',
     '',
     '**The machine is shared and loaded: prefer the CPU-per-request column** (from each gateway process\'s own counters); throughput and latency move with the other load.',
     '',
