@@ -2,6 +2,7 @@
 // the identity to subgraphs as a short-lived token signed with a key only the
 // gateway and the subgraphs hold (audience = the subgraph). A subgraph trusts
 // nothing else: no header, no unsigned claim, no token for another audience.
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { appError, isAppError } from '../policy/errors.ts';
@@ -50,23 +51,41 @@ function secretKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** Gateway side: the identity for one subgraph call, valid for a minute. */
+/** The internal secret as a key object, made once per secret rather than once per subgraph call. */
+const hmacKeys = new Map<string, KeyObject>();
+function hmacKey(secret: string): KeyObject {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+const INTERNAL_JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+/**
+ * Gateway side: the identity for one subgraph call, valid for a minute. The same
+ * compact HS256 JWT `SignJWT` made (verifyInternalToken and the subgraphs check it
+ * with jose), signed with node:crypto HMAC on a key made once: jose re-imported the
+ * key on every signature, two per request (issue 13).
+ */
 export async function signInternalToken(identity: Identity, audience: string, secret: string, requestId: string): Promise<string> {
-  return new SignJWT({
+  const iat = Math.floor(Date.now() / 1000);
+  const payload = {
     roles: identity.roles,
     ...(identity.accountId ? { accountId: identity.accountId } : {}),
     ...(identity.companyIds ? { companyIds: identity.companyIds } : {}),
     ...(identity.scopes.length ? { scope: identity.scopes.join(' ') } : {}),
     ...(identity.crmOwnerId ? { crmOwnerId: identity.crmOwnerId } : {}),
     rid: requestId,
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(identity.sub)
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime(`${INTERNAL_TTL_SECONDS}s`)
-    .sign(secretKey(secret));
+    sub: identity.sub,
+    iss: INTERNAL_ISSUER,
+    aud: audience,
+    iat,
+    exp: iat + INTERNAL_TTL_SECONDS,
+  };
+  const signingInput = `${INTERNAL_JWT_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${signingInput}.${createHmac('sha256', hmacKey(secret)).update(signingInput).digest('base64url')}`;
 }
 
 /**
@@ -118,30 +137,69 @@ export function checkTokenLifetime(payload: JWTPayload, limits: { maxLifetimeSec
   }
 }
 
-/** Gateway side: verifies the caller's bearer token (HS256 shared secret, or an issuer's JWKS). */
-export function createCallerVerifier(config: CallerVerifierConfig): (authorization: string | undefined) => Promise<Identity> {
+/** Verified caller tokens kept at most (each entry: the token string and its identity). */
+export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * Gateway side: verifies the caller's bearer token (HS256 shared secret, or an issuer's JWKS).
+ * A token that verified is remembered (bounded, least recently used first out) until
+ * its own `exp`, never past it, so a client re-sending its token costs a map lookup
+ * instead of a signature check (issue 13). Only successes are remembered: a refused
+ * token is checked again every time, so a failure cannot stick to a later valid token.
+ */
+export function createCallerVerifier(
+  config: CallerVerifierConfig & { cacheSize?: number; nowSeconds?: () => number },
+): ((authorization: string | undefined) => Promise<Identity>) & { cachedTokens: () => number } {
   const jwks = config.mode === 'jwks' ? createRemoteJWKSet(new URL(config.jwksUrl!)) : null;
   const key = config.mode === 'hs256' ? secretKey(config.secret!) : null;
   const limits = {
     maxLifetimeSeconds: config.maxLifetimeSeconds ?? DEFAULT_TOKEN_LIMITS.maxLifetimeSeconds,
     clockSkewSeconds: config.clockSkewSeconds ?? DEFAULT_TOKEN_LIMITS.clockSkewSeconds,
   };
-  return async (authorization) => {
+  const now = config.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const cacheSize = config.cacheSize ?? DEFAULT_VERIFIED_TOKEN_CACHE_SIZE;
+  const verified = new Map<string, { identity: Identity; exp: number }>();
+  const verify = async (authorization: string | undefined): Promise<Identity> => {
     const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '');
     if (!match) throw appError('UNAUTHENTICATED', 'A bearer token is required', { httpStatus: 401 });
+    const token = match[1]!;
+    const nowS = now();
+    const hit = verified.get(token);
+    if (hit) {
+      verified.delete(token);
+      // Strictly before exp: the skew tolerance is for full verification, not for the cache.
+      if (nowS < hit.exp) {
+        verified.set(token, hit);
+        return hit.identity;
+      }
+    }
     try {
-      const options = { issuer: config.issuer, audience: config.audience, clockTolerance: limits.clockSkewSeconds, requiredClaims: ['exp'] };
+      const options = { issuer: config.issuer, audience: config.audience, clockTolerance: limits.clockSkewSeconds, requiredClaims: ['exp'], currentDate: new Date(nowS * 1000) };
       const { payload } = jwks
-        ? await jwtVerify(match[1]!, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
-        : await jwtVerify(match[1]!, key!, { ...options, algorithms: ['HS256'] });
-      checkTokenLifetime(payload, limits);
-      return identityFromClaims(payload);
+        ? await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'] })
+        : await jwtVerify(token, key!, { ...options, algorithms: ['HS256'] });
+      checkTokenLifetime(payload, limits, nowS);
+      const identity = deepFreeze(identityFromClaims(payload));
+      // A token not yet valid (nbf) or already in its skew grace period is not remembered.
+      const notBefore = typeof payload.nbf === 'number' ? payload.nbf : -Infinity;
+      if (cacheSize > 0 && nowS < payload.exp! && nowS >= notBefore) {
+        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+        verified.set(token, { identity, exp: payload.exp! });
+      }
+      return identity;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw appError('UNAUTHENTICATED', 'The token has expired', { httpStatus: 401 });
       if (isAppError(e)) throw e;
       throw appError('UNAUTHENTICATED', 'The token is invalid', { httpStatus: 401 });
     }
   };
+  return Object.assign(verify, { cachedTokens: () => verified.size });
+}
+
+/** One identity object serves every request carrying its token: nothing may change it. */
+function deepFreeze(identity: Identity): Identity {
+  for (const v of Object.values(identity)) if (Array.isArray(v)) Object.freeze(v);
+  return Object.freeze(identity);
 }
 
 /** Dev helper and tests: a caller token signed with the embedded HS256 secret. */

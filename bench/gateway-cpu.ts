@@ -1,0 +1,66 @@
+// `npm run bench:gateway-cpu`: CPU milliseconds per request of the GATEWAY alone.
+// The sandboxes and subgraphs run in this process; the gateway runs in a child
+// process (bench/gateway-process.ts) whose own counters (process.cpuUsage) are read
+// before and after each measured run. On a shared, loaded machine CPU per request is
+// the steadiest figure; wall-clock figures are printed for context only.
+//
+// Environment: BENCH_CPU_REQUESTS (per operation and client count, default 200),
+// BENCH_CPU_CLIENTS (comma list, default "1,10,50"), BENCH_ODOO_LATENCY_MS (0),
+// BENCH_HUBSPOT_LATENCY_MS (0).
+process.env.NODE_ENV ??= 'test';
+process.env.LOG_LEVEL ??= 'silent';
+
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { num, postQuery, table, throughput, warmUp, type Run } from './measure.ts';
+
+const { startStack } = await import('../scripts/stack.ts');
+const { composeSupergraph, readSupergraphConfig } = await import('../gateway/composition.ts');
+const { readOperations } = await import('./operations.ts');
+
+const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 200);
+const CLIENTS = (process.env.BENCH_CPU_CLIENTS ?? '1,10,50').split(',').map(Number).filter((n) => n > 0);
+
+const stack = await startStack({ odooProtocol: 'json2', cacheTtlMs: 0 });
+const child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env },
+});
+type Msg = { url?: string; cpu?: NodeJS.CpuUsage; rss?: number };
+const next = () => new Promise<Msg>((resolve) => child.once('message', (m) => resolve(m as Msg)));
+try {
+  const ready = next();
+  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), {
+    odoo: stack.urls.odooSubgraph, crm: stack.urls.crmSubgraph, writes: stack.urls.writesSubgraph,
+  });
+  child.stdin!.end(supergraphSdl);
+  const { url } = await ready;
+  const cpu = async () => { const m = next(); child.send('cpu'); return (await m).cpu!; };
+
+  const ops = await readOperations(stack);
+  const rows: string[][] = [];
+  for (const op of ops) {
+    const run: Run = async () => {
+      const r = await postQuery(url!, op.token, op.query, op.variables);
+      if (r.errors?.length) throw new Error(`${op.name}: ${JSON.stringify(r.errors[0])}`);
+    };
+    await warmUp(run, 20);
+    for (const clients of CLIENTS) {
+      const before = await cpu();
+      const t0 = performance.now();
+      const rps = await throughput(run, REQUESTS, clients);
+      const wall = performance.now() - t0;
+      const after = await cpu();
+      const cpuMs = (after.user - before.user + after.system - before.system) / 1000;
+      rows.push([op.name, String(clients), num(cpuMs / REQUESTS, 2), num(rps, 1), num(wall / 1000, 1)]);
+    }
+  }
+  console.log(`gateway CPU per request (own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
+  console.log(table(['operation', 'clients', 'gateway CPU ms/req', 'req/s', 'wall s'], rows));
+} finally {
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await stack.close();
+}
