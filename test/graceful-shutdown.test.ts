@@ -1,6 +1,7 @@
 // A component told to stop (SIGTERM) finishes what it is doing: the Odoo subgraph,
 // started as its own process, answers a request that is in flight when the signal
 // arrives, refuses new connections meanwhile, and exits 0.
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -46,7 +47,7 @@ test('SIGTERM while a request is in flight: it completes, new connections are re
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ODOO_SUBGRAPH_PORT: '0',
       ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-      SHUTDOWN_GRACE_MS: '10000', ALLOW_DEV_SECRETS: '1',
+      ODOO_PROTOCOL: protocolsOf(sandbox.version)[0]!, SHUTDOWN_GRACE_MS: '10000', ALLOW_DEV_SECRETS: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,6 +13,9 @@ import { after, before, describe, test } from 'node:test';
 import { encodeId } from '../core/ids.ts';
 import { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
+import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
+import { loadOdooConfig } from '../connectors/odoo/config.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 
 const SEARCH_LAG_MS = 400;
 const outlastSearchLag = () => new Promise((r) => setTimeout(r, SEARCH_LAG_MS + 200));
@@ -116,13 +119,17 @@ describe('an incremental loader sees changes and removals made during its load',
     const before = await listed();
     const victim = before[3]!;
     const odooId = Number(Buffer.from(victim, 'base64url').toString().split(':').at(-1));
-    // Archiving is a write of `active` through Odoo's own API (JSON-2), as a user would do it.
-    const res = await fetch(`${stack.urls.odooSandbox}/json/2/product.product/write`, {
-      method: 'POST',
-      headers: { authorization: `bearer ${SANDBOX_ODOO_CREDENTIALS.apiKey}`, 'content-type': 'application/json', 'x-odoo-database': SANDBOX_ODOO_CREDENTIALS.database },
-      body: JSON.stringify({ ids: [odooId], vals: { active: false } }),
-    });
-    assert.equal(res.status, 200, await res.text());
+    // Archiving is a write of `active` through Odoo's own external API (the transport the
+    // imitated version answers on), as a user or another integration would do it.
+    const odoo = createOdooClient(loadOdooConfig({
+      ODOO_URL: stack.urls.odooSandbox, ODOO_DB: SANDBOX_ODOO_CREDENTIALS.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
+      ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: protocolsOf(stack.odooSandbox.version)[0]!,
+    }));
+    try {
+      await odoo.call('product.product', 'write', { ids: [odooId], vals: { active: false } });
+    } finally {
+      await odoo.close();
+    }
     const archived = await stack.query(`query($since: DateTime!) { archivedSince(object: PRODUCT, since: $since) { id object archivedAt } }`, { since }, { role: 'bi_reader' });
     assert.equal(archived.errors, undefined, JSON.stringify(archived.errors));
     assert.deepEqual(archived.data.archivedSince.map((a: { id: string }) => a.id), [victim]);

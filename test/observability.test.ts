@@ -179,6 +179,12 @@ test('the backend call carries the trace on the wire (traceparent), as the backe
   const seen: Array<string | undefined> = [];
   // A stand-in answering one JSON-2 call: only the headers matter here.
   const odoo = http.createServer((req, res) => {
+    // The client asks an Odoo 19 for its version once (GET /web/version) before its first call.
+    if (req.method === 'GET' && req.url === '/web/version') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ version_info: [19, 0, 0, 'final', 0, ''], version: '19.0' }));
+      return;
+    }
     seen.push(req.headers.traceparent as string | undefined);
     req.resume().on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
