@@ -39,6 +39,8 @@ runMain('sync', async () => {
     Object.assign(env, {
       ODOO_URL: env.ODOO_URL ?? `http://127.0.0.1:${env.ODOO_SANDBOX_PORT ?? 8069}`, ODOO_DB: env.ODOO_DB ?? buildWorld().odoo.database,
       ODOO_LOGIN: env.ODOO_LOGIN ?? SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: env.ODOO_API_KEY ?? SANDBOX_ODOO_CREDENTIALS.apiKey,
+      // JSON-RPC answers on every Odoo version the sandbox imitates (JSON-2 only on 19).
+      ODOO_PROTOCOL: env.ODOO_PROTOCOL ?? 'jsonrpc',
       HUBSPOT_BASE_URL: env.HUBSPOT_BASE_URL ?? `http://127.0.0.1:${env.HUBSPOT_SANDBOX_PORT ?? 8090}`, HUBSPOT_ACCESS_TOKEN: env.HUBSPOT_ACCESS_TOKEN ?? SANDBOX_HUBSPOT_TOKEN,
     });
   }
