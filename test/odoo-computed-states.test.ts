@@ -148,6 +148,12 @@ describe('Odoo computed states', () => {
     const res = await stack.query('{ invoices(first: 50, filter: { paymentState: [BLOCKED] }) { edges { node { number paymentState amountResidual { amount } amountTotal { amount } } } } }');
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     const nodes = res.data.invoices.edges.map((e: { node: unknown }) => e.node);
+    // Before 18 Odoo has no `blocked`: the seeded invoice is simply not paid there, and a
+    // BLOCKED filter matches nothing (never the not-paid invoices).
+    if (stack.odooSandbox.version < 18) {
+      assert.equal(nodes.length, 0);
+      return;
+    }
     assert.equal(nodes.length, 1);
     assert.equal(nodes[0].paymentState, 'BLOCKED');
     assert.equal(nodes[0].amountResidual.amount, nodes[0].amountTotal.amount, 'blocked means still owed in full');

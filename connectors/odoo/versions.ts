@@ -202,7 +202,15 @@ function wireLeaf(v: OdooVersion, model: string, leaf: unknown[]): unknown[] {
   }
   if (target) {
     const rule = VERSIONED_VALUES[`${target}.${last}`];
-    if (rule) return [[w, op, Array.isArray(value) ? value.map((x) => wireValue(v, target, last, x)) : wireValue(v, target, last, value)]];
+    if (rule) {
+      // A filter on a value this version cannot hold matches no record: it is dropped from
+      // `in` / `not in` lists (not turned into its fallback, which would match other records),
+      // and `=` / `!=` on it become an empty `in` / `not in`.
+      const exists = (x: unknown) => typeof x !== 'string' || valueExists(v, target, last, x);
+      if (Array.isArray(value)) return [[w, op, value.filter(exists)]];
+      if (!exists(value) && (op === '=' || op === '!=')) return [[w, op === '=' ? 'in' : 'not in', []]];
+      return [[w, op, value]];
+    }
   }
   return [[w, op, value]];
 }
