@@ -87,6 +87,8 @@ describe('the production build runs with plain node', () => {
       ODOO_DB: SANDBOX_ODOO_CREDENTIALS.database,
       ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
       ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+      // JSON-RPC answers on every version the sandbox may imitate (ODOO_SANDBOX_VERSION); JSON-2 only on 19.
+      ODOO_PROTOCOL: 'jsonrpc',
       HUBSPOT_BASE_URL: hubspot,
       HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN,
       STORE_PATH: join(storeDir, 'store.sqlite'),

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient, type OdooClient } from '../connectors/odoo/odoo-client.ts';
 import { SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
+import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const RECONCILE = `query($o: ReconciledObject!) { reconciliation(object: $o) { object crossReferenced differing oneSided oldestDifferenceSince comparedFields checkedAt } }`;
@@ -15,7 +16,7 @@ describe('reconciliation', () => {
   let odoo: OdooClient;
   before(async () => {
     stack = await startTestStack();
-    odoo = createOdooClient(loadOdooConfig({ ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey }));
+    odoo = createOdooClient(loadOdooConfig({ ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: protocolsOf(stack.odooSandbox.version)[0]! }));
   });
   after(async () => {
     await odoo.close();
