@@ -24,14 +24,15 @@ process.env.HUBSPOT_PACING ??= 'off';
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { num, ratio, table } from './measure.ts';
 import { renderChart } from './chart.ts';
+import { ensureHive } from './peers/hive/ensure.ts';
 
 const { startStack } = await import('../scripts/stack.ts');
 const { composeSupergraph, readSupergraphConfig } = await import('../gateway/composition.ts');
@@ -50,13 +51,6 @@ const SUBGRAPHS = readSupergraphConfig().map((s) => s.name);
 type Msg = { url?: string; cpu?: NodeJS.CpuUsage; rss?: number };
 interface Gateway { name: string; child: ChildProcess; url: string; headers: (op: Op) => Promise<Record<string, string>>; next: () => Promise<Msg> }
 type Op = Awaited<ReturnType<typeof readOperations>>[number];
-
-function ensureHive(): void {
-  const dir = path.join(here, 'peers', 'hive');
-  if (existsSync(path.join(dir, 'node_modules', '@graphql-hive', 'gateway-runtime'))) return;
-  console.log('installing Hive Gateway into bench/peers/hive (npm ci, own lockfile)…');
-  execFileSync('npm', ['ci', '--prefix', dir, '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: 'inherit' });
-}
 
 async function startGateway(name: string, sdl: string, headers: Gateway['headers']): Promise<Gateway> {
   const ours = name === 'ours';

@@ -50,7 +50,11 @@ export function applyServerTimeouts(server: http.Server, t: ServerTimeouts = DEF
 
 /** A request id from the caller is kept if it is sane, so a trace spans systems; otherwise a new one. */
 export function requestIdOf(req: http.IncomingMessage): string {
-  const given = req.headers[REQUEST_ID_HEADER];
+  return requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+}
+
+/** The same rule for a header value read by another router (docs/other-routers.md). */
+export function requestIdFrom(given: unknown): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 

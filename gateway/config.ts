@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseEnv, type Env } from '../core/env.ts';
 import { parseCorsOrigins } from '../core/http.ts';
-import { DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEFAULT_TOKEN_LIMITS, devSecretSettings, refuseDevSecrets } from '../core/identity.ts';
+import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, DEFAULT_TOKEN_LIMITS, devSecretSettings, refuseDevSecrets } from '../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -56,4 +56,14 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return parseEnv(gatewayConfigSchema, env, { label: 'gateway' });
+}
+
+/** The caller-token verifier the configuration describes; also what Hive Gateway runs in front of our subgraphs (docs/other-routers.md). */
+export function callerVerifierOf(config: GatewayConfig): ReturnType<typeof createCallerVerifier> {
+  const hs256 = config.AUTH_MODE === 'hs256';
+  return createCallerVerifier({
+    mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER ?? (hs256 ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (hs256 ? DEV_AUDIENCE : undefined),
+    maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewSeconds: config.AUTH_CLOCK_SKEW_S,
+  });
 }

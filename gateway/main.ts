@@ -2,13 +2,12 @@
 // (from `npm run compose`) or composes supergraph.yaml at start-up;
 // GATEWAY_SUBGRAPH_<NAME>_URL overrides a subgraph's routing_url.
 import { readFileSync } from 'node:fs';
-import { createCallerVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../core/identity.ts';
 import { listen } from '../core/http.ts';
 import { createLogger } from '../core/logger.ts';
 import { runMain } from '../core/main.ts';
 import { exitGracefullyOnSignals } from '../core/shutdown.ts';
 import { composeSupergraph, readSupergraphConfig } from './composition.ts';
-import { loadGatewayConfig } from './config.ts';
+import { callerVerifierOf, loadGatewayConfig } from './config.ts';
 import { loadLimitsConfig } from './limits.ts';
 import { createGatewayServer } from './server.ts';
 import { loadRateLimitConfig } from './rate-limit.ts';
@@ -25,7 +24,7 @@ runMain('gateway', async () => {
   const supergraphSdl = config.SUPERGRAPH_FILE && Object.keys(overrides).length === 0
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
-  const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined), maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewSeconds: config.AUTH_CLOCK_SKEW_S });
+  const verifyCaller = callerVerifierOf(config);
   // Rate-limit counters in the embedded store (STORE_PATH), shared by the gateways of this host.
   const { store } = openStoreFromEnv();
   const gateway = await createGatewayServer({

@@ -5,52 +5,10 @@
 // query and variables; and "Your first query" runs in a shell, curl and all.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { ROLES, type Role } from '../core/identity.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
-
-interface Example {
-  role: Role;
-  owner?: string;
-  account?: string;
-  scope?: string;
-  variables: Record<string, unknown>;
-  query: string;
-}
-
-const README = () => readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-
-/** `npm run -s token -- --role r --account a --owner o --scope s` → the claims it mints. */
-function tokenClaims(command: string): { role: Role; account?: string; owner?: string; scope?: string } {
-  assert.match(command, /^npm run -s token -- /, command);
-  const arg = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)?.[1];
-  const role = arg('role') as Role;
-  assert.ok(ROLES.includes(role), `unknown role in: ${command}`);
-  return { role, account: arg('account'), owner: arg('owner'), scope: arg('scope') };
-}
-
-function examples(): Example[] {
-  const out: Example[] = [];
-  const re = /\*\*As\*\* `(\w+)` — token `([^`]+)` — variables `(\{.*?\})`(?: — \[open in the explorer\]\(([^)]+)\))?\n+```graphql\n([\s\S]*?)```/g;
-  for (const m of README().matchAll(re)) {
-    const claims = tokenClaims(m[2]!);
-    assert.equal(claims.role, m[1], `the role named and the token's role agree: ${m[0].slice(0, 80)}`);
-    const variables = JSON.parse(m[3]!);
-    const query = m[5]!;
-    if (m[4]) {
-      const link = new URL(m[4]);
-      assert.equal(link.pathname, '/explorer');
-      assert.equal(link.searchParams.get('query'), query.trim(), 'the explorer link opens the query shown');
-      assert.deepEqual(JSON.parse(link.searchParams.get('variables') ?? '{}'), variables, 'the explorer link carries the variables shown');
-    }
-    out.push({ role: claims.role, owner: claims.owner, account: claims.account, scope: claims.scope, variables, query });
-  }
-  // Examples are visible, not hidden in comments.
-  assert.doesNotMatch(README(), /<!-- example /);
-  return out;
-}
+import { README, readmeExamples as examples } from './support/readme-examples.ts';
 
 describe('README examples work as pasted', () => {
   let stack: TestStack;

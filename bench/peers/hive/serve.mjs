@@ -8,6 +8,12 @@
 // this gateway propagates it as x-gateway-identity. Not a fetch hook: Hive
 // deduplicates identical in-flight subgraph requests, and a header added in a fetch
 // hook is not part of the dedup key, so one caller could receive another's answer.
+//
+// HIVE_AUTH=gateway (the test of docs/other-routers.md; needs `--import tsx`): Hive
+// verifies the caller's token itself and signs each subgraph's credential in its
+// propagateHeaders, from gateway-config.ts — the production configuration. The bench
+// default above stays as it is. HIVE_AUTH=gateway-fetch-hook: the same credential set
+// in an onFetch hook instead, the pitfall the test measures; never for production.
 import http from 'node:http';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 
@@ -21,15 +27,19 @@ const gateway = createGatewayRuntime({
   // The bench prints a peer's first error when it differs from ours; masked, it would say nothing.
   maskedErrors: false,
   ...extra,
-  propagateHeaders: {
-    fromClientToSubgraphs({ request, subgraphName }) {
-      const name = String(subgraphName).toLowerCase();
-      return {
-        'x-gateway-identity': request.headers.get(`x-bench-identity-${name}`),
-        'x-request-id': request.headers.get('x-request-id'),
-      };
+  ...(process.env.HIVE_AUTH?.startsWith('gateway') ? (await import('./gateway-config.ts')).hiveGatewayConfig(process.env, {
+    credentialIn: process.env.HIVE_AUTH === 'gateway-fetch-hook' ? 'fetch-hook' : 'propagation',
+  }) : {
+    propagateHeaders: {
+      fromClientToSubgraphs({ request, subgraphName }) {
+        const name = String(subgraphName).toLowerCase();
+        return {
+          'x-gateway-identity': request.headers.get(`x-bench-identity-${name}`),
+          'x-request-id': request.headers.get('x-request-id'),
+        };
+      },
     },
-  },
+  }),
 });
 const server = http.createServer(gateway);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
