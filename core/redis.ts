@@ -82,7 +82,9 @@ export function errorCode(e: unknown): string {
   if (e && typeof e === 'object') {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    return (e as Error).name ?? 'Error';
+    const name = (e as Error).name;
+    // node-redis's errors keep the base name; their class says what happened (ClientOfflineError…).
+    return name && name !== 'Error' ? name : (e as object).constructor?.name ?? 'Error';
   }
   return 'Error';
 }
@@ -98,7 +100,7 @@ export function connectInBackground(client: RedisClient): void {
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`redis ${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    timer = setTimeout(() => reject(Object.assign(new Error(`redis ${what} timed out after ${ms} ms`), { name: 'RedisTimeoutError' })), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -21,6 +21,7 @@ import { protocolsOf } from '../sandboxes/odoo/versions.ts';
 import { DEFAULT_NOW, SANDBOX_ODOO_CREDENTIALS } from '../sandboxes/seed/index.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { closedPort, inspector, testRedisConfig } from './support/redis.ts';
+import { skipHistory, startSyncWorld, syncAll, type SyncWorld } from './support/sync.ts';
 
 const SPEC = { namespace: 'replica-test', models: ['product.product', 'res.partner'] };
 
@@ -124,21 +125,28 @@ describe('master-data cache shared by replicas in Redis', () => {
     }
   });
 
-  test('Redis answering nothing (a socket that never replies): reads fall back after REDIS_COMMAND_TIMEOUT_MS', async () => {
+  test('Redis that stops answering after the handshake: reads fall back after REDIS_COMMAND_TIMEOUT_MS', async () => {
+    // Speaks just enough RESP to get a client ready (OK to the connection set-up), then never answers.
     const net = await import('node:net');
     const sockets = new Set<import('node:net').Socket>();
-    const silent = net.createServer((s) => void sockets.add(s));
+    const silent = net.createServer((s) => {
+      sockets.add(s);
+      s.on('data', (chunk) => {
+        for (const m of String(chunk).matchAll(/\*\d+\r\n\$\d+\r\n(\w+)/g)) if (/^(CLIENT|HELLO|SELECT|PING)$/i.test(m[1]!)) s.write('+OK\r\n');
+      });
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     const { logger: quiet, lines } = capturedLogger();
     const hung = cacheBackingFor({ ...config, url: `redis://127.0.0.1:${port}/0`, commandTimeoutMs: 100 }, quiet, 'replica-hung');
     try {
+      await ready(hung.backing);
       const cache = new MasterDataCache({ ...SPEC, ttlMs: 60_000, backing: hung.backing, logger: quiet });
       const loader = countingLoader();
       const got = await cache.getMany([key(9)], loader.load);
-      assert.deepEqual(loader.asked, [key(9)]);
+      assert.deepEqual(loader.asked, [key(9)], 'the backend answered');
       assert.deepEqual(got.get(key(9)), { loaded: key(9) });
-      assert.match(lines.join(''), /master-data cache unavailable/);
+      assert.match(lines.join(''), /"code":"RedisTimeoutError".*master-data cache unavailable/);
     } finally {
       if (hung.backing.kind === 'redis') hung.backing.client.destroy();
       for (const s of sockets) s.destroy();
@@ -242,5 +250,42 @@ describe('a write through the writes subgraph invalidates the Odoo subgraph repl
     } finally {
       await redis.client.close();
     }
+  });
+});
+
+describe('a sync flow that writes master data invalidates the replicas sharing Redis', () => {
+  const config = testRedisConfig('sync');
+  const { logger } = capturedLogger();
+  const reader = cacheBackingFor(config, logger, 'odoo-replica');
+  const worker = cacheBackingFor(config, logger, 'worker');
+  let sync: SyncWorld;
+
+  before(async () => {
+    await Promise.all([ready(reader.backing), ready(worker.backing)]);
+    sync = await startSyncWorld({ worker: { only: ['customer-master'], cacheInvalidation: createCacheInvalidation(worker.backing, logger) } });
+    skipHistory(sync.worker);
+  });
+  after(async () => {
+    await sync?.close();
+    const redis = await inspector();
+    await redis.cleanUp(config.keyPrefix);
+    await Promise.all([reader.close(), worker.close()]);
+  });
+
+  test("the customer-master flow writing a new partner's CRM reference drops that partner's cached entry", async () => {
+    // A customer created in Odoo directly (not through this product: nothing is invalidated)...
+    const [partnerId] = await sync.odoo.create('res.partner', [{ name: 'Cache Invalidation Test GmbH', is_company: true, customer_rank: 1, vat: 'DE811111111', company_id: 1 }], { context: { allowed_company_ids: [1] } });
+    // ...which an Odoo subgraph replica has read and cached, without a CRM reference yet.
+    const replica = new MasterDataCache({ ...ODOO_MASTER_DATA_CACHE, ttlMs: 60_000, backing: reader.backing, logger });
+    const entry = replica.key({ model: 'res.partner', scope: 'c1|all|name,ref,parent_id', id: partnerId! });
+    const other = replica.key({ model: 'res.partner', scope: 'c1|all|name,ref,parent_id', id: 1 });
+    await replica.getMany([entry, other], async (keys) => new Map(keys.map((k) => [k, { ref: false }])));
+
+    await syncAll(sync.worker);
+    assert.ok(sync.odooSandbox.store.get('res.partner', partnerId!)!.ref, 'the flow wrote the CRM reference into the partner');
+
+    const loader = countingLoader();
+    await replica.getMany([entry, other], loader.load);
+    assert.deepEqual(loader.asked, [entry], "the written partner's entry was dropped; the other partner's kept");
   });
 });

@@ -24,27 +24,26 @@ const cached: ReadonlySet<string> = new Set(ODOO_MASTER_DATA_CACHE.models);
 export function invalidatingWrites(client: OdooClient, invalidation: CacheInvalidation): OdooClient {
   const changed = (model: string, method: string, ids: readonly number[] | undefined) =>
     cached.has(model) && !READ_METHODS.has(method) ? invalidation.invalidate(ODOO_MASTER_DATA_CACHE, { model, ...(ids ? { ids } : {}) }) : Promise.resolve();
-  const proto = Object.getPrototypeOf(client) as OdooClient;
   const wrapped = Object.create(client) as OdooClient;
   // `this` is the view a method is called on (a forRequest view keeps its deadline).
   Object.assign(wrapped, {
     async write(this: OdooClient, model: string, ids: number[], vals: Record<string, unknown>, opts?: CallOptions) {
-      const out = await proto.write.call(this, model, ids, vals, opts);
+      const out = await client.write.call(this, model, ids, vals, opts);
       await changed(model, 'write', ids);
       return out;
     },
     async create(this: OdooClient, model: string, valsList: Record<string, unknown>[], opts?: CallOptions) {
-      const ids = await proto.create.call(this, model, valsList, opts);
+      const ids = await client.create.call(this, model, valsList, opts);
       await changed(model, 'create', ids);
       return ids;
     },
     async callMethod(this: OdooClient, model: string, method: string, ids: number[], kwargs?: Record<string, unknown>, opts?: CallOptions) {
-      const out = await proto.callMethod.call(this, model, method, ids, kwargs, opts);
+      const out = await client.callMethod.call(this, model, method, ids, kwargs, opts);
       await changed(model, method, ids);
       return out;
     },
     async call(this: OdooClient, model: string, method: string, params?: Record<string, unknown>, opts?: CallOptions) {
-      const out = await proto.call.call(this, model, method, params, opts);
+      const out = await client.call.call(this, model, method, params, opts);
       const ids = params?.ids;
       await changed(model, method, Array.isArray(ids) ? (ids as number[]) : undefined);
       return out;
