@@ -26,10 +26,10 @@ import { skipHistory, startSyncWorld, syncAll, type SyncWorld } from './support/
 const SPEC = { namespace: 'replica-test', models: ['product.product', 'res.partner'] };
 
 /** A logger whose lines the test reads. */
-function capturedLogger() {
+function capturedLogger(level = 'warn') {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-  return { logger: createLogger('cache-test', 'warn', sink), lines };
+  return { logger: createLogger('cache-test', level, sink), lines };
 }
 
 async function ready(backing: CacheBacking): Promise<void> {
@@ -122,6 +122,40 @@ describe('master-data cache shared by replicas in Redis', () => {
       assert.doesNotMatch(text, /s3cret-pw|cacheuser/);
     } finally {
       await down.close();
+    }
+  });
+
+  test('Redis back after an outage: the same process uses the shared cache again, without a restart', async () => {
+    const net = await import('node:net');
+    const port = await closedPort();
+    const { logger: quiet, lines } = capturedLogger('info');
+    const flaky = cacheBackingFor({ ...config, url: `redis://127.0.0.1:${port}/0` }, quiet, 'replica-flaky');
+    // Redis "comes back" on that port: a proxy to the real one.
+    const sockets = new Set<import('node:net').Socket>();
+    const proxy = net.createServer((s) => {
+      const upstream = net.connect(6379, '127.0.0.1');
+      sockets.add(s).add(upstream);
+      s.pipe(upstream).pipe(s);
+      s.on('error', () => upstream.destroy());
+      upstream.on('error', () => s.destroy());
+    });
+    try {
+      const cache = new MasterDataCache({ ...SPEC, ttlMs: 60_000, backing: flaky.backing, logger: quiet });
+      const k = key(11);
+      const down = countingLoader();
+      await cache.getMany([k], down.load);
+      assert.deepEqual(down.asked, [k], 'down: the backend answered');
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await ready(flaky.backing);
+      await cache.getMany([k], countingLoader().load);
+      const back = countingLoader();
+      await cache.getMany([k], back.load);
+      assert.deepEqual(back.asked, [], 'back: a hit from Redis');
+      assert.match(lines.join(''), /redis reachable again/);
+    } finally {
+      await flaky.close();
+      for (const s of sockets) s.destroy();
+      proxy.close();
     }
   });
 
