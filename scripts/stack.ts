@@ -18,6 +18,8 @@ import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
 import { openStore } from '../store/index.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
+import type { CacheBacking } from '../core/cache.ts';
+import type { CacheInvalidation } from '../core/cache-invalidation.ts';
 import { createHubSpotSandbox, type HubSpotSandboxOptions } from '../sandboxes/hubspot/server.ts';
 import { hubspotSandboxOptionsFromEnv } from '../sandboxes/hubspot/env.ts';
 import { createOdooSandbox } from '../sandboxes/odoo/server.ts';
@@ -39,6 +41,9 @@ export interface StackOptions {
   host?: string;
   world?: World;
   cacheTtlMs?: number;
+  /** Where the read subgraphs cache master data (default: memory) and how the writes subgraph invalidates it (default: in this process). */
+  cacheBacking?: CacheBacking;
+  cacheInvalidation?: CacheInvalidation;
   production?: boolean;
   now?: () => Date;
   /** Backend calls one subgraph request may make (SUBGRAPH_BACKEND_CALL_BUDGET). */
@@ -82,11 +87,11 @@ export async function startStack(opts: StackOptions = {}) {
 
   const internalSecret = opts.secrets?.internal ?? DEV_INTERNAL_SECRET;
   const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
-  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
+  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
+  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const store = openStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
-    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger,
+    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation: opts.cacheInvalidation,
   });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);

@@ -19,6 +19,9 @@ import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createConfiguredCrm } from '../connectors/crm/select.ts';
 import { loadWorkerConfig } from '../worker/config.ts';
 import { createWorker } from '../worker/server.ts';
+import { cacheBackingFor } from '../core/cache.ts';
+import { createCacheInvalidation } from '../core/cache-invalidation.ts';
+import { loadRedisConfig } from '../core/redis.ts';
 
 runMain('start', async () => {
   // NODE_ENV=production means what it means for the components started alone: the same
@@ -36,12 +39,17 @@ runMain('start', async () => {
   // business rules (quote validity, lead times) run on that day unless DEMO_CLOCK=wall.
   const world = buildWorld();
   const ports = startPortsFromEnv();
+  // REDIS_URL set: the caches live there (as for separately started replicas); unset: in memory.
+  const cache = cacheBackingFor(loadRedisConfig(), createLogger('cache'), 'start');
+  const cacheInvalidation = createCacheInvalidation(cache.backing);
   const stack = await startStack({
     world,
     now: process.env.DEMO_CLOCK === 'wall' ? undefined : () => new Date(DEFAULT_NOW),
     // Unset: what the sandbox's Odoo version speaks (JSON-2 on 19, JSON-RPC before).
     odooProtocol: process.env.ODOO_PROTOCOL === 'jsonrpc' || process.env.ODOO_PROTOCOL === 'json2' ? process.env.ODOO_PROTOCOL : undefined,
     cacheTtlMs: process.env.CACHE_TTL_MS ? Number(process.env.CACHE_TTL_MS) : undefined,
+    cacheBacking: cache.backing,
+    cacheInvalidation,
     // The sandboxes are reseeded at every start, so by default the store is too (in memory):
     // keys and audit entries about records that no longer exist would only mislead.
     storePath: process.env.STORE_PATH ?? ':memory:',
@@ -64,7 +72,7 @@ runMain('start', async () => {
   const worker = createWorker({
     odoo: createOdooClient(loadOdooConfig(backends)), crm: createConfiguredCrm(backends), store: stack.store, only: workerConfig.WORKER_FLOWS,
     pollMs: workerConfig.WORKER_POLL_MS, tickMs: workerConfig.WORKER_TICK_MS, odooWebhookSecret: workerConfig.ODOO_WEBHOOK_SECRET,
-    hubspotAppSecret: workerConfig.HUBSPOT_APP_SECRET, publicUrl: workerConfig.WORKER_PUBLIC_URL, logger: createLogger('worker'),
+    hubspotAppSecret: workerConfig.HUBSPOT_APP_SECRET, publicUrl: workerConfig.WORKER_PUBLIC_URL, logger: createLogger('worker'), cacheInvalidation,
   });
   const workerUrl = await listen(worker.server, workerConfig.WORKER_PORT, workerConfig.WORKER_HOST).catch(async (e: unknown) => {
     await stack.close();
@@ -83,6 +91,7 @@ runMain('start', async () => {
       () => worker.stop(),
       () => drainAndClose({ logger, servers: [stack.odooSubgraph.server, stack.crmSubgraph.server, stack.writesSubgraph.server, worker.server] }),
       () => stack.close(),
+      () => cache.close(),
     ],
   });
 });

@@ -11,11 +11,15 @@ import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { loadWorkerConfig } from './config.ts';
 import { createWorker } from './server.ts';
+import { cacheBackingFor } from '../core/cache.ts';
+import { createCacheInvalidation } from '../core/cache-invalidation.ts';
+import { loadRedisConfig } from '../core/redis.ts';
 
 runMain('worker', async () => {
   const config = loadWorkerConfig();
   const { store, config: storeConfig } = openStoreFromEnv();
   const logger = createLogger('worker');
+  const cache = cacheBackingFor(loadRedisConfig(), logger, 'worker');
   const worker = createWorker({
     odoo: createOdooClient(loadOdooConfig()),
     crm: createConfiguredCrm(),
@@ -33,6 +37,7 @@ runMain('worker', async () => {
     publicUrl: config.WORKER_PUBLIC_URL,
     idempotencyLeaseMs: storeConfig.IDEMPOTENCY_LEASE_MS,
     idempotencyWaitMs: storeConfig.IDEMPOTENCY_WAIT_MS,
+    cacheInvalidation: createCacheInvalidation(cache.backing, logger),
     logger,
   });
   const url = await listen(worker.server, config.WORKER_PORT, config.WORKER_HOST);
@@ -41,6 +46,7 @@ runMain('worker', async () => {
   const stop = async () => {
     await worker.stop();
     worker.server.close();
+    await cache.close();
     store.close();
     process.exit(0);
   };

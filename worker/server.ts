@@ -6,6 +6,8 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { applyServerTimeouts, DEFAULT_MAX_BODY_BYTES, refuse, requestIdOf, sendJson } from '../core/http.ts';
 import { appError } from '../policy/errors.ts';
 import type { OdooClient } from '../connectors/odoo/odoo-client.ts';
+import { invalidatingWrites } from '../connectors/odoo/master-data-cache.ts';
+import { IN_PROCESS_INVALIDATION, type CacheInvalidation } from '../core/cache-invalidation.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../store/index.ts';
 import { SyncEngine, type EngineOptions } from './engine.ts';
@@ -31,6 +33,8 @@ export interface WorkerOptions {
   idempotencyWaitMs?: number;
   logger?: Logger;
   now?: () => Date;
+  /** How the flows' Odoo writes (partners of the customer master) reach the read subgraphs' caches; default: this process's. */
+  cacheInvalidation?: CacheInvalidation;
 }
 
 export function createWorker(opts: WorkerOptions) {
@@ -44,7 +48,7 @@ export function createWorker(opts: WorkerOptions) {
   const exceptions = new ExceptionQueue(opts.store);
   const audit = new AuditTrail(opts.store);
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs });
-  const engine = new SyncEngine({ flows, odoo: opts.odoo, crm: opts.crm, queue, cursors, exceptions, audit, idempotency, logger, options: opts.engine, now: opts.now });
+  const engine = new SyncEngine({ flows, odoo: invalidatingWrites(opts.odoo, opts.cacheInvalidation ?? IN_PROCESS_INVALIDATION), crm: opts.crm, queue, cursors, exceptions, audit, idempotency, logger, options: opts.engine, now: opts.now });
   const pollMs = opts.pollMs ?? 30_000;
   const tickMs = opts.tickMs ?? 1_000;
 

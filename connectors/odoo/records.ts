@@ -68,8 +68,8 @@ export function callOptions(session: OdooSession, extraContext: OdooContext = {}
 }
 
 /** Cache keys for a session's reads: Odoo values are per company and per row limit. */
-export function cacheScope(session: OdooSession, model: string): string {
-  return `${model}|c${session.companyIds.join(',')}|${session.scope.key}`;
+export function cacheScope(session: OdooSession): string {
+  return `c${session.companyIds.join(',')}|${session.scope.key}`;
 }
 
 function fieldsOf(model: OdooModelName, fields: readonly string[] | undefined): string[] {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseEnv } from '../../core/env.ts';
 import { DEFAULT_BACKEND_CALL_BUDGET } from '../../core/call-budget.ts';
+import { redisSettings } from '../../core/redis.ts';
 import { DEV_INTERNAL_SECRET, devSecretSettings, refuseDevSecrets } from '../../core/identity.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -14,6 +15,8 @@ export const subgraphServiceSchema = z.object({
   WRITES_SUBGRAPH_PORT: port.default(4003),
   /** TTL of cached master data (products, pricelists, owners, cross-reference); 0 disables the cache. */
   CACHE_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** REDIS_URL set: the caches live in Redis, shared by every replica (core/redis.ts). */
+  ...redisSettings,
   /** Backend calls one subgraph request may make before its remaining fields fail with BACKEND_BUDGET_EXHAUSTED. */
   SUBGRAPH_BACKEND_CALL_BUDGET: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_BACKEND_CALL_BUDGET),
   /** Key shared with the gateway; a request without the gateway's credential signed with it is refused. */

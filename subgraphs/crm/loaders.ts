@@ -2,7 +2,8 @@
 // one association read per relation, so a list of 50 quotes with their lines and
 // accounts costs a handful of calls. Owners are master data, cached.
 import DataLoader from 'dataloader';
-import type { MasterDataCache } from '../../core/cache.ts';
+import type { CacheSpec, MasterDataCache } from '../../core/cache.ts';
+import { COMPONENTS } from '../../policy/components.ts';
 import type { CrmAccount, CrmCallOptions, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
 import type { CrmRowScope } from './row-scope.ts';
 import type { Identity } from '../../core/identity.ts';
@@ -17,6 +18,9 @@ export interface CrmSession {
   /** The request's backend-call budget (core/call-budget.ts). */
   budget?: CallBudget;
 }
+
+/** What the CRM subgraph caches: the CRM's owners (sales reps), which no write of this product changes. */
+export const CRM_MASTER_DATA_CACHE: CacheSpec = { namespace: COMPONENTS.crm.subgraph, models: ['owner'] };
 
 /** How many bad records one batch sets aside before the rest of it shares the failure (each costs one more read). */
 const MAX_BAD_RECORDS_PER_BATCH = 3;
@@ -96,7 +100,7 @@ export function createCrmLoaders(session: CrmSession) {
     quoteLineIds: associationLoader(session, 'quote', 'quoteLine'),
     lineQuotes: associationLoader(session, 'quoteLine', 'quote'),
     owners: new DataLoader<string, SalesRep | null>(async (ids) => {
-      const all = await session.cache.get<SalesRep[]>('owners', () => crm.owners({ requestId: session.requestId, budget: session.budget }));
+      const all = await session.cache.get<SalesRep[]>(session.cache.key({ model: 'owner', scope: '', lookup: 'all' }), () => crm.owners({ requestId: session.requestId, budget: session.budget }));
       const map = new Map(all.map((o) => [o.id, o]));
       return ids.map((id) => map.get(id) ?? null);
     }),

@@ -62,13 +62,14 @@ function idLoader<M extends ReadModel>(session: OdooSession, model: M, extraDoma
 /** Like idLoader, for master data: served from the keyv cache when fresh. */
 function cachedIdLoader<M extends ReadModel>(session: OdooSession, model: M, fields?: ReadonlyArray<FieldName<M>>) {
   return new DataLoader<number, OdooRow | null>(async (ids) => {
-    const scope = `${cacheScope(session, model)}|${(fields ?? READ_FIELDS[model]).join(',')}`;
-    const found = await session.cache.getMany<OdooRow>(ids.map((id) => `${scope}|${id}`), async (missing) => {
-      const wanted = missing.map((k) => Number(k.slice(scope.length + 1)));
-      const rows = await searchRows(session, model, [['id', 'in', wanted]], {}, fields);
-      return new Map(rows.map((r) => [`${scope}|${r.id}`, r]));
+    const scope = `${cacheScope(session)}|${(fields ?? READ_FIELDS[model]).join(',')}`;
+    const keyOf = (id: number) => session.cache.key({ model, scope, id });
+    const idOf = new Map(ids.map((id) => [keyOf(id), id]));
+    const found = await session.cache.getMany<OdooRow>([...idOf.keys()], async (missing) => {
+      const rows = await searchRows(session, model, [['id', 'in', missing.map((k) => idOf.get(k)!)]], {}, fields);
+      return new Map(rows.map((r) => [keyOf(r.id), r]));
     });
-    return ids.map((id) => found.get(`${scope}|${id}`) ?? null);
+    return ids.map((id) => found.get(keyOf(id)) ?? null);
   });
 }
 
@@ -79,22 +80,25 @@ function cachedIdLoader<M extends ReadModel>(session: OdooSession, model: M, fie
  */
 function fieldLoader<M extends ReadModel>(session: OdooSession, model: M, field: FieldName<M>, cached: boolean) {
   return new DataLoader<string, OdooRow | null>(async (values) => {
-    const scope = `${cacheScope(session, model)}|${field}`;
+    const scope = `${cacheScope(session)}|${field}`;
+    // Uncached lookups (live models) only need keys that tell values apart.
+    const keyOf = (value: string) => (cached ? session.cache.key({ model, scope, lookup: value }) : value);
+    const valueOf = new Map(values.map((v) => [keyOf(v), v]));
     const load = async (wanted: string[]) => {
       const rows = await searchRows(session, model, [[field, 'in', wanted]], { order: 'id asc' });
       const found = new Map<string, OdooRow | AppError>();
       for (const r of rows) {
-        const key = `${scope}|${r[field]}`;
+        const key = keyOf(String(r[field]));
         const seen = found.get(key);
         found.set(key, seen ? conflict(model, field, String(r[field]), seen, r) : r);
       }
       return found;
     };
-    const keys = values.map((v) => `${scope}|${v}`);
+    const keys = values.map(keyOf);
     const conflicts = new Map<string, AppError>();
     const found = cached
       ? await session.cache.getMany<OdooRow | AppError>(keys, async (missing) => {
-          const loaded = await load(missing.map((k) => k.slice(scope.length + 1)));
+          const loaded = await load(missing.map((k) => valueOf.get(k)!));
           for (const [k, v] of loaded) if (isAppError(v)) (conflicts.set(k, v), loaded.delete(k)); // never cache a conflict
           return loaded;
         })
@@ -173,9 +177,9 @@ function nestedPages(session: OdooSession) {
 
 export function createOdooLoaders(session: OdooSession) {
   const warehouses = () =>
-    session.cache.get<OdooRow[]>(cacheScope(session, 'stock.warehouse'), () => searchRows(session, 'stock.warehouse', [], { order: 'id asc' }));
+    session.cache.get<OdooRow[]>(session.cache.key({ model: 'stock.warehouse', scope: cacheScope(session), lookup: 'all' }), () => searchRows(session, 'stock.warehouse', [], { order: 'id asc' }));
   const companies = new DataLoader<number, OdooRow | null>(async (ids) => {
-    const all = await session.cache.get<OdooRow[]>(cacheScope(session, 'res.company'), () => searchRows(session, 'res.company', []));
+    const all = await session.cache.get<OdooRow[]>(session.cache.key({ model: 'res.company', scope: cacheScope(session), lookup: 'all' }), () => searchRows(session, 'res.company', []));
     return byId(ids, all);
   });
 

@@ -9,6 +9,8 @@ import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from './server.ts';
+import { cacheBackingFor } from '../../core/cache.ts';
+import { loadRedisConfig } from '../../core/redis.ts';
 
 runMain('odoo-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
@@ -17,8 +19,9 @@ runMain('odoo-subgraph', async () => {
   // Backend failure and retry lines carry this component's name.
   useBackendLogger(logger);
   const client = createOdooClient(odoo);
-  const sub = await createOdooSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client, companyIds: service.ODOO_COMPANY_IDS, cacheTtlMs: service.CACHE_TTL_MS, backendCallBudget: service.SUBGRAPH_BACKEND_CALL_BUDGET, logger });
-  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => client.close()] });
+  const cache = cacheBackingFor(loadRedisConfig(), logger, 'odoo-subgraph');
+  const sub = await createOdooSubgraph({ internalSecret: service.INTERNAL_TOKEN_SECRET, client, companyIds: service.ODOO_COMPANY_IDS, cacheTtlMs: service.CACHE_TTL_MS, cacheBacking: cache.backing, backendCallBudget: service.SUBGRAPH_BACKEND_CALL_BUDGET, logger });
+  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => client.close(), () => cache.close()] });
   const url = await listen(sub.server, service.ODOO_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql` }, 'odoo subgraph listening');
 });

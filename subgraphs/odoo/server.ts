@@ -1,7 +1,8 @@
 // The Odoo subgraph as a server, built without listening. `main.ts` listens;
 // tests listen on port 0.
 import { resolve } from 'node:path';
-import { MasterDataCache } from '../../core/cache.ts';
+import { MasterDataCache, type CacheBacking } from '../../core/cache.ts';
+import { ODOO_MASTER_DATA_CACHE } from '../../connectors/odoo/master-data-cache.ts';
 import { appError } from '../../policy/errors.ts';
 import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
@@ -22,6 +23,8 @@ export interface OdooSubgraphOptions {
   /** Companies the subgraph reads in; default: every company the Odoo user may see. */
   companyIds?: number[];
   cacheTtlMs?: number;
+  /** Where cached master data lives: this process's memory (default) or the Redis all replicas share. */
+  cacheBacking?: CacheBacking;
   logger?: Logger;
   now?: () => Date;
   /** Backend calls one request may make (SUBGRAPH_BACKEND_CALL_BUDGET); default DEFAULT_BACKEND_CALL_BUDGET. */
@@ -32,7 +35,7 @@ const { system, subgraph } = COMPONENTS.odoo;
 
 export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
   const logger = opts.logger ?? createLogger('odoo-subgraph');
-  const cache = new MasterDataCache({ namespace: subgraph, ttlMs: opts.cacheTtlMs ?? 300_000 });
+  const cache = new MasterDataCache({ ...ODOO_MASTER_DATA_CACHE, ttlMs: opts.cacheTtlMs ?? 300_000, backing: opts.cacheBacking, logger });
   let configured = opts.companyIds;
   const integrationCompanies = async (requestId: string): Promise<number[]> => {
     if (!configured) {

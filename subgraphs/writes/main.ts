@@ -12,6 +12,9 @@ import { createConfiguredCrm } from '../../connectors/crm/select.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { createWritesSubgraph } from './server.ts';
+import { cacheBackingFor } from '../../core/cache.ts';
+import { createCacheInvalidation } from '../../core/cache-invalidation.ts';
+import { loadRedisConfig } from '../../core/redis.ts';
 
 runMain('writes-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
@@ -20,6 +23,8 @@ runMain('writes-subgraph', async () => {
   // Backend failure and retry lines carry this component's name.
   useBackendLogger(logger);
   const odoo = createOdooClient(loadOdooConfig());
+  // The read subgraphs' caches its Odoo writes invalidate: the shared Redis when configured.
+  const cache = cacheBackingFor(loadRedisConfig(), logger, 'writes-subgraph');
   const sub = await createWritesSubgraph({
     odoo,
     crm: createConfiguredCrm(),
@@ -29,10 +34,11 @@ runMain('writes-subgraph', async () => {
     idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
     idempotencyWaitMs: config.IDEMPOTENCY_WAIT_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    cacheInvalidation: createCacheInvalidation(cache.backing, logger),
     logger,
   });
   // The store closes last: a write finishing during the drain still records its key and audit entry.
-  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => store.close()] });
+  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => cache.close(), () => store.close()] });
   const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql`, store: store.path }, 'writes subgraph listening');
 });

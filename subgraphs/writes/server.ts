@@ -11,6 +11,8 @@ import { checkConfiguredCrm } from '../../connectors/crm/select.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { apiUserCompanyIds } from '../../connectors/odoo/records.ts';
 import { MasterDataCache } from '../../core/cache.ts';
+import { IN_PROCESS_INVALIDATION, type CacheInvalidation } from '../../core/cache-invalidation.ts';
+import { invalidatingWrites } from '../../connectors/odoo/master-data-cache.ts';
 import type { WritesContext } from './context.ts';
 import { auditRefusals } from './audit-refusals.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -28,6 +30,8 @@ export interface WritesSubgraphOptions {
   /** How long finished keys are remembered; expired ones are purged at start and hourly. */
   idempotencyTtlHours?: number;
   logger?: Logger;
+  /** How its Odoo writes reach the read subgraphs' caches (default: caches in this process only). */
+  cacheInvalidation?: CacheInvalidation;
   /** "Today" for business rules (lead times, quote validity); injectable so the demo world's dates hold in tests. */
   now?: () => Date;
 }
@@ -36,6 +40,8 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   checkConfiguredCrm(opts.crm);
   const logger = opts.logger ?? createLogger('writes-subgraph');
   const now = opts.now ?? (() => new Date());
+  // Every Odoo write of a mutation drops the cached entries of the master data it changed.
+  const odoo = invalidatingWrites(opts.odoo, opts.cacheInvalidation ?? IN_PROCESS_INVALIDATION);
   // Leases, expiry and audit timestamps always run on the wall clock.
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs, ttlHours: opts.idempotencyTtlHours });
   idempotency.purgeExpired();
@@ -81,7 +87,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
       return { ready: store.ready && backends.ready, store, backends: backends.backends };
     },
     context: async (identity, requestId, deadline) => ({
-      requestId, identity, odoo: opts.odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, jobs, leases, now,
+      requestId, identity, odoo: odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, jobs, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });
