@@ -13,7 +13,7 @@ import { loadLimitsConfig } from './limits.ts';
 import { createGatewayServer } from './server.ts';
 import { loadRateLimitConfig } from './rate-limit.ts';
 import { openStoreFromEnv } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 
 runMain('gateway', async () => {
   const config = loadGatewayConfig();
@@ -26,11 +26,11 @@ runMain('gateway', async () => {
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
   const verifyCaller = createCallerVerifier({ mode: config.AUTH_MODE, secret: config.AUTH_JWT_SECRET, jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER ?? (config.AUTH_MODE === 'hs256' ? DEV_ISSUER : undefined), audience: config.AUTH_AUDIENCE ?? (config.AUTH_MODE === 'hs256' ? DEV_AUDIENCE : undefined), maxLifetimeSeconds: config.AUTH_MAX_TOKEN_LIFETIME_S, clockSkewSeconds: config.AUTH_CLOCK_SKEW_S });
-  // Rate-limit counters in the embedded store (STORE_PATH), shared by the gateways of this host.
-  const { store } = openStoreFromEnv();
+  // Rate-limit counters in the store (STORE_URL: Postgres, shared by every gateway; else STORE_PATH, those of this host).
+  const { store } = await openStoreFromEnv();
   const gateway = await createGatewayServer({
     supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
-    rateLimits: loadRateLimitConfig(), rateLimitCounter: new SqliteRateLimitCounter(store), cors: { origins: config.CORS_ORIGINS },
+    rateLimits: loadRateLimitConfig(), rateLimitCounter: new StoreRateLimitCounter(store), cors: { origins: config.CORS_ORIGINS },
   });
   exitGracefullyOnSignals({ logger, servers: [gateway.server], close: [() => gateway.stop(), () => store.close()] });
   const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);

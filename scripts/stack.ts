@@ -5,7 +5,7 @@
 // demos and tests only — it is the one place production code and sandboxes meet.
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { createGatewayServer, type GatewayOptions } from '../gateway/server.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { closeServer, listen } from '../core/http.ts';
 import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -100,7 +100,7 @@ export async function startStack(opts: StackOptions = {}) {
   const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: callerSecret, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({
     supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: opts.logger ?? createLogger('gateway'),
-    rateLimitCounter: new SqliteRateLimitCounter(store), ...opts.gateway,
+    rateLimitCounter: new StoreRateLimitCounter(store), ...opts.gateway,
   });
   const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
 

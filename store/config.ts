@@ -13,7 +13,31 @@ export const DEFAULT_IDEMPOTENCY_LEASE_MS = 15_000;
 export const DEFAULT_IDEMPOTENCY_WAIT_MS = 8_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 72;
 
+/** Postgres URLs only; the message names the variable and never echoes the value (it may hold a password). */
+const storeUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname.length > 0 && u.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL with a host and a database (postgres://user@host:5432/db)');
+
+export const DEFAULT_STORE_SCHEMA = 'public';
+
 export const storeConfigSchema = z.object({
+  /** PostgreSQL instead of the SQLite file: every replica of every component shares it. Unset = SQLite (`STORE_PATH`). */
+  STORE_URL: storeUrl,
+  /** The Postgres schema the store's tables live in (created and migrated at start-up). */
+  STORE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)').default(DEFAULT_STORE_SCHEMA),
+  /** Connections per process in the Postgres pool. */
+  STORE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** SQLite file of the store; `:memory:` keeps it in the process (tests only: nothing survives a restart). */
   STORE_PATH: z.string().trim().min(1).default(DEFAULT_STORE_PATH),
   /** How long an `in_progress` idempotency key (and a record lease) outlives its holder's last heartbeat — a

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadRateLimitConfig } from '../gateway/rate-limit.ts';
 import { openStore } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const QUERY = '{ products(first: 1) { totalCount } }';
@@ -50,8 +50,8 @@ describe('per-caller rate limits', () => {
     try {
       const a = openStore(join(dir, 's.sqlite'));
       const b = openStore(join(dir, 's.sqlite'));
-      const ca = new SqliteRateLimitCounter(a);
-      const cb = new SqliteRateLimitCounter(b);
+      const ca = new StoreRateLimitCounter(a);
+      const cb = new StoreRateLimitCounter(b);
       const t = 1_800_000_000_000;
       assert.equal(ca.hit('sub:x', 60_000, t).count, 1);
       assert.equal(cb.hit('sub:x', 60_000, t + 10).count, 2);

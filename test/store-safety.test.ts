@@ -13,7 +13,7 @@ import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, signInternalToken } from '../core
 import { COMPONENTS } from '../policy/components.ts';
 import { AUDIT_TEXT_MAX, AuditTrail, boundText, type AuditRecordInput } from '../store/audit.ts';
 import { openStore, UNGUARDED_TABLES } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { isCode } from './support/errors.ts';
 import { tempDb } from './support/store.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
@@ -46,7 +46,7 @@ test('every write to a guarded table checks that the path still names the open f
   assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES ('x', 'y', 1)").run(), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare('UPDATE schema_migrations SET name = name').run(), isCode('STORE_UNAVAILABLE'));
-  assert.equal(new SqliteRateLimitCounter(store).hit('sub:x', 60_000).count, 1, 'rate-limit counters are disposable, not guarded');
+  assert.equal(new StoreRateLimitCounter(store).hit('sub:x', 60_000).count, 1, 'rate-limit counters are disposable, not guarded');
 
   // Another file at the same path (e.g. a fresh store) is not the one open either.
   rmSync(`${dir}-moved`, { recursive: true });

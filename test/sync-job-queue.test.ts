@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openStore, SqliteCursorStore, SqliteJobQueue, ExceptionQueue } from '../store/index.ts';
+import { openStore, StoreCursorStore, StoreJobQueue, ExceptionQueue } from '../store/index.ts';
 import { backoffDelayMs, comparePositions, withOverlap } from '../worker/engine.ts';
 
 const hint = (recordId: string, version: string) => ({ model: 'sale.order', recordId, version });
 
 test('the same record and version is queued once; the duplicate is counted', async () => {
   const store = openStore(':memory:');
-  const q = new SqliteJobQueue(store);
+  const q = new StoreJobQueue(store);
   assert.equal((await q.enqueue({ flow: 'f', change: hint('1', '2026-01-01T00:00:00.000Z'), origin: 'poll' })).duplicate, false);
   assert.equal((await q.enqueue({ flow: 'f', change: hint('1', '2026-01-01T00:00:00.000Z'), origin: 'webhook' })).duplicate, true);
   assert.equal((await q.enqueue({ flow: 'f', change: hint('1', '2026-01-01T00:00:01.000Z'), origin: 'poll' })).duplicate, false);
@@ -26,7 +26,7 @@ test('the same record and version is queued once; the duplicate is counted', asy
 test('one job per record at a time, oldest first; a dead worker\'s lease expires into a retake', async () => {
   let now = 1_000;
   const store = openStore(':memory:');
-  const q = new SqliteJobQueue(store, { now: () => now });
+  const q = new StoreJobQueue(store, { now: () => now });
   await q.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' });
   await q.enqueue({ flow: 'f', change: hint('1', 'v2'), origin: 'poll' });
   await q.enqueue({ flow: 'f', change: hint('2', 'v1'), origin: 'poll' });
@@ -46,7 +46,7 @@ test('one job per record at a time, oldest first; a dead worker\'s lease expires
 test('a failed attempt waits its backoff; dead is final', async () => {
   let now = 0;
   const store = openStore(':memory:');
-  const q = new SqliteJobQueue(store, { now: () => now });
+  const q = new StoreJobQueue(store, { now: () => now });
   const { job } = await q.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' });
   await q.claim('A', 1, 1_000);
   await q.fail(job!.id, 'A', { code: 'BACKEND_UNAVAILABLE', message: 'down' }, { delayMs: 100 });
@@ -72,10 +72,10 @@ test('cursors survive a reopen; the overlap moves a position back to the start o
   try {
     const path = join(dir, 's.sqlite');
     let store = openStore(path);
-    await new SqliteCursorStore(store).set('f', 'sale.order', { version: '2026-01-01T00:00:10.000Z', id: '7' });
+    await new StoreCursorStore(store).set('f', 'sale.order', { version: '2026-01-01T00:00:10.000Z', id: '7' });
     store.close();
     store = openStore(path);
-    const pos = await new SqliteCursorStore(store).get('f', 'sale.order');
+    const pos = await new StoreCursorStore(store).get('f', 'sale.order');
     assert.deepEqual(pos, { version: '2026-01-01T00:00:10.000Z', id: '7' });
     assert.deepEqual(withOverlap(pos, 5_000), { version: '2026-01-01T00:00:05.000Z', id: '' });
     assert.ok(comparePositions({ version: pos!.version, id: '10' }, pos!) > 0, 'ids compare as numbers');
@@ -105,7 +105,7 @@ test('a finished job that may have read the record before a second write of the 
   const t = Date.parse(version);
   let now = t + 200;
   const store = openStore(':memory:');
-  const q = new SqliteJobQueue(store, { now: () => now, settleMs: 1_000 });
+  const q = new StoreJobQueue(store, { now: () => now, settleMs: 1_000 });
   await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'poll' });
   const [job] = await q.claim('A', 1, 1_000);
   await q.complete(job!.id, 'A');

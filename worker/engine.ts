@@ -235,8 +235,8 @@ export class SyncEngine {
       if (!(await queue.complete(job.id, this.owner))) {
         logger.warn({ job: job.id, flow: flow.name }, 'job lease lost before completion; another worker re-runs it (idempotently)');
       }
-      if (job.exceptionId) exceptions.resolve(job.exceptionId, flow.name, `replayed: ${result.outcome}`);
-      exceptions.resolveForRecord(flow.name, job.change, `a later run applied (${result.outcome})`);
+      if (job.exceptionId) await exceptions.resolve(job.exceptionId, flow.name, `replayed: ${result.outcome}`);
+      await exceptions.resolveForRecord(flow.name, job.change, `a later run applied (${result.outcome})`);
       return { job, result: result.outcome, effects: result.effects ?? [] };
     } catch (err) {
       return await this.settleFailure(flow, job, err, requestId);
@@ -278,9 +278,9 @@ export class SyncEngine {
     const object = classified?.object ?? (typeof details.model === 'string' ? details.model : job.change.model);
     const objectId = classified?.objectId ?? (details.recordId != null ? String(details.recordId) : job.change.recordId);
     if (job.exceptionId) {
-      exceptions.reopen(job.exceptionId, error, requestId);
+      await exceptions.reopen(job.exceptionId, error, requestId);
     } else {
-      exceptions.record({
+      await exceptions.record({
         team, type, code, message, object, objectId, field: classified?.field ?? (typeof details.field === 'string' ? details.field : null),
         requestId, actor: flow.name, attempts: job.attempts, payload: { flow: flow.name, change: job.change },
       });
@@ -306,8 +306,8 @@ export class SyncEngine {
       now,
       once: (key, fingerprint, work) =>
         idempotency.run({ scope: `sync:${flow.name}`, key, actor: flow.name, fingerprint }, (progress) => work({ attempt: progress.attempt })),
-      recordException: (input) => {
-        exceptions.record({
+      recordException: async (input) => {
+        await exceptions.record({
           team: input.team, type: input.type, code: input.code, message: input.message, object: input.object, objectId: input.objectId,
           field: input.field ?? null, requestId, actor: flow.name, payload: { flow: flow.name, change: input.payload },
         });

@@ -14,7 +14,7 @@ import { createWorker } from './server.ts';
 
 runMain('worker', async () => {
   const config = loadWorkerConfig();
-  const { store, config: storeConfig } = openStoreFromEnv();
+  const { store, config: storeConfig } = await openStoreFromEnv();
   const logger = createLogger('worker');
   const worker = createWorker({
     odoo: createOdooClient(loadOdooConfig()),
@@ -37,7 +37,7 @@ runMain('worker', async () => {
   });
   const url = await listen(worker.server, config.WORKER_PORT, config.WORKER_HOST);
   worker.start();
-  logger.info({ url, flows: worker.flows.map((f) => f.name), store: store.path }, 'worker running');
+  logger.info({ url, flows: worker.flows.map((f) => f.name), store: store.kind }, 'worker running');
   const stop = async () => {
     await worker.stop();
     worker.server.close();

@@ -7,7 +7,7 @@ import { applyServerTimeouts, DEFAULT_MAX_BODY_BYTES, refuse, requestIdOf, sendJ
 import { appError } from '../policy/errors.ts';
 import type { OdooClient } from '../connectors/odoo/odoo-client.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, StoreCursorStore, StoreJobQueue, type Store } from '../store/index.ts';
 import { SyncEngine, type EngineOptions } from './engine.ts';
 import type { Flow } from './flow.ts';
 import { createFlows } from './flows/index.ts';
@@ -39,8 +39,8 @@ export function createWorker(opts: WorkerOptions) {
   const flows = opts.only?.length ? all.filter((f) => opts.only!.includes(f.name)) : all;
   const unknown = (opts.only ?? []).filter((n) => !all.some((f) => f.name === n));
   if (unknown.length) throw appError('CONFIG_INVALID', `WORKER_FLOWS names unknown flows: ${unknown.join(', ')}`, { field: 'WORKER_FLOWS' });
-  const queue = new SqliteJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
-  const cursors = new SqliteCursorStore(opts.store);
+  const queue = new StoreJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
+  const cursors = new StoreCursorStore(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   const audit = new AuditTrail(opts.store);
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs });
@@ -138,7 +138,7 @@ export function createWorker(opts: WorkerOptions) {
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (method === 'GET' && url.pathname === '/ready') {
-      const store = opts.store.health();
+      const store = await opts.store.health();
       const ready = store.ready && !engine.stopped;
       return sendJson(res, ready ? 200 : 503, { ready, store: { ready: store.ready, journalMode: store.journalMode }, flows: engine.flowNames, detectionFailing: Object.fromEntries(pollErrors) });
     }

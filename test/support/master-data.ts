@@ -11,7 +11,7 @@ import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, StoreCursorStore, StoreJobQueue, type Store } from '../../store/index.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Flow, StreamPosition } from '../../worker/flow.ts';
 import { SyncEngine } from '../../worker/engine.ts';
@@ -25,8 +25,8 @@ export interface MasterDataRig {
   store: Store;
   exceptions: ExceptionQueue;
   audit: AuditTrail;
-  queue: SqliteJobQueue;
-  cursorStore: SqliteCursorStore;
+  queue: StoreJobQueue;
+  cursorStore: StoreCursorStore;
   idempotency: IdempotencyStore;
   /** The engine's durable cursors by `flow:model`, for tests that place or read them. */
   cursors: { get(key: string): Promise<StreamPosition | null>; set(key: string, position: StreamPosition): Promise<void>; clear(): void };
@@ -55,8 +55,8 @@ export async function startMasterDataRig(opts: { hubspotMaxRetries?: number; sea
   const exceptions = new ExceptionQueue(store);
   const audit = new AuditTrail(store);
   const idempotency = new IdempotencyStore(store);
-  const queue = new SqliteJobQueue(store);
-  const cursorStore = new SqliteCursorStore(store);
+  const queue = new StoreJobQueue(store);
+  const cursorStore = new StoreCursorStore(store);
   const split = (key: string) => [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] as const;
   const cursors = {
     get: (key: string) => cursorStore.get(...split(key)),
