@@ -16,7 +16,8 @@ import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
-import { openStore } from '../store/index.ts';
+// Tests run the stack on SQLite or, with TEST_STORE=postgres, on a fresh Postgres schema (one place decides).
+import { openTestStore } from '../test/support/test-store.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import { createHubSpotSandbox, type HubSpotSandboxOptions } from '../sandboxes/hubspot/server.ts';
 import { hubspotSandboxOptionsFromEnv } from '../sandboxes/hubspot/env.ts';
@@ -84,7 +85,7 @@ export async function startStack(opts: StackOptions = {}) {
   const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const store = openStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
     odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger,
   });
@@ -126,7 +127,7 @@ export async function startStack(opts: StackOptions = {}) {
         closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), closeServer(writesSubgraph.server),
         odooSubgraph.stop(), crmSubgraph.stop(), writesSubgraph.stop(),
       ]);
-      store.close();
+      await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
       logger.debug('stack closed');
     },

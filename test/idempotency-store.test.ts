@@ -121,7 +121,7 @@ test('a failed attempt is resumed by a retry (also after a restart) without redo
   const s1 = openStore(path);
   const store1 = new IdempotencyStore(s1);
   await assert.rejects(store1.run(args('k-5'), work), isCode('BACKEND_UNAVAILABLE'));
-  const info = store1.inspect('updateAccount', 'k-5')!;
+  const info = (await store1.inspect('updateAccount', 'k-5'))!;
   assert.equal(info.status, 'failed');
   assert.deepEqual(info.error, { code: 'BACKEND_UNAVAILABLE', message: 'HubSpot 503' });
   assert.deepEqual(info.steps, ['odoo']);
@@ -135,7 +135,7 @@ test('a failed attempt is resumed by a retry (also after a restart) without redo
   const out = await store2.run(args('k-5'), work);
   assert.deepEqual(out, { result: { orderId: 42, attempt: 3, steps: ['odoo', 'hubspot'] }, replayed: false });
   assert.deepEqual(calls, { odoo: 1, hubspot: 3 });
-  assert.equal(store2.inspect('updateAccount', 'k-5')!.status, 'completed');
+  assert.equal((await store2.inspect('updateAccount', 'k-5'))!.status, 'completed');
   // A changed payload is still refused on a failed key.
   await assert.rejects(store2.run(args('k-5', { x: 1 }), work), isCode('CONFLICT'));
 });
@@ -229,8 +229,8 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
 
   assert.equal(store.purgeExpired(new Date(clock)), 1);
   assert.equal(store.inspect('updateAccount', 'old'), null);
-  assert.equal(store.inspect('updateAccount', 'new')!.status, 'completed');
-  assert.equal(store.inspect('updateAccount', 'live')!.status, 'in_progress');
+  assert.equal((await store.inspect('updateAccount', 'new'))!.status, 'completed');
+  assert.equal((await store.inspect('updateAccount', 'live'))!.status, 'in_progress');
   const steps = opened(t, path).db.prepare("SELECT COUNT(*) AS n FROM idempotency_progress WHERE key = 'old'").get() as { n: number };
   assert.equal(steps.n, 0);
   // A purged key is free again, even with another payload.
@@ -243,7 +243,7 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
   assert.equal(store.purgeExpired(new Date(clock)), 0);
 });
 
-test('store: migrations are versioned, applied once, folder created; config defaults and validation', (t) => {
+test('store: migrations are versioned, applied once, folder created; config defaults and validation', async (t) => {
   const path = tempDb(t);
   const s1 = openStore(path);
   assert.ok(existsSync(path));

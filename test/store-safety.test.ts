@@ -24,7 +24,7 @@ const CONFIRM = `mutation($q: ID!, $key: String!) { confirmQuote(quoteId: $q, id
 const AUDIT_BY_ACTOR = `query($actor: String!) { auditLog(first: 10, filter: { actor: $actor }) { totalCount edges { node { outcome errorCode objectId action requestId } } } }`;
 const ops = { role: 'sales_ops' as const };
 
-test('every write to a guarded table checks that the path still names the open file; the exemptions are real tables', (t) => {
+test('every write to a guarded table checks that the path still names the open file; the exemptions are real tables', async (t) => {
   const path = tempDb(t, 'data');
   const store = openStore(path);
   t.after(() => store.close());
@@ -36,27 +36,27 @@ test('every write to a guarded table checks that the path still names the open f
 
   const audit = new AuditTrail(store);
   const entry: AuditRecordInput = { actor: { sub: 'a', role: 'sales_ops' }, action: 'updateAccount', system: 'hubspot', object: 'Account', objectId: '1', fields: [], before: {}, after: {}, requestId: 'r-1', outcome: 'refused' };
-  audit.record(entry);
+  await audit.record(entry);
   assert.deepEqual(store.health(), { ready: true, journalMode: 'wal' });
   assert.equal(store.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
 
   const dir = join(path, '..');
   renameSync(dir, `${dir}-moved`);
-  assert.equal(store.health().ready, false);
+  assert.equal((await store.health()).ready, false);
   assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES ('x', 'y', 1)").run(), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare('UPDATE schema_migrations SET name = name').run(), isCode('STORE_UNAVAILABLE'));
-  assert.equal(new StoreRateLimitCounter(store).hit('sub:x', 60_000).count, 1, 'rate-limit counters are disposable, not guarded');
+  assert.equal((await new StoreRateLimitCounter(store).hit('sub:x', 60_000)).count, 1, 'rate-limit counters are disposable, not guarded');
 
   // Another file at the same path (e.g. a fresh store) is not the one open either.
   rmSync(`${dir}-moved`, { recursive: true });
   mkdirSync(dir);
   writeFileSync(path, '');
-  assert.match(store.health().reason ?? '', /another file/);
+  assert.match((await store.health()).reason ?? '', /another file/);
   assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
 });
 
-test('caller text in an audit entry is cut with its length, never split inside a character', () => {
+test('caller text in an audit entry is cut with its length, never split inside a character', async () => {
   assert.equal(boundText('short'), 'short');
   const cut = boundText('x'.repeat(100_000));
   assert.equal(cut.length, AUDIT_TEXT_MAX);

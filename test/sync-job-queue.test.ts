@@ -89,14 +89,14 @@ test('the same failure on the same object is one exception with a count', async 
   const store = openStore(':memory:');
   const ex = new ExceptionQueue(store);
   const input = { team: 'ERP_ADMIN' as const, type: 'MAPPING' as const, code: 'MAPPING_ERROR', message: 'bad', object: 'sale.order', objectId: '5', requestId: 'r', actor: 'order-status' };
-  const a = ex.record(input);
-  const b = ex.record({ ...input, message: 'still bad' });
+  const a = await ex.record(input);
+  const b = await ex.record({ ...input, message: 'still bad' });
   assert.equal(a.id, b.id);
   assert.equal(b.occurrences, 2);
   assert.equal(b.message, 'still bad');
-  assert.notEqual(ex.record({ ...input, objectId: '6' }).id, a.id, 'another object is another exception');
-  ex.discard(a.id, 'someone', 'not ours');
-  assert.notEqual(ex.record(input).id, a.id, 'after it was closed, a new failure is a new exception');
+  assert.notEqual((await ex.record({ ...input, objectId: '6' })).id, a.id, 'another object is another exception');
+  await ex.discard(a.id, 'someone', 'not ours');
+  assert.notEqual((await ex.record(input)).id, a.id, 'after it was closed, a new failure is a new exception');
   store.close();
 });
 

@@ -52,7 +52,7 @@ describe('the sync survives outages and bad records', () => {
     assert.ok(mine.includes(`order:${orderId}:produced:${mo.id}`));
     assert.ok(mine.includes(`order:${orderId}:confirmed`));
     assert.equal(new Set(mine).size, mine.length, 'none twice');
-    assert.equal(w.worker.exceptions.query({ teams: null, status: 'OPEN' }, { first: 10 }).rows.length, 0, 'no job dead-lettered');
+    assert.equal((await w.worker.exceptions.query({ teams: null, status: 'OPEN' }, { first: 10 })).rows.length, 0, 'no job dead-lettered');
   });
 
   test('a HubSpot 429 storm: backoff, nothing dropped', async () => {
@@ -89,7 +89,7 @@ describe('the sync survives outages and bad records', () => {
     await syncAll(w.worker);
     await syncAll(w.worker);
 
-    const open = w.worker.exceptions.query({ teams: null, status: 'OPEN', type: 'MAPPING' }, { first: 10 }).rows;
+    const open = (await w.worker.exceptions.query({ teams: null, status: 'OPEN', type: 'MAPPING' }, { first: 10 })).rows;
     assert.equal(open.length, 1);
     assert.equal(open[0]!.team, 'ERP_ADMIN');
     assert.equal(open[0]!.code, 'MAPPING_ERROR');

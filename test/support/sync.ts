@@ -12,7 +12,8 @@ import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
-import { openStore, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
+import { openTestStore, type TestStore } from './test-store.ts';
 import { createWorker, type Worker, type WorkerOptions } from '../../worker/server.ts';
 
 export interface SyncWorld {
@@ -24,7 +25,7 @@ export interface SyncWorld {
   env: Record<string, string>;
   odoo: OdooClient;
   crm: CrmPort;
-  store: Store;
+  store: TestStore;
   worker: Worker;
   /** A new worker over the same store and sandboxes (a restart). */
   restart(opts?: Partial<WorkerOptions>): Worker;
@@ -48,7 +49,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
   };
   const odoo = createOdooClient(loadOdooConfig(env));
   const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env)));
-  const store = openStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:');
   const make = (extra: Partial<WorkerOptions> = {}) => createWorker({
     odoo, crm, store, engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200,
     now: () => new Date(DEFAULT_NOW), ...opts.worker, ...extra,
@@ -63,7 +64,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
     },
     async close() {
       await self.worker.stop();
-      store.close();
+      await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
     },
   };
