@@ -110,11 +110,11 @@ test('a failed attempt is resumed by a retry (also after a restart) without redo
     if (!order) {
       calls.odoo++;
       order = { id: 42 };
-      progress.record('odoo', order);
+      await progress.record('odoo', order);
     }
     calls.hubspot++;
     if (hubspotDown) throw appError('BACKEND_UNAVAILABLE', 'HubSpot 503', { system: 'hubspot' });
-    progress.record('hubspot', { dealId: '9001' });
+    await progress.record('hubspot', { dealId: '9001' });
     return { orderId: order.id, attempt: progress.attempt, steps: progress.recordedSteps() };
   };
 
@@ -149,7 +149,7 @@ test('a stale in_progress key (crashed process) is taken over after the lease, w
   const sA = openStore(path);
   const a = new IdempotencyStore(sA, { leaseMs: 60_000, now });
   void a.run(args('k-6'), async (p) => {
-    p.record('odoo', { orderId: 7 });
+    await p.record('odoo', { orderId: 7 });
     return new Promise<never>(() => undefined);
   });
   await sleep(5);
@@ -203,7 +203,7 @@ test('an attempt whose key was taken over can no longer record progress (fencing
   const gate = new Promise<void>((r) => (release = r));
   const slow = a.run(args('k-8'), async (p) => {
     await gate;
-    p.record('odoo', 1);
+    await p.record('odoo', 1);
     return 'a';
   });
   await sleep(5);
@@ -227,8 +227,8 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
   clock += hours(73);
   await store.run(args('new'), async () => 'new');
 
-  assert.equal(store.purgeExpired(new Date(clock)), 1);
-  assert.equal(store.inspect('updateAccount', 'old'), null);
+  assert.equal(await store.purgeExpired(new Date(clock)), 1);
+  assert.equal(await store.inspect('updateAccount', 'old'), null);
   assert.equal((await store.inspect('updateAccount', 'new'))!.status, 'completed');
   assert.equal((await store.inspect('updateAccount', 'live'))!.status, 'in_progress');
   const steps = opened(t, path).db.prepare("SELECT COUNT(*) AS n FROM idempotency_progress WHERE key = 'old'").get() as { n: number };
@@ -239,8 +239,8 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
   release();
   assert.deepEqual(await live, { result: 'live', replayed: false });
   clock += hours(73);
-  assert.equal(store.purgeExpired(new Date(clock)), 3);
-  assert.equal(store.purgeExpired(new Date(clock)), 0);
+  assert.equal(await store.purgeExpired(new Date(clock)), 3);
+  assert.equal(await store.purgeExpired(new Date(clock)), 0);
 });
 
 test('store: migrations are versioned, applied once, folder created; config defaults and validation', async (t) => {
@@ -265,7 +265,19 @@ test('store: migrations are versioned, applied once, folder created; config defa
   assert.equal(mem.schemaVersion, MIGRATIONS.length);
   mem.close();
 
-  assert.deepEqual(loadStoreConfig({}), { STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72 });
+  assert.deepEqual(loadStoreConfig({}), {
+    STORE_SCHEMA: 'public', STORE_POOL_MAX: 10, STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72,
+  });
+  // Postgres only, named in the error, the value (it may hold a password) never echoed.
+  assert.equal(loadStoreConfig({ STORE_URL: 'postgresql://svc@db.internal:5432/supergraph' }).STORE_URL, 'postgresql://svc@db.internal:5432/supergraph');
+  for (const bad of ['mysql://u:hunter2@h/db', 'postgres://u:hunter2@/db', 'not a url hunter2', 'postgres://u:hunter2@h']) {
+    assert.throws(() => loadStoreConfig({ STORE_URL: bad }), (e) => {
+      isCode('CONFIG_INVALID', 'STORE_URL')(e);
+      assert.doesNotMatch((e as Error).message, /hunter2/);
+      return true;
+    });
+  }
+  assert.throws(() => loadStoreConfig({ STORE_SCHEMA: 'x; DROP' }), isCode('CONFIG_INVALID', 'STORE_SCHEMA'));
   assert.equal(loadStoreConfig({ STORE_PATH: '/tmp/x.sqlite', IDEMPOTENCY_TTL_HOURS: '24' }).IDEMPOTENCY_TTL_HOURS, 24);
   assert.throws(() => loadStoreConfig({ IDEMPOTENCY_LEASE_MS: 'soon' }), (e) => {
     isCode('CONFIG_INVALID', 'IDEMPOTENCY_LEASE_MS')(e);

@@ -37,13 +37,13 @@ test('every write to a guarded table checks that the path still names the open f
   const audit = new AuditTrail(store);
   const entry: AuditRecordInput = { actor: { sub: 'a', role: 'sales_ops' }, action: 'updateAccount', system: 'hubspot', object: 'Account', objectId: '1', fields: [], before: {}, after: {}, requestId: 'r-1', outcome: 'refused' };
   await audit.record(entry);
-  assert.deepEqual(store.health(), { ready: true, journalMode: 'wal' });
+  assert.deepEqual(await store.health(), { ready: true, journalMode: 'wal' });
   assert.equal(store.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
 
   const dir = join(path, '..');
   renameSync(dir, `${dir}-moved`);
   assert.equal((await store.health()).ready, false);
-  assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
+  await assert.rejects(async () => audit.record(entry), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES ('x', 'y', 1)").run(), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare('UPDATE schema_migrations SET name = name').run(), isCode('STORE_UNAVAILABLE'));
   assert.equal((await new StoreRateLimitCounter(store).hit('sub:x', 60_000)).count, 1, 'rate-limit counters are disposable, not guarded');
@@ -53,7 +53,7 @@ test('every write to a guarded table checks that the path still names the open f
   mkdirSync(dir);
   writeFileSync(path, '');
   assert.match((await store.health()).reason ?? '', /another file/);
-  assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
+  await assert.rejects(async () => audit.record(entry), isCode('STORE_UNAVAILABLE'));
 });
 
 test('caller text in an audit entry is cut with its length, never split inside a character', async () => {
