@@ -65,7 +65,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     // The driver's text may quote the URL; the operator gets where, not how to log in.
     throw appError('STORE_UNAVAILABLE', `The Postgres store at ${describePostgresUrl(options.url)} (schema ${options.schema}) could not be opened or migrated`, {
       reason: (e as { code?: string }).code ?? 'connect or migrate failed',
-    });
+    }, e);
   }
   const sql = new PostgresExecutor({ connectionString: options.url, schema: options.schema, maxConnections: options.maxConnections });
   let closed = false;

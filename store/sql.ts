@@ -77,9 +77,17 @@ class SerialQueue {
   }
 }
 
+/**
+ * One queue for every SQLite connection of the process: a transaction awaits between
+ * its statements, and a second connection (to the same file) starting BEGIN IMMEDIATE
+ * meanwhile would block the only thread in busy_timeout while the holder cannot go
+ * on. Other processes wait in busy_timeout as before (their own thread).
+ */
+const sqliteQueue = new SerialQueue();
+
 export class SqliteExecutor implements SqlExecutor {
   readonly dialect = 'sqlite' as const;
-  private readonly queue = new SerialQueue();
+  private readonly queue = sqliteQueue;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {}
