@@ -1,9 +1,9 @@
 // Settings of the embedded store (idempotency keys, audit trail, exceptions, leases),
 // validated once at start-up: a bad value stops the process with a message naming the
-// variable. Only the writes subgraph opens the store (openStoreFromEnv in database.ts,
-// called from subgraphs/writes/main.ts); the gateway and the read subgraphs have none.
+// variable. The writes subgraph, the worker and the gateway (rate limits) open the store
+// (openStoreFromEnv in database.ts): PostgreSQL when STORE_URL is set, else SQLite.
 import { z } from 'zod';
-import { parseEnv } from '../core/env.ts';
+import { parseEnv, redactWhenPrinted } from '../core/env.ts';
 
 export const DEFAULT_STORE_PATH = '.data/supergraph.sqlite';
 /** The idempotency store's defaults (store/idempotency.ts), for the environment and for stores opened without one. */
@@ -52,5 +52,6 @@ export const storeConfigSchema = z.object({
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 
 export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
-  return parseEnv(storeConfigSchema, env, { label: 'store' });
+  // A STORE_URL may carry a password: a logged or serialised config shows only that one is set.
+  return redactWhenPrinted(parseEnv(storeConfigSchema, env, { label: 'store' }), (c) => ({ ...c, STORE_URL: c.STORE_URL ? '[redacted]' : undefined }));
 }
