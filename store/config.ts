@@ -36,6 +36,8 @@ export const storeConfigSchema = z.object({
   STORE_URL: storeUrl,
   /** The Postgres schema the store's tables live in (created and migrated at start-up). */
   STORE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)').default(DEFAULT_STORE_SCHEMA),
+  /** Whether start-up migrates the Postgres schema (the owner role); 0 for a service role that may not: it then only checks the schema is current. */
+  STORE_MIGRATE: z.enum(['0', '1', 'true', 'false']).default('1').transform((v) => v === '1' || v === 'true'),
   /** Connections per process in the Postgres pool. */
   STORE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** SQLite file of the store; `:memory:` keeps it in the process (tests only: nothing survives a restart). */

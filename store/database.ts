@@ -340,7 +340,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteS
  */
 export async function openStoreFromEnv(env: Record<string, string | undefined> = process.env): Promise<{ store: Store; config: StoreConfig }> {
   const config = loadStoreConfig(env);
-  if (config.STORE_URL) return { store: await openPostgresStore({ url: config.STORE_URL, schema: config.STORE_SCHEMA, maxConnections: config.STORE_POOL_MAX }), config };
+  if (config.STORE_URL) return { store: await openPostgresStore({ url: config.STORE_URL, schema: config.STORE_SCHEMA, maxConnections: config.STORE_POOL_MAX, migrate: config.STORE_MIGRATE }), config };
   return { store: openStore(config.STORE_PATH), config };
 }
 

@@ -266,7 +266,7 @@ test('store: migrations are versioned, applied once, folder created; config defa
   mem.close();
 
   assert.deepEqual(loadStoreConfig({}), {
-    STORE_SCHEMA: 'public', STORE_POOL_MAX: 10, STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72,
+    STORE_SCHEMA: 'public', STORE_MIGRATE: true, STORE_POOL_MAX: 10, STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72,
   });
   // Postgres only, named in the error, the value (it may hold a password) never echoed.
   assert.equal(loadStoreConfig({ STORE_URL: 'postgresql://svc@db.internal:5432/supergraph' }).STORE_URL, 'postgresql://svc@db.internal:5432/supergraph');

@@ -211,3 +211,48 @@ test('the Postgres and SQLite schemas have the same tables and columns (migratio
   assert.equal(left.rowCount, 0);
   void t;
 });
+
+test('Postgres roles as documented: the service role starts, writes and audits, but cannot UPDATE or DELETE the audit trail', async () => {
+  const owner = await openPostgresTestStore();
+  const schema = owner.env.STORE_SCHEMA!;
+  const role = `svc_${schema}`;
+  const q = (sql: string) => owner.sql.run(sql);
+  let service: Store | undefined;
+  try {
+    await q(`CREATE ROLE ${role} LOGIN`);
+    // The grants of docs/store-postgres.md, "Postgres roles".
+    await q(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    await q(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${['idempotency_keys', 'idempotency_progress', 'integration_exceptions', 'leases', 'rate_limits', 'sync_jobs', 'sync_cursors', 'sync_counters'].map((t) => `${schema}.${t}`).join(', ')} TO ${role}`);
+    await q(`GRANT SELECT, INSERT ON ${schema}.audit_log TO ${role}`);
+    await q(`GRANT SELECT ON ${schema}.store_migrations TO ${role}`);
+    // A service role cannot migrate (it owns nothing): it starts with STORE_MIGRATE=0 and only checks the schema is current.
+    const url0 = new URL(TEST_POSTGRES_URL);
+    url0.username = role;
+    const { openPostgresStore: open0 } = await import('../store/postgres.ts');
+    await assert.rejects(open0({ url: url0.toString(), schema }), isCode('STORE_UNAVAILABLE'));
+    await owner.sql.run("DELETE FROM store_migrations WHERE name = '0002_audit_log_append_only'");
+    await assert.rejects(open0({ url: url0.toString(), schema, migrate: false }), (e: Error) => /lacks migrations 0002_audit_log_append_only/.test(e.message));
+    await owner.sql.run("INSERT INTO store_migrations (name, run_on) VALUES ('0002_audit_log_append_only', now())");
+    await q(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+    const url = new URL(TEST_POSTGRES_URL);
+    url.username = role;
+    const { openPostgresStore } = await import('../store/postgres.ts');
+    service = await openPostgresStore({ url: url.toString(), schema, migrate: false });
+    const audit = new AuditTrail(service);
+    const e = await audit.record(entry());
+    assert.deepEqual(await new IdempotencyStore(service).run({ key: 'k', scope: 's', actor: 'a', fingerprint: 1 }, async () => 'ok'), { result: 'ok', replayed: false });
+    await assert.rejects(service.sql.run("UPDATE audit_log SET outcome = 'refused' WHERE id = ?", [Number(e.id)]), /permission denied/);
+    await assert.rejects(service.sql.run('DELETE FROM audit_log'), /permission denied/);
+    await assert.rejects(service.sql.run('TRUNCATE audit_log'), /permission denied|must be owner/);
+    await assert.rejects(service.sql.run('DROP TRIGGER audit_log_no_update_delete ON audit_log'), /must be owner/);
+    // Even the owner cannot rewrite history while the trigger stands.
+    await assert.rejects(owner.sql.run('TRUNCATE audit_log'), /append-only/);
+  } finally {
+    await service?.close();
+    await owner.close();
+    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await client.connect();
+    await client.query(`DROP ROLE IF EXISTS ${role}`);
+    await client.end();
+  }
+});
