@@ -1,6 +1,6 @@
 // Starts the worker alone (`npm run start:worker`): the sync engine polling Odoo
 // (ODOO_*) and writing the CRM (CRM_SYSTEM and its settings, e.g. HUBSPOT_*), with
-// its jobs, cursors, exceptions and audit trail in the same SQLite store as the
+// its jobs, cursors, exceptions and audit trail in the same store (SQLite, or Postgres with STORE_URL) as the
 // writes subgraph (STORE_PATH). WORKER_* settings: worker/config.ts.
 import { listen } from '../core/http.ts';
 import { createLogger } from '../core/logger.ts';
@@ -41,7 +41,7 @@ runMain('worker', async () => {
   const stop = async () => {
     await worker.stop();
     worker.server.close();
-    store.close();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
