@@ -126,7 +126,7 @@ for (const [engine, open] of Object.entries(engines)) {
       assert.equal((await qb.get(id))!.status, 'OPEN', 'a replay that could not queue leaves it OPEN');
       assert.equal(await qa.resolveForRecord('flow', { model: 'sale.order', recordId: '5' }, 'applied later'), 1);
       assert.equal((await qb.get(id))!.status, 'RESOLVED');
-      const other = await qb.record({ ...input, team: 'FINANCE', code: 'TAX', objectId: '6' });
+      const other = await qb.record({ ...input, team: 'FINANCE', code: 'TAX_ID_MISMATCH', objectId: '6' });
       assert.equal((await qa.discard(other.id, 'fin-1', 'not ours'))!.status, 'DISCARDED');
       assert.deepEqual((await qa.query({ teams: ['FINANCE'] }, { first: 10 })).rows.map((e) => e.id), [other.id]);
       assert.deepEqual(await qa.openCounts(), []);
