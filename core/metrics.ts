@@ -139,7 +139,7 @@ export const idempotencyOutcomes = new Counter({
 });
 
 /** Sources of a gauge read at scrape time; a source that fails is skipped, the scrape still answers. */
-type OpenExceptionsSource = () => Array<{ team: string; type: string; count: number }>;
+type OpenExceptionsSource = () => Promise<Array<{ team: string; type: string; count: number }>>;
 const exceptionSources = new Set<OpenExceptionsSource>();
 
 export const exceptionsOpen = new Gauge({
@@ -147,11 +147,11 @@ export const exceptionsOpen = new Gauge({
   help: 'Open integration exceptions by owning team and type (error code)',
   labelNames: ['team', 'type'] as const,
   registers: [metricsRegistry],
-  collect() {
+  async collect() {
     this.reset();
     for (const source of exceptionSources) {
       try {
-        for (const row of source()) this.inc({ team: row.team, type: row.type }, row.count);
+        for (const row of await source()) this.inc({ team: row.team, type: row.type }, row.count);
       } catch {
         // A closed or vanished store: the readiness check reports it, the scrape goes on.
       }

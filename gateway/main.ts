@@ -12,7 +12,8 @@ import { loadLimitsConfig } from './limits.ts';
 import { createGatewayServer } from './server.ts';
 import { loadRateLimitConfig } from './rate-limit.ts';
 import { openStoreFromEnv } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
+import { rateLimitCounterFromEnv } from '../store/redis-rate-limits.ts';
 
 runMain('gateway', async () => {
   const config = loadGatewayConfig();
@@ -25,13 +26,16 @@ runMain('gateway', async () => {
     ? readFileSync(config.SUPERGRAPH_FILE, 'utf8')
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
   const verifyCaller = callerVerifierOf(config);
-  // Rate-limit counters in the embedded store (STORE_PATH), shared by the gateways of this host.
-  const { store } = openStoreFromEnv();
+  // Rate-limit counters in the store (STORE_URL: Postgres, shared by every gateway; else STORE_PATH, those of this host).
+  const { store } = await openStoreFromEnv();
+  // With REDIS_URL the counters live in Redis instead (one round trip, self-expiring); a Redis
+  // that cannot count refuses the request (STORE_UNAVAILABLE) as the store would: no silent unlimited mode.
+  const redisLimits = rateLimitCounterFromEnv(process.env, logger);
   const gateway = await createGatewayServer({
     supergraphSdl, logger, verifyCaller, internalSecret: config.INTERNAL_TOKEN_SECRET, limits: loadLimitsConfig(), production: config.NODE_ENV === 'production', subgraphTimeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
-    rateLimits: loadRateLimitConfig(), rateLimitCounter: new SqliteRateLimitCounter(store), cors: { origins: config.CORS_ORIGINS },
+    rateLimits: loadRateLimitConfig(), rateLimitCounter: redisLimits?.counter ?? new StoreRateLimitCounter(store), cors: { origins: config.CORS_ORIGINS },
   });
-  exitGracefullyOnSignals({ logger, servers: [gateway.server], close: [() => gateway.stop(), () => store.close()] });
+  exitGracefullyOnSignals({ logger, servers: [gateway.server], close: [() => gateway.stop(), async () => { await redisLimits?.close(); }, () => store.close()] });
   const url = await listen(gateway.server, config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `${url}/graphql` }, 'gateway listening');
 });

@@ -63,10 +63,10 @@ export function limitFor(identity: Identity, config: RateLimitConfig): number {
 
 /** Counts the request of a verified caller; over its limit, throws RATE_LIMITED (429) with the wait. */
 export function createRateLimiter(config: RateLimitConfig, counter: RateLimitCounter, now: () => number = Date.now) {
-  return (identity: Identity): void => {
+  return async (identity: Identity): Promise<void> => {
     if (!config.enabled) return;
     const at = now();
-    const { count, resetAtMs } = counter.hit(`sub:${identity.sub}`, config.windowMs, at);
+    const { count, resetAtMs } = await counter.hit(`sub:${identity.sub}`, config.windowMs, at);
     const limit = limitFor(identity, config);
     if (count > limit) {
       throw appError('RATE_LIMITED', `Rate limit of ${limit} requests per ${config.windowMs / 1000} s exceeded`, {

@@ -18,7 +18,7 @@ import { COMPONENTS, SYSTEM_OF_SUBGRAPH, type SystemName } from '../policy/compo
 import { CRM_SYSTEM } from '../core/crm-system.ts';
 import { DateScalar, DateTimeScalar } from '../subgraphs/common/scalars.ts';
 import { openStore } from '../store/database.ts';
-import { SqliteRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
 import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimits } from './input-bounds.ts';
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
 import { createGraphQLHttpServer, REQUEST_ID_HEADER, requestRecordPlugin, sendJson, type CorsOptions } from '../core/http.ts';
@@ -358,7 +358,7 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   });
   await apollo.start();
   const ownStore = opts.rateLimitCounter ? null : openStore(':memory:');
-  const rateLimit = createRateLimiter(opts.rateLimits ?? loadRateLimitConfig(), opts.rateLimitCounter ?? new SqliteRateLimitCounter(ownStore!));
+  const rateLimit = createRateLimiter(opts.rateLimits ?? loadRateLimitConfig(), opts.rateLimitCounter ?? new StoreRateLimitCounter(ownStore!));
   const readyTimeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   /** Ready when every subgraph answers its /health within the timeout. */
   const readiness = async () => {
@@ -385,7 +385,7 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
       const identity = await opts.verifyCaller(req.headers.authorization);
       const record = currentRequest();
       if (record) record.role = identity.roles.join(",");
-      rateLimit(identity);
+      await rateLimit(identity);
       // The clock starts here: one deadline for the whole request, whatever its query plan.
       const deadline = new RequestDeadline(requestBudgetMs(req.headers[DEADLINE_HEADER], budgetMs)).watch(req);
       return { requestId, identity, deadline, masked: new Set<string>() };

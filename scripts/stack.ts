@@ -5,7 +5,7 @@
 // demos and tests only — it is the one place production code and sandboxes meet.
 import { composeSupergraph, readSupergraphConfig } from '../gateway/composition.ts';
 import { createGatewayServer, type GatewayOptions } from '../gateway/server.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { closeServer, listen } from '../core/http.ts';
 import { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, signCallerToken } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -16,7 +16,8 @@ import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
-import { openStore } from '../store/index.ts';
+// Tests run the stack on SQLite or, with TEST_STORE=postgres, on a fresh Postgres schema (one place decides).
+import { openTestStore } from '../test/support/test-store.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import type { CacheBacking } from '../core/cache.ts';
 import type { CacheInvalidation } from '../core/cache-invalidation.ts';
@@ -89,7 +90,7 @@ export async function startStack(opts: StackOptions = {}) {
   const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const store = openStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
     odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation: opts.cacheInvalidation,
   });
@@ -105,7 +106,7 @@ export async function startStack(opts: StackOptions = {}) {
   const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: callerSecret, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({
     supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: opts.logger ?? createLogger('gateway'),
-    rateLimitCounter: new SqliteRateLimitCounter(store), ...opts.gateway,
+    rateLimitCounter: new StoreRateLimitCounter(store), ...opts.gateway,
   });
   const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
 
@@ -131,7 +132,7 @@ export async function startStack(opts: StackOptions = {}) {
         closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), closeServer(writesSubgraph.server),
         odooSubgraph.stop(), crmSubgraph.stop(), writesSubgraph.stop(),
       ]);
-      store.close();
+      await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
       logger.debug('stack closed');
     },

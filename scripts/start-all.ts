@@ -80,7 +80,7 @@ runMain('start', async () => {
   });
   worker.start();
   const tokens = await demoTokens(stack.world);
-  console.log(startBanner({ urls: { ...stack.urls, worker: workerUrl }, world: stack.world, storePath: stack.store.path, tokens }));
+  console.log(startBanner({ urls: { ...stack.urls, worker: workerUrl }, world: stack.world, storePath: stack.store.kind === 'sqlite' ? stack.store.path : `postgres schema ${stack.store.schema}`, tokens }));
   // Ctrl-C / SIGTERM: requests in flight finish (gateway first, then what it calls), the
   // worker settles its jobs, then everything closes.
   const logger = createLogger('start');

@@ -4,11 +4,11 @@
 // and a summary of what changed. Same engine, store and idempotency as the
 // worker, so running it beside the worker repeats no effect.
 //   --demo   talk to the sandboxes `npm start` runs (127.0.0.1:8069 / :8090)
-//   --store  SQLite file (default STORE_PATH, else .data/supergraph.sqlite)
+//   --store  SQLite file (default: STORE_URL's Postgres if set, else STORE_PATH, else .data/supergraph.sqlite)
 import { parseArgs } from 'node:util';
 import { runMain } from '../core/main.ts';
 import { createLogger } from '../core/logger.ts';
-import { openStore, loadStoreConfig } from '../store/index.ts';
+import { openStore, openStoreFromEnv, loadStoreConfig } from '../store/index.ts';
 import { createConfiguredCrm } from '../connectors/crm/select.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
@@ -45,7 +45,8 @@ runMain('sync', async () => {
     });
   }
   const storeConfig = loadStoreConfig(env);
-  const store = openStore(values.store ?? storeConfig.STORE_PATH);
+  // --store names an SQLite file; otherwise the environment decides (STORE_URL: Postgres, else STORE_PATH).
+  const store = values.store ? openStore(values.store) : (await openStoreFromEnv(env)).store;
   const worker = createWorker({
     odoo: createOdooClient(loadOdooConfig(env)), crm: createConfiguredCrm(env), store, only: [values.flow], logger: createLogger('sync', env.LOG_LEVEL ?? 'warn'),
     idempotencyLeaseMs: storeConfig.IDEMPOTENCY_LEASE_MS, idempotencyWaitMs: storeConfig.IDEMPOTENCY_WAIT_MS,
@@ -58,7 +59,7 @@ runMain('sync', async () => {
     process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} `);
   };
   const polled = await worker.engine.poll(values.flow, { since, origin: 'cli', onProgress: (s) => bar(0, s.detected, 'detecting') });
-  const total = worker.queue.stats(values.flow).queued;
+  const total = (await worker.queue.stats(values.flow)).queued;
   const counts = { applied: 0, unchanged: 0, skipped: 0, retry: 0, dead: 0 };
   const effects: string[] = [];
   let done = 0;
@@ -72,7 +73,7 @@ runMain('sync', async () => {
     },
   });
   if (tty) process.stderr.write('\n');
-  const left = worker.queue.stats(values.flow);
+  const left = await worker.queue.stats(values.flow);
   console.log(`flow ${values.flow}${since ? ` since ${since}` : ''}
   changes detected   ${polled.detected} (${polled.enqueued} queued, ${polled.duplicates} already queued or done)
   records applied    ${counts.applied}
@@ -80,6 +81,6 @@ runMain('sync', async () => {
   not linked         ${counts.skipped}
   failed → exception ${counts.dead}
   waiting for retry  ${left.queued}${effects.length ? `\nchanges:\n${effects.slice(0, 50).map((e) => `  ${e}`).join('\n')}${effects.length > 50 ? `\n  … ${effects.length - 50} more` : ''}` : ''}`);
-  store.close();
+  await store.close();
   process.exit(counts.dead > 0 || left.queued > 0 ? 1 : 0);
 });

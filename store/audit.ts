@@ -1,7 +1,8 @@
 // The audit trail (R6): every write attempt through the gateway — applied, refused,
 // failed or replayed — as one row of an append-only table. Append-only is enforced
 // by SQLite itself (triggers ABORT any UPDATE or DELETE of `audit_log`), not by
-// convention. Data minimisation: only the fields named in `fields` are kept from
+// convention (Postgres: a trigger raises on UPDATE/DELETE/TRUNCATE, and the service
+// role has only INSERT and SELECT, docs/store-postgres.md). Data minimisation: only the fields named in `fields` are kept from
 // `before`/`after`, and sensitive ones (the `mask` set, at any depth, case-insensitive)
 // are stored as "***" — the clear value never reaches the file. No tokens, headers
 // or payloads are taken: only what `record` is given.
@@ -16,7 +17,8 @@ import { appError, isAppError } from '../policy/errors.ts';
 import { SYSTEM_NAMES, type SystemName } from '../policy/components.ts';
 import { AUDIT_MASK } from '../policy/ownership.ts';
 import { decodeIntegerCursor, encodeCursor } from '../core/cursor.ts';
-import type { SqliteDatabase, Store } from './database.ts';
+import type { Store } from './database.ts';
+import type { SqlExecutor, SqlParam } from './sql.ts';
 
 export const MASKED_VALUE = '***';
 
@@ -76,7 +78,7 @@ export interface AuditPage {
   hasNextPage: boolean;
   endCursor: string | null;
   /** Entries matching the filter (all pages); counted only when asked. */
-  totalCount(): number;
+  totalCount(): Promise<number>;
 }
 
 export interface AuditTrailOptions {
@@ -144,28 +146,18 @@ interface AuditRow {
 }
 
 export class AuditTrail {
-  private readonly db: SqliteDatabase;
+  private readonly sql: SqlExecutor;
   private readonly mask: ReadonlySet<string>;
   private readonly now: () => Date;
-  private readonly insert;
-  private readonly byId;
 
   constructor(store: Store, options: AuditTrailOptions = {}) {
-    this.db = store.db;
+    this.sql = store.sql;
     this.mask = new Set([...(options.mask ?? AUDIT_MASK)].map((f) => f.toLowerCase()));
     this.now = options.now ?? (() => new Date());
-    this.insert = this.db.prepare<[
-      string, number, string, string, string, string, string, string, string, string, string, string | null, string, string, string | null, string | null,
-    ]>(
-      `INSERT INTO audit_log (at, at_ms, actor_sub, actor_role, action, system, object, object_id, fields_json,
-                              before_json, after_json, idempotency_key, request_id, outcome, error_code, error_message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.byId = this.db.prepare<[number], AuditRow>('SELECT * FROM audit_log WHERE id = ?');
   }
 
   /** Appends one entry (masked, minimised) and returns it as stored. */
-  record(entry: AuditRecordInput): AuditEntry {
+  async record(entry: AuditRecordInput): Promise<AuditEntry> {
     const parsed = recordSchema.safeParse(entry);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -174,7 +166,7 @@ export class AuditTrail {
     const e = parsed.data;
     const at = e.at ?? this.now();
     const fields = [...new Set(e.fields)];
-    const row = [
+    const row: SqlParam[] = [
       at.toISOString(),
       at.getTime(),
       e.actor.sub,
@@ -191,25 +183,30 @@ export class AuditTrail {
       e.outcome,
       e.error?.code ?? null,
       e.error?.message ?? null,
-    ] as const;
-    let id: number;
+    ];
+    let stored: AuditRow | undefined;
     try {
-      id = Number(this.insert.run(...row).lastInsertRowid);
+      stored = await this.sql.get<AuditRow>(
+        `INSERT INTO audit_log (at, at_ms, actor_sub, actor_role, action, system, object, object_id, fields_json,
+                                before_json, after_json, idempotency_key, request_id, outcome, error_code, error_message)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        row,
+      );
     } catch (err) {
-      // The entry is valid; the store did not take it (file gone, disk full, I/O error), so the write it records cannot be reported done.
+      // The entry is valid; the store did not take it (file gone, disk full, I/O error, server down), so the write it records cannot be reported done.
       if (isAppError(err)) throw err;
-      throw appError('STORE_UNAVAILABLE', 'The audit entry could not be written: the store is unavailable', { reason: (err as Error).message }, err);
+      throw appError('STORE_UNAVAILABLE', 'The audit entry could not be written: the store is unavailable', { reason: (err as { code?: string }).code ?? 'write failed' }, err);
     }
-    return toEntry(this.byId.get(id)!);
+    return toEntry(stored!);
   }
 
-  query(filter: AuditFilter, page: AuditPageArgs): AuditPage {
+  async query(filter: AuditFilter, page: AuditPageArgs): Promise<AuditPage> {
     const first = page.first;
     if (!Number.isInteger(first) || first < 1 || first > AUDIT_MAX_PAGE_SIZE) {
       throw appError('BAD_USER_INPUT', `"first" must be between 1 and ${AUDIT_MAX_PAGE_SIZE}`, { field: 'first' });
     }
     const where: string[] = [];
-    const params: Array<string | number> = [];
+    const params: SqlParam[] = [];
     const eq = (column: string, value: string | undefined) => {
       if (value === undefined) return;
       where.push(`${column} = ?`);
@@ -237,17 +234,17 @@ export class AuditTrail {
       params.push(decodeIntegerCursor('audit', page.after));
     }
     const sql = `SELECT * FROM audit_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    const rows = this.db.prepare<Array<string | number>, AuditRow>(sql).all(...params, first + 1);
+    const rows = await this.sql.query<AuditRow>(sql, [...params, first + 1]);
 
     const hasNextPage = rows.length > first;
     const entries = (hasNextPage ? rows.slice(0, first) : rows).map(toEntry);
     const last = entries[entries.length - 1];
-    let total: number | undefined;
+    let total: Promise<number> | undefined;
     return {
       entries,
       hasNextPage,
       endCursor: last ? encodeCursor('audit', last.id) : null,
-      totalCount: () => (total ??= this.db.prepare<Array<string | number>, { n: number }>(countSql).get(...countParams)!.n),
+      totalCount: () => (total ??= this.sql.get<{ n: number }>(countSql, countParams).then((r) => r!.n)),
     };
   }
 

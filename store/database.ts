@@ -22,6 +22,8 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { appError } from '../policy/errors.ts';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
+import { SqliteExecutor, type SqlDialect, type SqlExecutor } from './sql.ts';
+import { openPostgresStore } from './postgres.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -226,8 +228,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** What every store class needs, whichever engine holds the data (store/sql.ts). */
 export interface Store {
-  /** The open connection; the store classes prepare their statements on it. */
+  readonly kind: SqlDialect;
+  readonly sql: SqlExecutor;
+  /** Whether the store can take writes now, for readiness probes. */
+  health(): Promise<StoreHealth>;
+  /** Closes the connection (SQLite: at once; Postgres: the pool, after running queries end). */
+  close(): Promise<void>;
+}
+
+/** The embedded store: one SQLite file (or `:memory:`) and its open connection. */
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  /** The open connection (schema tests and tools; the store classes go through `sql`). */
   readonly db: SqliteDatabase;
   /** As given to `openStore` (`:memory:` or a file path). */
   readonly path: string;
@@ -236,15 +250,13 @@ export interface Store {
   readonly open: boolean;
   /** Throws STORE_UNAVAILABLE unless the path still names the open file; guarded tables run it before every write. */
   assertIntact(): void;
-  /** The same check as a value, for readiness probes. */
-  health(): StoreHealth;
-  close(): void;
 }
 
 export interface StoreHealth {
   ready: boolean;
   /** Why not, for an operator. */
   reason?: string;
+  /** SQLite's journal mode (wal), or `postgres`. */
   journalMode: string;
 }
 
@@ -264,7 +276,7 @@ export interface OpenStoreOptions {
 
 const MEMORY = ':memory:';
 
-export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+export function openStore(path: string, options: OpenStoreOptions = {}): SqliteStore {
   const migrations = options.migrations ?? MIGRATIONS;
   checkMigrationList(migrations);
   if (path !== MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
@@ -296,6 +308,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     };
     guardWrites(db, assertIntact);
     return {
+      kind: 'sqlite',
+      sql: new SqliteExecutor(db),
       db,
       path,
       schemaVersion,
@@ -303,12 +317,14 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
         return db.open;
       },
       assertIntact,
-      health() {
+      async health() {
         const reason = problem();
         return reason ? { ready: false, reason, journalMode } : { ready: true, journalMode };
       },
+      // Synchronous underneath: the file is closed when this returns, awaited or not.
       close() {
         if (db.open) db.close();
+        return Promise.resolve();
       },
     };
   } catch (e) {
@@ -317,9 +333,14 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   }
 }
 
-/** Opens the store named by `STORE_PATH` (default `.data/supergraph.sqlite`). */
-export function openStoreFromEnv(env: Record<string, string | undefined> = process.env): { store: Store; config: StoreConfig } {
+/**
+ * Opens the store the environment names: PostgreSQL when `STORE_URL` is set (schema
+ * `STORE_SCHEMA`, migrated to the latest version first), else the SQLite file
+ * `STORE_PATH` (default `.data/supergraph.sqlite`).
+ */
+export async function openStoreFromEnv(env: Record<string, string | undefined> = process.env): Promise<{ store: Store; config: StoreConfig }> {
   const config = loadStoreConfig(env);
+  if (config.STORE_URL) return { store: await openPostgresStore({ url: config.STORE_URL, schema: config.STORE_SCHEMA, maxConnections: config.STORE_POOL_MAX, migrate: config.STORE_MIGRATE }), config };
   return { store: openStore(config.STORE_PATH), config };
 }
 

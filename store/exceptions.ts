@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 import { appError } from '../policy/errors.ts';
 import { decodeIntegerCursor, encodeCursor } from '../core/cursor.ts';
 import type { OwningTeam } from '../policy/teams.ts';
-import type { SqliteDatabase, Store } from './database.ts';
+import type { Store } from './database.ts';
+import type { SqlExecutor, SqlParam } from './sql.ts';
 import type { ChangeHint } from './jobs.ts';
 
 export type { OwningTeam } from '../policy/teams.ts';
@@ -127,22 +128,20 @@ function fingerprintOf(i: IntegrationExceptionInput): string {
 }
 
 export class ExceptionQueue {
-  private readonly db: SqliteDatabase;
+  private readonly sql: SqlExecutor;
 
   constructor(store: Store, private readonly now: () => Date = () => new Date()) {
-    this.db = store.db;
+    this.sql = store.sql;
   }
 
   /** Open exceptions by team and type (code): what the integration_exceptions_open gauge shows. */
-  openCounts(): Array<{ team: string; type: string; count: number }> {
-    return this.db
-      .prepare<[], { team: string; code: string; n: number }>("SELECT team, code, COUNT(*) AS n FROM integration_exceptions WHERE status = 'OPEN' GROUP BY team, code")
-      .all()
-      .map((r) => ({ team: r.team, type: r.code, count: r.n }));
+  async openCounts(): Promise<Array<{ team: string; type: string; count: number }>> {
+    const rows = await this.sql.query<{ team: string; code: string; n: number }>("SELECT team, code, COUNT(*) AS n FROM integration_exceptions WHERE status = 'OPEN' GROUP BY team, code");
+    return rows.map((r) => ({ team: r.team, type: r.code, count: r.n }));
   }
 
   /** Records an occurrence: a new row, or one more occurrence of the live row for the same failure. */
-  record(input: IntegrationExceptionInput): IntegrationException {
+  async record(input: IntegrationExceptionInput): Promise<IntegrationException> {
     const at = this.now();
     const iso = at.toISOString();
     const fingerprint = fingerprintOf(input);
@@ -150,90 +149,98 @@ export class ExceptionQueue {
     const detail = input.detail?.slice(0, 500) ?? null;
     const payload = input.payload ? JSON.stringify(input.payload) : null;
     const attempts = Math.max(1, input.attempts ?? 1);
-    const id = this.db.transaction(() => {
-      const live = this.db.prepare<[string], { id: number }>("SELECT id FROM integration_exceptions WHERE fingerprint = ? AND status IN ('OPEN', 'RETRYING')").get(fingerprint);
+    const row = await this.sql.transaction(async (tx) => {
+      // Two processes recording the same failure: one inserts, the other counts an occurrence.
+      await tx.lock(`integration_exceptions:${fingerprint}`);
+      const live = await tx.get<{ id: number }>("SELECT id FROM integration_exceptions WHERE fingerprint = ? AND status IN ('OPEN', 'RETRYING')", [fingerprint]);
       if (live) {
-        this.db
-          .prepare(`UPDATE integration_exceptions SET last_at = ?, last_at_ms = ?, occurrences = occurrences + 1, attempts = attempts + ?, message = ?,
-                      detail = COALESCE(?, detail), payload_json = COALESCE(?, payload_json), request_id = ? WHERE id = ?`)
-          .run(iso, at.getTime(), attempts, message, detail, payload, input.requestId, live.id);
-        return live.id;
+        return tx.get<Row>(
+          `UPDATE integration_exceptions SET last_at = ?, last_at_ms = ?, occurrences = occurrences + 1, attempts = attempts + ?, message = ?,
+              detail = COALESCE(?, detail), payload_json = COALESCE(?, payload_json), request_id = ? WHERE id = ? RETURNING *`,
+          [iso, at.getTime(), attempts, message, detail, payload, input.requestId, live.id],
+        );
       }
-      return Number(
-        this.db
-          .prepare(`INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id, detail, type, actor, fingerprint, first_at, last_at, last_at_ms, attempts, payload_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-          .run(iso, input.team, input.code, message, input.object, input.objectId, input.field ?? null, input.requestId, detail,
-            input.type ?? 'VALIDATION', input.actor ?? 'writes', fingerprint, iso, iso, at.getTime(), attempts, payload).lastInsertRowid,
+      return tx.get<Row>(
+        `INSERT INTO integration_exceptions (at, team, code, message, object, object_id, field, request_id, detail, type, actor, fingerprint, first_at, last_at, last_at_ms, attempts, payload_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [iso, input.team, input.code, message, input.object, input.objectId, input.field ?? null, input.requestId, detail,
+          input.type ?? 'VALIDATION', input.actor ?? 'writes', fingerprint, iso, iso, at.getTime(), attempts, payload],
       );
-    }).immediate();
-    return this.get(String(id))!;
+    });
+    return toException(row!);
   }
 
-  get(id: string): IntegrationException | null {
-    if (!/^[0-9]{1,18}$/.test(id)) return null;
-    const row = this.db.prepare<[number], Row>('SELECT * FROM integration_exceptions WHERE id = ?').get(Number(id));
+  async get(id: string): Promise<IntegrationException | null> {
+    if (!/^[0-9]{1,15}$/.test(id)) return null;
+    const row = await this.sql.get<Row>('SELECT * FROM integration_exceptions WHERE id = ?', [Number(id)]);
     return row ? toException(row) : null;
   }
 
   /**
-   * OPEN → RETRYING, atomically with `then` (which queues the replay job), so two
-   * replays of one exception cannot both queue. Null when it is not OPEN.
+   * OPEN → RETRYING, then `then` (which queues the replay job). The status change is
+   * one conditional UPDATE, so of two replays of one exception only one gets to
+   * queue; if queueing fails the exception goes back to OPEN. Null when it is not OPEN.
+   * (Not one transaction: the job queue may live in another engine, e.g. pg-boss.)
    */
-  markRetrying<T>(id: string, then: (e: IntegrationException) => T): { exception: IntegrationException; result: T } | null {
-    return this.db.transaction(() => {
-      const changed = this.db.prepare("UPDATE integration_exceptions SET status = 'RETRYING' WHERE id = ? AND status = 'OPEN'").run(Number(id)).changes;
-      if (changed !== 1) return null;
-      const exception = this.get(id)!;
-      return { exception, result: then(exception) };
-    }).immediate();
+  async markRetrying<T>(id: string, then: (e: IntegrationException) => Promise<T>): Promise<{ exception: IntegrationException; result: T } | null> {
+    if (!/^[0-9]{1,15}$/.test(id)) return null;
+    const row = await this.sql.get<Row>("UPDATE integration_exceptions SET status = 'RETRYING' WHERE id = ? AND status = 'OPEN' RETURNING *", [Number(id)]);
+    if (!row) return null;
+    const exception = toException(row);
+    try {
+      return { exception, result: await then(exception) };
+    } catch (e) {
+      await this.sql.run("UPDATE integration_exceptions SET status = 'OPEN' WHERE id = ? AND status = 'RETRYING'", [Number(id)]);
+      throw e;
+    }
   }
 
   /** The replayed (or re-run) step applied: RESOLVED. */
-  resolve(id: string, by: string, resolution: string): IntegrationException | null {
-    const changed = this.db
-      .prepare("UPDATE integration_exceptions SET status = 'RESOLVED', resolution = ?, closed_by = ?, closed_at = ? WHERE id = ? AND status IN ('OPEN', 'RETRYING')")
-      .run(resolution.slice(0, 500), by, this.now().toISOString(), Number(id)).changes;
-    return changed === 1 ? this.get(id) : null;
+  async resolve(id: string, by: string, resolution: string): Promise<IntegrationException | null> {
+    const row = await this.sql.get<Row>(
+      "UPDATE integration_exceptions SET status = 'RESOLVED', resolution = ?, closed_by = ?, closed_at = ? WHERE id = ? AND status IN ('OPEN', 'RETRYING') RETURNING *",
+      [resolution.slice(0, 500), by, this.now().toISOString(), Number(id)],
+    );
+    return row ? toException(row) : null;
   }
 
   /** Resolves every live exception a flow raised for one record hint (a later run of the same step applied). */
-  resolveForRecord(actor: string, change: Pick<ChangeHint, 'model' | 'recordId'>, resolution: string): number {
-    const rows = this.db
-      .prepare<[string], Row>("SELECT * FROM integration_exceptions WHERE actor = ? AND status IN ('OPEN', 'RETRYING') AND payload_json IS NOT NULL")
-      .all(actor)
+  async resolveForRecord(actor: string, change: Pick<ChangeHint, 'model' | 'recordId'>, resolution: string): Promise<number> {
+    const rows = (await this.sql.query<Row>("SELECT * FROM integration_exceptions WHERE actor = ? AND status IN ('OPEN', 'RETRYING') AND payload_json IS NOT NULL", [actor]))
       .map(toException)
       .filter((e) => e.payload?.change.model === change.model && e.payload.change.recordId === change.recordId);
-    for (const e of rows) this.resolve(e.id, actor, resolution);
+    for (const e of rows) await this.resolve(e.id, actor, resolution);
     return rows.length;
   }
 
   /** A replay failed again: back to OPEN with one more occurrence. */
-  reopen(id: string, error: { code: string; message: string }, requestId: string): IntegrationException | null {
+  async reopen(id: string, error: { code: string; message: string }, requestId: string): Promise<IntegrationException | null> {
     const at = this.now();
-    const changed = this.db
-      .prepare(`UPDATE integration_exceptions SET status = 'OPEN', occurrences = occurrences + 1, attempts = attempts + 1, last_at = ?, last_at_ms = ?,
-                  code = ?, message = ?, request_id = ? WHERE id = ? AND status IN ('OPEN', 'RETRYING')`)
-      .run(at.toISOString(), at.getTime(), error.code, error.message.slice(0, 500), requestId, Number(id)).changes;
-    return changed === 1 ? this.get(id) : null;
+    const row = await this.sql.get<Row>(
+      `UPDATE integration_exceptions SET status = 'OPEN', occurrences = occurrences + 1, attempts = attempts + 1, last_at = ?, last_at_ms = ?,
+          code = ?, message = ?, request_id = ? WHERE id = ? AND status IN ('OPEN', 'RETRYING') RETURNING *`,
+      [at.toISOString(), at.getTime(), error.code, error.message.slice(0, 500), requestId, Number(id)],
+    );
+    return row ? toException(row) : null;
   }
 
   /** OPEN → DISCARDED with the reason; null when it is not OPEN. */
-  discard(id: string, by: string, reason: string): IntegrationException | null {
-    const changed = this.db
-      .prepare("UPDATE integration_exceptions SET status = 'DISCARDED', resolution = ?, closed_by = ?, closed_at = ? WHERE id = ? AND status = 'OPEN'")
-      .run(reason.slice(0, 500), by, this.now().toISOString(), Number(id)).changes;
-    return changed === 1 ? this.get(id) : null;
+  async discard(id: string, by: string, reason: string): Promise<IntegrationException | null> {
+    const row = await this.sql.get<Row>(
+      "UPDATE integration_exceptions SET status = 'DISCARDED', resolution = ?, closed_by = ?, closed_at = ? WHERE id = ? AND status = 'OPEN' RETURNING *",
+      [reason.slice(0, 500), by, this.now().toISOString(), Number(id)],
+    );
+    return row ? toException(row) : null;
   }
 
   /** Newest first, keyset-paged on the id like the audit trail; `teams` limits what the caller may see (null = every team). */
-  query(filter: ExceptionFilter, page: { first: number; after?: string | null }) {
+  async query(filter: ExceptionFilter, page: { first: number; after?: string | null }): Promise<ExceptionPage> {
     if (!Number.isInteger(page.first) || page.first < 1 || page.first > 100) throw appError('BAD_USER_INPUT', '"first" must be between 1 and 100', { field: 'first' });
     const afterId = page.after == null ? null : decodeIntegerCursor('exception', page.after);
     const where: string[] = [];
-    const params: Array<string | number> = [];
+    const params: SqlParam[] = [];
     if (filter.teams) {
-      if (filter.teams.length === 0) return { rows: [] as IntegrationException[], hasNextPage: false, endCursor: null, totalCount: () => 0 };
+      if (filter.teams.length === 0) return { rows: [], hasNextPage: false, endCursor: null, totalCount: async () => 0 };
       where.push(`team IN (${filter.teams.map(() => '?').join(',')})`);
       params.push(...filter.teams);
     }
@@ -247,15 +254,22 @@ export class ExceptionQueue {
     if (filter.to) (where.push('last_at < ?'), params.push(filter.to.toISOString()));
     const base = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const pageWhere = afterId ? `${base ? `${base} AND` : 'WHERE'} id < ?` : base;
-    const rows = this.db
-      .prepare<Array<string | number>, Row>(`SELECT * FROM integration_exceptions ${pageWhere} ORDER BY id DESC LIMIT ?`)
-      .all(...params, ...(afterId ? [afterId] : []), page.first + 1);
+    const rows = await this.sql.query<Row>(`SELECT * FROM integration_exceptions ${pageWhere} ORDER BY id DESC LIMIT ?`, [...params, ...(afterId ? [afterId] : []), page.first + 1]);
     const shown = rows.slice(0, page.first).map(toException);
+    let total: Promise<number> | undefined;
     return {
       rows: shown,
       hasNextPage: rows.length > page.first,
       endCursor: shown.length ? encodeCursor('exception', shown[shown.length - 1]!.id) : null,
-      totalCount: () => (this.db.prepare<Array<string | number>, { n: number }>(`SELECT COUNT(*) AS n FROM integration_exceptions ${base}`).get(...params)!.n),
+      totalCount: () => (total ??= this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM integration_exceptions ${base}`, params).then((r) => r!.n)),
     };
   }
+}
+
+export interface ExceptionPage {
+  rows: IntegrationException[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  /** Exceptions matching the filter (all pages); counted only when asked. */
+  totalCount(): Promise<number>;
 }

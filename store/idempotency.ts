@@ -3,7 +3,7 @@
 // process can die mid-write. `IdempotencyStore.run` makes a keyed unit of work run once:
 //
 // - The database decides who runs: an INSERT against PRIMARY KEY (scope, key) inside
-//   an IMMEDIATE transaction; the winner holds a lease (`owner`, `lease_expires_at`).
+//   one transaction (SQLite: IMMEDIATE; Postgres: under the key's advisory lock); the winner holds a lease (`owner`, `lease_expires_at`).
 // - A later call with the same key and the same payload gets the stored JSON result
 //   (`replayed: true`); another payload or another actor is CONFLICT.
 // - Concurrent calls in one process share one promise; a call in another process
@@ -26,7 +26,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ERRORS, appError, isAppError, type ErrorKey } from '../policy/errors.ts';
-import type { SqliteDatabase, Store } from './database.ts';
+import type { Store } from './database.ts';
+import type { SqlExecutor } from './sql.ts';
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS, DEFAULT_IDEMPOTENCY_WAIT_MS } from './config.ts';
 import { idempotencyOutcomes } from '../core/metrics.ts';
 
@@ -44,7 +45,7 @@ export interface ProgressRecorder {
   /** The value recorded for `step` by this or an earlier attempt, or undefined. */
   get(step: string): unknown | undefined;
   /** Durably records `step` (JSON; `undefined` is stored as null) and renews the lease. */
-  record(step: string, value: unknown): void;
+  record(step: string, value: unknown): Promise<void>;
   /** Steps recorded so far, in the order they were first recorded. */
   recordedSteps(): string[];
   /** 1 for the first attempt, 2 for the first retry after a failure or takeover, … */
@@ -174,23 +175,46 @@ function errorKeyOf(code: string | null): ErrorKey {
   return hit ?? 'INTERNAL';
 }
 
+/** The statements of the store, one text for both engines. */
+const SQL = {
+  insert: `INSERT INTO idempotency_keys (scope, key, actor, fingerprint, status, owner, lease_expires_at, attempts, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'in_progress', ?, ?, 1, ?, ?)
+           ON CONFLICT (scope, key) DO NOTHING`,
+  get: 'SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?',
+  takeOver: `UPDATE idempotency_keys
+                SET status = 'in_progress', owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                    error_code = NULL, error_message = NULL, updated_at = ?
+              WHERE scope = ? AND key = ?`,
+  renew: `UPDATE idempotency_keys SET lease_expires_at = ?, updated_at = ?
+           WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+  complete: `UPDATE idempotency_keys
+                SET status = 'completed', result_json = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
+              WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+  fail: `UPDATE idempotency_keys
+            SET status = 'failed', error_code = ?, error_message = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
+          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
+  steps: 'SELECT step, value_json FROM idempotency_progress WHERE scope = ? AND key = ? ORDER BY recorded_at, step',
+  upsertStep: `INSERT INTO idempotency_progress (scope, key, step, value_json, recorded_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (scope, key, step) DO UPDATE SET value_json = excluded.value_json`,
+  purgeSteps: `DELETE FROM idempotency_progress WHERE (scope, key) IN (
+                 SELECT scope, key FROM idempotency_keys
+                  WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?))`,
+  purgeKeys: `DELETE FROM idempotency_keys WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?)`,
+} as const;
+
 export class IdempotencyStore {
   readonly leaseMs: number;
   readonly ttlMs: number;
   readonly waitMs: number;
   readonly heartbeatMs: number;
-  private readonly db: SqliteDatabase;
   private readonly now: () => number;
   private readonly pollMinMs: number;
   private readonly pollMaxMs: number;
   private readonly inflight = new Map<string, Inflight>();
-  private readonly stmt;
-  private readonly claimTx: (scope: string, key: string, actor: string, fingerprint: string, canResume: boolean) => Claim;
-  private readonly recordTx: (scope: string, key: string, owner: string, step: string, valueJson: string) => void;
-  private readonly purgeTx: (cutoff: number, now: number) => number;
+  private readonly sql: SqlExecutor;
 
   constructor(store: Store, options: IdempotencyStoreOptions = {}) {
-    this.db = store.db;
+    this.sql = store.sql;
     this.leaseMs = options.leaseMs ?? DEFAULT_IDEMPOTENCY_LEASE_MS;
     this.ttlMs = (options.ttlHours ?? DEFAULT_IDEMPOTENCY_TTL_HOURS) * 3_600_000;
     this.waitMs = options.waitMs ?? DEFAULT_IDEMPOTENCY_WAIT_MS;
@@ -199,61 +223,21 @@ export class IdempotencyStore {
     this.pollMaxMs = Math.max(this.pollMinMs, options.pollMaxMs ?? 250);
     this.now = options.now ?? Date.now;
     if (!(this.leaseMs > 0) || !(this.ttlMs > 0)) throw appError('INTERNAL', 'IdempotencyStore: leaseMs and ttlHours must be positive');
+  }
 
-    const db = this.db;
-    this.stmt = {
-      insert: db.prepare<[string, string, string, string, string, number, number, number]>(
-        `INSERT INTO idempotency_keys (scope, key, actor, fingerprint, status, owner, lease_expires_at, attempts, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'in_progress', ?, ?, 1, ?, ?)
-         ON CONFLICT (scope, key) DO NOTHING`,
-      ),
-      get: db.prepare<[string, string], KeyRow>('SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?'),
-      takeOver: db.prepare<[string, number, number, string, string]>(
-        `UPDATE idempotency_keys
-            SET status = 'in_progress', owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                error_code = NULL, error_message = NULL, updated_at = ?
-          WHERE scope = ? AND key = ?`,
-      ),
-      renew: db.prepare<[number, number, string, string, string]>(
-        `UPDATE idempotency_keys SET lease_expires_at = ?, updated_at = ?
-          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
-      ),
-      complete: db.prepare<[string, number, string, string, string]>(
-        `UPDATE idempotency_keys
-            SET status = 'completed', result_json = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
-          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
-      ),
-      fail: db.prepare<[string, string, number, string, string, string]>(
-        `UPDATE idempotency_keys
-            SET status = 'failed', error_code = ?, error_message = ?, owner = NULL, lease_expires_at = NULL, updated_at = ?
-          WHERE scope = ? AND key = ? AND owner = ? AND status = 'in_progress'`,
-      ),
-      steps: db.prepare<[string, string], { step: string; value_json: string }>(
-        'SELECT step, value_json FROM idempotency_progress WHERE scope = ? AND key = ? ORDER BY recorded_at, step',
-      ),
-      upsertStep: db.prepare<[string, string, string, string, number]>(
-        `INSERT INTO idempotency_progress (scope, key, step, value_json, recorded_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (scope, key, step) DO UPDATE SET value_json = excluded.value_json`,
-      ),
-      purgeSteps: db.prepare<[number, number]>(
-        `DELETE FROM idempotency_progress WHERE (scope, key) IN (
-           SELECT scope, key FROM idempotency_keys
-            WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?))`,
-      ),
-      purgeKeys: db.prepare<[number, number]>(
-        `DELETE FROM idempotency_keys WHERE updated_at < ? AND NOT (status = 'in_progress' AND lease_expires_at > ?)`,
-      ),
-    };
-
-    const s = this.stmt;
-    // `.immediate` takes the write lock up front, so the read-then-update above is atomic across processes.
-    const claim = db.transaction((scope: string, key: string, actor: string, fingerprint: string, canResume: boolean): Claim => {
+  /**
+   * Who runs the key: one transaction that either inserts it, or reads it and takes it
+   * over. The read-then-update is atomic across processes (SQLite: BEGIN IMMEDIATE;
+   * Postgres: the key's advisory lock, taken before anything is read).
+   */
+  private claim(scope: string, key: string, actor: string, fingerprint: string, canResume: boolean): Promise<Claim> {
+    return this.sql.transaction(async (tx): Promise<Claim> => {
+      await tx.lock(`idempotency:${scope}|${key}`);
       const now = this.now();
       const owner = randomUUID();
-      if (s.insert.run(scope, key, actor, fingerprint, owner, now + this.leaseMs, now, now).changes === 1) {
-        return { kind: 'claimed', owner, attempt: 1, steps: [] };
-      }
-      const row = s.get.get(scope, key);
+      const inserted = await tx.run(SQL.insert, [scope, key, actor, fingerprint, owner, now + this.leaseMs, now, now]);
+      if (inserted.changes === 1) return { kind: 'claimed', owner, attempt: 1, steps: [] };
+      const row = await tx.get<KeyRow>(SQL.get, [scope, key]);
       if (!row) return { kind: 'wait', leaseExpiresAt: now };
       if (row.actor !== actor || row.fingerprint !== fingerprint) {
         throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
@@ -262,27 +246,22 @@ export class IdempotencyStore {
       if (row.status === 'failed' && !canResume) return { kind: 'failed', row };
       const stale = row.status === 'in_progress' && (row.lease_expires_at ?? 0) <= now;
       if (row.status === 'failed' || stale) {
-        s.takeOver.run(owner, now + this.leaseMs, now, scope, key);
-        return { kind: 'claimed', owner, attempt: row.attempts + 1, steps: s.steps.all(scope, key) };
+        await tx.run(SQL.takeOver, [owner, now + this.leaseMs, now, scope, key]);
+        return { kind: 'claimed', owner, attempt: row.attempts + 1, steps: await tx.query(SQL.steps, [scope, key]) };
       }
       return { kind: 'wait', leaseExpiresAt: row.lease_expires_at ?? now };
     });
-    this.claimTx = (...a) => claim.immediate(...a);
+  }
 
-    const record = db.transaction((scope: string, key: string, owner: string, step: string, valueJson: string) => {
+  /** Records a step; fenced by the lease (renewed in the same transaction). */
+  private recordStep(scope: string, key: string, owner: string, step: string, valueJson: string): Promise<void> {
+    return this.sql.transaction(async (tx) => {
       const now = this.now();
-      if (s.renew.run(now + this.leaseMs, now, scope, key, owner).changes !== 1) {
+      if ((await tx.run(SQL.renew, [now + this.leaseMs, now, scope, key, owner])).changes !== 1) {
         throw appError('CONFLICT', 'idempotency lease lost: another attempt took this key over', { field: 'idempotencyKey' });
       }
-      s.upsertStep.run(scope, key, step, valueJson, now);
+      await tx.run(SQL.upsertStep, [scope, key, step, valueJson, now]);
     });
-    this.recordTx = (...a) => record.immediate(...a);
-
-    const purge = db.transaction((cutoff: number, now: number) => {
-      s.purgeSteps.run(cutoff, now);
-      return s.purgeKeys.run(cutoff, now).changes;
-    });
-    this.purgeTx = (...a) => purge.immediate(...a);
   }
 
   async run<T>(args: IdempotencyRunArgs, work: (progress: ProgressRecorder) => Promise<T>): Promise<IdempotencyOutcome<T>> {
@@ -326,22 +305,26 @@ export class IdempotencyStore {
   }
 
   /** Removes keys (and their progress) last written before `now - TTL`, except live leases. Returns how many. */
-  purgeExpired(now: Date = new Date(this.now())): number {
+  purgeExpired(now: Date = new Date(this.now())): Promise<number> {
     const t = now.getTime();
-    return this.purgeTx(t - this.ttlMs, t);
+    return this.sql.transaction(async (tx) => {
+      await tx.run(SQL.purgeSteps, [t - this.ttlMs, t]);
+      return (await tx.run(SQL.purgeKeys, [t - this.ttlMs, t])).changes;
+    });
   }
 
   /** What the store knows about a key (operations, tests); null if unknown. */
-  inspect(scope: string, key: string): IdempotencyKeyInfo | null {
-    const row = this.stmt.get.get(scope, key);
+  async inspect(scope: string, key: string): Promise<IdempotencyKeyInfo | null> {
+    const row = await this.sql.get<KeyRow>(SQL.get, [scope, key]);
     if (!row) return null;
+    const steps = await this.sql.query<{ step: string }>(SQL.steps, [scope, key]);
     return {
       scope: row.scope,
       key: row.key,
       actor: row.actor,
       status: row.status,
       attempts: row.attempts,
-      steps: this.stmt.steps.all(scope, key).map((r) => r.step),
+      steps: steps.map((r) => r.step),
       error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
@@ -363,7 +346,7 @@ export class IdempotencyStore {
     for (;;) {
       // A new call resumes a failed key; a call that was waiting on another process's
       // attempt reports that attempt's failure instead (like in-process followers do).
-      const claim = this.claimTx(scope, key, actor, fingerprint, !waited);
+      const claim = await this.claim(scope, key, actor, fingerprint, !waited);
       switch (claim.kind) {
         case 'completed':
           return { result: JSON.parse(claim.resultJson) as T, replayed: true };
@@ -391,10 +374,10 @@ export class IdempotencyStore {
     const progress: ProgressRecorder = {
       attempt: claim.attempt,
       get: (step) => steps.get(step),
-      record: (step, value) => {
+      record: async (step, value) => {
         if (typeof step !== 'string' || step.length === 0) throw appError('INTERNAL', 'ProgressRecorder.record: step is required');
         const json = toJson(value, `progress step "${step}"`);
-        this.recordTx(scope, key, owner, step, json);
+        await this.recordStep(scope, key, owner, step, json);
         steps.set(step, JSON.parse(json));
       },
       recordedSteps: () => [...steps.keys()],
@@ -403,12 +386,11 @@ export class IdempotencyStore {
     // The heartbeat: while this attempt is alive its lease stays ahead of the clock. It
     // stops by itself once the lease is lost (taken over) or the store is gone.
     const heartbeat = setInterval(() => {
-      try {
-        const now = this.now();
-        if (this.stmt.renew.run(now + this.leaseMs, now, scope, key, owner).changes !== 1) clearInterval(heartbeat);
-      } catch {
-        clearInterval(heartbeat);
-      }
+      const now = this.now();
+      this.sql.run(SQL.renew, [now + this.leaseMs, now, scope, key, owner]).then(
+        (r) => { if (r.changes !== 1) clearInterval(heartbeat); },
+        () => clearInterval(heartbeat),
+      );
     }, this.heartbeatMs);
     heartbeat.unref();
     let resultJson: string;
@@ -419,7 +401,7 @@ export class IdempotencyStore {
       const code = isAppError(e) ? e.code : ERRORS.INTERNAL.code;
       const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE);
       try {
-        this.stmt.fail.run(code, message, this.now(), scope, key, owner);
+        await this.sql.run(SQL.fail, [code, message, this.now(), scope, key, owner]);
       } catch {
         // The store is gone (closing process): the lease expires and a retry takes the key over.
       }
@@ -428,7 +410,7 @@ export class IdempotencyStore {
     clearInterval(heartbeat);
     // If the lease was lost meanwhile, the attempt that took over will store its own
     // result; this caller still gets the result of the work it did.
-    this.stmt.complete.run(resultJson, this.now(), scope, key, owner);
+    await this.sql.run(SQL.complete, [resultJson, this.now(), scope, key, owner]);
     return { result: JSON.parse(resultJson) as T, replayed: false };
   }
 
@@ -436,7 +418,12 @@ export class IdempotencyStore {
   private async boundedWait<R>(promise: Promise<R>, scope: string, key: string): Promise<R> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.inProgress(this.stmt.get.get(scope, key)?.lease_expires_at ?? this.now())), this.waitMs);
+      timer = setTimeout(() => {
+        this.sql.get<KeyRow>(SQL.get, [scope, key]).then(
+          (row) => reject(this.inProgress(row?.lease_expires_at ?? this.now())),
+          () => reject(this.inProgress(this.now())),
+        );
+      }, this.waitMs);
     });
     try {
       return await Promise.race([promise, timeout]);

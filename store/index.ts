@@ -1,5 +1,5 @@
-// The embedded store: idempotency keys (exactly-once mutations), the audit trail,
-// integration exceptions and leases.
+// The store: idempotency keys (exactly-once mutations), the audit trail, integration
+// exceptions, leases, rate-limit counters, sync jobs — in SQLite (default) or PostgreSQL (STORE_URL).
 export * from './config.ts';
 export * from './database.ts';
 export * from './idempotency.ts';
@@ -7,3 +7,6 @@ export * from './audit.ts';
 export * from './exceptions.ts';
 export * from './leases.ts';
 export * from './jobs.ts';
+export * from './sql.ts';
+export * from './postgres.ts';
+export * from './rate-limits.ts';

@@ -35,18 +35,18 @@ export class Leases {
    */
   async withLease<T>(name: string, work: (lease: { holdUntil(epochMs: number): void }) => Promise<T>): Promise<T> {
     const owner = randomUUID();
-    const db = this.store.db;
-    const take = db.prepare(
-      `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE leases.expires_at < ?`,
-    );
-    const holder = db.prepare<[string], { owner: string; expires_at: number }>('SELECT owner, expires_at FROM leases WHERE name = ?');
-    const renew = db.prepare<[number, string, string]>('UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?');
+    const sql = this.store.sql;
+    const renew = (until: number) => sql.run('UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?', [until, name, owner]);
     const giveUpAt = Date.now() + this.waitMs;
     for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
       const now = Date.now();
-      take.run(name, owner, now + this.leaseMs, now);
-      const current = holder.get(name);
+      // One upsert: it takes a free or expired lease atomically on both engines.
+      await sql.run(
+        `INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE leases.expires_at < ?`,
+        [name, owner, now + this.leaseMs, now],
+      );
+      const current = await sql.get<{ owner: string; expires_at: number }>('SELECT owner, expires_at FROM leases WHERE name = ?', [name]);
       if (current?.owner === owner) break;
       if (now >= giveUpAt) {
         const retryAfterMs = Math.max(1_000, (current?.expires_at ?? now) - now);
@@ -55,11 +55,10 @@ export class Leases {
       await sleep(wait);
     }
     const heartbeat = setInterval(() => {
-      try {
-        if (renew.run(Date.now() + this.leaseMs, name, owner).changes !== 1) clearInterval(heartbeat);
-      } catch {
-        clearInterval(heartbeat); // the store is closing
-      }
+      renew(Date.now() + this.leaseMs).then(
+        (r) => { if (r.changes !== 1) clearInterval(heartbeat); },
+        () => clearInterval(heartbeat), // the store is closing
+      );
     }, Math.max(1, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
     let holdUntil = 0;
@@ -67,8 +66,8 @@ export class Leases {
       return await work({ holdUntil: (at) => void (holdUntil = Math.max(holdUntil, at)) });
     } finally {
       clearInterval(heartbeat);
-      if (holdUntil > Date.now()) renew.run(holdUntil, name, owner);
-      else db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
+      if (holdUntil > Date.now()) await renew(holdUntil);
+      else await sql.run('DELETE FROM leases WHERE name = ? AND owner = ?', [name, owner]);
     }
   }
 }

@@ -3,21 +3,12 @@
 // gateway replica. Redis fits this better than a database: one round trip per request,
 // counters that expire by themselves, nothing to vacuum.
 import { appError } from '../policy/errors.ts';
-import type { RateLimitHit } from './rate-limits.ts';
+import type { RateLimitCounter, RateLimitHit } from './rate-limits.ts';
 import { closeRedisClient, connectInBackground, createRedisClient, errorCode, loadRedisConfig, withTimeout, type RedisClient, type RedisConfig } from '../core/redis.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { Env } from '../core/env.ts';
 
-/**
- * The asynchronous counter interface store/rate-limits.ts moves to (issue 14); declared
- * structurally here until that change is merged, when this becomes `implements RateLimitCounter`.
- */
-export interface AsyncRateLimitCounter {
-  /** Counts one request for `key` in the window of `windowMs` that contains `nowMs`. */
-  hit(key: string, windowMs: number, nowMs?: number): Promise<RateLimitHit>;
-}
-
-export class RedisRateLimitCounter implements AsyncRateLimitCounter {
+export class RedisRateLimitCounter implements RateLimitCounter {
   constructor(
     private readonly client: RedisClient,
     private readonly opts: Pick<RedisConfig, 'keyPrefix' | 'commandTimeoutMs'>,

@@ -76,12 +76,12 @@ describe('catalog push interrupted', () => {
     const flow = createCatalogFlow(() => loadMasterDataConfig({ SYNC_CATALOG_BATCH_SIZE: '40' }));
     const n = saleable(rig).length;
     await runFlow(rig, flow, { maxPages: 1 });
-    const cursorAfterFirst = rig.cursors.get('catalog:product.product');
+    const cursorAfterFirst = await rig.cursors.get('catalog:product.product');
     assert.ok(cursorAfterFirst, 'the first page moved the cursor');
 
     rig.hubspotSandbox.faults.add({ kind: 'error', status: 503, operation: 'batch_upsert', times: 1 });
     await assert.rejects(runFlow(rig, flow));
-    assert.deepEqual(rig.cursors.get('catalog:product.product'), cursorAfterFirst, 'the failed page did not move the cursor');
+    assert.deepEqual(await rig.cursors.get('catalog:product.product'), cursorAfterFirst, 'the failed page did not move the cursor');
 
     rig.hubspotSandbox.log.clear();
     await runFlow(rig, flow);
@@ -131,7 +131,7 @@ describe('catalog push with a bad product', () => {
     rig.hubspotSandbox.log.clear();
     const summary = await runFlow(rig, flow);
     assert.equal(summary.exceptions, 1);
-    const [ex] = rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 10 }).rows;
+    const [ex] = (await rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 10 })).rows;
     assert.equal(ex!.team, 'ERP_ADMIN');
     assert.equal(ex!.type, 'MAPPING');
     assert.equal(ex!.objectId, String(bad!.id));
@@ -147,9 +147,9 @@ describe('catalog push with a bad product', () => {
     await rig.odoo.write('product.product', [first!.id], { default_code: 'DUP-SKU-1' });
     await rig.odoo.write('product.product', [second!.id], { name: `${second!.name} (renamed)` });
     const flow = createCatalogFlow(() => loadMasterDataConfig({}));
-    const before = rig.exceptions.query({ teams: null }, { first: 50 }).rows.length;
+    const before = (await rig.exceptions.query({ teams: null }, { first: 50 })).rows.length;
     await runFlow(rig, flow);
-    const fresh = rig.exceptions.query({ teams: null }, { first: 50 }).rows.slice(0, rig.exceptions.query({ teams: null }, { first: 50 }).rows.length - before);
+    const fresh = (await rig.exceptions.query({ teams: null }, { first: 50 })).rows.slice(0, (await rig.exceptions.query({ teams: null }, { first: 50 })).rows.length - before);
     assert.deepEqual(fresh.map((e) => [e.objectId, e.team]), [[String(first!.id), 'SALES_OPERATIONS']]);
     const renamed = linkedProducts(rig).find((p) => p.properties.odoo_product_id === String(second!.id));
     assert.equal(renamed!.properties.name, `${second!.name} (renamed)`);

@@ -21,7 +21,7 @@ describe('customer master sync of the demo world', () => {
 
   test('every planted conflict is an exception for sales operations; every clean customer is cross-referenced both ways', async () => {
     await runFlows(rig, flows);
-    const open = rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 100 }).rows;
+    const open = (await rig.exceptions.query({ teams: null, status: 'OPEN' }, { first: 100 })).rows;
     assert.ok(open.every((e) => e.team === 'SALES_OPERATIONS' && e.type === 'CROSS_REFERENCE_CONFLICT'));
     const planted = rig.world.brokenReferences.filter((b) => CONFLICTS.has(b.kind));
     assert.ok(planted.length >= 4);
@@ -40,14 +40,14 @@ describe('customer master sync of the demo world', () => {
   });
 
   test('a second full pass writes nothing and adds no exception row', async () => {
-    const rows = rig.exceptions.query({ teams: null }, { first: 100 }).rows.length;
-    rig.cursors.clear();
+    const rows = (await rig.exceptions.query({ teams: null }, { first: 100 })).rows.length;
+    await rig.cursors.clear();
     rig.odooSandbox.log.clear();
     rig.hubspotSandbox.log.clear();
     const summary = await runFlows(rig, flows);
     assert.equal(summary.applied, 0);
     assert.equal(rig.odooSandbox.log.count({ method: 'write' }) + rig.odooSandbox.log.count({ method: 'create' }), 0);
     assert.equal(['update', 'batch_upsert', 'create'].reduce((n, op) => n + rig.hubspotSandbox.log.count({ operation: op as 'update' }), 0), 0);
-    assert.equal(rig.exceptions.query({ teams: null }, { first: 100 }).rows.length, rows);
+    assert.equal((await rig.exceptions.query({ teams: null }, { first: 100 })).rows.length, rows);
   });
 });

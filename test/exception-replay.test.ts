@@ -21,7 +21,7 @@ describe('exceptions with replay', () => {
   before(async () => {
     stack = await startTestStack();
     worker = workerOnStack(stack);
-    skipHistory(worker);
+    await skipHistory(worker);
   });
   after(async () => {
     await worker.stop();
@@ -71,10 +71,10 @@ describe('exceptions with replay', () => {
     const again = await stack.query(REPLAY, { id: exceptionId }, admin);
     assert.equal(again.errors?.[0]?.extensions?.code, 'CONFLICT', 'a second replay cannot queue while one is pending');
     await worker.engine.drain();
-    const e = worker.exceptions.get(exceptionId)!;
+    const e = (await worker.exceptions.get(exceptionId))!;
     assert.equal(e.status, 'OPEN');
     assert.equal(e.occurrences, 2);
-    assert.equal(worker.exceptions.query({ teams: null, type: 'DEAD_LETTER' }, { first: 10 }).rows.length, 1, 'still one row');
+    assert.equal((await worker.exceptions.query({ teams: null, type: 'DEAD_LETTER' }, { first: 10 })).rows.length, 1, 'still one row');
   });
 
   test('a replay after the fault is cleared applies once and resolves it', async () => {
@@ -82,19 +82,19 @@ describe('exceptions with replay', () => {
     const res = await stack.query(REPLAY, { id: exceptionId }, admin);
     assert.equal(res.errors, undefined, JSON.stringify(res.errors));
     await worker.engine.drain();
-    assert.equal(worker.exceptions.get(exceptionId)!.status, 'RESOLVED');
+    assert.equal((await worker.exceptions.get(exceptionId))!.status, 'RESOLVED');
     assert.equal(stack.hubspotSandbox.store.get('deals', stack.world.demo.dealHubSpotId)!.properties.odoo_tracking_ref, 'REPLAY-1');
     assert.equal(shippedNotes(), donePickings(), 'one note per shipment done, the replayed one included');
     // Replaying a resolved exception is refused; syncing again adds nothing.
     assert.equal((await stack.query(REPLAY, { id: exceptionId }, admin)).errors?.[0]?.extensions?.code, 'CONFLICT');
     await syncAll(worker);
     assert.equal(shippedNotes(), donePickings());
-    const audited = stack.store.db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'replayException' AND outcome = 'applied' AND object_id = ?").get(exceptionId) as { n: number };
+    const audited = (await stack.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'replayException' AND outcome = 'applied' AND object_id = ?", [exceptionId]))!;
     assert.equal(audited.n, 2);
   });
 
   test('the owning team discards an exception with a reason; the list filters by status and object', async () => {
-    const e = worker.exceptions.record({
+    const e = await worker.exceptions.record({
       team: 'FINANCE', type: 'VALIDATION', code: 'BACKEND_VALIDATION', message: 'invoice rejected', object: 'account.move', objectId: '999',
       requestId: 'test-discard', actor: 'invoice', payload: { flow: 'invoice', change: { model: 'account.move', recordId: '999', version: new Date().toISOString() } },
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadRateLimitConfig } from '../gateway/rate-limit.ts';
 import { openStore } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 const QUERY = '{ products(first: 1) { totalCount } }';
@@ -40,22 +40,22 @@ describe('per-caller rate limits', () => {
     for (let i = 0; i < 5; i++) assert.equal((await stack.query(QUERY, {}, { role: 'finance', sub: 'fin' })).status, 200, 'finance has the larger default');
   });
 
-  test('the counters are in the store', () => {
-    const row = stack.store.db.prepare<[string], { count: number }>('SELECT count FROM rate_limits WHERE key = ?').get('sub:alice');
+  test('the counters are in the store', async () => {
+    const row = await stack.store.sql.get<{ count: number }>('SELECT count FROM rate_limits WHERE key = ?', ['sub:alice']);
     assert.ok(row && row.count >= 4);
   });
 
-  test('two processes sharing the store file share the counters; a new window starts at 1', () => {
+  test('two processes sharing the store file share the counters; a new window starts at 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rate-'));
     try {
       const a = openStore(join(dir, 's.sqlite'));
       const b = openStore(join(dir, 's.sqlite'));
-      const ca = new SqliteRateLimitCounter(a);
-      const cb = new SqliteRateLimitCounter(b);
+      const ca = new StoreRateLimitCounter(a);
+      const cb = new StoreRateLimitCounter(b);
       const t = 1_800_000_000_000;
-      assert.equal(ca.hit('sub:x', 60_000, t).count, 1);
-      assert.equal(cb.hit('sub:x', 60_000, t + 10).count, 2);
-      const next = ca.hit('sub:x', 60_000, t + 60_000);
+      assert.equal((await ca.hit('sub:x', 60_000, t)).count, 1);
+      assert.equal((await cb.hit('sub:x', 60_000, t + 10)).count, 2);
+      const next = await ca.hit('sub:x', 60_000, t + 60_000);
       assert.equal(next.count, 1);
       assert.equal(next.resetAtMs, Math.floor((t + 60_000) / 60_000) * 60_000 + 60_000);
       a.close();
@@ -65,7 +65,7 @@ describe('per-caller rate limits', () => {
     }
   });
 
-  test('configuration: per-role overrides are validated', () => {
+  test('configuration: per-role overrides are validated', async () => {
     assert.equal(loadRateLimitConfig({}).perRole.bi_reader, 3000);
     assert.equal(loadRateLimitConfig({ GATEWAY_RATE_LIMITS: 'bi_reader=10' }).perRole.bi_reader, 10);
     assert.throws(() => loadRateLimitConfig({ GATEWAY_RATE_LIMITS: 'boss=10' }), (e: { code?: string }) => e.code === 'CONFIG_INVALID');

@@ -110,18 +110,18 @@ test('a failed attempt is resumed by a retry (also after a restart) without redo
     if (!order) {
       calls.odoo++;
       order = { id: 42 };
-      progress.record('odoo', order);
+      await progress.record('odoo', order);
     }
     calls.hubspot++;
     if (hubspotDown) throw appError('BACKEND_UNAVAILABLE', 'HubSpot 503', { system: 'hubspot' });
-    progress.record('hubspot', { dealId: '9001' });
+    await progress.record('hubspot', { dealId: '9001' });
     return { orderId: order.id, attempt: progress.attempt, steps: progress.recordedSteps() };
   };
 
   const s1 = openStore(path);
   const store1 = new IdempotencyStore(s1);
   await assert.rejects(store1.run(args('k-5'), work), isCode('BACKEND_UNAVAILABLE'));
-  const info = store1.inspect('updateAccount', 'k-5')!;
+  const info = (await store1.inspect('updateAccount', 'k-5'))!;
   assert.equal(info.status, 'failed');
   assert.deepEqual(info.error, { code: 'BACKEND_UNAVAILABLE', message: 'HubSpot 503' });
   assert.deepEqual(info.steps, ['odoo']);
@@ -135,7 +135,7 @@ test('a failed attempt is resumed by a retry (also after a restart) without redo
   const out = await store2.run(args('k-5'), work);
   assert.deepEqual(out, { result: { orderId: 42, attempt: 3, steps: ['odoo', 'hubspot'] }, replayed: false });
   assert.deepEqual(calls, { odoo: 1, hubspot: 3 });
-  assert.equal(store2.inspect('updateAccount', 'k-5')!.status, 'completed');
+  assert.equal((await store2.inspect('updateAccount', 'k-5'))!.status, 'completed');
   // A changed payload is still refused on a failed key.
   await assert.rejects(store2.run(args('k-5', { x: 1 }), work), isCode('CONFLICT'));
 });
@@ -149,7 +149,7 @@ test('a stale in_progress key (crashed process) is taken over after the lease, w
   const sA = openStore(path);
   const a = new IdempotencyStore(sA, { leaseMs: 60_000, now });
   void a.run(args('k-6'), async (p) => {
-    p.record('odoo', { orderId: 7 });
+    await p.record('odoo', { orderId: 7 });
     return new Promise<never>(() => undefined);
   });
   await sleep(5);
@@ -203,7 +203,7 @@ test('an attempt whose key was taken over can no longer record progress (fencing
   const gate = new Promise<void>((r) => (release = r));
   const slow = a.run(args('k-8'), async (p) => {
     await gate;
-    p.record('odoo', 1);
+    await p.record('odoo', 1);
     return 'a';
   });
   await sleep(5);
@@ -227,10 +227,10 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
   clock += hours(73);
   await store.run(args('new'), async () => 'new');
 
-  assert.equal(store.purgeExpired(new Date(clock)), 1);
-  assert.equal(store.inspect('updateAccount', 'old'), null);
-  assert.equal(store.inspect('updateAccount', 'new')!.status, 'completed');
-  assert.equal(store.inspect('updateAccount', 'live')!.status, 'in_progress');
+  assert.equal(await store.purgeExpired(new Date(clock)), 1);
+  assert.equal(await store.inspect('updateAccount', 'old'), null);
+  assert.equal((await store.inspect('updateAccount', 'new'))!.status, 'completed');
+  assert.equal((await store.inspect('updateAccount', 'live'))!.status, 'in_progress');
   const steps = opened(t, path).db.prepare("SELECT COUNT(*) AS n FROM idempotency_progress WHERE key = 'old'").get() as { n: number };
   assert.equal(steps.n, 0);
   // A purged key is free again, even with another payload.
@@ -239,11 +239,11 @@ test('purgeExpired removes keys older than the TTL with their progress, keeps re
   release();
   assert.deepEqual(await live, { result: 'live', replayed: false });
   clock += hours(73);
-  assert.equal(store.purgeExpired(new Date(clock)), 3);
-  assert.equal(store.purgeExpired(new Date(clock)), 0);
+  assert.equal(await store.purgeExpired(new Date(clock)), 3);
+  assert.equal(await store.purgeExpired(new Date(clock)), 0);
 });
 
-test('store: migrations are versioned, applied once, folder created; config defaults and validation', (t) => {
+test('store: migrations are versioned, applied once, folder created; config defaults and validation', async (t) => {
   const path = tempDb(t);
   const s1 = openStore(path);
   assert.ok(existsSync(path));
@@ -265,7 +265,19 @@ test('store: migrations are versioned, applied once, folder created; config defa
   assert.equal(mem.schemaVersion, MIGRATIONS.length);
   mem.close();
 
-  assert.deepEqual(loadStoreConfig({}), { STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72 });
+  assert.deepEqual(loadStoreConfig({}), {
+    STORE_SCHEMA: 'public', STORE_MIGRATE: true, STORE_POOL_MAX: 10, STORE_PATH: '.data/supergraph.sqlite', IDEMPOTENCY_LEASE_MS: 15_000, IDEMPOTENCY_WAIT_MS: 8_000, IDEMPOTENCY_TTL_HOURS: 72,
+  });
+  // Postgres only, named in the error, the value (it may hold a password) never echoed.
+  assert.equal(loadStoreConfig({ STORE_URL: 'postgresql://svc@db.internal:5432/supergraph' }).STORE_URL, 'postgresql://svc@db.internal:5432/supergraph');
+  for (const bad of ['mysql://u:hunter2@h/db', 'postgres://u:hunter2@/db', 'not a url hunter2', 'postgres://u:hunter2@h']) {
+    assert.throws(() => loadStoreConfig({ STORE_URL: bad }), (e) => {
+      isCode('CONFIG_INVALID', 'STORE_URL')(e);
+      assert.doesNotMatch((e as Error).message, /hunter2/);
+      return true;
+    });
+  }
+  assert.throws(() => loadStoreConfig({ STORE_SCHEMA: 'x; DROP' }), isCode('CONFIG_INVALID', 'STORE_SCHEMA'));
   assert.equal(loadStoreConfig({ STORE_PATH: '/tmp/x.sqlite', IDEMPOTENCY_TTL_HOURS: '24' }).IDEMPOTENCY_TTL_HOURS, 24);
   assert.throws(() => loadStoreConfig({ IDEMPOTENCY_LEASE_MS: 'soon' }), (e) => {
     isCode('CONFIG_INVALID', 'IDEMPOTENCY_LEASE_MS')(e);

@@ -29,7 +29,7 @@ describe('order milestones reach the deal exactly once', () => {
     const bodies = notesOnDeal().map((n) => n.properties.hs_note_body);
     assert.equal(bodies.filter((b) => b?.includes(':confirmed]')).length, 1);
     assert.equal(bodies.filter((b) => b?.includes(':shipped:')).length, 1, 'the picking already done is one shipped milestone');
-    assert.equal(w.worker.exceptions.query({ teams: null, status: 'OPEN' }, { first: 100 }).rows.filter((e) => e.objectId === String(w.world.demo.orderId)).length, 0);
+    assert.equal((await w.worker.exceptions.query({ teams: null, status: 'OPEN' }, { first: 100 })).rows.filter((e) => e.objectId === String(w.world.demo.orderId)).length, 0);
   });
 
   test('shipped and produced later arrive once each; running the sync again adds nothing', async () => {
@@ -74,8 +74,8 @@ describe('order milestones reach the deal exactly once', () => {
     assert.ok(Number(deal().odoo_open_amount) >= 1000);
   });
 
-  test('every write is in the audit trail under the flow name', () => {
-    const entries = w.worker.audit.query({ actor: 'order-status' }, { first: 100 }).entries;
+  test('every write is in the audit trail under the flow name', async () => {
+    const entries = (await w.worker.audit.query({ actor: 'order-status' }, { first: 100 })).entries;
     assert.ok(entries.length > 0);
     assert.ok(entries.every((e) => e.actor.role === 'integration' && e.outcome === 'applied'));
   });

@@ -25,7 +25,7 @@ describe('the start banner', () => {
   });
 
   test('the printed curl works as pasted', async () => {
-    const banner = startBanner({ urls: stack.urls, world: stack.world, storePath: stack.store.path, tokens });
+    const banner = startBanner({ urls: stack.urls, world: stack.world, storePath: stack.store.kind === 'sqlite' ? stack.store.path : `postgres schema ${stack.store.schema}`, tokens });
     const curl = /^\s*(curl -s [\s\S]*?-d '.*')$/m.exec(banner)?.[1];
     assert.ok(curl, `no curl in:\n${banner}`);
     const { stdout } = await run('bash', ['-c', curl], { timeout: 30_000 });

@@ -13,7 +13,7 @@ import { DEV_INTERNAL_SECRET, IDENTITY_HEADER, signInternalToken } from '../core
 import { COMPONENTS } from '../policy/components.ts';
 import { AUDIT_TEXT_MAX, AuditTrail, boundText, type AuditRecordInput } from '../store/audit.ts';
 import { openStore, UNGUARDED_TABLES } from '../store/database.ts';
-import { SqliteRateLimitCounter } from '../store/rate-limits.ts';
+import { StoreRateLimitCounter } from '../store/rate-limits.ts';
 import { isCode } from './support/errors.ts';
 import { tempDb } from './support/store.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
@@ -24,7 +24,7 @@ const CONFIRM = `mutation($q: ID!, $key: String!) { confirmQuote(quoteId: $q, id
 const AUDIT_BY_ACTOR = `query($actor: String!) { auditLog(first: 10, filter: { actor: $actor }) { totalCount edges { node { outcome errorCode objectId action requestId } } } }`;
 const ops = { role: 'sales_ops' as const };
 
-test('every write to a guarded table checks that the path still names the open file; the exemptions are real tables', (t) => {
+test('every write to a guarded table checks that the path still names the open file; the exemptions are real tables', async (t) => {
   const path = tempDb(t, 'data');
   const store = openStore(path);
   t.after(() => store.close());
@@ -36,27 +36,27 @@ test('every write to a guarded table checks that the path still names the open f
 
   const audit = new AuditTrail(store);
   const entry: AuditRecordInput = { actor: { sub: 'a', role: 'sales_ops' }, action: 'updateAccount', system: 'hubspot', object: 'Account', objectId: '1', fields: [], before: {}, after: {}, requestId: 'r-1', outcome: 'refused' };
-  audit.record(entry);
-  assert.deepEqual(store.health(), { ready: true, journalMode: 'wal' });
+  await audit.record(entry);
+  assert.deepEqual(await store.health(), { ready: true, journalMode: 'wal' });
   assert.equal(store.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
 
   const dir = join(path, '..');
   renameSync(dir, `${dir}-moved`);
-  assert.equal(store.health().ready, false);
-  assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
+  assert.equal((await store.health()).ready, false);
+  await assert.rejects(async () => audit.record(entry), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare("INSERT INTO leases (name, owner, expires_at) VALUES ('x', 'y', 1)").run(), isCode('STORE_UNAVAILABLE'));
   assert.throws(() => store.db.prepare('UPDATE schema_migrations SET name = name').run(), isCode('STORE_UNAVAILABLE'));
-  assert.equal(new SqliteRateLimitCounter(store).hit('sub:x', 60_000).count, 1, 'rate-limit counters are disposable, not guarded');
+  assert.equal((await new StoreRateLimitCounter(store).hit('sub:x', 60_000)).count, 1, 'rate-limit counters are disposable, not guarded');
 
   // Another file at the same path (e.g. a fresh store) is not the one open either.
   rmSync(`${dir}-moved`, { recursive: true });
   mkdirSync(dir);
   writeFileSync(path, '');
-  assert.match(store.health().reason ?? '', /another file/);
-  assert.throws(() => audit.record(entry), isCode('STORE_UNAVAILABLE'));
+  assert.match((await store.health()).reason ?? '', /another file/);
+  await assert.rejects(async () => audit.record(entry), isCode('STORE_UNAVAILABLE'));
 });
 
-test('caller text in an audit entry is cut with its length, never split inside a character', () => {
+test('caller text in an audit entry is cut with its length, never split inside a character', async () => {
   assert.equal(boundText('short'), 'short');
   const cut = boundText('x'.repeat(100_000));
   assert.equal(cut.length, AUDIT_TEXT_MAX);

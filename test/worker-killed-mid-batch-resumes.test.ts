@@ -36,7 +36,7 @@ describe('a worker killed mid-batch resumes without duplicates', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...w.env,
-        STORE_PATH: w.store.path, WORKER_FLOWS: FLOWS.join(','), WORKER_PORT: '0', WORKER_POLL_MS: '3600000', WORKER_TICK_MS: '100', WORKER_LEASE_MS: '2000',
+        ...w.store.env, WORKER_FLOWS: FLOWS.join(','), WORKER_PORT: '0', WORKER_POLL_MS: '3600000', WORKER_TICK_MS: '100', WORKER_LEASE_MS: '2000',
         WORKER_BACKOFF_BASE_MS: '50', WORKER_BACKOFF_MAX_MS: '200', IDEMPOTENCY_LEASE_MS: '1000', IDEMPOTENCY_WAIT_MS: '100',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -45,14 +45,14 @@ describe('a worker killed mid-batch resumes without duplicates', () => {
     return child;
   }
 
-  const pending = () => (w.store.db.prepare("SELECT COUNT(*) AS n FROM sync_jobs WHERE status IN ('queued', 'running')").get() as { n: number }).n;
-  const jobs = () => (w.store.db.prepare('SELECT COUNT(*) AS n FROM sync_jobs').get() as { n: number }).n;
+  const pending = async () => (await w.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sync_jobs WHERE status IN ('queued', 'running')"))!.n;
+  const jobs = async () => (await w.store.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_jobs'))!.n;
 
   test('kill -9 after the first notes, restart, drain: every milestone once', { timeout: 240_000 }, async () => {
     // A backlog of its own: the shipments of a dozen converted orders change (the whole
     // demo world would take minutes under HubSpot's search limit of 4/s, proving nothing more).
     const since = new Date(Date.now() - 120_000).toISOString();
-    skipHistory(w.worker);
+    await skipHistory(w.worker);
     const orders = [...new Set(w.hubspotSandbox.store.all('quotes').map((q) => Number(q.properties.odoo_order_id)).filter(Boolean))].slice(0, 12);
     const pickings = w.odooSandbox.store.records('stock.picking').filter((p) => orders.includes(p.sale_id as number)).map((p) => p.id);
     assert.ok(pickings.length >= 6, 'shipments to change');
@@ -64,16 +64,16 @@ describe('a worker killed mid-batch resumes without duplicates', () => {
     assert.ok(notesCreated(w) >= 3, 'the worker started writing');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    assert.ok(pending() > 0, 'killed with work left');
+    assert.ok((await pending()) > 0, 'killed with work left');
     const atKill = notesCreated(w);
 
     const second = startWorker();
     let quiet = 0;
     for (let i = 0; i < 2_400 && quiet < 3; i++) {
       await sleep(100);
-      quiet = jobs() > 0 && pending() === 0 ? quiet + 1 : 0;
+      quiet = (await jobs()) > 0 && (await pending()) === 0 ? quiet + 1 : 0;
     }
-    assert.equal(pending(), 0, 'the restarted worker finished the queue');
+    assert.equal(await pending(), 0, 'the restarted worker finished the queue');
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
     assert.ok(notesCreated(w) > atKill, 'the restart went on where the first one stopped');

@@ -108,7 +108,7 @@ export interface FlowContext {
    */
   once<T>(key: string, fingerprint: unknown, work: (info: OnceAttempt) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
   /** Records an exception for this flow (same failure on the same object = one row with a count). */
-  recordException(input: FlowExceptionInput): void;
+  recordException(input: FlowExceptionInput): Promise<void>;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Starts the worker alone (`npm run start:worker`): the sync engine polling Odoo
 // (ODOO_*) and writing the CRM (CRM_SYSTEM and its settings, e.g. HUBSPOT_*), with
-// its jobs, cursors, exceptions and audit trail in the same SQLite store as the
+// its jobs, cursors, exceptions and audit trail in the same store (SQLite, or Postgres with STORE_URL) as the
 // writes subgraph (STORE_PATH). WORKER_* settings: worker/config.ts.
 import { listen } from '../core/http.ts';
 import { createLogger } from '../core/logger.ts';
@@ -17,7 +17,7 @@ import { loadRedisConfig } from '../core/redis.ts';
 
 runMain('worker', async () => {
   const config = loadWorkerConfig();
-  const { store, config: storeConfig } = openStoreFromEnv();
+  const { store, config: storeConfig } = await openStoreFromEnv();
   const logger = createLogger('worker');
   const cache = cacheBackingFor(loadRedisConfig(), logger, 'worker');
   const worker = createWorker({
@@ -42,12 +42,12 @@ runMain('worker', async () => {
   });
   const url = await listen(worker.server, config.WORKER_PORT, config.WORKER_HOST);
   worker.start();
-  logger.info({ url, flows: worker.flows.map((f) => f.name), store: store.path }, 'worker running');
+  logger.info({ url, flows: worker.flows.map((f) => f.name), store: store.kind }, 'worker running');
   const stop = async () => {
     await worker.stop();
     worker.server.close();
     await cache.close();
-    store.close();
+    await store.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -9,7 +9,7 @@ import type { OdooClient } from '../connectors/odoo/odoo-client.ts';
 import { invalidatingWrites } from '../connectors/odoo/master-data-cache.ts';
 import { IN_PROCESS_INVALIDATION, type CacheInvalidation } from '../core/cache-invalidation.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, StoreCursorStore, StoreJobQueue, type Store } from '../store/index.ts';
 import { SyncEngine, type EngineOptions } from './engine.ts';
 import type { Flow } from './flow.ts';
 import { createFlows } from './flows/index.ts';
@@ -43,8 +43,8 @@ export function createWorker(opts: WorkerOptions) {
   const flows = opts.only?.length ? all.filter((f) => opts.only!.includes(f.name)) : all;
   const unknown = (opts.only ?? []).filter((n) => !all.some((f) => f.name === n));
   if (unknown.length) throw appError('CONFIG_INVALID', `WORKER_FLOWS names unknown flows: ${unknown.join(', ')}`, { field: 'WORKER_FLOWS' });
-  const queue = new SqliteJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
-  const cursors = new SqliteCursorStore(opts.store);
+  const queue = new StoreJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
+  const cursors = new StoreCursorStore(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   const audit = new AuditTrail(opts.store);
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs });
@@ -142,12 +142,13 @@ export function createWorker(opts: WorkerOptions) {
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
     if (method === 'GET' && url.pathname === '/ready') {
-      const store = opts.store.health();
+      const store = await opts.store.health();
       const ready = store.ready && !engine.stopped;
       return sendJson(res, ready ? 200 : 503, { ready, store: { ready: store.ready, journalMode: store.journalMode }, flows: engine.flowNames, detectionFailing: Object.fromEntries(pollErrors) });
     }
     if (method === 'GET' && url.pathname === '/stats') {
-      return sendJson(res, 200, { total: queue.stats(), flows: Object.fromEntries(engine.flowNames.map((f) => [f, queue.stats(f)])) });
+      const flows = await Promise.all(engine.flowNames.map(async (f) => [f, await queue.stats(f)] as const));
+      return sendJson(res, 200, { total: await queue.stats(), flows: Object.fromEntries(flows) });
     }
     if (method === 'POST' && url.pathname === '/webhooks/odoo') return odooWebhook(req, res, url, requestId);
     if (method === 'POST' && url.pathname === '/webhooks/hubspot') return hubspotWebhook(req, res, requestId);
@@ -179,7 +180,7 @@ export function createWorker(opts: WorkerOptions) {
     let enqueued = 0;
     let duplicates = 0;
     for (const flow of targets) {
-      const r = engine.hint(flow.name, { model, recordId: String(id), version }, 'webhook');
+      const r = await engine.hint(flow.name, { model, recordId: String(id), version }, 'webhook');
       if (r.duplicate) duplicates++;
       else enqueued++;
     }
@@ -208,7 +209,7 @@ export function createWorker(opts: WorkerOptions) {
       const kind = hubspotEventKind(event);
       if (!kind) continue;
       for (const flow of engine.flowsFor('crm', kind)) {
-        const r = engine.hint(flow.name, { model: kind, recordId: String(event.objectId), version: new Date(event.occurredAt).toISOString() }, 'webhook');
+        const r = await engine.hint(flow.name, { model: kind, recordId: String(event.objectId), version: new Date(event.occurredAt).toISOString() }, 'webhook');
         if (r.duplicate) duplicates++;
         else enqueued++;
       }

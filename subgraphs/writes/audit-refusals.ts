@@ -61,7 +61,7 @@ export function auditRefusals(audit: AuditTrail, logger: Logger): ApolloServerPl
             const detail = isAppError(unwrapResolverError(error)) ? (unwrapResolverError(error) as { details: Record<string, unknown> }).details : error.extensions;
             const key = arg('idempotencyKey');
             try {
-              audit.record({
+              await audit.record({
                 actor: { sub: identity.sub, role: identity.roles.join('+') },
                 action: field.name.value,
                 system: COMPONENTS.integration.system,

@@ -18,7 +18,7 @@ import { loadRedisConfig } from '../../core/redis.ts';
 
 runMain('writes-subgraph', async () => {
   const service = loadSubgraphServiceConfig();
-  const { store, config } = openStoreFromEnv();
+  const { store, config } = await openStoreFromEnv();
   const logger = createLogger('writes-subgraph');
   // Backend failure and retry lines carry this component's name.
   useBackendLogger(logger);
@@ -40,5 +40,5 @@ runMain('writes-subgraph', async () => {
   // The store closes last: a write finishing during the drain still records its key and audit entry.
   exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => cache.close(), () => store.close()] });
   const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
-  logger.info({ url: `${url}/graphql`, store: store.path }, 'writes subgraph listening');
+  logger.info({ url: `${url}/graphql`, store: store.kind }, 'writes subgraph listening');
 });

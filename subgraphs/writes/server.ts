@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, SqliteJobQueue, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, StoreJobQueue, type Store } from '../../store/index.ts';
 import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
 import { countOpenExceptionsFrom } from '../../core/metrics.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
@@ -44,19 +44,17 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   const odoo = invalidatingWrites(opts.odoo, opts.cacheInvalidation ?? IN_PROCESS_INVALIDATION);
   // Leases, expiry and audit timestamps always run on the wall clock.
   const idempotency = new IdempotencyStore(opts.store, { leaseMs: opts.idempotencyLeaseMs, waitMs: opts.idempotencyWaitMs, ttlHours: opts.idempotencyTtlHours });
-  idempotency.purgeExpired();
+  await idempotency.purgeExpired();
   const purge = setInterval(() => {
     // A vanished store refuses the purge too; an uncaught throw here would end the process, and a restart would open an empty store.
-    try {
-      idempotency.purgeExpired();
-    } catch (e) {
+    idempotency.purgeExpired().catch((e: unknown) => {
       logger.error({ err: e, details: (e as { details?: unknown }).details }, 'purging expired idempotency keys failed');
-    }
+    });
   }, 3_600_000);
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
-  const jobs = new SqliteJobQueue(opts.store);
+  const jobs = new StoreJobQueue(opts.store);
   const uncount = countOpenExceptionsFrom(() => exceptions.openCounts());
   const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
@@ -78,7 +76,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
     // Not ready while the store file is not the one open: writes are refused (STORE_UNAVAILABLE) until it is back.
     // Writes also need both systems of record to answer (a cheap read each, within READY_TIMEOUT_MS).
     ready: async () => {
-      const { reason, ...store } = opts.store.health();
+      const { reason, ...store } = await opts.store.health();
       if (reason) logger.warn({ reason }, 'store unavailable: not ready');
       const backends = await backendsReady({
         [COMPONENTS.odoo.system]: (deadline) => opts.odoo.forRequest(deadline).searchCount('res.company', []),

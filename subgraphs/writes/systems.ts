@@ -50,12 +50,12 @@ export async function accountTwins(ctx: WritesContext, accountId: string, field:
   const claimants = crmId ? await searchRows(session, 'res.partner', [['ref', '=', crmId], ['parent_id', '=', false]], { limit: 3, order: 'id asc' }) : [];
   const partnerId = company?.odooPartnerId ?? (anchor.system === 'odoo' ? Number(anchor.sourceId) : claimants[0]?.id);
   const [partner] = partnerId ? await searchRows(session, 'res.partner', [['id', '=', Number(partnerId)]]) : [];
-  const broken = (why: string) => {
-    ctx.exceptions.record({ team: 'ERP_ADMIN', code: 'CROSS_REFERENCE_CONFLICT', message: why, object: 'Account', objectId: accountId, field: 'id', requestId: ctx.requestId });
+  const broken = async (why: string) => {
+    await ctx.exceptions.record({ team: 'ERP_ADMIN', code: 'CROSS_REFERENCE_CONFLICT', message: why, object: 'Account', objectId: accountId, field: 'id', requestId: ctx.requestId });
     return appError('CROSS_REFERENCE_CONFLICT', `${why}; ERP admin has been notified`, { field });
   };
-  if (claimants.length > 1) throw broken(`Odoo partners ${claimants.map((p) => p.id).join(', ')} all claim ${ctx.crm.label} company ${crmId}`);
-  if (company && partner && String(partner.ref ?? '') !== company.id) throw broken(`${ctx.crm.label} company ${company.id} names Odoo partner ${partner.id}, which names ${partner.ref ?? 'no company'}`);
+  if (claimants.length > 1) throw await broken(`Odoo partners ${claimants.map((p) => p.id).join(', ')} all claim ${ctx.crm.label} company ${crmId}`);
+  if (company && partner && String(partner.ref ?? '') !== company.id) throw await broken(`${ctx.crm.label} company ${company.id} names Odoo partner ${partner.id}, which names ${partner.ref ?? 'no company'}`);
   if (!company && !partner) throw appError('NOT_FOUND', `No account ${accountId}`, { field });
   return { company, partner: partner ?? null };
 }

@@ -7,7 +7,7 @@ import { IdempotencyStore } from '../../store/idempotency.ts';
 const [path, key, leaseMs] = process.argv.slice(2);
 const store = new IdempotencyStore(openStore(path!), { leaseMs: Number(leaseMs) });
 void store.run({ key: key!, scope: 'confirmQuote', actor: 'rep-1', fingerprint: { quote: '1' } }, async (progress) => {
-  progress.record('odoo.create', { attempt: 'dead-attempt' });
+  await progress.record('odoo.create', { attempt: 'dead-attempt' });
   process.stdout.write('holding\n');
   return new Promise<never>(() => undefined);
 });

@@ -11,7 +11,8 @@ import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, openStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, StoreCursorStore, StoreJobQueue, type Store } from '../../store/index.ts';
+import { openTestStore } from './test-store.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Flow, StreamPosition } from '../../worker/flow.ts';
 import { SyncEngine } from '../../worker/engine.ts';
@@ -25,11 +26,11 @@ export interface MasterDataRig {
   store: Store;
   exceptions: ExceptionQueue;
   audit: AuditTrail;
-  queue: SqliteJobQueue;
-  cursorStore: SqliteCursorStore;
+  queue: StoreJobQueue;
+  cursorStore: StoreCursorStore;
   idempotency: IdempotencyStore;
   /** The engine's durable cursors by `flow:model`, for tests that place or read them. */
-  cursors: { get(key: string): StreamPosition | null; set(key: string, position: StreamPosition): void; clear(): void };
+  cursors: { get(key: string): Promise<StreamPosition | null>; set(key: string, position: StreamPosition): Promise<void>; clear(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -51,24 +52,24 @@ export async function startMasterDataRig(opts: { hubspotMaxRetries?: number; sea
     HUBSPOT_TIMEOUT_MS: '5000', HUBSPOT_RETRY_BASE_MS: '1',
   }));
   const crm = createHubSpotCrm(hubspotClient);
-  const store = openStore(':memory:');
+  const store = await openTestStore();
   const exceptions = new ExceptionQueue(store);
   const audit = new AuditTrail(store);
   const idempotency = new IdempotencyStore(store);
-  const queue = new SqliteJobQueue(store);
-  const cursorStore = new SqliteCursorStore(store);
+  const queue = new StoreJobQueue(store);
+  const cursorStore = new StoreCursorStore(store);
   const split = (key: string) => [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)] as const;
   const cursors = {
     get: (key: string) => cursorStore.get(...split(key)),
     set: (key: string, position: StreamPosition) => cursorStore.set(...split(key), position),
-    clear: () => void store.db.prepare('DELETE FROM sync_cursors').run(),
+    clear: async () => void (await store.sql.run('DELETE FROM sync_cursors')),
   };
   return {
     world, odooSandbox, hubspotSandbox, odoo, crm, store, exceptions, audit, queue, cursorStore, idempotency, cursors,
     async close() {
       hubspotClient.close();
       await odoo.close();
-      store.close();
+      await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
     },
   };
@@ -123,9 +124,10 @@ export async function runFlows(rig: MasterDataRig, flows: readonly Flow[], opts:
  * the exception goes RETRYING and its step is queued once more; then the engine runs it.
  */
 export async function replay(rig: MasterDataRig, flows: readonly Flow[], exceptionId: string): Promise<void> {
-  const done = rig.exceptions.markRetrying(exceptionId, (e) =>
+  const done = await rig.exceptions.markRetrying(exceptionId, (e) =>
     rig.queue.enqueue({ flow: e.payload!.flow, change: e.payload!.change, origin: 'replay', maxAttempts: 1, exceptionId: e.id, dedupeSuffix: `replay:${exceptionId}:${Date.now()}:${Math.random()}` }));
   if (!done) throw new Error(`exception ${exceptionId} is not OPEN`);
+  await done.result;
   const engine = new SyncEngine({
     flows, odoo: rig.odoo, crm: rig.crm, queue: rig.queue, cursors: rig.cursorStore, exceptions: rig.exceptions, audit: rig.audit,
     idempotency: rig.idempotency, logger: createLogger('master-data-test'), options: { backoffBaseMs: 1, backoffMaxMs: 5 },

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../store/database.ts';
+import { openStore, type SqliteStore } from '../../store/database.ts';
 
 type TestContextLike = { after: (fn: () => void) => void };
 
@@ -14,7 +14,7 @@ export function tempDb(t: TestContextLike, ...dirs: string[]): string {
 }
 
 /** Opens the store at `path` and closes it when the test ends. */
-export function opened(t: TestContextLike, path: string): Store {
+export function opened(t: TestContextLike, path: string): SqliteStore {
   const store = openStore(path);
   t.after(() => store.close());
   return store;

@@ -12,7 +12,8 @@ import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
 import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client.ts';
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
-import { openStore, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
+import { openTestStore, type TestStore } from './test-store.ts';
 import { createWorker, type Worker, type WorkerOptions } from '../../worker/server.ts';
 
 export interface SyncWorld {
@@ -24,7 +25,7 @@ export interface SyncWorld {
   env: Record<string, string>;
   odoo: OdooClient;
   crm: CrmPort;
-  store: Store;
+  store: TestStore;
   worker: Worker;
   /** A new worker over the same store and sandboxes (a restart). */
   restart(opts?: Partial<WorkerOptions>): Worker;
@@ -48,7 +49,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
   };
   const odoo = createOdooClient(loadOdooConfig(env));
   const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env)));
-  const store = openStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:');
   const make = (extra: Partial<WorkerOptions> = {}) => createWorker({
     odoo, crm, store, engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200,
     now: () => new Date(DEFAULT_NOW), ...opts.worker, ...extra,
@@ -63,7 +64,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
     },
     async close() {
       await self.worker.stop();
-      store.close();
+      await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
     },
   };
@@ -78,7 +79,7 @@ export async function syncAll(worker: Worker, rounds = 50): Promise<void> {
   for (const f of worker.flows) await worker.engine.poll(f.name);
   for (let i = 0; i < rounds; i++) {
     await worker.engine.drain();
-    const s = worker.queue.stats();
+    const s = await worker.queue.stats();
     if (s.queued === 0 && s.running === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -88,9 +89,9 @@ export async function syncAll(worker: Worker, rounds = 50): Promise<void> {
 export const notesCreated = (w: SyncWorld) => w.hubspotSandbox.log.count({ operation: 'create', objectType: 'notes' });
 
 /** Moves every cursor to just before now: a test then syncs only what it changes itself. */
-export function skipHistory(worker: Worker): void {
+export async function skipHistory(worker: Worker): Promise<void> {
   const version = new Date(Date.now() - 60_000).toISOString();
-  for (const f of worker.flows) for (const m of f.models) worker.cursors.set(f.name, m, { version, id: '' });
+  for (const f of worker.flows) for (const m of f.models) await worker.cursors.set(f.name, m, { version, id: '' });
 }
 
 /** A worker over a running test stack's sandboxes and store (the writes subgraph queues replays there). */

@@ -94,7 +94,7 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
       try {
         const results = await ctx.crm.masterData.upsertProducts(products, { requestId: ctx.requestId });
         const created = results.filter((r) => r.created).length;
-        ctx.audit.record({
+        await ctx.audit.record({
           actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: `${send[0]!.id}..${send[send.length - 1]!.id}`,
           fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { products: results.length, created },
           requestId: ctx.requestId, outcome: 'applied',
@@ -137,7 +137,7 @@ export function createCatalogFlow(configOf: () => MasterDataConfig = loadMasterD
       if (!isAppError(e) || !CONTENT_REFUSALS.has(e.code)) throw e;
       throw flowFailure(e.key, e.message, { type: 'VALIDATION', team: 'SALES_OPERATIONS', object: PRODUCT, objectId: change.recordId });
     }
-    ctx.audit.record({
+    await ctx.audit.record({
       actor: ctx.actor, action: CATALOG, system: ctx.crm.system, object: 'products', objectId: done!.id,
       fields: ['sku', 'name', 'listPrice', 'uom', 'customerLeadTimeDays'], before: {}, after: { odooProductId: id },
       requestId: ctx.requestId, outcome: 'applied',

@@ -43,10 +43,10 @@ export async function syncCopies(ctx: FlowContext, object: CrmCopyObject, id: st
   try {
     await ctx.crm.writeCopies(object, id, after, opts);
   } catch (e) {
-    ctx.audit.record({ ...entry, outcome: 'failed', error: { code: isAppError(e) ? e.code : 'INTERNAL_SERVER_ERROR', message: isAppError(e) ? e.message : 'unexpected failure' } });
+    await ctx.audit.record({ ...entry, outcome: 'failed', error: { code: isAppError(e) ? e.code : 'INTERNAL_SERVER_ERROR', message: isAppError(e) ? e.message : 'unexpected failure' } });
     throw e;
   }
-  ctx.audit.record({ ...entry, outcome: 'applied' });
+  await ctx.audit.record({ ...entry, outcome: 'applied' });
   return { changed, missing: false };
 }
 
@@ -68,7 +68,7 @@ export async function milestoneNote(ctx: FlowContext, object: CrmCopyObject, id:
     const found = (await ctx.crm.notesOn(object, id, opts)).find((n) => n.body?.includes(marker));
     if (found) return { noteId: found.id, reconciled: true };
     const note = await ctx.crm.addNote(object, id, { body: `${text} ${marker}`, at: ctx.now() }, opts);
-    ctx.audit.record({
+    await ctx.audit.record({
       actor: ctx.actor, action: `${ctx.flow}:note`, system: ctx.crm.system, object: AUDIT_OBJECT[object], objectId: id,
       fields: ['note'], before: {}, after: { note: key }, requestId: ctx.requestId, idempotencyKey: `milestone:${key}`.slice(0, 200), outcome: 'applied',
     });

@@ -41,8 +41,8 @@ const isCustomer = (p: SyncPartner) => p.active && p.is_company && !p.parent_id 
 const call = (ctx: FlowContext) => ({ requestId: ctx.requestId, signal: ctx.signal });
 const changed = (o: object) => Object.keys(o).length > 0;
 
-function audit(ctx: FlowContext, system: 'odoo' | 'crm', object: string, objectId: string, before: Record<string, unknown>, after: Record<string, unknown>): void {
-  ctx.audit.record({
+async function audit(ctx: FlowContext, system: 'odoo' | 'crm', object: string, objectId: string, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+  await ctx.audit.record({
     actor: ctx.actor, action: ctx.flow, system: system === 'odoo' ? 'odoo' : ctx.crm.system, object, objectId,
     fields: Object.keys(after), before, after, requestId: ctx.requestId, outcome: 'applied',
   });
@@ -60,7 +60,7 @@ async function updateCompany(ctx: FlowContext, company: CrmCompany, partner: Syn
   const update: CrmCompanyWrite = companyUpdateFromPartner(partner, company);
   if (company.odooPartnerId === partner.id && !changed(update)) return [];
   await ctx.crm.masterData.linkCompany(company.id, partner.id, update, call(ctx));
-  audit(ctx, 'crm', 'companies', company.id, { odooPartnerId: company.odooPartnerId, ...pick(company, update) }, { odooPartnerId: partner.id, ...update });
+  await audit(ctx, 'crm', 'companies', company.id, { odooPartnerId: company.odooPartnerId, ...pick(company, update) }, { odooPartnerId: partner.id, ...update });
   const written = [...(company.odooPartnerId === partner.id ? [] : ['odoo_partner_id']), ...Object.keys(update)];
   return [`company ${company.id}: ${written.join(', ')}`];
 }
@@ -70,7 +70,7 @@ async function updatePartner(ctx: FlowContext, partner: SyncPartner, company: Cr
   const vals = { ...partnerUpdateFromCompany(company, partner), ...(partner.ref === company.id ? {} : { ref: company.id }) };
   if (!changed(vals)) return [];
   await writePartner(ctx.odoo, partner.id, vals, call(ctx));
-  audit(ctx, 'odoo', PARTNER, String(partner.id), pick(partner as unknown as Record<string, unknown>, vals), vals);
+  await audit(ctx, 'odoo', PARTNER, String(partner.id), pick(partner as unknown as Record<string, unknown>, vals), vals);
   return [`partner ${partner.id}: ${Object.keys(vals).join(', ')}`];
 }
 
@@ -105,9 +105,9 @@ export async function syncPartner(ctx: FlowContext, partnerId: number): Promise<
   // retry after a crash before the write-back below finds the company it made.
   const fields = newCompanyFromPartner(partner);
   const made = await ctx.crm.masterData.upsertCompanyForPartner(partner.id, fields, call(ctx));
-  audit(ctx, 'crm', 'companies', made.id, {}, { odooPartnerId: partner.id, ...fields });
+  await audit(ctx, 'crm', 'companies', made.id, {}, { odooPartnerId: partner.id, ...fields });
   await writePartner(ctx.odoo, partner.id, { ref: made.id }, call(ctx));
-  audit(ctx, 'odoo', PARTNER, String(partner.id), { ref: null }, { ref: made.id });
+  await audit(ctx, 'odoo', PARTNER, String(partner.id), { ref: null }, { ref: made.id });
   return { outcome: 'applied', effects: [`company ${made.id} ${made.created ? 'created' : 'found'} for partner ${partner.id}`, `partner ${partner.id}: ref`] };
 }
 
@@ -155,9 +155,9 @@ export async function syncCompany(ctx: FlowContext, config: MasterDataConfig, co
   // The ref goes in with the create: a retry after a crash before the write-back below
   // finds this partner by its ref instead of creating a second one.
   const id = await createCustomerPartner(ctx.odoo, companyIdInOdoo, { ...draft, ref: company.id }, call(ctx));
-  audit(ctx, 'odoo', PARTNER, String(id), {}, { ...draft, ref: company.id, company_id: companyIdInOdoo });
+  await audit(ctx, 'odoo', PARTNER, String(id), {}, { ...draft, ref: company.id, company_id: companyIdInOdoo });
   await ctx.crm.masterData.linkCompany(company.id, id, {}, call(ctx));
-  audit(ctx, 'crm', 'companies', company.id, { odooPartnerId: null }, { odooPartnerId: id });
+  await audit(ctx, 'crm', 'companies', company.id, { odooPartnerId: null }, { odooPartnerId: id });
   return { outcome: 'applied', effects: [`partner ${id} created in company ${companyIdInOdoo ?? 'shared'} for company ${company.id}`, `company ${company.id}: odoo_partner_id`] };
 }
 

@@ -47,7 +47,7 @@ export async function approveQuote(_: unknown, args: MutationApproveQuoteArgs, c
       });
       const limit = Math.max(0, ...lines.map((l) => l.discount ?? 0));
       await ctx.crm.updateQuote(quoteId, { status: 'APPROVED', approvedDiscountLimit: limit }, { requestId: ctx.requestId });
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'approveQuote', system: ctx.crm.system, object: 'Quote', objectId: args.quoteId, fields: ['status', 'approvedDiscountLimit'],
         before: ctx.crm.storedValues('quote', { status: quote.status, approvedDiscountLimit: quote.approvedDiscountLimit }),
         after: ctx.crm.storedValues('quote', { status: 'APPROVED', approvedDiscountLimit: limit }),
@@ -68,7 +68,7 @@ export async function rejectQuote(_: unknown, args: MutationRejectQuoteArgs, ctx
     async () => {
       const quote = await decidableQuote(ctx, quoteId, 'rejected');
       await ctx.crm.updateQuote(quoteId, { status: 'REJECTED', approvedDiscountLimit: null }, { requestId: ctx.requestId });
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'rejectQuote', system: ctx.crm.system, object: 'Quote', objectId: args.quoteId, fields: ['status', 'reason'],
         before: ctx.crm.storedValues('quote', { status: quote.status }),
         after: { ...ctx.crm.storedValues('quote', { status: 'REJECTED' }), reason },

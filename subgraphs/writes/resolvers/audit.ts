@@ -6,9 +6,9 @@ import { parseUpdatedSince } from '../../common/paging.ts';
 import type { WritesContext } from '../context.ts';
 import type { AuditEntryResolvers, QueryAuditLogArgs, QueryIntegrationExceptionsArgs } from '../generated/resolvers-types.ts';
 
-export function auditLog(_: unknown, args: QueryAuditLogArgs, ctx: WritesContext) {
+export async function auditLog(_: unknown, args: QueryAuditLogArgs, ctx: WritesContext) {
   const f = args.filter ?? {};
-  const page = ctx.audit.query(
+  const page = await ctx.audit.query(
     {
       // @ts-expect-error GraphQL passes an explicit null filter value as null, which the store reads as "= NULL" (matches nothing) rather than "no filter"; kept as is for its owner to settle.
       object: f.object, objectId: f.objectId, actor: f.actor, action: f.action,
@@ -32,11 +32,11 @@ export const AuditEntry: AuditEntryResolvers = {
   errorMessage: (e) => e.error?.message ?? null,
 };
 
-export function integrationExceptions(_: unknown, args: QueryIntegrationExceptionsArgs, ctx: WritesContext) {
+export async function integrationExceptions(_: unknown, args: QueryIntegrationExceptionsArgs, ctx: WritesContext) {
   let teams = exceptionTeamsOf(ctx.identity);
   if (args.filter?.team) teams = teams === null || teams.includes(args.filter.team) ? [args.filter.team] : [];
   const f = args.filter ?? {};
-  const page = ctx.exceptions.query({
+  const page = await ctx.exceptions.query({
     teams, status: f.status ?? undefined, type: f.type ?? undefined, object: f.object ?? undefined, objectId: f.objectId ?? undefined,
     from: parseUpdatedSince(f.from, 'filter.from') ?? undefined, to: parseUpdatedSince(f.to, 'filter.to') ?? undefined,
   }, { first: args.first ?? 20, after: args.after ?? null });

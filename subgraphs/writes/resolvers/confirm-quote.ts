@@ -287,12 +287,12 @@ async function reconcileDuplicates(ctx: WritesContext, keep: { id: number; name:
     const draft = extra.state === 'draft' || extra.state === 'sent';
     if (draft) {
       await ctx.odoo.callMethod('sale.order', 'action_cancel', [extra.id], { context: { disable_cancel_warning: true } }, odooOptions(ctx));
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId, fields: ['state'],
         before: { state: extra.state }, after: { state: 'cancel' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
     }
-    ctx.exceptions.record({
+    await ctx.exceptions.record({
       team: 'ERP_ADMIN', code: ERRORS.CROSS_REFERENCE_CONFLICT.code, object: 'Order', objectId, field: 'quote', requestId: ctx.requestId,
       message: `Order ${extra.name} is a second order of quote ${number} (the quote's order is ${keep.name}); ${draft ? 'it was cancelled' : 'it is confirmed and needs a person to cancel or merge it'}`,
       detail: extra.x_integration_attempt ? `created by integration attempt ${extra.x_integration_attempt}` : null,
@@ -301,8 +301,8 @@ async function reconcileDuplicates(ctx: WritesContext, keep: { id: number; name:
 }
 
 /** Whether the trail already shows this effect on the order (from any attempt). */
-function audited(ctx: WritesContext, orderId: number, fields: readonly string[]): boolean {
-  const { entries } = ctx.audit.query({ objectId: encodeId('Order', 'odoo', orderId), action: 'confirmQuote' }, { first: 100 });
+async function audited(ctx: WritesContext, orderId: number, fields: readonly string[]): Promise<boolean> {
+  const { entries } = await ctx.audit.query({ objectId: encodeId('Order', 'odoo', orderId), action: 'confirmQuote' }, { first: 100 });
   return entries.some((e) => e.system === 'odoo' && e.outcome === 'applied' && e.fields.join() === fields.join());
 }
 
@@ -334,11 +334,11 @@ async function auditMissedEffects(ctx: WritesContext, progress: ProgressRecorder
   if (!order) return;
   const objectId = encodeId('Order', 'odoo', order.id);
   const entry = { actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' } as const;
-  if (create?.attempt && order.x_integration_attempt === create.attempt && !audited(ctx, order.id, CREATE_FIELDS)) {
-    ctx.audit.record({ ...entry, fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: String(loaded.quote.number), lines: loaded.lines.length } });
+  if (create?.attempt && order.x_integration_attempt === create.attempt && !(await audited(ctx, order.id, CREATE_FIELDS))) {
+    await ctx.audit.record({ ...entry, fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: String(loaded.quote.number), lines: loaded.lines.length } });
   }
-  if (confirm?.order === order.id && order.state === 'sale' && !audited(ctx, order.id, CONFIRM_FIELDS)) {
-    ctx.audit.record({ ...entry, fields: CONFIRM_FIELDS, before: { state: 'draft' }, after: { state: 'sale' } });
+  if (confirm?.order === order.id && order.state === 'sale' && !(await audited(ctx, order.id, CONFIRM_FIELDS))) {
+    await ctx.audit.record({ ...entry, fields: CONFIRM_FIELDS, before: { state: 'draft' }, after: { state: 'sale' } });
   }
 }
 
@@ -376,7 +376,7 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
     let order: QuoteOrder | undefined = orders.find((o) => o.state === 'sale') ?? orders.find((o) => intent && o.x_integration_attempt === intent.attempt) ?? orders[0];
     if (!order) {
       const attempt = randomUUID();
-      progress.record(CREATE_INTENT, { attempt });
+      await progress.record(CREATE_INTENT, { attempt });
       try {
         const [id] = await ctx.odoo.create('sale.order', [{
           partner_id: plan.partner.id,
@@ -412,14 +412,14 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
     if (!order) throw appError('INTERNAL', `sale.order of quote ${number} vanished after create`);
     const orderId = encodeId('Order', 'odoo', order.id);
     // Created by the integration (now or by an attempt that died before auditing it): audited once.
-    if (order.x_integration_attempt && !audited(ctx, order.id, CREATE_FIELDS)) {
-      ctx.audit.record({
+    if (order.x_integration_attempt && !(await audited(ctx, order.id, CREATE_FIELDS))) {
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
         fields: CREATE_FIELDS, before: {}, after: { number: order.name, quote: number, lines: loaded.lines.length }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
     }
     if (order.state === 'draft' || order.state === 'sent') {
-      progress.record(CONFIRM_INTENT, { order: order.id });
+      await progress.record(CONFIRM_INTENT, { order: order.id });
       try {
         await ctx.odoo.callMethod('sale.order', 'action_confirm', [order.id], {}, odooOptions(ctx, plan.companyId));
       } catch (e) {
@@ -427,7 +427,7 @@ async function ensureOrder(ctx: WritesContext, loaded: Loaded, plan: Plan, idemp
         const [now] = await searchRows(odooSession(ctx, plan.companyId), 'sale.order', [['id', '=', order.id]], {}, ORDER_FIELDS);
         if (now?.state !== 'sale') throw e;
       }
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'confirmQuote', system: 'odoo', object: 'Order', objectId: orderId,
         fields: CONFIRM_FIELDS, before: { state: order.state }, after: { state: 'sale' }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
       });
@@ -457,9 +457,9 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
           const { plan, issues } = await validate(ctx, loaded);
           if (!plan) {
             for (const i of issues) {
-              ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, detail: i.internalDetail ?? null, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
+              await ctx.exceptions.record({ team: i.owningTeam, code: i.code, message: i.message, detail: i.internalDetail ?? null, object: 'Quote', objectId: quoteId, field: i.field, requestId: ctx.requestId });
             }
-            ctx.audit.record({
+            await ctx.audit.record({
               actor: actorOf(ctx), action: 'confirmQuote', system: COMPONENTS.integration.system, object: 'Quote', objectId: quoteId, fields: issues.map((i) => i.field),
               before: {}, after: {}, idempotencyKey, requestId: ctx.requestId, outcome: 'refused', error: { code: ERRORS.VALIDATION_FAILED.code, message: issues.map((i) => i.code).join(', ') },
             });
@@ -479,13 +479,13 @@ export async function confirmQuote(_: unknown, args: MutationConfirmQuoteArgs, c
           try {
             await ctx.crm.updateQuote(quoteCrmId, { odooOrderId: confirmed.id, odooOrderRef: confirmed.name }, { requestId: ctx.requestId });
           } catch (e) {
-            ctx.audit.record({
+            await ctx.audit.record({
               actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
               before: { order: null }, after: { order: null }, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error: errorSummary(e),
             });
             throw new PartialWrite({ status: 'WRITE_BACK_PENDING', quoteId, orderId, issues: [] } satisfies ConfirmResult);
           }
-          ctx.audit.record({
+          await ctx.audit.record({
             actor: actorOf(ctx), action: 'confirmQuote', system: ctx.crm.system, object: 'Quote', objectId: quoteId, fields: ['order'],
             before: { order: null }, after: { order: confirmed.name }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
           });

@@ -43,7 +43,7 @@ export async function requestDeliveryDate(_: unknown, args: MutationRequestDeliv
       }
       const commitment = `${input.date} 12:00:00`;
       await ctx.odoo.write('sale.order', [orderId], { commitment_date: commitment }, odooOptions(ctx, order.company_id?.id));
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'requestDeliveryDate', system: 'odoo', object: 'Order', objectId: input.orderId,
         fields: ['commitmentDate', 'reason'], before: { commitmentDate: order.commitment_date ?? null, reason: null },
         after: { commitmentDate: `${input.date}T12:00:00Z`, reason: input.reason }, idempotencyKey: input.idempotencyKey, requestId: ctx.requestId, outcome: 'applied',

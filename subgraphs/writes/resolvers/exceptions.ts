@@ -5,7 +5,7 @@
 // Every action is audited (refusals by audit-refusals.ts).
 //
 // A replay does not run here: it queues the step for the worker (the store is
-// shared), atomically with OPEN → RETRYING, so two replays cannot both queue. The
+// shared), after a conditional OPEN → RETRYING, so two replays cannot both queue. The
 // worker settles it: RESOLVED when the step applies, OPEN again when it fails.
 import { randomUUID } from 'node:crypto';
 import { appError } from '../../../policy/errors.ts';
@@ -18,40 +18,41 @@ import type { IntegrationExceptionResolvers, MutationDiscardExceptionArgs, Mutat
 
 const MAX_REASON = 500;
 
-function visible(ctx: WritesContext, id: string): StoredException {
-  const e = ctx.exceptions.get(id);
+async function visible(ctx: WritesContext, id: string): Promise<StoredException> {
+  const e = await ctx.exceptions.get(id);
   if (!e || !mayActOnException(ctx.identity, e.team)) throw appError('NOT_FOUND', `No exception ${id}`, { field: 'id' });
   return e;
 }
 
-function audit(ctx: WritesContext, action: string, before: StoredException, after: StoredException, extra: Record<string, unknown> = {}) {
-  ctx.audit.record({
+async function audit(ctx: WritesContext, action: string, before: StoredException, after: StoredException, extra: Record<string, unknown> = {}) {
+  await ctx.audit.record({
     actor: actorOf(ctx), action, system: COMPONENTS.integration.system, object: 'IntegrationException', objectId: before.id,
     fields: ['status', ...Object.keys(extra)], before: { status: before.status }, after: { status: after.status, ...extra },
     requestId: ctx.requestId, outcome: 'applied',
   });
 }
 
-export function replayException(_: unknown, args: MutationReplayExceptionArgs, ctx: WritesContext) {
-  const e = visible(ctx, args.id);
+export async function replayException(_: unknown, args: MutationReplayExceptionArgs, ctx: WritesContext) {
+  const e = await visible(ctx, args.id);
   if (!e.payload) throw appError('BAD_USER_INPUT', 'This exception has no sync step to replay: run the refused operation again instead', { field: 'id' });
   if (e.status !== 'OPEN') throw appError('CONFLICT', `The exception is ${e.status}; only an OPEN exception can be replayed`, { field: 'id' });
   const payload = e.payload;
-  const done = ctx.exceptions.markRetrying(e.id, () =>
+  const done = await ctx.exceptions.markRetrying(e.id, () =>
     ctx.jobs.enqueue({ flow: payload.flow, change: payload.change, origin: 'replay', maxAttempts: 1, exceptionId: e.id, dedupeSuffix: `replay:${randomUUID()}` }));
   if (!done) throw appError('CONFLICT', 'The exception changed meanwhile; read it again', { field: 'id' });
-  audit(ctx, 'replayException', e, done.exception, { job: done.result.job?.id ?? null });
+  const enqueued = done.result;
+  await audit(ctx, 'replayException', e, done.exception, { job: enqueued.job?.id ?? null });
   return { exception: done.exception };
 }
 
-export function discardException(_: unknown, args: MutationDiscardExceptionArgs, ctx: WritesContext) {
+export async function discardException(_: unknown, args: MutationDiscardExceptionArgs, ctx: WritesContext) {
   const reason = args.reason.trim();
   if (reason.length === 0 || reason.length > MAX_REASON) throw appError('BAD_USER_INPUT', `"reason" must be 1–${MAX_REASON} characters`, { field: 'reason' });
-  const e = visible(ctx, args.id);
+  const e = await visible(ctx, args.id);
   if (e.status !== 'OPEN') throw appError('CONFLICT', `The exception is ${e.status}; only an OPEN exception can be discarded`, { field: 'id' });
-  const discarded = ctx.exceptions.discard(e.id, ctx.identity.sub, reason);
+  const discarded = await ctx.exceptions.discard(e.id, ctx.identity.sub, reason);
   if (!discarded) throw appError('CONFLICT', 'The exception changed meanwhile; read it again', { field: 'id' });
-  audit(ctx, 'discardException', e, discarded, { reason });
+  await audit(ctx, 'discardException', e, discarded, { reason });
   return { exception: discarded };
 }
 

@@ -50,7 +50,7 @@ async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[],
       discount: line.discount,
     }, { requestId: ctx.requestId });
     await ctx.crm.associate('quote', quoteId, 'quoteLine', item.id, { requestId: ctx.requestId });
-    progress.record(`${stepPrefix}${i}`, item.id);
+    await progress.record(`${stepPrefix}${i}`, item.id);
     ids.push(item.id);
   }
   return ids;
@@ -85,7 +85,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       if (!template) {
         throw appError('CONFIG_INVALID', `${ctx.crm.label} has no active quote template: create one in the CRM or configure the connector's template id`, { system: ctx.crm.system });
       }
-      progress.record('template', template);
+      await progress.record('template', template);
       const ownerId = ctx.identity.crmOwnerId ?? company.ownerId;
 
       // Each step is recorded once done, so a retry after a failure part-way (an association
@@ -93,7 +93,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       const step = async (name: string, run: () => Promise<unknown>) => {
         if (progress.get(name)) return;
         await run();
-        progress.record(name, true);
+        await progress.record(name, true);
       };
 
       let dealId = (progress.get('deal') as string | undefined) ?? givenDeal;
@@ -101,7 +101,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
         const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
         dealId = (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId }, opts)).id;
       }
-      progress.record('deal', dealId);
+      await progress.record('deal', dealId);
       if (!givenDeal) {
         await step('deal→account', () => ctx.crm.associate('deal', dealId!, 'account', company.id, opts));
         if (contactId) await step('deal→contact', () => ctx.crm.associate('deal', dealId!, 'contact', contactId, opts));
@@ -114,7 +114,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
         quoteId = (await ctx.crm.quotesByNumber([number], opts))[0]?.id;
       }
       if (!quoteId) {
-        progress.record('quote:sent', true);
+        await progress.record('quote:sent', true);
         const quote = await ctx.crm.createQuote({
           title: input.title,
           status: 'DRAFT',
@@ -127,7 +127,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
         }, opts);
         quoteId = quote.id;
       }
-      progress.record('quote', quoteId);
+      await progress.record('quote', quoteId);
       const links: Array<[CrmKind, string | null]> = [['account', company.id], ['deal', dealId], ['quoteTemplate', template], ['contact', contactId]];
       // Independent of each other: made side by side, within hubspot.fetch's 15 s.
       // Every one settles before the attempt ends, so each that succeeded is recorded even when another failed.
@@ -135,7 +135,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       const failed = linked.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'createQuote', system: ctx.crm.system, object: 'Quote', objectId: encodeId('Quote', 'crm', quoteId),
         fields: ['number', 'title', 'lines', 'deal', 'template', ...(contactId ? ['contact'] : [])], before: {},
         after: { number, title: input.title, lines: input.lines.length, deal: dealId, dealCreated: !givenDeal, template, ...(contactId ? { contact: contactId } : {}) },
@@ -196,19 +196,19 @@ export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx
       if (Object.keys(header).length && !progress.get('header')) {
         // A quote sent back for approval loses what its old approval covered.
         await ctx.crm.updateQuote(quoteId, reapprove ? { ...header, approvedDiscountLimit: null } : header, { requestId: ctx.requestId });
-        progress.record('header', true);
+        await progress.record('header', true);
       }
       let replaced: { before: number; after: number } | null = null;
       if (lines && bySku) {
         // New lines first, then the old ones archived: a failure in between leaves a quote with too many lines, never none.
         const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.crm.associations('quote', [quoteId], 'quoteLine', { requestId: ctx.requestId })).get(quoteId) ?? [];
-        progress.record('oldLines', old);
+        await progress.record('oldLines', old);
         const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:');
         for (const id of old) if (!added.includes(id)) await ctx.crm.archiveQuoteLine(id, { requestId: ctx.requestId });
         replaced = { before: old.length, after: added.length };
       }
       const fields = [...new Set([...Object.keys(input), ...Object.keys(header)])];
-      ctx.audit.record({
+      await ctx.audit.record({
         actor: actorOf(ctx), action: 'updateQuote', system: ctx.crm.system, object: 'Quote', objectId: args.id, fields,
         before: { ...ctx.crm.storedValues('quote', Object.fromEntries(Object.keys(header).map((f) => [f, quote[f as keyof typeof header & keyof CrmQuote] ?? null]))), ...(replaced ? { lines: replaced.before } : {}) },
         after: { ...ctx.crm.storedValues('quote', header), ...(replaced ? { lines: replaced.after } : {}) }, idempotencyKey, requestId: ctx.requestId, outcome: 'applied',

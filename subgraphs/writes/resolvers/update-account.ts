@@ -92,12 +92,12 @@ export async function updateAccount(_: unknown, args: MutationUpdateAccountArgs,
           } else {
             await ctx.odoo.write('res.partner', [Number(objectId)], Object.fromEntries(step.fields.map((f) => [f.target, f.value])), odooOptions(ctx, companyId));
           }
-          progress.record(step.system, { at: ctx.now().toISOString(), fields });
-          ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' });
+          await progress.record(step.system, { at: ctx.now().toISOString(), fields });
+          await ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after, idempotencyKey, requestId: ctx.requestId, outcome: 'applied' });
           writes.push({ system: step.system, status: 'APPLIED', fields });
         } catch (e) {
           const error = errorSummary(e);
-          ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after: before, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error });
+          await ctx.audit.record({ actor: actorOf(ctx), action: 'updateAccount', system: step.system, object: 'Account', objectId: args.id, fields, before, after: before, idempotencyKey, requestId: ctx.requestId, outcome: 'failed', error });
           writes.push({ system: step.system, status: 'FAILED', fields, errorCode: error.code, errorMessage: error.message });
         }
       }

@@ -1,0 +1,119 @@
+// The store on PostgreSQL (STORE_URL): the same store classes over a `pg` pool
+// (store/sql.ts), the schema migrated at start-up by node-pg-migrate from
+// store/migrations/postgres/*.sql. node-pg-migrate takes an advisory lock while
+// it migrates, so replicas starting together apply each migration once.
+import { readdirSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import { appError, isAppError } from '../policy/errors.ts';
+import type { Store } from './database.ts';
+import { PostgresExecutor, quoteIdent } from './sql.ts';
+
+export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/postgres/', import.meta.url));
+/** node-pg-migrate's bookkeeping table, in the store's schema. */
+export const POSTGRES_MIGRATIONS_TABLE = 'store_migrations';
+
+export interface PostgresStore extends Store {
+  readonly kind: 'postgres';
+  readonly sql: PostgresExecutor;
+  readonly schema: string;
+}
+
+export interface OpenPostgresStoreOptions {
+  url: string;
+  /** Created when missing. */
+  schema: string;
+  maxConnections?: number;
+  /** Default true. False (STORE_MIGRATE=0, a service role that does not own the schema): only check it is current. */
+  migrate?: boolean;
+}
+
+/** The migrations this build knows, by node-pg-migrate's name (file name without extension). */
+export function postgresMigrationNames(): string[] {
+  return readdirSync(POSTGRES_MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => basename(f, extname(f))).sort();
+}
+
+/** Throws unless every migration of this build was applied to `schema` (a replica never runs on a schema behind its code). */
+export async function assertPostgresMigrated(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const table = `${quoteIdent(schema)}.${quoteIdent(POSTGRES_MIGRATIONS_TABLE)}`;
+    const applied = new Set((await client.query<{ name: string }>(`SELECT name FROM ${table}`)).rows.map((r) => r.name));
+    const missing = postgresMigrationNames().filter((n) => !applied.has(n));
+    if (missing.length) throw appError('STORE_UNAVAILABLE', `The Postgres store schema ${schema} lacks migrations ${missing.join(', ')}: run them as the schema owner (npm run store:migrate)`, { reason: 'schema behind' });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** `postgres://user@host:port/db` without the password or query, for messages and logs. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '(unparseable STORE_URL)';
+  }
+}
+
+/** Brings the schema to the latest migration (idempotent; safe from several processes at once). */
+export async function migratePostgres(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    // Only when missing: a service role without CREATE on the database can still start against a prepared schema.
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await runner({
+      dbClient: client,
+      dir: POSTGRES_MIGRATIONS_DIR,
+      migrationsTable: POSTGRES_MIGRATIONS_TABLE,
+      schema,
+      direction: 'up',
+      checkOrder: true,
+      // Its default logger prints every statement to stdout.
+      log: () => undefined,
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<PostgresStore> {
+  try {
+    if (options.migrate === false) await assertPostgresMigrated(options.url, options.schema);
+    else await migratePostgres(options.url, options.schema);
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    // The driver's text may quote the URL; the operator gets where, not how to log in.
+    throw appError('STORE_UNAVAILABLE', `The Postgres store at ${describePostgresUrl(options.url)} (schema ${options.schema}) could not be opened or migrated`, {
+      reason: (e as { code?: string }).code ?? 'connect or migrate failed',
+    }, e);
+  }
+  const sql = new PostgresExecutor({ connectionString: options.url, schema: options.schema, maxConnections: options.maxConnections });
+  let closed = false;
+  return {
+    kind: 'postgres',
+    sql,
+    schema: options.schema,
+    async health() {
+      if (closed) return { ready: false, reason: 'the store is closed', journalMode: 'postgres' };
+      try {
+        await sql.query('SELECT 1');
+        return { ready: true, journalMode: 'postgres' };
+      } catch (e) {
+        return { ready: false, reason: `Postgres unreachable (${(e as { code?: string }).code ?? 'error'})`, journalMode: 'postgres' };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sql.close();
+    },
+  };
+}

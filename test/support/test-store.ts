@@ -1,0 +1,67 @@
+// The one place tests open a store. By default an SQLite file or `:memory:`; with
+// TEST_STORE=postgres a fresh schema in the local PostgreSQL (TEST_POSTGRES_URL,
+// default postgres://postgres@127.0.0.1:5432/test), migrated like production and
+// dropped when the store is closed — so the whole suite can run on either engine.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, type SqliteStore, type Store } from '../../store/database.ts';
+import { openPostgresStore, type PostgresStore } from '../../store/postgres.ts';
+import { quoteIdent } from '../../store/sql.ts';
+
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type TestStoreEngine = 'sqlite' | 'postgres';
+
+/** The engine the suite runs on (TEST_STORE=postgres, else sqlite). */
+export function testStoreEngine(): TestStoreEngine {
+  return process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+export type TestStore = (SqliteStore | PostgresStore) & {
+  /** What a child process (a replica) needs in its environment to open the same store. */
+  readonly env: Record<string, string>;
+};
+
+/** Drops a schema made by `openPostgresTestStore` (also when the store was never opened). */
+export async function dropSchema(schema: string, url = TEST_POSTGRES_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, migrated schema; closing the store drops it. `keep` leaves it for another instance to close. */
+export async function openPostgresTestStore(opts: { schema?: string; dropOnClose?: boolean } = {}): Promise<PostgresStore & { env: Record<string, string> }> {
+  const schema = opts.schema ?? `t_${randomBytes(6).toString('hex')}`;
+  let store: PostgresStore;
+  try {
+    store = await openPostgresStore({ url: TEST_POSTGRES_URL, schema, maxConnections: 5 });
+  } catch (e) {
+    await dropSchema(schema).catch(() => undefined);
+    throw e;
+  }
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    env: { STORE_URL: TEST_POSTGRES_URL, STORE_SCHEMA: schema },
+    async close() {
+      await close();
+      if (opts.dropOnClose !== false) await dropSchema(schema);
+    },
+  });
+}
+
+/**
+ * The store of one test rig: Postgres when TEST_STORE=postgres, else SQLite at
+ * `sqlitePath` (default `:memory:`).
+ */
+export async function openTestStore(sqlitePath = ':memory:'): Promise<TestStore> {
+  if (testStoreEngine() === 'postgres') return openPostgresTestStore();
+  const store = openStore(sqlitePath);
+  return Object.assign(store, { env: { STORE_PATH: sqlitePath } });
+}
+
+export type { Store };
