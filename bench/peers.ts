@@ -61,7 +61,7 @@ function ensureHive(): void {
 async function startGateway(name: string, sdl: string, headers: Gateway['headers']): Promise<Gateway> {
   const ours = name === 'ours';
   const child = ours
-    ? fork(path.join(here, 'gateway-process.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['pipe', 'inherit', 'inherit', 'ipc'] })
+    ? fork(path.join(here, 'gateway-process.mjs'), [], { execArgv: ['--import', 'tsx'], stdio: ['pipe', 'inherit', 'inherit', 'ipc'] })
     : fork(path.join(here, 'peers', 'hive', 'serve.mjs'), [], {
         cwd: path.join(here, 'peers', 'hive'), execArgv: [], stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
         // Hive reads LOG_LEVEL too and knows no 'silent'; logging is off in serve.mjs.
