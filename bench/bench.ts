@@ -318,6 +318,7 @@ try {
             cells.set(k, cell);
             await drive(t, op, clients, cell);
           }
+          console.log(`  ${lat.label}, round ${round + 1}: ${op.name} at ${clients} client(s) done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
         }
       }
       console.log(`latency ${lat.label}: measured in ${((performance.now() - started) / 1000).toFixed(0)} s so far`);
