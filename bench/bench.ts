@@ -226,9 +226,9 @@ const loadAtStart = machine();
 let exitCode = 0;
 try {
   if (CODE === 'dist') ensureBuild();
-  const odooSandbox = await component('odoo-sandbox', 'sandbox');
-  hubspotSandbox = await component('hubspot-sandbox', 'sandbox');
-  const backends = { BENCH_ODOO_URL: odooSandbox.url, BENCH_HUBSPOT_URL: hubspotSandbox.url };
+  const [odooSandbox, hub] = await Promise.all([component('odoo-sandbox', 'sandbox'), component('hubspot-sandbox', 'sandbox')]);
+  hubspotSandbox = hub;
+  const backends = { BENCH_ODOO_URL: odooSandbox.url, BENCH_ODOO_DB: world.odoo.database, BENCH_HUBSPOT_URL: hubspotSandbox.url };
   const subgraphs = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [s, await component(`${s}-subgraph`, 'subgraph', backends)] as const)));
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, subgraphs[s]!.url]));
   const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), subgraphUrls);
@@ -337,7 +337,7 @@ process.exit(exitCode);
 // ------------------------------------------------------------ output
 function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: string, c: number) => string, names: string[]): void {
   const procNames = procs.map((p) => p.name);
-  const subNames = procNames.filter((n) => n.endsWith('-subgraph') || n.endsWith('-sandbox'));
+  const subNames = procNames.filter((n) => n.endsWith('-subgraph') || n.endsWith('-sandbox')).sort();
   const mdParts: string[] = [];
   for (const lat of LATENCIES) {
     const main: string[][] = [];

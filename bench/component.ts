@@ -4,7 +4,7 @@
 // that each one's CPU and memory come from its own counters, and so that the gateway
 // does not share an event loop with the work behind it.
 //
-// Configuration (env, set by the bench): BENCH_ODOO_URL, BENCH_HUBSPOT_URL (subgraphs),
+// Configuration (env, set by the bench): BENCH_ODOO_URL, BENCH_ODOO_DB, BENCH_HUBSPOT_URL (subgraphs),
 // BENCH_CACHE_TTL_MS (subgraphs' master-data cache, default 0: every request does its
 // full work). IPC, one request at a time (the parent serialises):
 //   'cpu'                              → { cpu: process.cpuUsage(), rss }
@@ -113,11 +113,11 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
   const { loadHubSpotConfig } = await import('../connectors/crm/hubspot/config.ts');
   const { createHubSpotClient } = await import('../connectors/crm/hubspot/hubspot-client.ts');
   const { createHubSpotCrm } = await import('../connectors/crm/hubspot/adapter.ts');
-  const { buildWorld, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } = await import('../sandboxes/seed/index.ts');
+  const { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } = await import('../sandboxes/seed/index.ts');
   const cacheTtlMs = Number(process.env.BENCH_CACHE_TTL_MS ?? 0);
   // The same connector settings as scripts/stack.ts gives the development stack.
   const odoo = () => createOdooClient(loadOdooConfig({
-    ODOO_URL: process.env.BENCH_ODOO_URL, ODOO_DB: buildWorld().odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
+    ODOO_URL: process.env.BENCH_ODOO_URL, ODOO_DB: process.env.BENCH_ODOO_DB, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
     ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
   }));
   const crm = () => createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({
