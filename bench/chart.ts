@@ -1,4 +1,4 @@
-// A dependency-free SVG chart for bench/peers.ts: per operation, grouped bars per
+// A dependency-free SVG chart for bench/bench.ts: per operation, grouped bars per
 // gateway — gateway CPU ms per request (left panel) and req/s (right panel) at the
 // largest client count measured.
 export interface ChartPoint { gateway: string; op: string; clients: number; rps: number; cpu: number }

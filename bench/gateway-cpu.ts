@@ -23,7 +23,7 @@ const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 200);
 const CLIENTS = (process.env.BENCH_CPU_CLIENTS ?? '1,10,50').split(',').map(Number).filter((n) => n > 0);
 
 const stack = await startStack({ odooProtocol: 'json2', cacheTtlMs: 0 });
-const child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
+const child = fork(fileURLToPath(new URL('./gateway-process.mjs', import.meta.url)), [], {
   execArgv: ['--import', 'tsx'],
   stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
   env: { ...process.env },

@@ -1,4 +1,4 @@
-// `npm run bench`: figures side by side, never a verdict. Everything runs in this
+// `npm run bench:internals` (was `npm run bench` before the side-by-side bench took the name): figures side by side, never a verdict. Everything runs in this
 // process on loopback (sandboxes with the seeded world, the three subgraphs, the gateway,
 // all on port 0), with a bounded number of iterations; it exits 0 when the queries
 // answered, whatever the timings.

@@ -1,6 +1,6 @@
 // Hive Gateway is installed on demand into this directory (its own package.json and
 // lockfile, `npm ci --prefix`), never by the project's own install: the bench
-// (bench/peers.ts) and test/supergraph-under-hive-gateway.test.ts both call this.
+// (bench/bench.ts) and test/supergraph-under-hive-gateway.test.ts both call this.
 // The install is kept in node_modules/ here (gitignored) and redone only when the
 // lockfile changes.
 import { createHash } from 'node:crypto';

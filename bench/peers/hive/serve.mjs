@@ -1,4 +1,4 @@
-// Hive Gateway for the side-by-side bench (bench/peers.ts). Reads the composed
+// Hive Gateway for the side-by-side bench (bench/bench.ts). Reads the composed
 // supergraph SDL from stdin, serves it on port 0 with the JS planner or, with
 // HIVE_PLANNER=rust, the Rust planner (@graphql-hive/router-runtime), prints its URL
 // over IPC and answers 'cpu' with its own process.cpuUsage().

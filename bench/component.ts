@@ -1,0 +1,159 @@
+// One component of the system under bench in a process of its own (bench/bench.ts):
+// `odoo-sandbox`, `hubspot-sandbox`, `odoo-subgraph`, `crm-subgraph` or `writes-subgraph`
+// (argv[2]), built the way scripts/stack.ts builds it, on port 0. Separate processes so
+// that each one's CPU and memory come from its own counters, and so that the gateway
+// does not share an event loop with the work behind it.
+//
+// Configuration (env, set by the bench): BENCH_ODOO_URL, BENCH_ODOO_DB, BENCH_HUBSPOT_URL (subgraphs),
+// BENCH_CACHE_TTL_MS (subgraphs' master-data cache, default 0: every request does its
+// full work). IPC, one request at a time (the parent serialises):
+//   'cpu'                              → { cpu: process.cpuUsage(), rss }
+//   'stop'                             → exits
+//   { cmd: 'calls' }                   → { calls, by }        sandboxes: backend calls answered since start
+//   { cmd: 'latency', ms }             → { ok }               sandboxes: constant latency on every call (0: none)
+//   { cmd: 'cloneQuote', id, n }       → { ids }              HubSpot sandbox: n fresh copies of an approved quote
+// The process announces itself with { url } once it listens.
+process.env.NODE_ENV ??= 'test';
+process.env.LOG_LEVEL ??= 'silent';
+
+import type { Server } from 'node:http';
+
+const role = process.argv[2];
+type Handler = (m: Record<string, unknown>) => unknown;
+const handlers: Record<string, Handler> = {};
+let server: Server;
+let url: string;
+
+/** Wraps a sandbox log's `record` to count calls without reading the (bounded) log back. */
+function countCalls(log: { record: (e: never) => unknown }, keyOf: (e: Record<string, unknown>) => string): void {
+  let calls = 0;
+  const by: Record<string, number> = {};
+  const record = log.record.bind(log);
+  log.record = ((e: Record<string, unknown>) => {
+    calls++;
+    const k = keyOf(e);
+    by[k] = (by[k] ?? 0) + 1;
+    return record(e as never);
+  }) as never;
+  handlers.calls = () => ({ calls, by: { ...by } });
+}
+
+if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
+  const { buildWorld } = await import('../sandboxes/seed/index.ts');
+  const world = buildWorld();
+  if (role === 'odoo-sandbox') {
+    const { createOdooSandbox } = await import('../sandboxes/odoo/server.ts');
+    const { JSON2_SINCE } = await import('../connectors/odoo/versions.ts');
+    const sandbox = createOdooSandbox({ dataset: world.odoo, version: JSON2_SINCE });
+    countCalls(sandbox.log, (e) => `${e.model}.${e.method}`);
+    let rule: number | undefined;
+    handlers.latency = (m) => {
+      if (rule !== undefined) sandbox.faults.remove(rule);
+      rule = Number(m.ms) > 0 ? sandbox.faults.latency(Number(m.ms)) : undefined;
+      return { ok: true };
+    };
+    url = await sandbox.listen(0, '127.0.0.1');
+    server = sandbox.server;
+  } else {
+    const { createHubSpotSandbox } = await import('../sandboxes/hubspot/server.ts');
+    const { hubspotSandboxOptionsFromEnv } = await import('../sandboxes/hubspot/env.ts');
+    const { HUBSPOT_OBJECT_TYPES } = await import('../connectors/crm/hubspot/mapping/objects.ts');
+    const sandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv() });
+    countCalls(sandbox.log, (e) => `${e.operation}:${e.objectType ?? ''}`);
+    let rule: string | undefined;
+    handlers.latency = (m) => {
+      if (rule !== undefined) sandbox.faults.remove(rule);
+      rule = Number(m.ms) > 0 ? sandbox.faults.add({ kind: 'latency', ms: Number(m.ms) }).id : undefined;
+      return { ok: true };
+    };
+    // Fresh quotes for confirmQuote: copies of the seeded approved quote written into the
+    // store as the portal would hold them (own line items, same deal, company, contact
+    // and template), each with its own number, so every confirmation does the full work.
+    let copies = 0;
+    handlers.cloneQuote = (m) => {
+      const store = sandbox.store;
+      const source = store.get('quotes', String(m.id));
+      if (!source) throw new Error(`no quote ${String(m.id)}`);
+      const ids: string[] = [];
+      for (let i = 0; i < Number(m.n); i++) {
+        const n = ++copies;
+        // Dated from today, not from the seed's date: an expired copy, or one due before its lead time, is rejected, not confirmed.
+        const props = {
+          ...source.properties, quote_number: `${source.properties.quote_number ?? 'Q'}-B${n}`, hs_title: `${source.properties.hs_title ?? 'quote'} (bench ${n})`,
+          hs_expiration_date: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+          requested_delivery_date: new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10),
+        };
+        delete (props as Record<string, unknown>).hs_object_id;
+        const quote = store.create('quotes', props);
+        for (const type of HUBSPOT_OBJECT_TYPES) {
+          for (const edge of store.associationsOf('quotes', source.id, type)) {
+            if (type === 'line_items') {
+              const line = store.get('line_items', edge.toId)!;
+              const lineProps = { ...line.properties };
+              delete (lineProps as Record<string, unknown>).hs_object_id;
+              const copy = store.create('line_items', lineProps);
+              store.link('quotes', quote.id, 'line_items', copy.id, edge.typeId);
+            } else {
+              store.link('quotes', quote.id, type, edge.toId, edge.typeId);
+            }
+          }
+        }
+        ids.push(quote.id);
+      }
+      return { ids };
+    };
+    url = await sandbox.listen(0, '127.0.0.1');
+    server = sandbox.server;
+  }
+} else {
+  const { listen } = await import('../core/http.ts');
+  const { DEV_INTERNAL_SECRET } = await import('../core/identity.ts');
+  const { loadOdooConfig } = await import('../connectors/odoo/config.ts');
+  const { createOdooClient } = await import('../connectors/odoo/odoo-client.ts');
+  const { loadHubSpotConfig } = await import('../connectors/crm/hubspot/config.ts');
+  const { createHubSpotClient } = await import('../connectors/crm/hubspot/hubspot-client.ts');
+  const { createHubSpotCrm } = await import('../connectors/crm/hubspot/adapter.ts');
+  const { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } = await import('../sandboxes/seed/index.ts');
+  const cacheTtlMs = Number(process.env.BENCH_CACHE_TTL_MS ?? 0);
+  // The same connector settings as scripts/stack.ts gives the development stack.
+  const odoo = () => createOdooClient(loadOdooConfig({
+    ODOO_URL: process.env.BENCH_ODOO_URL, ODOO_DB: process.env.BENCH_ODOO_DB, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
+    ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+  }));
+  const crm = () => createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({
+    HUBSPOT_BASE_URL: process.env.BENCH_HUBSPOT_URL, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
+  })));
+  let sub: { server: Server };
+  if (role === 'odoo-subgraph') {
+    const { createOdooSubgraph } = await import('../subgraphs/odoo/server.ts');
+    sub = await createOdooSubgraph({ client: odoo(), internalSecret: DEV_INTERNAL_SECRET, cacheTtlMs });
+  } else if (role === 'crm-subgraph') {
+    const { createCrmSubgraph } = await import('../subgraphs/crm/server.ts');
+    sub = await createCrmSubgraph({ crm: crm(), internalSecret: DEV_INTERNAL_SECRET, cacheTtlMs });
+  } else if (role === 'writes-subgraph') {
+    const { createWritesSubgraph } = await import('../subgraphs/writes/server.ts');
+    const { openStore } = await import('../store/index.ts');
+    sub = await createWritesSubgraph({ odoo: odoo(), crm: crm(), store: openStore(':memory:'), internalSecret: DEV_INTERNAL_SECRET });
+  } else {
+    throw new Error(`unknown component ${String(role)}`);
+  }
+  server = sub.server;
+  url = `${await listen(sub.server, 0, '127.0.0.1')}/graphql`;
+}
+
+process.on('message', (m: unknown) => {
+  if (m === 'cpu') return process.send!({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+  if (m === 'stop') {
+    server.closeAllConnections?.();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+    return;
+  }
+  const msg = m as Record<string, unknown>;
+  try {
+    process.send!(handlers[String(msg.cmd)]!(msg));
+  } catch (e) {
+    process.send!({ error: (e as Error).message });
+  }
+});
+process.send!({ url });

@@ -1,0 +1,38 @@
+// Our gateway in a process of its own (bench/bench.ts, bench/gateway-cpu.ts), so its
+// CPU and memory are read apart from the subgraphs' and sandboxes'. Reads the
+// supergraph SDL from stdin, listens on port 0 and announces { url } over IPC; answers
+// 'cpu' with process.cpuUsage() and RSS, exits on 'stop'.
+//
+// Plain JavaScript so the same file runs both ways the bench measures:
+//   BENCH_GATEWAY_CODE=dist  the compiled gateway (`npm run build`, dist/) under plain node,
+//                            as production starts it;
+//   BENCH_GATEWAY_CODE=tsx   the TypeScript sources under the tsx loader (the parent adds --import tsx).
+process.env.NODE_ENV ??= 'test';
+process.env.LOG_LEVEL ??= 'silent';
+const dist = process.env.BENCH_GATEWAY_CODE === 'dist';
+const load = (file) => import(new URL(dist ? `../dist/${file}.js` : `../${file}.ts`, import.meta.url).href);
+const { createGatewayServer } = await load('gateway/server');
+const { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, ROLES } = await load('core/identity');
+const { loadRateLimitConfig } = await load('gateway/rate-limit');
+
+let sdl = '';
+for await (const chunk of process.stdin) sdl += chunk;
+const gateway = await createGatewayServer({
+  supergraphSdl: sdl,
+  verifyCaller: createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }),
+  internalSecret: DEV_INTERNAL_SECRET,
+  // The limiter stays on (its cost is part of every request) with limits no bench run reaches.
+  rateLimits: loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=9999999`).join(',') }),
+});
+await new Promise((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
+process.on('message', (m) => {
+  if (m === 'cpu') process.send({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+  if (m === 'stop') {
+    void gateway.stop().finally(() => {
+      gateway.server.closeAllConnections?.();
+      gateway.server.close(() => process.exit(0));
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
+  }
+});
+process.send({ url: `http://127.0.0.1:${gateway.server.address().port}/graphql` });

@@ -1,0 +1,76 @@
+// `npm run bench` runs end to end with its smallest settings (our gateway and the direct
+// floor, no Hive install, no injected latency): every component in its own process,
+// every operation answered without errors, the tables and the chart written. Asserts
+// shapes and counts only — never a time.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { after, describe, test } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OPERATIONS = ['order status', 'BI page (50 orders)', 'quote check', 'account page', 'confirmQuote'];
+
+/** The rows of the Markdown table under `heading`, as objects keyed by the header cells. */
+function tableAfter(md: string, heading: string): Array<Record<string, string>> {
+  const lines = md.slice(md.indexOf(heading)).split('\n').filter((l) => l.startsWith('|'));
+  const end = lines.findIndex((l, i) => i > 1 && !l.startsWith('| '));
+  const [head, , ...rows] = end > 0 ? lines.slice(0, end) : lines;
+  const cells = (l: string) => l.split('|').slice(1, -1).map((c) => c.trim());
+  const keys = cells(head!);
+  const out: Array<Record<string, string>> = [];
+  for (const r of rows) {
+    const v = cells(r);
+    if (v.length !== keys.length) break; // the next table
+    out.push(Object.fromEntries(keys.map((k, i) => [k, v[i]!])));
+  }
+  return out;
+}
+
+describe('npm run bench (smallest settings)', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  test('runs every component in its own process and writes the tables and the chart', { timeout: 120_000 }, async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'bench.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, BENCH_QUICK: '1', BENCH_GATEWAY_CODE: 'tsx', BENCH_CLIENTS: '1', BENCH_SECONDS: '0.3', BENCH_WARMUP: '1',
+        BENCH_LATENCY: 'none', BENCH_PEERS: 'none', BENCH_OUT: out,
+      },
+      maxBuffer: 16 * 2 ** 20,
+    });
+    assert.match(stdout, /summary \(req\/s ratio/);
+    const md = readFileSync(path.join(out, 'results.md'), 'utf8');
+    assert.match(md, /TypeScript sources under the tsx loader/);
+    assert.match(readFileSync(path.join(out, 'results-none.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
+
+    const main = tableAfter(md, '### Throughput and latency');
+    const cpu = tableAfter(md, '### CPU ms per request');
+    for (const op of OPERATIONS) {
+      for (const target of ['ours', 'floor']) {
+        const row = main.find((r) => r.operation === op && r.target === target);
+        assert.ok(row, `${op} / ${target} measured`);
+        assert.equal(row.errors, '0', `${op} / ${target} answered without errors`);
+        assert.ok(Number(row['req/s']) > 0);
+      }
+      const ours = cpu.find((r) => r.operation === op && r.target === 'ours')!;
+      const floor = cpu.find((r) => r.operation === op && r.target === 'floor')!;
+      // Every process reported its own CPU.
+      for (const p of ['gateway', 'odoo-sandbox', 'hubspot-sandbox', 'odoo-subgraph', 'crm-subgraph', 'writes-subgraph']) assert.ok(Number(ours[p]) >= 0, `${op}: CPU of ${p}`);
+      // The floor replays our plan: the same backend calls per request, and some for every operation.
+      assert.ok(Number(ours['Odoo calls/req']) + Number(ours['HubSpot calls/req']) > 0, `${op} reaches a backend`);
+      assert.equal(floor['Odoo calls/req'], ours['Odoo calls/req'], `${op}: Odoo calls, floor vs ours`);
+      assert.equal(floor['HubSpot calls/req'], ours['HubSpot calls/req'], `${op}: HubSpot calls, floor vs ours`);
+    }
+    // confirmQuote on fresh quotes: exactly one Odoo order per call, a distinct one each time.
+    const confirm = cpu.find((r) => r.operation === 'confirmQuote' && r.target === 'ours')!;
+    const m = /^1 \((\d+) distinct of (\d+)\)$/.exec(confirm['orders created/call']!);
+    assert.ok(m, confirm['orders created/call']);
+    assert.equal(m[1], m[2]);
+    assert.equal(cpu.find((r) => r.operation === 'confirmQuote' && r.target === 'floor')!['orders created/call'], '1');
+  });
+});
