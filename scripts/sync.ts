@@ -58,7 +58,7 @@ runMain('sync', async () => {
     process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} `);
   };
   const polled = await worker.engine.poll(values.flow, { since, origin: 'cli', onProgress: (s) => bar(0, s.detected, 'detecting') });
-  const total = worker.queue.stats(values.flow).queued;
+  const total = (await worker.queue.stats(values.flow)).queued;
   const counts = { applied: 0, unchanged: 0, skipped: 0, retry: 0, dead: 0 };
   const effects: string[] = [];
   let done = 0;
@@ -72,7 +72,7 @@ runMain('sync', async () => {
     },
   });
   if (tty) process.stderr.write('\n');
-  const left = worker.queue.stats(values.flow);
+  const left = await worker.queue.stats(values.flow);
   console.log(`flow ${values.flow}${since ? ` since ${since}` : ''}
   changes detected   ${polled.detected} (${polled.enqueued} queued, ${polled.duplicates} already queued or done)
   records applied    ${counts.applied}

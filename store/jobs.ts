@@ -86,27 +86,27 @@ export interface QueueStats {
 }
 
 export interface JobQueue {
-  enqueue(input: JobInput): EnqueueResult;
+  enqueue(input: JobInput): Promise<EnqueueResult>;
   /**
    * Claims up to `limit` due jobs for `owner` for `leaseMs`: only the oldest
    * unfinished job of each ordering key. A running job whose lease expired (its
    * worker died) is claimable again; its attempt counts.
    */
-  claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Job[];
+  claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Promise<Job[]>;
   /** Extends the lease of a job `owner` still holds (false when it was lost). */
-  renew(jobId: string, owner: string, leaseMs: number): boolean;
+  renew(jobId: string, owner: string, leaseMs: number): Promise<boolean>;
   /** Done; refused (false) when `owner` no longer holds the lease. */
-  complete(jobId: string, owner: string): boolean;
+  complete(jobId: string, owner: string): Promise<boolean>;
   /** A failed attempt: back to queued at now + delay, or dead. Null when `owner` no longer holds the lease. */
-  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Job | null;
-  get(jobId: string): Job | null;
-  stats(flow?: string): QueueStats;
+  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Promise<Job | null>;
+  get(jobId: string): Promise<Job | null>;
+  stats(flow?: string): Promise<QueueStats>;
 }
 
 /** Durable per flow+model cursors. */
 export interface CursorStore {
-  get(flow: string, model: string): StreamPosition | null;
-  set(flow: string, model: string, position: StreamPosition): void;
+  get(flow: string, model: string): Promise<StreamPosition | null>;
+  set(flow: string, model: string, position: StreamPosition): Promise<void>;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -171,7 +171,7 @@ export class SqliteJobQueue implements JobQueue {
     this.now = options.now ?? Date.now;
   }
 
-  enqueue(input: JobInput): EnqueueResult {
+  async enqueue(input: JobInput): Promise<EnqueueResult> {
     const orderingKey = orderingKeyOf(input.flow, input.change);
     const dedupeKey = `${orderingKey}|${input.change.version}${input.dedupeSuffix ? `|${input.dedupeSuffix}` : ''}`;
     const now = this.now();
@@ -193,16 +193,16 @@ export class SqliteJobQueue implements JobQueue {
         this.db.prepare("UPDATE sync_jobs SET status = 'queued', attempts = 0, run_at = ?, origin = ?, last_error_code = NULL, last_error_message = NULL, updated_at = ? WHERE id = ?")
           .run(now, input.origin, now, prior.id);
         this.bump('rearmed');
-        return { job: this.get(String(prior.id)), duplicate: false };
+        return { job: this.row(prior.id), duplicate: false };
       }
       this.bump('duplicates_dropped');
       this.bump(`duplicates_dropped:${input.flow}`);
       return { job: null, duplicate: true };
     }
-    return { job: this.get(String(info.lastInsertRowid)), duplicate: false };
+    return { job: this.row(Number(info.lastInsertRowid)), duplicate: false };
   }
 
-  claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Job[] {
+  async claim(owner: string, limit: number, leaseMs: number, flows?: readonly string[]): Promise<Job[]> {
     const now = this.now();
     return this.db.transaction(() => {
       const flowFilter = flows?.length ? `AND j.flow IN (${flows.map(() => '?').join(',')})` : '';
@@ -219,23 +219,23 @@ export class SqliteJobQueue implements JobQueue {
         .all(...(flows?.length ? flows : []), now, now, limit);
       const take = this.db.prepare(`UPDATE sync_jobs SET status = 'running', owner = ?, lease_expires_at = ?, attempts = attempts + 1, claimed_at = ?, updated_at = ? WHERE id = ?`);
       for (const r of rows) take.run(owner, now + leaseMs, now, now, r.id);
-      return rows.map((r) => this.get(String(r.id))!);
+      return rows.map((r) => this.row(r.id)!);
     }).immediate();
   }
 
-  renew(jobId: string, owner: string, leaseMs: number): boolean {
+  async renew(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
     const now = this.now();
     return this.db.prepare(`UPDATE sync_jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND owner = ? AND status = 'running'`).run(now + leaseMs, now, Number(jobId), owner).changes === 1;
   }
 
-  complete(jobId: string, owner: string): boolean {
+  async complete(jobId: string, owner: string): Promise<boolean> {
     const now = this.now();
     return this.db
       .prepare(`UPDATE sync_jobs SET status = 'done', owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND owner = ? AND status = 'running'`)
       .run(now, Number(jobId), owner).changes === 1;
   }
 
-  fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Job | null {
+  async fail(jobId: string, owner: string, error: { code: string; message: string }, retry: { delayMs: number } | 'dead'): Promise<Job | null> {
     const now = this.now();
     const changed = this.db
       .prepare(
@@ -245,16 +245,20 @@ export class SqliteJobQueue implements JobQueue {
       .run(retry === 'dead' ? 'dead' : 'queued', retry === 'dead' ? now : now + Math.max(0, retry.delayMs), error.code, error.message.slice(0, 500), now, Number(jobId), owner).changes;
     if (changed !== 1) return null;
     if (retry !== 'dead') this.bump('retries');
-    return this.get(jobId);
+    return this.row(Number(jobId));
   }
 
-  get(jobId: string): Job | null {
-    const row = this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE id = ?').get(Number(jobId));
+  async get(jobId: string): Promise<Job | null> {
+    return this.row(Number(jobId));
+  }
+
+  private row(id: number): Job | null {
+    const row = this.db.prepare<[number], JobRow>('SELECT * FROM sync_jobs WHERE id = ?').get(id);
     return row ? toJob(row) : null;
   }
 
   /** Jobs of one flow (newest first), for the CLI and tests. */
-  list(filter: { flow?: string; status?: JobStatus } = {}, limit = 100): Job[] {
+  async list(filter: { flow?: string; status?: JobStatus } = {}, limit = 100): Promise<Job[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.flow) (where.push('flow = ?'), params.push(filter.flow));
@@ -265,7 +269,7 @@ export class SqliteJobQueue implements JobQueue {
       .map(toJob);
   }
 
-  stats(flow?: string): QueueStats {
+  async stats(flow?: string): Promise<QueueStats> {
     const counts = { queued: 0, running: 0, done: 0, dead: 0 };
     const rows = this.db
       .prepare<unknown[], { status: JobStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM sync_jobs ${flow ? 'WHERE flow = ?' : ''} GROUP BY status`)
@@ -290,12 +294,12 @@ export class SqliteCursorStore implements CursorStore {
     this.db = store.db;
   }
 
-  get(flow: string, model: string): StreamPosition | null {
+  async get(flow: string, model: string): Promise<StreamPosition | null> {
     const row = this.db.prepare<[string, string], { version: string; record_id: string }>('SELECT version, record_id FROM sync_cursors WHERE flow = ? AND model = ?').get(flow, model);
     return row ? { version: row.version, id: row.record_id } : null;
   }
 
-  set(flow: string, model: string, position: StreamPosition): void {
+  async set(flow: string, model: string, position: StreamPosition): Promise<void> {
     this.db
       .prepare(`INSERT INTO sync_cursors (flow, model, version, record_id, updated_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (flow, model) DO UPDATE SET version = excluded.version, record_id = excluded.record_id, updated_at = excluded.updated_at`)

@@ -76,12 +76,12 @@ describe('catalog push interrupted', () => {
     const flow = createCatalogFlow(() => loadMasterDataConfig({ SYNC_CATALOG_BATCH_SIZE: '40' }));
     const n = saleable(rig).length;
     await runFlow(rig, flow, { maxPages: 1 });
-    const cursorAfterFirst = rig.cursors.get('catalog:product.product');
+    const cursorAfterFirst = await rig.cursors.get('catalog:product.product');
     assert.ok(cursorAfterFirst, 'the first page moved the cursor');
 
     rig.hubspotSandbox.faults.add({ kind: 'error', status: 503, operation: 'batch_upsert', times: 1 });
     await assert.rejects(runFlow(rig, flow));
-    assert.deepEqual(rig.cursors.get('catalog:product.product'), cursorAfterFirst, 'the failed page did not move the cursor');
+    assert.deepEqual(await rig.cursors.get('catalog:product.product'), cursorAfterFirst, 'the failed page did not move the cursor');
 
     rig.hubspotSandbox.log.clear();
     await runFlow(rig, flow);

@@ -22,9 +22,9 @@ describe('customer master sync', () => {
     rig = await startMasterDataRig();
   });
   after(() => rig.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     // Only what each test creates: the streams start a minute back.
-    for (const [flow, model] of [['customer-master', 'res.partner'], ['customer-master-crm', 'account'], ['customer-master-crm', 'quote']]) rig.cursors.set(`${flow}:${model}`, { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    for (const [flow, model] of [['customer-master', 'res.partner'], ['customer-master-crm', 'account'], ['customer-master-crm', 'quote']]) await rig.cursors.set(`${flow}:${model}`, { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
   });
 
   const newPartner = async (vals: Record<string, unknown> = {}) => {
@@ -59,7 +59,7 @@ describe('customer master sync', () => {
 
     // The write-back is itself a change of the partner: seen again, it changes nothing.
     clearLogs();
-    rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    await rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
     const again = await runFlows(rig, flows(), { models: ['res.partner'] });
     assert.equal(again.applied, 0);
     assert.deepEqual(writesTo(), { odoo: 0, hubspot: 0 });
@@ -90,7 +90,7 @@ describe('customer master sync', () => {
     assert.ok((p.customer_rank as number) > 0);
 
     clearLogs();
-    rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    await rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
     await runFlows(rig, flows(), { models: ['account'] });
     assert.equal(rig.odooSandbox.store.records('res.partner').filter((x) => x.ref === company.id).length, 1, 'no second partner');
     assert.equal(writesTo().odoo, 0);
@@ -126,7 +126,7 @@ describe('customer master sync', () => {
 
     // The partner changes again (a new version), the conflict stands: the same exception, counted.
     rig.odooSandbox.store.patch('res.partner', id, { write_date: new Date(Date.now() + 2_000).toISOString().slice(0, 19).replace('T', ' ') });
-    rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    await rig.cursors.set('customer-master:res.partner', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
     await runFlows(rig, flows(), { models: ['res.partner'] });
     const again = openExceptions().filter((e) => e.objectId === String(id));
     assert.equal(again.length, 1);
@@ -205,7 +205,7 @@ describe('customer master sync under search lag', () => {
   after(() => rig.close());
 
   test('a company search does not show yet is synced by a later poll, once', async () => {
-    rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
+    await rig.cursors.set('customer-master-crm:account', { version: new Date(Date.now() - 90_000).toISOString(), id: '0' });
     const company = rig.hubspotSandbox.store.create('companies', { name: 'Lagging Search Inc.', lifecyclestage: 'customer', country: 'United States' }, new Date().toISOString());
     const early = await runFlows(rig, flows(), { models: ['account'] });
     assert.equal(early.applied, 0, 'search does not show it yet');

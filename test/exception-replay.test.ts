@@ -21,7 +21,7 @@ describe('exceptions with replay', () => {
   before(async () => {
     stack = await startTestStack();
     worker = workerOnStack(stack);
-    skipHistory(worker);
+    await skipHistory(worker);
   });
   after(async () => {
     await worker.stop();

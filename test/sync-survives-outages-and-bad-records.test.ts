@@ -12,7 +12,7 @@ describe('the sync survives outages and bad records', () => {
   before(async () => {
     // Retries enough to outlast the outages below; backoff in milliseconds.
     w = await startSyncWorld({ worker: { engine: { batchSize: 20, leaseMs: 2_000, maxAttempts: 60, backoffBaseMs: 5, backoffMaxMs: 20, overlapMs: 5_000, jobTimeoutMs: 20_000 } } });
-    skipHistory(w.worker);
+    await skipHistory(w.worker);
   });
   after(() => w.close());
 
@@ -28,7 +28,7 @@ describe('the sync survives outages and bad records', () => {
     // Down while polling: detection fails, the cursor stays, nothing is lost.
     const down = w.odooSandbox.faults.down();
     await w.worker.tick();
-    assert.equal(w.worker.queue.stats().queued, 0);
+    assert.equal((await w.worker.queue.stats()).queued, 0);
     w.odooSandbox.faults.remove(down);
     await sleep(80);
 
@@ -39,8 +39,8 @@ describe('the sync survives outages and bad records', () => {
       await w.worker.engine.drain();
       await sleep(30);
     }
-    assert.ok(w.worker.queue.stats().queued > 0, 'jobs wait for Odoo');
-    assert.ok(w.worker.queue.stats().retries > 0);
+    assert.ok((await w.worker.queue.stats()).queued > 0, 'jobs wait for Odoo');
+    assert.ok((await w.worker.queue.stats()).retries > 0);
     w.odooSandbox.faults.clear();
     await sleep(80); // the connector's breaker lets a probe through after ODOO_BREAKER_HALF_OPEN_MS
     await w.odoo.call('mrp.production', 'write', { ids: [mo.id], vals: { state: 'done' } });
@@ -58,18 +58,18 @@ describe('the sync survives outages and bad records', () => {
   test('a HubSpot 429 storm: backoff, nothing dropped', async () => {
     const pickings = w.odooSandbox.store.records('stock.picking').filter((p) => p.sale_id === w.world.demo.orderId).map((p) => p.id);
     const before = notesCreated(w);
-    const retriesBefore = w.worker.queue.stats().retries;
+    const retriesBefore = (await w.worker.queue.stats()).retries;
     await w.odoo.call('stock.picking', 'write', { ids: pickings, vals: { carrier_tracking_ref: 'STORM-429' } });
     w.hubspotSandbox.faults.add({ kind: 'rate_limit', times: 12 });
     for (const f of w.worker.flows) await w.worker.engine.poll(f.name);
-    for (let i = 0; i < 40 && w.worker.queue.stats().queued + w.worker.queue.stats().running > 0; i++) {
+    for (let i = 0; i < 40 && (await w.worker.queue.stats()).queued + (await w.worker.queue.stats()).running > 0; i++) {
       await w.worker.engine.drain();
       await sleep(25);
     }
     assert.ok(w.hubspotSandbox.log.count({ status: 429 }) >= 12, 'the storm hit');
-    assert.ok(w.worker.queue.stats().retries > retriesBefore, 'jobs backed off and came back');
+    assert.ok((await w.worker.queue.stats()).retries > retriesBefore, 'jobs backed off and came back');
     assert.equal(w.hubspotSandbox.store.get('deals', w.world.demo.dealHubSpotId)!.properties.odoo_tracking_ref, 'STORM-429');
-    assert.equal(w.worker.queue.stats().dead, 0, 'nothing dropped');
+    assert.equal((await w.worker.queue.stats()).dead, 0, 'nothing dropped');
     const mine = markers();
     assert.equal(new Set(mine).size, mine.length);
     assert.ok(notesCreated(w) >= before);

@@ -37,7 +37,7 @@ describe('webhook authentication', () => {
     await w.close();
   });
 
-  const queued = () => w.worker.queue.stats().queued;
+  const queued = async () => (await w.worker.queue.stats()).queued;
 
   test('Odoo: no token or a wrong one is 401 and queues nothing', async () => {
     const body = JSON.stringify({ _action: 'Send Webhook Notification', _model: 'stock.picking', _id: 1 });
@@ -46,7 +46,7 @@ describe('webhook authentication', () => {
       assert.equal(res.status, 401);
       assert.equal((await res.json()).errors[0].extensions.code, 'UNAUTHENTICATED');
     }
-    assert.equal(queued(), 0);
+    assert.equal(await queued(), 0);
   });
 
   test('Odoo: the shared secret queues one re-read at the version Odoo holds; the same version again is a duplicate', async () => {
@@ -57,8 +57,8 @@ describe('webhook authentication', () => {
     assert.deepEqual(await res.json(), { enqueued: 1, duplicates: 0 });
     const again = await fetch(`${base}/webhooks/odoo?token=${ODOO_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.deepEqual(await again.json(), { enqueued: 0, duplicates: 1 });
-    assert.equal(w.worker.queue.stats().duplicatesDropped, 1);
-    const [job] = w.worker.queue.list({ flow: 'order-status' });
+    assert.equal((await w.worker.queue.stats()).duplicatesDropped, 1);
+    const [job] = await w.worker.queue.list({ flow: 'order-status' });
     assert.equal(job!.change.version, new Date(`${String(picking.write_date).replace(' ', 'T')}Z`).toISOString(), 'versioned by what Odoo holds, not by the call');
     const bad = await fetch(`${base}/webhooks/odoo?token=${ODOO_SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"_model": 5}' });
     assert.equal(bad.status, 400);
@@ -72,13 +72,13 @@ describe('webhook authentication', () => {
 
   test('HubSpot: a bad signature or a stale timestamp is 401; a valid one queues a re-read the flow performs', async () => {
     const body = JSON.stringify([{ eventId: 1, subscriptionId: 9, portalId: 62515, occurredAt: Date.now(), subscriptionType: 'company.propertyChange', objectId: 4242, propertyName: 'name', propertyValue: 'forged' }]);
-    const before = queued();
+    const before = await queued();
     assert.equal((await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: signed(body, Date.now(), 'not-the-secret'), body })).status, 401);
     assert.equal((await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: signed(body, Date.now() - 301_000), body })).status, 401);
     assert.equal((await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status, 401);
     // The body changed after signing: refused.
     assert.equal((await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: signed(body, Date.now()), body: body.replace('4242', '4243') })).status, 401);
-    assert.equal(queued(), before);
+    assert.equal(await queued(), before);
 
     const ok = await fetch(`${base}/webhooks/hubspot`, { method: 'POST', headers: signed(body, Date.now()), body });
     assert.equal(ok.status, 202);

@@ -52,7 +52,7 @@ describe('a worker killed mid-batch resumes without duplicates', () => {
     // A backlog of its own: the shipments of a dozen converted orders change (the whole
     // demo world would take minutes under HubSpot's search limit of 4/s, proving nothing more).
     const since = new Date(Date.now() - 120_000).toISOString();
-    skipHistory(w.worker);
+    await skipHistory(w.worker);
     const orders = [...new Set(w.hubspotSandbox.store.all('quotes').map((q) => Number(q.properties.odoo_order_id)).filter(Boolean))].slice(0, 12);
     const pickings = w.odooSandbox.store.records('stock.picking').filter((p) => orders.includes(p.sale_id as number)).map((p) => p.id);
     assert.ok(pickings.length >= 6, 'shipments to change');

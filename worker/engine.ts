@@ -25,7 +25,7 @@ import { isAppError } from '../policy/errors.ts';
 import type { AuditTrail } from '../store/audit.ts';
 import type { ExceptionQueue, ExceptionType } from '../store/exceptions.ts';
 import type { IdempotencyStore } from '../store/idempotency.ts';
-import type { CursorStore, Job, SqliteJobQueue, StreamPosition } from '../store/jobs.ts';
+import type { CursorStore, Job, JobQueue, StreamPosition } from '../store/jobs.ts';
 import type { OwningTeam } from '../policy/teams.ts';
 import { flowFailureOf, type ApplyResult, type ChangeHint, type Flow, type FlowContext } from './flow.ts';
 
@@ -58,7 +58,7 @@ export interface EngineDeps {
   flows: readonly Flow[];
   odoo: OdooClient;
   crm: CrmPort;
-  queue: SqliteJobQueue;
+  queue: JobQueue;
   cursors: CursorStore;
   exceptions: ExceptionQueue;
   audit: AuditTrail;
@@ -149,22 +149,22 @@ export class SyncEngine {
     const flow = this.requireFlow(flowName);
     const summary: PollSummary = { flow: flow.name, detected: 0, enqueued: 0, duplicates: 0 };
     for (const model of flow.models) {
-      const stored = this.deps.cursors.get(flow.name, model);
+      const stored = await this.deps.cursors.get(flow.name, model);
       let after = opts.since ? null : withOverlap(stored, this.options.overlapMs);
       for (let page = 0; page < (opts.maxPages ?? 1_000) && !this.stopped; page++) {
         const ctx = this.context(flow, `poll-${randomUUID()}`, this.stopping.signal);
         const { changes, drained } = await flow.detect(ctx, { model, after, since: opts.since ?? null }, this.options.batchSize);
         for (const change of changes) {
           summary.detected++;
-          const r = this.deps.queue.enqueue({ flow: flow.name, change, origin: opts.origin ?? 'poll', maxAttempts: this.options.maxAttempts });
+          const r = await this.deps.queue.enqueue({ flow: flow.name, change, origin: opts.origin ?? 'poll', maxAttempts: this.options.maxAttempts });
           if (r.duplicate) summary.duplicates++;
           else summary.enqueued++;
         }
         const last = changes.at(-1);
         if (last) {
           const position = { version: last.version, id: last.recordId };
-          const current = this.deps.cursors.get(flow.name, model);
-          if (!current || comparePositions(position, current) > 0) this.deps.cursors.set(flow.name, model, position);
+          const current = await this.deps.cursors.get(flow.name, model);
+          if (!current || comparePositions(position, current) > 0) await this.deps.cursors.set(flow.name, model, position);
           after = position;
         }
         opts.onProgress?.(summary);
@@ -175,15 +175,15 @@ export class SyncEngine {
   }
 
   /** A hint from outside (webhook, CLI): queued like a polled one, deduplicated the same way. */
-  hint(flowName: string, change: ChangeHint, origin: 'webhook' | 'cli'): { duplicate: boolean } {
+  async hint(flowName: string, change: ChangeHint, origin: 'webhook' | 'cli'): Promise<{ duplicate: boolean }> {
     this.requireFlow(flowName);
-    return { duplicate: this.deps.queue.enqueue({ flow: flowName, change, origin, maxAttempts: this.options.maxAttempts }).duplicate };
+    return { duplicate: (await this.deps.queue.enqueue({ flow: flowName, change, origin, maxAttempts: this.options.maxAttempts })).duplicate };
   }
 
   /** Claims and runs one round of due jobs (of `flows`, default all); resolves to what happened to each. */
   async work(opts: { flows?: readonly string[]; limit?: number } = {}): Promise<JobOutcome[]> {
     const names = opts.flows ?? this.flowNames;
-    const jobs = this.deps.queue.claim(this.owner, opts.limit ?? this.options.batchSize, this.options.leaseMs, names);
+    const jobs = await this.deps.queue.claim(this.owner, opts.limit ?? this.options.batchSize, this.options.leaseMs, names);
     const outcomes: JobOutcome[] = [];
     for (const job of jobs) {
       if (this.stopped) break; // unclaimed by lease expiry; another worker (or this one after restart) picks it up
@@ -217,37 +217,36 @@ export class SyncEngine {
     if (!flow) {
       // A job of a flow this build no longer has: keep it visible rather than spin on it.
       const error = { code: 'CONFIG_INVALID', message: `no flow named ${job.flow} in this worker` };
-      queue.fail(job.id, this.owner, error, 'dead');
+      await queue.fail(job.id, this.owner, error, 'dead');
       return { job, result: 'dead', effects: [], error };
     }
     const deadline = new RequestDeadline(this.options.jobTimeoutMs);
     const signal = AbortSignal.any([deadline.signal, this.stopping.signal]);
     const heartbeat = setInterval(() => {
-      try {
-        if (!queue.renew(job.id, this.owner, this.options.leaseMs)) deadline.abort('abandoned');
-      } catch (e) {
-        logger.warn({ err: e, job: job.id }, 'renewing a job lease failed');
-      }
+      queue.renew(job.id, this.owner, this.options.leaseMs).then(
+        (held) => { if (!held) deadline.abort('abandoned'); },
+        (e: unknown) => logger.warn({ err: e, job: job.id }, 'renewing a job lease failed'),
+      );
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref();
     try {
       const ctx = this.context(flow, requestId, signal, deadline);
       const result: ApplyResult = await flow.apply(ctx, job.change);
-      if (!queue.complete(job.id, this.owner)) {
+      if (!(await queue.complete(job.id, this.owner))) {
         logger.warn({ job: job.id, flow: flow.name }, 'job lease lost before completion; another worker re-runs it (idempotently)');
       }
       if (job.exceptionId) exceptions.resolve(job.exceptionId, flow.name, `replayed: ${result.outcome}`);
       exceptions.resolveForRecord(flow.name, job.change, `a later run applied (${result.outcome})`);
       return { job, result: result.outcome, effects: result.effects ?? [] };
     } catch (err) {
-      return this.settleFailure(flow, job, err, requestId);
+      return await this.settleFailure(flow, job, err, requestId);
     } finally {
       clearInterval(heartbeat);
       deadline.dispose();
     }
   }
 
-  private settleFailure(flow: Flow, job: Job, err: unknown, requestId: string): JobOutcome {
+  private async settleFailure(flow: Flow, job: Job, err: unknown, requestId: string): Promise<JobOutcome> {
     const { queue, exceptions, logger } = this.deps;
     const code = isAppError(err) ? err.code : 'INTERNAL_SERVER_ERROR';
     // Messages of AppErrors are ours (no backend text); anything else is a bug, logged, not stored.
@@ -258,16 +257,16 @@ export class SyncEngine {
     const transient = !classified && TRANSIENT_CODES.has(code);
     if (transient && job.attempts < job.maxAttempts && !this.stopped) {
       const delayMs = backoffDelayMs(job.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs, this.deps.random);
-      queue.fail(job.id, this.owner, error, { delayMs });
+      await queue.fail(job.id, this.owner, error, { delayMs });
       logger.info({ job: job.id, flow: flow.name, code, attempt: job.attempts, delayMs }, 'sync job will be retried');
       return { job, result: 'retry', effects: [], error };
     }
     if (transient && this.stopped) {
       // Stopping is not the job's fault: leave it to the lease to hand it on, attempts unchanged in spirit.
-      queue.fail(job.id, this.owner, error, { delayMs: 0 });
+      await queue.fail(job.id, this.owner, error, { delayMs: 0 });
       return { job, result: 'retry', effects: [], error };
     }
-    queue.fail(job.id, this.owner, error, 'dead');
+    await queue.fail(job.id, this.owner, error, 'dead');
     let type: ExceptionType;
     let team: OwningTeam;
     if (classified) ({ type, team } = classified);

@@ -143,7 +143,8 @@ export function createWorker(opts: WorkerOptions) {
       return sendJson(res, ready ? 200 : 503, { ready, store: { ready: store.ready, journalMode: store.journalMode }, flows: engine.flowNames, detectionFailing: Object.fromEntries(pollErrors) });
     }
     if (method === 'GET' && url.pathname === '/stats') {
-      return sendJson(res, 200, { total: queue.stats(), flows: Object.fromEntries(engine.flowNames.map((f) => [f, queue.stats(f)])) });
+      const flows = await Promise.all(engine.flowNames.map(async (f) => [f, await queue.stats(f)] as const));
+      return sendJson(res, 200, { total: await queue.stats(), flows: Object.fromEntries(flows) });
     }
     if (method === 'POST' && url.pathname === '/webhooks/odoo') return odooWebhook(req, res, url, requestId);
     if (method === 'POST' && url.pathname === '/webhooks/hubspot') return hubspotWebhook(req, res, requestId);
@@ -175,7 +176,7 @@ export function createWorker(opts: WorkerOptions) {
     let enqueued = 0;
     let duplicates = 0;
     for (const flow of targets) {
-      const r = engine.hint(flow.name, { model, recordId: String(id), version }, 'webhook');
+      const r = await engine.hint(flow.name, { model, recordId: String(id), version }, 'webhook');
       if (r.duplicate) duplicates++;
       else enqueued++;
     }
@@ -204,7 +205,7 @@ export function createWorker(opts: WorkerOptions) {
       const kind = hubspotEventKind(event);
       if (!kind) continue;
       for (const flow of engine.flowsFor('crm', kind)) {
-        const r = engine.hint(flow.name, { model: kind, recordId: String(event.objectId), version: new Date(event.occurredAt).toISOString() }, 'webhook');
+        const r = await engine.hint(flow.name, { model: kind, recordId: String(event.objectId), version: new Date(event.occurredAt).toISOString() }, 'webhook');
         if (r.duplicate) duplicates++;
         else enqueued++;
       }

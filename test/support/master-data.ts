@@ -29,7 +29,7 @@ export interface MasterDataRig {
   cursorStore: SqliteCursorStore;
   idempotency: IdempotencyStore;
   /** The engine's durable cursors by `flow:model`, for tests that place or read them. */
-  cursors: { get(key: string): StreamPosition | null; set(key: string, position: StreamPosition): void; clear(): void };
+  cursors: { get(key: string): Promise<StreamPosition | null>; set(key: string, position: StreamPosition): Promise<void>; clear(): void };
   close(): Promise<void>;
 }
 
@@ -126,6 +126,7 @@ export async function replay(rig: MasterDataRig, flows: readonly Flow[], excepti
   const done = rig.exceptions.markRetrying(exceptionId, (e) =>
     rig.queue.enqueue({ flow: e.payload!.flow, change: e.payload!.change, origin: 'replay', maxAttempts: 1, exceptionId: e.id, dedupeSuffix: `replay:${exceptionId}:${Date.now()}:${Math.random()}` }));
   if (!done) throw new Error(`exception ${exceptionId} is not OPEN`);
+  await done.result;
   const engine = new SyncEngine({
     flows, odoo: rig.odoo, crm: rig.crm, queue: rig.queue, cursors: rig.cursorStore, exceptions: rig.exceptions, audit: rig.audit,
     idempotency: rig.idempotency, logger: createLogger('master-data-test'), options: { backoffBaseMs: 1, backoffMaxMs: 5 },

@@ -78,7 +78,7 @@ export async function syncAll(worker: Worker, rounds = 50): Promise<void> {
   for (const f of worker.flows) await worker.engine.poll(f.name);
   for (let i = 0; i < rounds; i++) {
     await worker.engine.drain();
-    const s = worker.queue.stats();
+    const s = await worker.queue.stats();
     if (s.queued === 0 && s.running === 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -88,9 +88,9 @@ export async function syncAll(worker: Worker, rounds = 50): Promise<void> {
 export const notesCreated = (w: SyncWorld) => w.hubspotSandbox.log.count({ operation: 'create', objectType: 'notes' });
 
 /** Moves every cursor to just before now: a test then syncs only what it changes itself. */
-export function skipHistory(worker: Worker): void {
+export async function skipHistory(worker: Worker): Promise<void> {
   const version = new Date(Date.now() - 60_000).toISOString();
-  for (const f of worker.flows) for (const m of f.models) worker.cursors.set(f.name, m, { version, id: '' });
+  for (const f of worker.flows) for (const m of f.models) await worker.cursors.set(f.name, m, { version, id: '' });
 }
 
 /** A worker over a running test stack's sandboxes and store (the writes subgraph queues replays there). */

@@ -32,7 +32,7 @@ function audit(ctx: WritesContext, action: string, before: StoredException, afte
   });
 }
 
-export function replayException(_: unknown, args: MutationReplayExceptionArgs, ctx: WritesContext) {
+export async function replayException(_: unknown, args: MutationReplayExceptionArgs, ctx: WritesContext) {
   const e = visible(ctx, args.id);
   if (!e.payload) throw appError('BAD_USER_INPUT', 'This exception has no sync step to replay: run the refused operation again instead', { field: 'id' });
   if (e.status !== 'OPEN') throw appError('CONFLICT', `The exception is ${e.status}; only an OPEN exception can be replayed`, { field: 'id' });
@@ -40,7 +40,8 @@ export function replayException(_: unknown, args: MutationReplayExceptionArgs, c
   const done = ctx.exceptions.markRetrying(e.id, () =>
     ctx.jobs.enqueue({ flow: payload.flow, change: payload.change, origin: 'replay', maxAttempts: 1, exceptionId: e.id, dedupeSuffix: `replay:${randomUUID()}` }));
   if (!done) throw appError('CONFLICT', 'The exception changed meanwhile; read it again', { field: 'id' });
-  audit(ctx, 'replayException', e, done.exception, { job: done.result.job?.id ?? null });
+  const enqueued = await done.result;
+  audit(ctx, 'replayException', e, done.exception, { job: enqueued.job?.id ?? null });
   return { exception: done.exception };
 }
 
