@@ -28,7 +28,7 @@ import { runner } from 'node-pg-migrate';
 import type { Logger } from '../core/logger.ts';
 import {
   DEFAULT_MAX_ATTEMPTS, DEFAULT_SETTLE_MS, orderingKeyOf,
-  type CursorStore, type EnqueueResult, type Job, type JobInput, type JobOrigin, type JobQueue, type JobStatus, type QueueStats, type StreamPosition,
+  type EnqueueResult, type Job, type JobInput, type JobOrigin, type JobQueue, type JobStatus, type QueueStats,
 } from './jobs.ts';
 
 export const DEFAULT_PG_BOSS_SCHEMA = 'sync_queue';
@@ -156,11 +156,6 @@ export class PgBossJobQueue implements JobQueue {
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, close: false });
     await this.pool.end();
-  }
-
-  /** A cursor store on the same pool (same schema). */
-  cursors(): CursorStore {
-    return new PgCursorStore(this.pool, this.schema);
   }
 
   async enqueue(input: JobInput): Promise<EnqueueResult> {
@@ -371,25 +366,5 @@ export class PgBossJobQueue implements JobQueue {
     } finally {
       client.release();
     }
-  }
-}
-
-/** Durable per flow+model cursors, in the queue's schema. */
-export class PgCursorStore implements CursorStore {
-  constructor(private readonly pool: pg.Pool, private readonly schema: string) {
-    assertSchemaName(schema);
-  }
-
-  async get(flow: string, model: string): Promise<StreamPosition | null> {
-    const { rows } = await this.pool.query<{ version: string; record_id: string }>(`SELECT version, record_id FROM ${this.schema}.sync_cursors WHERE flow = $1 AND model = $2`, [flow, model]);
-    return rows[0] ? { version: rows[0].version, id: rows[0].record_id } : null;
-  }
-
-  async set(flow: string, model: string, position: StreamPosition): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.schema}.sync_cursors (flow, model, version, record_id, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (flow, model) DO UPDATE SET version = excluded.version, record_id = excluded.record_id, updated_at = excluded.updated_at`,
-      [flow, model, position.version, position.id],
-    );
   }
 }

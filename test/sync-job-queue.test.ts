@@ -4,7 +4,8 @@
 // even after the job finished, one job at a time per record in order, a dead
 // worker's lease expiring into a retake, renewal, backoff and dead letters,
 // rearming, cursors surviving a reopen, and two workers sharing one backlog with
-// every job run once and each record's versions in order.
+// every job run once and each record's versions in order. The cursors stay in
+// the store (SQLite file or STORE_URL's schema), so their case runs on the store.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,21 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
-import { openStore, SqliteCursorStore, SqliteJobQueue, ExceptionQueue, type CursorStore, type Job, type JobQueue, type JobStatus } from '../store/index.ts';
+import { openStore, SqliteCursorStore, SqliteJobQueue, ExceptionQueue, type Job, type JobQueue, type JobStatus } from '../store/index.ts';
 import { PgBossJobQueue } from '../store/pg-boss-queue.ts';
+import { loadJobQueueConfig, openJobQueue } from '../store/job-queue.ts';
 import { backoffDelayMs, comparePositions, withOverlap } from '../worker/engine.ts';
 
 const hint = (recordId: string, version: string) => ({ model: 'sale.order', recordId, version });
 const show = (jobs: Job[]) => jobs.map((j) => `${j.change.recordId}@${j.change.version}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Queue = JobQueue & { list(filter?: { flow?: string; status?: JobStatus }, limit?: number): Promise<Job[]> };
 
 interface Opened {
   queue: Queue;
-  cursors: CursorStore;
   /** Another handle on the same durable state (a second worker process, or a restart). */
-  reopen(): Promise<{ queue: Queue; cursors: CursorStore }>;
+  reopen(): Promise<{ queue: Queue }>;
   /** Lets `ms` pass: the SQLite queue's injected clock moves; Postgres's clock is real. */
   wait(ms: number): Promise<void>;
   /** What time it is for the queue. */
@@ -52,7 +53,7 @@ const sqlite: Carrier = (() => {
       const handle = () => {
         const store = openStore(path);
         closers.push(() => store.close());
-        return { queue: new SqliteJobQueue(store, { ...options, now: () => now }) as unknown as Queue, cursors: new SqliteCursorStore(store) };
+        return { queue: new SqliteJobQueue(store, { ...options, now: () => now }) };
       };
       return { ...handle(), reopen: async () => handle(), wait: async (ms) => void (now += ms), now: () => now };
     },
@@ -76,7 +77,7 @@ const postgres: Carrier = (() => {
       const handle = async () => {
         const queue = await PgBossJobQueue.open({ connectionString: PG_URL, schema, ...options, maintenanceIntervalSeconds: false, poolMax: 3 });
         queues.push(queue);
-        return { queue: queue as Queue, cursors: queue.cursors() };
+        return { queue: queue as Queue };
       };
       return { ...(await handle()), reopen: handle, wait: sleep, now: Date.now };
     },
@@ -170,17 +171,6 @@ for (const carrier of [sqlite, postgres]) {
       assert.deepEqual(await q.claim('A', 5, 10_000), [], 'v2 does not overtake v1');
       await wait(1_100);
       assert.deepEqual(show(await q.claim('A', 5, 10_000)), ['1@v1']);
-    });
-
-    test('cursors survive a reopen; the overlap moves a position back to the start of that instant', async () => {
-      const opened = await carrier.open();
-      await opened.cursors.set('f', 'sale.order', { version: '2026-01-01T00:00:10.000Z', id: '7' });
-      const { cursors } = await opened.reopen();
-      const pos = await cursors.get('f', 'sale.order');
-      assert.deepEqual(pos, { version: '2026-01-01T00:00:10.000Z', id: '7' });
-      assert.equal(await cursors.get('f', 'res.partner'), null);
-      assert.deepEqual(withOverlap(pos, 5_000), { version: '2026-01-01T00:00:05.000Z', id: '' });
-      assert.ok(comparePositions({ version: pos!.version, id: '10' }, pos!) > 0, 'ids compare as numbers');
     });
 
     test('a finished job that may have read the record before a second write of the same second runs again; a later one does not', async () => {
@@ -295,6 +285,68 @@ describe('pg-boss carries what it can', () => {
     assert.equal((await q.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' })).duplicate, true);
     assert.equal((await q.get(job!.id))!.status, 'done', 'read back from the archive');
     assert.equal((await q.stats()).done, 1);
+  });
+});
+
+test('cursors survive a reopen; the overlap moves a position back to the start of that instant', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cursor-'));
+  try {
+    const path = join(dir, 's.sqlite');
+    let store = openStore(path);
+    await new SqliteCursorStore(store).set('f', 'sale.order', { version: '2026-01-01T00:00:10.000Z', id: '7' });
+    store.close();
+    store = openStore(path);
+    const pos = await new SqliteCursorStore(store).get('f', 'sale.order');
+    assert.deepEqual(pos, { version: '2026-01-01T00:00:10.000Z', id: '7' });
+    assert.deepEqual(withOverlap(pos, 5_000), { version: '2026-01-01T00:00:05.000Z', id: '' });
+    assert.ok(comparePositions({ version: pos!.version, id: '10' }, pos!) > 0, 'ids compare as numbers');
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('the carrier follows STORE_URL', () => {
+  const schema = `syncq_${process.pid}_sel`;
+  after(async () => {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+  });
+
+  test('without STORE_URL the store\'s own queue; with it pg-boss, where a replay queued by the writes subgraph reaches a worker', async () => {
+    const store = openStore(':memory:');
+    try {
+      const embedded = await openJobQueue({ STORE_PATH: ':memory:' }, { store });
+      assert.equal(embedded.carrier, 'store');
+      assert.ok(embedded.queue instanceof SqliteJobQueue);
+      const config = loadJobQueueConfig({ SYNC_QUEUE_SCHEMA: schema });
+      const writes = await openJobQueue({ STORE_URL: PG_URL }, { store, config });
+      const worker = await openJobQueue({ STORE_URL: PG_URL }, { store, config, maxAttempts: 3 });
+      try {
+        assert.deepEqual([writes.carrier, worker.carrier], ['pg-boss', 'pg-boss']);
+        const { job } = await writes.queue.enqueue({ flow: 'f', change: hint('9', 'v1'), origin: 'replay', maxAttempts: 1, exceptionId: '42', dedupeSuffix: 'replay:x' });
+        const [claimed] = await worker.queue.claim('W', 5, 60_000);
+        assert.deepEqual({ id: claimed!.id, origin: claimed!.origin, maxAttempts: claimed!.maxAttempts, exceptionId: claimed!.exceptionId }, { id: job!.id, origin: 'replay', maxAttempts: 1, exceptionId: '42' });
+      } finally {
+        await writes.close();
+        await worker.close();
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  test('a bad schema name stops start-up naming the variable; an unreachable server names neither URL nor password', async () => {
+    assert.throws(() => loadJobQueueConfig({ SYNC_QUEUE_SCHEMA: 'x; DROP TABLE y' }), { code: 'CONFIG_INVALID', message: /SYNC_QUEUE_SCHEMA/ });
+    const store = openStore(':memory:');
+    try {
+      const err = await openJobQueue({ STORE_URL: 'postgres://svc:s3cret-pw@127.0.0.1:1/nowhere' }, { store, config: { SYNC_QUEUE_SCHEMA: schema } }).then(() => null, (e: unknown) => e as Error & { code: string });
+      assert.equal(err?.code, 'STORE_UNAVAILABLE');
+      assert.doesNotMatch(JSON.stringify({ message: err.message, details: (err as { details?: unknown }).details }), /s3cret|svc@|127\.0\.0\.1:1/);
+    } finally {
+      store.close();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { appError } from '../policy/errors.ts';
 import type { OdooClient } from '../connectors/odoo/odoo-client.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, SqliteCursorStore, SqliteJobQueue, type Store } from '../store/index.ts';
+import type { SyncJobQueue } from '../store/job-queue.ts';
 import { SyncEngine, type EngineOptions } from './engine.ts';
 import type { Flow } from './flow.ts';
 import { createFlows } from './flows/index.ts';
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   odoo: OdooClient;
   crm: CrmPort;
   store: Store;
+  /** The sync jobs' queue (openJobQueue: pg-boss with STORE_URL); default the store's own. */
+  queue?: SyncJobQueue;
   /** Default: every registered flow (worker/flows/index.ts). */
   flows?: readonly Flow[];
   /** Only these flow names run here (WORKER_FLOWS). */
@@ -39,7 +42,7 @@ export function createWorker(opts: WorkerOptions) {
   const flows = opts.only?.length ? all.filter((f) => opts.only!.includes(f.name)) : all;
   const unknown = (opts.only ?? []).filter((n) => !all.some((f) => f.name === n));
   if (unknown.length) throw appError('CONFIG_INVALID', `WORKER_FLOWS names unknown flows: ${unknown.join(', ')}`, { field: 'WORKER_FLOWS' });
-  const queue = new SqliteJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
+  const queue: SyncJobQueue = opts.queue ?? new SqliteJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
   const cursors = new SqliteCursorStore(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   const audit = new AuditTrail(opts.store);

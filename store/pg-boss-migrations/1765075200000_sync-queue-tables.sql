@@ -5,7 +5,7 @@
 --     seq orders the jobs of one record (pg-boss ids are random uuids, created_on is a
 --     transaction time shared by a batch).
 --   sync_counters: duplicates dropped, retries, rearmed (monotonic, for /stats).
---   sync_cursors: where each flow+model's change stream was read up to.
+-- The change-stream cursors stay in the store (STORE_URL's schema), with the rest of the sync state.
 
 -- Up Migration
 CREATE TABLE sync_job_keys (
@@ -21,16 +21,6 @@ CREATE TABLE sync_counters (
   value bigint NOT NULL
 );
 
-CREATE TABLE sync_cursors (
-  flow text NOT NULL,
-  model text NOT NULL,
-  version text NOT NULL,
-  record_id text NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (flow, model)
-);
-
 -- Down Migration
-DROP TABLE sync_cursors;
 DROP TABLE sync_counters;
 DROP TABLE sync_job_keys;
