@@ -187,7 +187,9 @@ export class PgBossJobQueue implements JobQueue {
       if (prior && prior.state === 'completed' && Number.isFinite(versionMs) && (prior.started_on?.getTime() ?? 0) < versionMs + this.settleMs) {
         const rearmed = await client.query<BossRow>(
           `UPDATE ${s}.job SET state = 'created', retry_count = 0, started_on = NULL, completed_on = NULL, start_after = now(), output = NULL,
-             data = data || jsonb_build_object('origin', $3::text)
+             data = data || jsonb_build_object('origin', $3::text),
+             -- pg-boss archives a waiting job past keep_until (set from the first send): a rearm starts a new wait.
+             keep_until = now() + ${RETENTION_MINUTES} * interval '1 minute'
            WHERE name = $1 AND id = $2 AND state = 'completed' RETURNING ${COLUMNS}`,
           [QUEUE, prior.id, input.origin],
         );

@@ -286,6 +286,29 @@ describe('pg-boss carries what it can', () => {
     assert.equal((await q.get(job!.id))!.status, 'done', 'read back from the archive');
     assert.equal((await q.stats()).done, 1);
   });
+
+  test('a rearm of a job pg-boss archived sends it again under the same key', async () => {
+    const { queue } = await postgres.open({ settleMs: 60_000 });
+    const q = queue as unknown as PgBossJobQueue;
+    const version = new Date(Date.now() - 200).toISOString();
+    const { job } = await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'poll' });
+    await q.claim('A', 1, 60_000);
+    await q.complete(job!.id, 'A');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(`UPDATE ${q.schema}.job SET completed_on = now() - interval '13 hours' WHERE id = $1`, [job!.id]);
+    } finally {
+      await client.end();
+    }
+    await q.boss.maintain();
+    const again = await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'webhook' });
+    assert.equal(again.duplicate, false);
+    assert.notEqual(again.job!.id, job!.id);
+    assert.deepEqual(show(await q.claim('B', 5, 60_000)), [`1@${version}`]);
+    assert.equal((await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'poll' })).duplicate, true, 'the key now names the new job');
+    assert.equal((await q.stats()).rearmed, 1);
+  });
 });
 
 test('cursors survive a reopen; the overlap moves a position back to the start of that instant', async () => {
