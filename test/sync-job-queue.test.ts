@@ -234,6 +234,18 @@ for (const carrier of [sqlite, postgres]) {
   });
 }
 
+/** What pg-boss's maintenance does to a finished job after archiveCompletedAfterSeconds (12 h), without the wait. */
+async function archiveNow(q: PgBossJobQueue, jobId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`UPDATE ${q.schema}.job SET completed_on = now() - interval '13 hours' WHERE id = $1`, [jobId]);
+  } finally {
+    await client.end();
+  }
+  await q.boss.maintain();
+}
+
 describe('pg-boss carries what it can', () => {
   after(() => postgres.cleanup());
 
@@ -273,15 +285,7 @@ describe('pg-boss carries what it can', () => {
     const { job } = await q.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' });
     await q.claim('A', 1, 60_000);
     await q.complete(job!.id, 'A');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      // What pg-boss's archive does after archiveCompletedAfterSeconds, without waiting 12 hours.
-      await client.query(`UPDATE ${q.schema}.job SET completed_on = now() - interval '13 hours' WHERE id = $1`, [job!.id]);
-    } finally {
-      await client.end();
-    }
-    await q.boss.maintain();
+    await archiveNow(q, job!.id);
     assert.equal((await q.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' })).duplicate, true);
     assert.equal((await q.get(job!.id))!.status, 'done', 'read back from the archive');
     assert.equal((await q.stats()).done, 1);
@@ -294,14 +298,7 @@ describe('pg-boss carries what it can', () => {
     const { job } = await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'poll' });
     await q.claim('A', 1, 60_000);
     await q.complete(job!.id, 'A');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(`UPDATE ${q.schema}.job SET completed_on = now() - interval '13 hours' WHERE id = $1`, [job!.id]);
-    } finally {
-      await client.end();
-    }
-    await q.boss.maintain();
+    await archiveNow(q, job!.id);
     const again = await q.enqueue({ flow: 'f', change: hint('1', version), origin: 'webhook' });
     assert.equal(again.duplicate, false);
     assert.notEqual(again.job!.id, job!.id);
