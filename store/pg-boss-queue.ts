@@ -136,12 +136,18 @@ export class PgBossJobQueue implements JobQueue {
     try {
       await boss.start();
       const client = await pool.connect();
+      // node-pg-migrate's own lock is one pg_try_advisory_lock id for the whole database that
+      // fails ("Another migration is already running") instead of waiting: a replica starting
+      // next to another (or next to the store's migration) would stop. This lock waits, per schema.
+      const lockKey = `sync_queue_migrations:${schema}`;
       try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
         await runner({
           dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', schema, migrationsSchema: schema, migrationsTable: 'sync_queue_migrations',
-          checkOrder: true, log: () => {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+          checkOrder: true, noLock: true, log: () => {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
         });
       } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => {});
         client.release();
       }
       await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton', retentionMinutes: RETENTION_MINUTES });

@@ -50,11 +50,10 @@ const sqlite: Carrier = (() => {
       dirs.push(dir);
       const path = join(dir, 's.sqlite');
       let now = Date.now();
-      const handle = () => {
-        const store = openStore(path);
-        closers.push(() => store.close());
-        return { queue: new SqliteJobQueue(store, { ...options, now: () => now }) };
-      };
+      const store = openStore(path);
+      closers.push(() => store.close());
+      // The embedded store belongs to one process: a second worker there is a second queue on its connection.
+      const handle = () => ({ queue: new SqliteJobQueue(store, { ...options, now: () => now }) });
       return { ...handle(), reopen: async () => handle(), wait: async (ms) => void (now += ms), now: () => now };
     },
     async cleanup() {
@@ -354,6 +353,30 @@ describe('the carrier follows STORE_URL', () => {
       }
     } finally {
       store.close();
+    }
+  });
+
+  test('replicas starting at once, while another migration holds node-pg-migrate\'s lock, all open the queue', async () => {
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    const replicas: PgBossJobQueue[] = [];
+    try {
+      // node-pg-migrate's lock id (runner.js PG_MIGRATE_LOCK_ID), as the store's migration holds it.
+      await holder.query('SELECT pg_advisory_lock(7241865325823964)');
+      const config = { SYNC_QUEUE_SCHEMA: `${schema}_race` };
+      const store = openStore(':memory:');
+      try {
+        const opened = await Promise.all([1, 2, 3].map(() => openJobQueue({ STORE_URL: PG_URL }, { store, config })));
+        replicas.push(...opened.map((o) => o.queue as PgBossJobQueue));
+        await opened[0]!.queue.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' });
+        assert.equal((await opened[2]!.queue.stats()).queued, 1);
+      } finally {
+        store.close();
+      }
+    } finally {
+      for (const r of replicas) await r.close();
+      await holder.query(`DROP SCHEMA IF EXISTS ${schema}_race CASCADE`);
+      await holder.end();
     }
   });
 
