@@ -132,7 +132,7 @@ export class PgBossJobQueue implements JobQueue {
       db: bossDb(pool), schema, migrate: true, schedule: false,
       supervise: maintenance !== false, ...(maintenance !== false ? { maintenanceIntervalSeconds: maintenance } : {}),
     });
-    boss.on('error', (err: Error & { code?: string }) => options.logger?.warn({ code: err.code, message: err.message }, 'pg-boss maintenance failed'));
+    boss.on('error', (err: Error & { code?: string }) => options.logger?.warn({ code: err.code }, 'pg-boss maintenance failed; it runs again at its next interval'));
     try {
       await boss.start();
       const client = await pool.connect();
