@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseEnv, type Env } from '../core/env.ts';
 import type { Logger } from '../core/logger.ts';
-import { appError } from '../policy/errors.ts';
+import { appError, isAppError } from '../policy/errors.ts';
 import type { Store } from './database.ts';
 import { SqliteJobQueue, type Job, type JobQueue, type JobStatus } from './jobs.ts';
 import { DEFAULT_PG_BOSS_SCHEMA, PgBossJobQueue } from './pg-boss-queue.ts';
@@ -32,10 +32,10 @@ export interface OpenedJobQueue {
 
 /**
  * `storeConfig` is the store's validated configuration (its STORE_URL, when the
- * store runs on PostgreSQL); the queue follows it.
+ * store runs on PostgreSQL, and STORE_MIGRATE); the queue follows it.
  */
 export async function openJobQueue(
-  storeConfig: Readonly<Record<string, unknown>> & { STORE_URL?: string },
+  storeConfig: Readonly<Record<string, unknown>> & { STORE_URL?: string; STORE_MIGRATE?: boolean },
   options: { store: Store; maxAttempts?: number; logger?: Logger; config?: JobQueueConfig },
 ): Promise<OpenedJobQueue> {
   if (!storeConfig.STORE_URL) {
@@ -43,9 +43,12 @@ export async function openJobQueue(
   }
   const { SYNC_QUEUE_SCHEMA: schema } = options.config ?? loadJobQueueConfig();
   try {
-    const queue = await PgBossJobQueue.open({ connectionString: storeConfig.STORE_URL, schema, maxAttempts: options.maxAttempts, logger: options.logger });
+    const queue = await PgBossJobQueue.open({
+      connectionString: storeConfig.STORE_URL, schema, maxAttempts: options.maxAttempts, logger: options.logger, migrate: storeConfig.STORE_MIGRATE !== false,
+    });
     return { queue, carrier: 'pg-boss', close: () => queue.close() };
   } catch (e) {
+    if (isAppError(e)) throw e;
     // The driver's text may quote the URL: the operator gets what failed, not how to log in.
     throw appError('STORE_UNAVAILABLE', `The sync job queue (pg-boss, schema ${schema}) could not be opened on STORE_URL`, {
       reason: (e as { code?: string }).code ?? 'connect or migrate failed',

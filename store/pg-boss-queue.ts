@@ -21,11 +21,14 @@
 // - Renew: v10 has no heartbeat; renew moves started_on forward, guarded by owner.
 // - Dedupe across finished jobs: sync_job_keys, written with the send.
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from '../core/logger.ts';
+import { appError } from '../policy/errors.ts';
 import {
   DEFAULT_MAX_ATTEMPTS, DEFAULT_SETTLE_MS, orderingKeyOf,
   type EnqueueResult, type Job, type JobInput, type JobOrigin, type JobQueue, type JobStatus, type QueueStats,
@@ -50,6 +53,45 @@ export interface PgBossJobQueueOptions {
   /** pg-boss maintenance (lease expiry, archiving) every this many seconds; false: none in this process (tests drive it). */
   maintenanceIntervalSeconds?: number | false;
   logger?: Logger;
+  /** Default true; false (STORE_MIGRATE=0): only check the schema is current (migrateJobQueue runs as its owner). */
+  migrate?: boolean;
+}
+
+const MIGRATIONS_TABLE = 'sync_queue_migrations';
+
+/** Our tables (node-pg-migrate, store/pg-boss-migrations/), after pg-boss made the schema. */
+async function migrateOwnTables(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  // node-pg-migrate's own lock is one pg_try_advisory_lock id for the whole database that
+  // fails ("Another migration is already running") instead of waiting: a replica starting
+  // next to another (or next to the store's migration) would stop. This lock waits, per schema.
+  const lockKey = `${MIGRATIONS_TABLE}:${schema}`;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+    await runner({
+      dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', schema, migrationsSchema: schema, migrationsTable: MIGRATIONS_TABLE,
+      checkOrder: true, noLock: true, log: () => {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+    });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => {});
+    client.release();
+  }
+}
+
+/** Throws unless this build's migrations were applied and the queue exists (a replica never runs on a schema behind its code). */
+async function assertMigrated(pool: pg.Pool, boss: PgBoss, schema: string): Promise<void> {
+  const known = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => basename(f, '.sql'));
+  const applied = await pool.query<{ name: string }>(`SELECT name FROM ${schema}.${MIGRATIONS_TABLE}`).then((r) => new Set(r.rows.map((x) => x.name)), () => new Set<string>());
+  const missing = known.filter((n) => !applied.has(n));
+  if (missing.length || !(await boss.getQueue(QUEUE))) {
+    throw appError('STORE_UNAVAILABLE', `The sync job queue schema ${schema} is not migrated: run the migration as the schema owner`, { reason: 'schema behind' });
+  }
+}
+
+/** Migrates the queue's schema (pg-boss's and ours) and creates the queue, as the schema's owner (npm run store:migrate). */
+export async function migrateJobQueue(connectionString: string, schema: string = DEFAULT_PG_BOSS_SCHEMA): Promise<void> {
+  const queue = await PgBossJobQueue.open({ connectionString, schema, maintenanceIntervalSeconds: false, poolMax: 2 });
+  await queue.close();
 }
 
 interface JobData {
@@ -122,35 +164,29 @@ export class PgBossJobQueue implements JobQueue {
     this.schema = schema;
   }
 
-  /** Connects, lets pg-boss create or migrate its schema, then runs ours (node-pg-migrate), and creates the queue. */
+  /**
+   * Connects, lets pg-boss create or migrate its schema, then runs ours (node-pg-migrate), and
+   * creates the queue; with `migrate: false` (a service role that does not own the schema)
+   * only checks all of that is in place.
+   */
   static async open(options: PgBossJobQueueOptions): Promise<PgBossJobQueue> {
     const schema = assertSchemaName(options.schema ?? DEFAULT_PG_BOSS_SCHEMA);
     const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolMax ?? 5, application_name: 'sync-queue' });
     pool.on('error', (err) => options.logger?.warn({ code: (err as { code?: string }).code }, 'an idle job-queue connection failed'));
     const maintenance = options.maintenanceIntervalSeconds ?? 30;
     const boss = new PgBoss({
-      db: bossDb(pool), schema, migrate: true, schedule: false,
+      // migrate: false makes pg-boss only check its schema version (its contractor.check).
+      db: bossDb(pool), schema, migrate: options.migrate !== false, schedule: false,
       supervise: maintenance !== false, ...(maintenance !== false ? { maintenanceIntervalSeconds: maintenance } : {}),
     });
     boss.on('error', (err: Error & { code?: string }) => options.logger?.warn({ code: err.code }, 'pg-boss maintenance failed; it runs again at its next interval'));
     try {
       await boss.start();
-      const client = await pool.connect();
-      // node-pg-migrate's own lock is one pg_try_advisory_lock id for the whole database that
-      // fails ("Another migration is already running") instead of waiting: a replica starting
-      // next to another (or next to the store's migration) would stop. This lock waits, per schema.
-      const lockKey = `sync_queue_migrations:${schema}`;
-      try {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-        await runner({
-          dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', schema, migrationsSchema: schema, migrationsTable: 'sync_queue_migrations',
-          checkOrder: true, noLock: true, log: () => {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
-        });
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => {});
-        client.release();
+      if (options.migrate === false) await assertMigrated(pool, boss, schema);
+      else {
+        await migrateOwnTables(pool, schema);
+        await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton', retentionMinutes: RETENTION_MINUTES });
       }
-      await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton', retentionMinutes: RETENTION_MINUTES });
     } catch (err) {
       await boss.stop({ graceful: false, close: false }).catch(() => {});
       await pool.end().catch(() => {});

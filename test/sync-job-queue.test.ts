@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { openStore, SqliteCursorStore, SqliteJobQueue, ExceptionQueue, type Job, type JobQueue, type JobStatus } from '../store/index.ts';
-import { PgBossJobQueue } from '../store/pg-boss-queue.ts';
+import { migrateJobQueue, PgBossJobQueue } from '../store/pg-boss-queue.ts';
 import { loadJobQueueConfig, openJobQueue } from '../store/job-queue.ts';
 import { backoffDelayMs, comparePositions, withOverlap } from '../worker/engine.ts';
 
@@ -376,6 +376,29 @@ describe('the carrier follows STORE_URL', () => {
     } finally {
       for (const r of replicas) await r.close();
       await holder.query(`DROP SCHEMA IF EXISTS ${schema}_race CASCADE`);
+      await holder.end();
+    }
+  });
+
+  test('with STORE_MIGRATE=0 a replica only checks the queue\'s schema: refused until the owner migrated it', async () => {
+    const config = { SYNC_QUEUE_SCHEMA: `${schema}_owned` };
+    const store = openStore(':memory:');
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    try {
+      await assert.rejects(openJobQueue({ STORE_URL: PG_URL, STORE_MIGRATE: false }, { store, config }), { code: 'STORE_UNAVAILABLE' });
+      await migrateJobQueue(PG_URL, config.SYNC_QUEUE_SCHEMA);
+      const replica = await openJobQueue({ STORE_URL: PG_URL, STORE_MIGRATE: false }, { store, config });
+      try {
+        assert.equal((await replica.queue.enqueue({ flow: 'f', change: hint('1', 'v1'), origin: 'poll' })).duplicate, false);
+      } finally {
+        await replica.close();
+      }
+      await holder.query(`DELETE FROM ${config.SYNC_QUEUE_SCHEMA}.sync_queue_migrations`);
+      await assert.rejects(openJobQueue({ STORE_URL: PG_URL, STORE_MIGRATE: false }, { store, config }), { code: 'STORE_UNAVAILABLE', message: /not migrated/ });
+    } finally {
+      store.close();
+      await holder.query(`DROP SCHEMA IF EXISTS ${config.SYNC_QUEUE_SCHEMA} CASCADE`);
       await holder.end();
     }
   });
