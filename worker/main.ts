@@ -6,6 +6,7 @@ import { listen } from '../core/http.ts';
 import { createLogger } from '../core/logger.ts';
 import { runMain } from '../core/main.ts';
 import { openStoreFromEnv } from '../store/index.ts';
+import { openJobQueue } from '../store/job-queue.ts';
 import { createConfiguredCrm } from '../connectors/crm/select.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
@@ -20,10 +21,12 @@ runMain('worker', async () => {
   const { store, config: storeConfig } = await openStoreFromEnv();
   const logger = createLogger('worker');
   const cache = cacheBackingFor(loadRedisConfig(), logger, 'worker');
+  const jobs = await openJobQueue(storeConfig, { store, maxAttempts: config.WORKER_MAX_ATTEMPTS, logger });
   const worker = createWorker({
     odoo: createOdooClient(loadOdooConfig()),
     crm: createConfiguredCrm(),
     store,
+    queue: jobs.queue,
     only: config.WORKER_FLOWS,
     pollMs: config.WORKER_POLL_MS,
     tickMs: config.WORKER_TICK_MS,
@@ -46,6 +49,7 @@ runMain('worker', async () => {
   const stop = async () => {
     await worker.stop();
     worker.server.close();
+    await jobs.close();
     await cache.close();
     await store.close();
     process.exit(0);

@@ -10,6 +10,7 @@ import { invalidatingWrites } from '../connectors/odoo/master-data-cache.ts';
 import { IN_PROCESS_INVALIDATION, type CacheInvalidation } from '../core/cache-invalidation.ts';
 import type { CrmPort } from '../connectors/crm/port.ts';
 import { AuditTrail, ExceptionQueue, IdempotencyStore, StoreCursorStore, StoreJobQueue, type Store } from '../store/index.ts';
+import type { SyncJobQueue } from '../store/job-queue.ts';
 import { SyncEngine, type EngineOptions } from './engine.ts';
 import type { Flow } from './flow.ts';
 import { createFlows } from './flows/index.ts';
@@ -19,6 +20,8 @@ export interface WorkerOptions {
   odoo: OdooClient;
   crm: CrmPort;
   store: Store;
+  /** The sync jobs' queue (openJobQueue: pg-boss with STORE_URL); default the store's own. */
+  queue?: SyncJobQueue;
   /** Default: every registered flow (worker/flows/index.ts). */
   flows?: readonly Flow[];
   /** Only these flow names run here (WORKER_FLOWS). */
@@ -43,7 +46,7 @@ export function createWorker(opts: WorkerOptions) {
   const flows = opts.only?.length ? all.filter((f) => opts.only!.includes(f.name)) : all;
   const unknown = (opts.only ?? []).filter((n) => !all.some((f) => f.name === n));
   if (unknown.length) throw appError('CONFIG_INVALID', `WORKER_FLOWS names unknown flows: ${unknown.join(', ')}`, { field: 'WORKER_FLOWS' });
-  const queue = new StoreJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
+  const queue: SyncJobQueue = opts.queue ?? new StoreJobQueue(opts.store, { maxAttempts: opts.engine?.maxAttempts });
   const cursors = new StoreCursorStore(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
   const audit = new AuditTrail(opts.store);

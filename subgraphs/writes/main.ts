@@ -8,6 +8,7 @@ import { exitGracefullyOnSignals } from '../../core/shutdown.ts';
 import { useBackendLogger } from '../../connectors/shared/backend-telemetry.ts';
 import { loadSubgraphServiceConfig } from '../common/service-config.ts';
 import { openStoreFromEnv } from '../../store/index.ts';
+import { openJobQueue } from '../../store/job-queue.ts';
 import { createConfiguredCrm } from '../../connectors/crm/select.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient } from '../../connectors/odoo/odoo-client.ts';
@@ -25,10 +26,12 @@ runMain('writes-subgraph', async () => {
   const odoo = createOdooClient(loadOdooConfig());
   // The read subgraphs' caches its Odoo writes invalidate: the shared Redis when configured.
   const cache = cacheBackingFor(loadRedisConfig(), logger, 'writes-subgraph');
+  const jobs = await openJobQueue(config, { store, logger });
   const sub = await createWritesSubgraph({
     odoo,
     crm: createConfiguredCrm(),
     store,
+    jobs: jobs.queue,
     internalSecret: service.INTERNAL_TOKEN_SECRET,
     companyIds: service.ODOO_COMPANY_IDS,
     idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
@@ -38,7 +41,7 @@ runMain('writes-subgraph', async () => {
     logger,
   });
   // The store closes last: a write finishing during the drain still records its key and audit entry.
-  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => cache.close(), () => store.close()] });
+  exitGracefullyOnSignals({ logger, servers: [sub.server], close: [() => sub.stop(), () => odoo.close(), () => jobs.close(), () => cache.close(), () => store.close()] });
   const url = await listen(sub.server, service.WRITES_SUBGRAPH_PORT, service.SUBGRAPH_HOST);
   logger.info({ url: `${url}/graphql`, store: store.kind }, 'writes subgraph listening');
 });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { COMPONENTS } from '../../policy/components.ts';
 import type { Identity } from '../../core/identity.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
-import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, StoreJobQueue, type Store } from '../../store/index.ts';
+import { AuditTrail, ExceptionQueue, IdempotencyStore, Leases, StoreJobQueue, type JobQueue, type Store } from '../../store/index.ts';
 import { backendsReady, createSubgraphServer } from '../common/subgraph-server.ts';
 import { countOpenExceptionsFrom } from '../../core/metrics.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
@@ -21,6 +21,8 @@ export interface WritesSubgraphOptions {
   odoo: OdooClient;
   crm: CrmPort;
   store: Store;
+  /** Where replays are queued: the worker's queue (openJobQueue); default the store's own. */
+  jobs?: JobQueue;
   internalSecret: string;
   /** Odoo companies writes may touch; default: every company of the integration user. */
   companyIds?: number[];
@@ -54,7 +56,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
   purge.unref();
   const audit = new AuditTrail(opts.store);
   const exceptions = new ExceptionQueue(opts.store);
-  const jobs = new StoreJobQueue(opts.store);
+  const jobs = opts.jobs ?? new StoreJobQueue(opts.store);
   const uncount = countOpenExceptionsFrom(() => exceptions.openCounts());
   const leases = new Leases(opts.store, { leaseMs: idempotency.leaseMs, waitMs: idempotency.waitMs });
   let configured = opts.companyIds;
