@@ -87,10 +87,11 @@ describe('several replicas of every component over one shared store', () => {
    * one of each at its quoted price, no discount, no requested date.
    */
   async function approvedQuote(tag: string): Promise<{ id: string; number: string }> {
-    quoteSeq += 1;
+    // Alternate gateways: quotes made through either replica set are the same to confirm.
+    const via = ++quoteSeq % 2;
     const demo = r.world.demo.approvedQuote;
     const validUntil = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const created = await r.query(quoteSeq % 2, CREATE, {
+    const created = await r.query(via, CREATE, {
       key: `replicas-create-${tag}`,
       input: {
         account: encodeId('Account', 'crm', demo.accountHubSpotId), title: `Replicas ${tag}`, currency: 'EUR', validUntil,
@@ -99,7 +100,7 @@ describe('several replicas of every component over one shared store', () => {
     }, rep);
     assert.equal(created.errors, undefined, JSON.stringify(created.errors));
     const id = created.data.createQuote.quote.id as string;
-    const approved = await r.query(quoteSeq % 2, APPROVE, { q: id, key: `replicas-approve-${tag}` }, ops);
+    const approved = await r.query(via, APPROVE, { q: id, key: `replicas-approve-${tag}` }, ops);
     assert.equal(approved.errors, undefined, JSON.stringify(approved.errors));
     assert.equal(approved.data.approveQuote.quote.status, 'APPROVED');
     return { id, number: approved.data.approveQuote.quote.number };
@@ -243,7 +244,10 @@ describe('several replicas of every component over one shared store', () => {
     assert.equal(after.retries - before.retries, 0, 'no job retried');
     const attempts = await syncAttempts(from);
     assert.ok(attempts.size >= pickings.length, `${attempts.size} jobs reached HubSpot`);
-    assert.deepEqual([...attempts].filter(([, a]) => a.some((n) => n !== 1)), [], 'each job ran in one attempt');
+    // Done once: a job runs a second attempt only when its first owner lost the lease (a worker
+    // starved past WORKER_LEASE_MS says so in its log, and its completion is then refused).
+    const leaseLost = new Set(['worker-1', 'worker-2'].flatMap((w) => [...r.output(w).matchAll(/"job":"([^"]+)"[^\n]*job lease lost before completion/g)].map((m) => m[1]!)));
+    assert.deepEqual([...attempts].filter(([job, a]) => a.some((n) => n !== 1) && !leaseLost.has(job)), [], 'each job ran in one attempt, or again only after losing its lease');
 
     // Audited once: one trail entry per note the flow wrote.
     const notes = (await audit({ action: 'order-status:note' })).map((e) => JSON.parse(e.after).note as string).filter((k) => expected.has(k));
@@ -253,11 +257,10 @@ describe('several replicas of every component over one shared store', () => {
 
   scenario('a replica killed mid-burst: its leases are taken over, nothing lost or duplicated, every write audited once', async () => {
     // -- a writes instance killed while its Odoo creates are in flight --
-    const quotes: Array<{ id: string; number: string }> = [];
-    for (let i = 0; i < 6; i++) quotes.push(await approvedQuote(`kill-${i}`));
+    const quotes = await Promise.all(Array.from({ length: 6 }, (_, i) => approvedQuote(`kill-${i}`)));
     // Creates take a second in Odoo (and commit even when the caller is gone, as in Odoo).
     await r.odooFault({ kind: 'latency', ms: 1_000, model: 'sale.order', method: 'create' });
-    const viaGateway1 = (requestId?: string) => /^kill-\d*[02468]-/.test(requestId ?? '');
+    const viaGateway1 = (requestId?: string) => /^kill-\d*[02468]-1$/.test(requestId ?? '');
     /** A client with a key: retries on the other gateway when one fails, waits when told IN_PROGRESS. */
     const client = async (i: number) => {
       let gateway = i % 2;
@@ -356,7 +359,7 @@ describe('several replicas of every component over one shared store', () => {
     try {
       assert.equal(await accountOf(1), account, 'the entry is cached: replica 2 still answers from it');
       // A write through gateway-1 / writes-subgraph-1 to the same partner drops its entries for every replica.
-      const write = await r.query(0, 'mutation($id: ID!) { updateAccount(id: $id, idempotencyKey: "replicas-cache-1", input: { taxId: "DE811122233" }) { complete } }', { id: account }, { role: 'finance', sub: 'replicas-finance' });
+      const write = await r.query(0, 'mutation($id: ID!) { updateAccount(id: $id, idempotencyKey: "replicas-cache-1", input: { creditLimit: 95000 }) { complete } }', { id: account }, { role: 'finance', sub: 'replicas-finance' });
       assert.equal(write.errors, undefined, JSON.stringify(write.errors));
       assert.equal(write.data.updateAccount.complete, true);
       assert.equal(await accountOf(1), encodeId('Account', 'crm', String(other!.ref)), 'replica 2 reads the partner again and sees its new parent');

@@ -140,6 +140,8 @@ export interface Replicas {
   workerStats(index?: number): Promise<{ total: Record<string, number> }>;
   /** Tails of every child's output, for a failure report. */
   logs(lines?: number): string;
+  /** Everything a component wrote so far (all its runs), e.g. to find a log line. */
+  output(name: string): string;
   close(): Promise<void>;
 }
 
@@ -424,6 +426,15 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
       },
       async workerStats(index = workers.length - 1) {
         return admin(self.urls.workers[index]!, '/stats');
+      },
+      output(name) {
+        const c = children.get(name);
+        if (!c) throw new Error(`no component ${name}`);
+        try {
+          return readFileSync(c.logFile, 'utf8');
+        } catch {
+          return '';
+        }
       },
       logs(lines = 60) {
         return [...children.values()].map((c) => `----- ${c.name} (port ${c.port}, ${self.isRunning(c.name) ? 'running' : 'stopped'})\n${tail(c, lines)}`).join('\n');
