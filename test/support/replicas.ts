@@ -16,8 +16,9 @@
 //
 // Every process shares one store and, when configured, one Redis (sharedStateEnv):
 //   embedded default   STORE_PATH: one SQLite file in a temp directory (one host, as documented);
-//   TEST_STORE=postgres STORE_URL: a fresh PostgreSQL database, dropped afterwards, and
-//                       REDIS_URL (default redis://127.0.0.1:6379) with a unique REDIS_KEY_PREFIX,
+//   TEST_STORE=postgres STORE_URL: a fresh PostgreSQL database made through TEST_POSTGRES_URL
+//                       (default the local server), dropped afterwards, and REDIS_URL
+//                       (TEST_REDIS_URL, default the local Redis) with a unique REDIS_KEY_PREFIX,
 //                       whose keys are deleted afterwards.
 // `env` overlays every component's environment (a test of one setting passes it there).
 //
@@ -186,7 +187,7 @@ async function sharedStateEnv(dir: string, id: string): Promise<{ env: Record<st
   await client.end();
   const storeUrl = new URL(admin);
   storeUrl.pathname = `/${database}`;
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const prefix = `replicas-${id}:`;
   return {
     env: { STORE_URL: storeUrl.toString(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
