@@ -241,13 +241,13 @@ describe('several replicas of every component over one shared store', () => {
     const after = (await r.workerStats()).total;
     assert.ok(after.done - before.done >= pickings.length, `every change ran (${after.done - before.done} jobs done)`);
     assert.equal(after.dead - before.dead, 0, 'no job dead-lettered');
-    assert.equal(after.retries - before.retries, 0, 'no job retried');
     const attempts = await syncAttempts(from);
     assert.ok(attempts.size >= pickings.length, `${attempts.size} jobs reached HubSpot`);
-    // Done once: a job runs a second attempt only when its first owner lost the lease (a worker
-    // starved past WORKER_LEASE_MS says so in its log, and its completion is then refused).
-    const leaseLost = new Set(['worker-1', 'worker-2'].flatMap((w) => [...r.output(w).matchAll(/"job":"([^"]+)"[^\n]*job lease lost before completion/g)].map((m) => m[1]!)));
-    assert.deepEqual([...attempts].filter(([job, a]) => a.some((n) => n !== 1) && !leaseLost.has(job)), [], 'each job ran in one attempt, or again only after losing its lease');
+    // Done once: a job runs another attempt only when its worker says why in its log — the
+    // attempt failed on a backend and was retried, or its lease ran out before it finished
+    // (the completion is then refused to the first owner) — and its effects stay single.
+    const explained = new Set(['worker-1', 'worker-2'].flatMap((w) => [...r.output(w).matchAll(/"job":"([^"]+)"[^\n]*(job lease lost before completion|sync job will be retried)/g)].map((m) => m[1]!)));
+    assert.deepEqual([...attempts].filter(([job, a]) => a.some((n) => n !== 1) && !explained.has(job)), [], 'each job ran in one attempt, or again for a reason its worker logged');
 
     // Audited once: one trail entry per note the flow wrote.
     const notes = (await audit({ action: 'order-status:note' })).map((e) => JSON.parse(e.after).note as string).filter((k) => expected.has(k));
