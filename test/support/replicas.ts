@@ -1,6 +1,8 @@
 // Several replicas of every component as real child processes, started from their
-// production entry points (the same `main.ts` files the Dockerfile runs), on
-// loopback ports chosen here and kept across restarts:
+// production entry points (the same `main.ts` files the Dockerfile runs). Each binds
+// port 0 and the harness reads the URL it logs (a port probed free and handed over
+// can be taken meanwhile by another process of a busy machine, whose /health would
+// then answer for ours); a restart binds the port the first run got:
 //
 //   odoo-sandbox, hubspot-sandbox                       one each (the backends)
 //   odoo-subgraph-N, crm-subgraph-N, writes-subgraph-N  N = 1..replicas
@@ -28,8 +30,7 @@
 // child left if the test process itself dies.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,7 +96,10 @@ export interface ReplicaOptions {
 interface Child {
   name: string;
   kind: Kind;
+  /** 0 until the first run has logged where it listens. */
   port: number;
+  /** Where the current run's output starts in the log file. */
+  logOffset: number;
   env: Record<string, string>;
   logFile: string;
   process: ChildProcess | null;
@@ -144,17 +148,6 @@ export interface Replicas {
   /** Everything a component wrote so far (all its runs), e.g. to find a log line. */
   output(name: string): string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 const live = new Set<ChildProcess>();
@@ -227,55 +220,60 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
 
   // The Odoo version imitated follows ODOO_SANDBOX_VERSION like every other suite run (CI runs 16, 18, 19).
   const odooVersion = sandboxVersionFromEnv();
-  const ports = { odooSandbox: await freePort(), hubspotSandbox: await freePort() };
-  const odooSandbox = `http://127.0.0.1:${ports.odooSandbox}`;
-  const hubspotSandbox = `http://127.0.0.1:${ports.hubspotSandbox}`;
-
-  const base: Record<string, string> = {
+  const common: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // The no-outbound guard of the test run (test/support/no-outbound.mjs) applies to every child too.
     ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
     NODE_ENV: 'test',
     APOLLO_TELEMETRY_DISABLED: 'true',
-    LOG_LEVEL: process.env.REPLICAS_LOG_LEVEL ?? 'info',
-    // Secrets of this run, as a deployment sets its own: the public development ones are refused outside `npm start`.
-    AUTH_JWT_SECRET: callerSecret, INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
-    ODOO_URL: odooSandbox, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: protocolsOf(odooVersion)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
-    HUBSPOT_BASE_URL: hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
+    // Info: the line saying where a component listens is how the harness finds it.
+    LOG_LEVEL: 'info',
     ODOO_SANDBOX_VERSION: String(odooVersion),
     // The sandbox enforces a real portal's 10-second and search limits by default; several
     // workers and writers over one portal here would measure the limiter, not the replicas.
     HUBSPOT_SANDBOX_RATE_LIMITS: 'off',
-    // A dead attempt's key and a dead worker's jobs are taken over within seconds, not the production 15 s.
-    IDEMPOTENCY_LEASE_MS: '5000', IDEMPOTENCY_WAIT_MS: '8000',
-    WORKER_FLOWS: 'order-status', WORKER_POLL_MS: '500', WORKER_TICK_MS: '100', WORKER_LEASE_MS: '6000', WORKER_BATCH_SIZE: '4',
-    WORKER_BACKOFF_BASE_MS: '50', WORKER_BACKOFF_MAX_MS: '400',
-    ...shared.env,
-    ...opts.env,
   };
+  let base: Record<string, string> = { ...common, ...opts.env };
 
-  const add = async (kind: Kind, n: number | null, extra: Record<string, string> = {}) => {
+  const add = (kind: Kind, n: number | null, extra: Record<string, string> = {}) => {
     const name = n === null ? kind : `${kind}-${n}`;
-    const port = kind === 'odoo-sandbox' ? ports.odooSandbox : kind === 'hubspot-sandbox' ? ports.hubspotSandbox : await freePort();
-    const env = { ...base, ...extra, ...opts.kindEnv?.[kind], [PORT_VAR[kind]]: String(port) };
-    const child: Child = { name, kind, port, env, logFile: join(dir, `${name}.log`), process: null };
+    const env = { ...base, ...extra, ...opts.kindEnv?.[kind], [PORT_VAR[kind]]: '0' };
+    const child: Child = { name, kind, port: 0, logOffset: 0, env, logFile: join(dir, `${name}.log`), process: null };
     children.set(name, child);
     return child;
   };
 
   const url = (c: Child) => `http://127.0.0.1:${c.port}`;
 
+  /** The port this run of `c` says it listens on (sandboxes print it, components log it as `url`). */
+  function listeningPort(c: Child): number | null {
+    let text = '';
+    try {
+      text = readFileSync(c.logFile, 'utf8').slice(c.logOffset);
+    } catch {
+      return null;
+    }
+    const line = text.split('\n').find((l) => /listening|worker running/.test(l));
+    const m = line ? /(?:"url":"|listening on )http:\/\/127\.0\.0\.1:(\d+)/.exec(line) : null;
+    return m ? Number(m[1]) : null;
+  }
+
   async function waitHealthy(c: Child): Promise<void> {
     const deadline = Date.now() + 90_000;
     for (;;) {
       const p = c.process;
       if (!p || p.exitCode !== null || p.signalCode !== null) throw new Error(`${c.name} exited before it was healthy:\n${tail(c, 40)}`);
-      try {
-        const res = await fetch(`${url(c)}${HEALTH[c.kind]}`, { signal: AbortSignal.timeout(2_000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
+      const port = listeningPort(c);
+      if (port) {
+        if (c.port && c.port !== port) throw new Error(`${c.name} restarted on port ${port}, not ${c.port}`);
+        c.port = port;
+        c.env[PORT_VAR[c.kind]] = String(port);
+        try {
+          const res = await fetch(`${url(c)}${HEALTH[c.kind]}`, { signal: AbortSignal.timeout(2_000) });
+          if (res.ok) return;
+        } catch {
+          // listening, not answering yet
+        }
       }
       if (Date.now() > deadline) throw new Error(`${c.name} not healthy after 90 s:\n${tail(c, 40)}`);
       await sleep(100);
@@ -283,6 +281,13 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
   }
 
   function launch(c: Child): void {
+    let size = 0;
+    try {
+      size = statSync(c.logFile).size;
+    } catch {
+      // first run
+    }
+    c.logOffset = size;
     const fd = openSync(c.logFile, 'a');
     const p = spawn(process.execPath, ['--import', 'tsx', ENTRY[c.kind]], { cwd: ROOT, env: c.env, stdio: ['ignore', fd, fd] });
     closeSync(fd);
@@ -320,12 +325,14 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
     })));
   };
 
-  const odoo = createOdooClient(loadOdooConfig(base));
+  let odooSandbox = '';
+  let hubspotSandbox = '';
+  let odoo: OdooClient | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await odoo.close();
+    await odoo?.close();
     await stopAll('SIGTERM');
     try {
       await shared.cleanup();
@@ -335,23 +342,40 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
   };
 
   try {
-    const sandboxes = [await add('odoo-sandbox', null), await add('hubspot-sandbox', null)];
-    // The store is prepared (migrated, cursors set) by the test process while the sandboxes
-    // start; then every other component starts at once: none needs another to be up to start
-    // (the gateways compose the supergraph from the schema files, not by asking the subgraphs).
-    await Promise.all([start(sandboxes), opts.prepare?.(base)]);
+    const sandboxes = [add('odoo-sandbox', null), add('hubspot-sandbox', null)];
+    // The store is prepared (migrated, cursors set) by the test process while the sandboxes start.
+    await Promise.all([start(sandboxes), opts.prepare?.({ ...common, ...shared.env, ...opts.env })]);
+    odooSandbox = url(sandboxes[0]!);
+    hubspotSandbox = url(sandboxes[1]!);
+    base = {
+      ...common,
+      // Secrets of this run, as a deployment sets its own: the public development ones are refused outside `npm start`.
+      AUTH_JWT_SECRET: callerSecret, INTERNAL_TOKEN_SECRET: randomBytes(32).toString('hex'),
+      ODOO_URL: odooSandbox, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
+      ODOO_PROTOCOL: protocolsOf(odooVersion)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
+      HUBSPOT_BASE_URL: hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
+      // A dead attempt's key and a dead worker's jobs are taken over within seconds, not the production 15 s / 60 s.
+      IDEMPOTENCY_LEASE_MS: '5000', IDEMPOTENCY_WAIT_MS: '8000',
+      WORKER_FLOWS: 'order-status', WORKER_POLL_MS: '500', WORKER_TICK_MS: '100', WORKER_LEASE_MS: '6000', WORKER_BATCH_SIZE: '4',
+      WORKER_BACKOFF_BASE_MS: '50', WORKER_BACKOFF_MAX_MS: '400',
+      ...shared.env,
+      ...opts.env,
+    };
+    odoo = createOdooClient(loadOdooConfig(base));
+    // Subgraphs and workers need only the sandboxes; the gateways need the subgraphs' URLs.
     const sets: Array<{ odoo: Child; crm: Child; writes: Child }> = [];
-    for (let i = 1; i <= replicas; i++) sets.push({ odoo: await add('odoo-subgraph', i), crm: await add('crm-subgraph', i), writes: await add('writes-subgraph', i) });
+    for (let i = 1; i <= replicas; i++) sets.push({ odoo: add('odoo-subgraph', i), crm: add('crm-subgraph', i), writes: add('writes-subgraph', i) });
+    const workers: Child[] = [];
+    for (let i = 1; i <= workerCount; i++) workers.push(add('worker', i));
+    await start([...sets.flatMap((s) => [s.odoo, s.crm, s.writes]), ...workers]);
     const gateways: Child[] = [];
     for (let i = 1; i <= replicas; i++) {
       const s = sets[i - 1]!;
-      gateways.push(await add('gateway', i, {
+      gateways.push(add('gateway', i, {
         GATEWAY_SUBGRAPH_ODOO_URL: `${url(s.odoo)}/graphql`, GATEWAY_SUBGRAPH_CRM_URL: `${url(s.crm)}/graphql`, GATEWAY_SUBGRAPH_WRITES_URL: `${url(s.writes)}/graphql`,
       }));
     }
-    const workers: Child[] = [];
-    for (let i = 1; i <= workerCount; i++) workers.push(await add('worker', i));
-    await start([...sets.flatMap((s) => [s.odoo, s.crm, s.writes]), ...gateways, ...workers]);
+    await start(gateways);
 
     const admin = async (base: string, path: string, init?: RequestInit) => {
       const res = await fetch(`${base}${path}`, init);
@@ -398,7 +422,7 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
         if (requestId) headers[REQUEST_ID_HEADER] = requestId;
         return postGraphQL(self.urls.gateways[index]!, query, variables, headers);
       },
-      odoo,
+      odoo: odoo!,
       async odooRequests(filter = {}) {
         const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as Array<[string, string]>);
         return (await admin(odooSandbox, `/__sandbox/requests?${q}`)).requests;
