@@ -333,9 +333,11 @@ describe('several replicas of every component over one shared store', () => {
     const takenOver = [...attempts].filter(([, a]) => a.some((n) => n > 1));
     assert.ok(takenOver.length > 0, "the killed worker's jobs ran again under the other worker's lease");
     assert.ok((await syncAttempts(killedAt)).size > 0, 'the surviving worker went on after the kill');
+    // A note the killed worker created but had not yet audited is found again by the re-run
+    // (it reads the deal's notes first): the trail must still show it once.
     const notes = (await audit({ action: 'order-status:note' })).map((e) => JSON.parse(e.after).note as string).filter((k) => expected.has(k));
-    assert.equal(notes.length, expected.size, 'every note audited once');
-    assert.equal(new Set(notes).size, notes.length);
+    assert.deepEqual([...expected].filter((m) => !notes.includes(m)), [], 'every note audited: these milestones are in HubSpot with no audit entry');
+    assert.equal(new Set(notes).size, notes.length, 'no note audited twice');
   });
 
   scenario('a cache entry dropped by a write through one replica is gone for the other', async () => {
