@@ -26,7 +26,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { runner } from 'node-pg-migrate';
+import { migrateLocked } from './postgres.ts';
 import type { Logger } from '../core/logger.ts';
 import { appError } from '../policy/errors.ts';
 import {
@@ -62,18 +62,9 @@ const MIGRATIONS_TABLE = 'sync_queue_migrations';
 /** Our tables (node-pg-migrate, store/pg-boss-migrations/), after pg-boss made the schema. */
 async function migrateOwnTables(pool: pg.Pool, schema: string): Promise<void> {
   const client = await pool.connect();
-  // node-pg-migrate's own lock is one pg_try_advisory_lock id for the whole database that
-  // fails ("Another migration is already running") instead of waiting: a replica starting
-  // next to another (or next to the store's migration) would stop. This lock waits, per schema.
-  const lockKey = `${MIGRATIONS_TABLE}:${schema}`;
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
-    await runner({
-      dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', schema, migrationsSchema: schema, migrationsTable: MIGRATIONS_TABLE,
-      checkOrder: true, noLock: true, log: () => {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
-    });
+    await migrateLocked(client, { dir: MIGRATIONS_DIR, table: MIGRATIONS_TABLE, schema });
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => {});
     client.release();
   }
 }

@@ -60,6 +60,27 @@ export function describePostgresUrl(url: string): string {
   }
 }
 
+/**
+ * Runs node-pg-migrate's `up` on `client` under a per-(table, schema) advisory lock that
+ * WAITS: node-pg-migrate's own lock is one pg_try_advisory_lock id for the whole database
+ * that fails ("Another migration is already running") instead of waiting, which stopped a
+ * replica starting beside another (or the store's migration beside the queue's).
+ */
+export async function migrateLocked(client: pg.ClientBase, m: { dir: string; table: string; schema: string }): Promise<void> {
+  const lockKey = `${m.table}:${m.schema}`;
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+  try {
+    await runner({
+      dbClient: client, dir: m.dir, direction: 'up', schema: m.schema, migrationsSchema: m.schema, migrationsTable: m.table,
+      checkOrder: true, noLock: true,
+      // Its default logger prints every statement to stdout.
+      log: () => undefined, logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+    });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+  }
+}
+
 /** Brings the schema to the latest migration (idempotent; safe from several processes at once). */
 export async function migratePostgres(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -69,16 +90,7 @@ export async function migratePostgres(url: string, schema: string): Promise<void
     // Only when missing: a service role without CREATE on the database can still start against a prepared schema.
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await runner({
-      dbClient: client,
-      dir: POSTGRES_MIGRATIONS_DIR,
-      migrationsTable: POSTGRES_MIGRATIONS_TABLE,
-      schema,
-      direction: 'up',
-      checkOrder: true,
-      // Its default logger prints every statement to stdout.
-      log: () => undefined,
-    });
+    await migrateLocked(client, { dir: POSTGRES_MIGRATIONS_DIR, table: POSTGRES_MIGRATIONS_TABLE, schema });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -183,11 +183,32 @@ export class SyncEngine {
   /** Claims and runs one round of due jobs (of `flows`, default all); resolves to what happened to each. */
   async work(opts: { flows?: readonly string[]; limit?: number } = {}): Promise<JobOutcome[]> {
     const names = opts.flows ?? this.flowNames;
-    const jobs = await this.deps.queue.claim(this.owner, opts.limit ?? this.options.batchSize, this.options.leaseMs, names);
+    const { queue, logger } = this.deps;
+    const jobs = await queue.claim(this.owner, opts.limit ?? this.options.batchSize, this.options.leaseMs, names);
     const outcomes: JobOutcome[] = [];
-    for (const job of jobs) {
-      if (this.stopped) break; // unclaimed by lease expiry; another worker (or this one after restart) picks it up
-      outcomes.push(await this.run(job));
+    // The whole batch is this worker's until each job starts (run() renews the running one):
+    // renewing only the running job let the rest of a batch expire under load, and another
+    // worker ran them a second time. A job whose lease was lost anyway is left to its new holder.
+    const waiting = new Map(jobs.map((j) => [j.id, j]));
+    const lost = new Set<string>();
+    const keepalive = setInterval(() => {
+      for (const id of waiting.keys()) {
+        queue.renew(id, this.owner, this.options.leaseMs).then(
+          (held) => { if (!held) lost.add(id); },
+          (e: unknown) => logger.warn({ err: e, job: id }, 'renewing a waiting job lease failed'),
+        );
+      }
+    }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
+    keepalive.unref();
+    try {
+      for (const job of jobs) {
+        if (this.stopped) break; // unclaimed by lease expiry; another worker (or this one after restart) picks it up
+        waiting.delete(job.id);
+        if (lost.has(job.id)) continue;
+        outcomes.push(await this.run(job));
+      }
+    } finally {
+      clearInterval(keepalive);
     }
     return outcomes;
   }

@@ -8,6 +8,7 @@ import { CRM_COPIES, type CrmCopyObject } from '../../policy/ownership.ts';
 import { appError, isAppError } from '../../policy/errors.ts';
 import type { CopyValues } from '../../connectors/crm/port.ts';
 import type { FlowContext } from '../flow.ts';
+import type { AuditRecordInput } from '../../store/audit.ts';
 
 const AUDIT_OBJECT: Record<CrmCopyObject, string> = { deal: 'Deal', account: 'Account' };
 
@@ -65,14 +66,31 @@ export async function milestoneNote(ctx: FlowContext, object: CrmCopyObject, id:
     // from another store (npm run sync on a laptop) must not repeat a worker's note.
     // The key's completion makes it the only read per milestone.
     void attempt;
-    const found = (await ctx.crm.notesOn(object, id, opts)).find((n) => n.body?.includes(marker));
-    if (found) return { noteId: found.id, reconciled: true };
-    const note = await ctx.crm.addNote(object, id, { body: `${text} ${marker}`, at: ctx.now() }, opts);
-    await ctx.audit.record({
+    const entry: AuditRecordInput = {
       actor: ctx.actor, action: `${ctx.flow}:note`, system: ctx.crm.system, object: AUDIT_OBJECT[object], objectId: id,
       fields: ['note'], before: {}, after: { note: key }, requestId: ctx.requestId, idempotencyKey: `milestone:${key}`.slice(0, 200), outcome: 'applied',
-    });
+    };
+    const found = (await ctx.crm.notesOn(object, id, opts)).find((n) => n.body?.includes(marker));
+    if (found) {
+      // A worker killed between HubSpot's answer and its audit entry left the note unaudited:
+      // the write happened, so the trail gets it now — once, whoever finds it.
+      if (!(await noteAudited(ctx, entry.action, AUDIT_OBJECT[object], id, key))) await ctx.audit.record(entry);
+      return { noteId: found.id, reconciled: true };
+    }
+    const note = await ctx.crm.addNote(object, id, { body: `${text} ${marker}`, at: ctx.now() }, opts);
+    await ctx.audit.record(entry);
     return { noteId: note.id, reconciled: false };
   });
   return { created: !replayed && !result.reconciled };
+}
+
+/** Whether the trail already holds the note of milestone `key` on this record (any actor's run of the flow). */
+async function noteAudited(ctx: FlowContext, action: string, object: string, objectId: string, key: string): Promise<boolean> {
+  let after: string | null = null;
+  for (;;) {
+    const page = await ctx.audit.query({ action, object, objectId }, { first: 100, after });
+    if (page.entries.some((e) => e.outcome === 'applied' && (e.after as { note?: unknown } | null)?.note === key)) return true;
+    if (!page.hasNextPage) return false;
+    after = page.endCursor;
+  }
 }
