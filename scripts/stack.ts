@@ -17,7 +17,8 @@ import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
 // Tests run the stack on SQLite or, with TEST_STORE=postgres, on a fresh Postgres schema (one place decides).
-import { openTestStore } from '../test/support/test-store.ts';
+import { openTestSharedCache, openTestStore } from '../test/support/test-store.ts';
+import { createCacheInvalidation } from '../core/cache-invalidation.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import type { CacheBacking } from '../core/cache.ts';
 import type { CacheInvalidation } from '../core/cache-invalidation.ts';
@@ -88,11 +89,15 @@ export async function startStack(opts: StackOptions = {}) {
 
   const internalSecret = opts.secrets?.internal ?? DEV_INTERNAL_SECRET;
   const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
-  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking: opts.cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
+  // TEST_STORE=postgres: caches and rate-limit counters in Redis too (the configuration at scale).
+  const shared = await openTestSharedCache();
+  const cacheBacking = opts.cacheBacking ?? shared?.backing;
+  const cacheInvalidation = opts.cacheInvalidation ?? (shared ? createCacheInvalidation(shared.backing, opts.logger) : undefined);
+  const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
+  const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const store = await openTestStore(opts.storePath ?? ':memory:');
   const writesSubgraph = await createWritesSubgraph({
-    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation: opts.cacheInvalidation,
+    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation,
   });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);
@@ -103,10 +108,11 @@ export async function startStack(opts: StackOptions = {}) {
     crm: `${crmSubgraphUrl}/graphql`,
     writes: `${writesSubgraphUrl}/graphql`,
   });
+  const rateLimitCounter = shared?.counter ?? new StoreRateLimitCounter(store);
   const verifyCaller = createCallerVerifier({ mode: 'hs256', secret: callerSecret, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
   const gateway = await createGatewayServer({
     supergraphSdl, verifyCaller, internalSecret, production: opts.production, logger: opts.logger ?? createLogger('gateway'),
-    rateLimitCounter: new StoreRateLimitCounter(store), ...opts.gateway,
+    rateLimitCounter, ...opts.gateway,
   });
   const gatewayUrl = await listen(gateway.server, ports.gateway ?? 0, host);
 
@@ -125,6 +131,8 @@ export async function startStack(opts: StackOptions = {}) {
     crmSubgraph,
     writesSubgraph,
     store,
+    /** Where the gateway counts rate limits: the store, or Redis in the configuration at scale. */
+    rateLimitCounter,
     gateway,
     async close() {
       await Promise.allSettled([closeServer(gateway.server), gateway.stop()]);
@@ -133,6 +141,7 @@ export async function startStack(opts: StackOptions = {}) {
         odooSubgraph.stop(), crmSubgraph.stop(), writesSubgraph.stop(),
       ]);
       await store.close();
+      await shared?.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
       logger.debug('stack closed');
     },

@@ -2,11 +2,18 @@
 // TEST_STORE=postgres a fresh schema in the local PostgreSQL (TEST_POSTGRES_URL,
 // default postgres://postgres@127.0.0.1:5432/test), migrated like production and
 // dropped when the store is closed — so the whole suite can run on either engine.
+// The same switch puts the rigs' caches and rate-limit counters in Redis (openTestSharedCache).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type SqliteStore, type Store } from '../../store/database.ts';
 import { openPostgresStore, type PostgresStore } from '../../store/postgres.ts';
 import { quoteIdent } from '../../store/sql.ts';
+import type { RateLimitCounter } from '../../store/rate-limits.ts';
+import { RedisRateLimitCounter } from '../../store/redis-rate-limits.ts';
+import type { CacheBacking } from '../../core/cache.ts';
+import { closeRedisClient, createRedisClient } from '../../core/redis.ts';
+import { createLogger } from '../../core/logger.ts';
+import { TEST_REDIS_URL } from './redis.ts';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -62,6 +69,29 @@ export async function openTestStore(sqlitePath = ':memory:'): Promise<TestStore>
   if (testStoreEngine() === 'postgres') return openPostgresTestStore();
   const store = openStore(sqlitePath);
   return Object.assign(store, { env: { STORE_PATH: sqlitePath } });
+}
+
+/**
+ * The shared cache and rate-limit counters of one test rig in the Postgres/Redis
+ * configuration (TEST_STORE=postgres also means Redis, as in production at scale):
+ * the machine's Redis (TEST_REDIS_URL) under a key prefix of its own, removed on
+ * close. Null in the embedded configuration (caches in memory, counters in the store).
+ */
+export async function openTestSharedCache(): Promise<{ backing: CacheBacking; counter: RateLimitCounter; close(): Promise<void> } | null> {
+  if (testStoreEngine() !== 'postgres') return null;
+  const config = { url: TEST_REDIS_URL, keyPrefix: `t:${randomBytes(6).toString('hex')}:`, commandTimeoutMs: 2_000 };
+  const client = createRedisClient(config, createLogger('test-redis'), 'test');
+  await client.connect();
+  return {
+    backing: { kind: 'redis', client, keyPrefix: config.keyPrefix, commandTimeoutMs: config.commandTimeoutMs },
+    counter: new RedisRateLimitCounter(client, config),
+    async close() {
+      const doomed: string[] = [];
+      for await (const batch of client.scanIterator({ MATCH: `${config.keyPrefix}*`, COUNT: 1000 })) doomed.push(...(batch as string[]));
+      if (doomed.length) await client.unlink(doomed);
+      await closeRedisClient(client);
+    },
+  };
 }
 
 export type { Store };
