@@ -6,11 +6,17 @@
 //
 // Environment: BENCH_CPU_REQUESTS (per operation and client count, default 200),
 // BENCH_CPU_CLIENTS (comma list, default "1,10,50"), BENCH_ODOO_LATENCY_MS (0),
-// BENCH_HUBSPOT_LATENCY_MS (0).
+// BENCH_HUBSPOT_LATENCY_MS (0), BENCH_GATEWAY_BUILD (`tsx`, default: the sources under
+// the tsx loader; `dist`: the compiled JavaScript of `npm run build` under plain node,
+// as production runs it), BENCH_GATEWAY_DIST (the compiled tree `dist` uses, default
+// dist/: a copy of an earlier build measures before against after in one sitting),
+// BENCH_GATEWAY_NODE_FLAGS (extra node flags of the gateway child),
+// BENCH_GATEWAY_CPU_PROF (a folder: the gateway child writes a V8 .cpuprofile there when it exits).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
 import { fork } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { num, postQuery, table, throughput, warmUp, type Run } from './measure.ts';
@@ -22,9 +28,17 @@ const { readOperations } = await import('./operations.ts');
 const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 200);
 const CLIENTS = (process.env.BENCH_CPU_CLIENTS ?? '1,10,50').split(',').map(Number).filter((n) => n > 0);
 
+const BUILD = process.env.BENCH_GATEWAY_BUILD === 'dist' ? 'dist' : 'tsx';
+const PROFILE_DIR = process.env.BENCH_GATEWAY_CPU_PROF;
+
 const stack = await startStack({ odooProtocol: 'json2', cacheTtlMs: 0 });
-const child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx'],
+// `dist`: the same file compiled by `npm run build` (tsconfig.build.json lists it), run without a loader.
+const entry = BUILD === 'dist'
+  ? resolve(fileURLToPath(new URL('..', import.meta.url)), process.env.BENCH_GATEWAY_DIST ?? 'dist', 'bench', 'gateway-process.js')
+  : fileURLToPath(new URL('./gateway-process.ts', import.meta.url));
+const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const child = fork(entry, [], {
+  execArgv: [...(BUILD === 'dist' ? [] : ['--import', 'tsx']), ...nodeFlags, ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
   stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
   env: { ...process.env },
 });
@@ -57,7 +71,7 @@ try {
       rows.push([op.name, String(clients), num(cpuMs / REQUESTS, 2), num(rps, 1), num(wall / 1000, 1)]);
     }
   }
-  console.log(`gateway CPU per request (own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
+  console.log(`gateway CPU per request (${BUILD === 'dist' ? `compiled (${process.env.BENCH_GATEWAY_DIST ?? 'dist'}), plain node` : 'tsx loader'}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}; own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
   console.log(table(['operation', 'clients', 'gateway CPU ms/req', 'req/s', 'wall s'], rows));
 } finally {
   child.send('stop');
