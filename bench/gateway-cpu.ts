@@ -1,12 +1,16 @@
 // `npm run bench:gateway-cpu`: CPU milliseconds per request of the GATEWAY alone.
 // The sandboxes and subgraphs run in this process; the gateway runs in a child
-// process (bench/gateway-process.ts) whose own counters (process.cpuUsage) are read
+// process (bench/gateway-process.mjs, as in `npm run bench`) whose own counters (process.cpuUsage) are read
 // before and after each measured run. On a shared, loaded machine CPU per request is
 // the steadiest figure; wall-clock figures are printed for context only.
 //
 // Environment: BENCH_CPU_REQUESTS (per operation and client count, default 200),
 // BENCH_CPU_CLIENTS (comma list, default "1,10,50"), BENCH_ODOO_LATENCY_MS (0),
-// BENCH_HUBSPOT_LATENCY_MS (0).
+// BENCH_HUBSPOT_LATENCY_MS (0), BENCH_GATEWAY_BUILD (`tsx`, default: the sources under
+// the tsx loader; `dist`: the compiled JavaScript of `npm run build` under plain node,
+// as production runs it; run `npm run build` first),
+// BENCH_GATEWAY_NODE_FLAGS (extra node flags of the gateway child),
+// BENCH_GATEWAY_CPU_PROF (a folder: the gateway child writes a V8 .cpuprofile there when it exits).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
@@ -22,11 +26,16 @@ const { readOperations } = await import('./operations.ts');
 const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 200);
 const CLIENTS = (process.env.BENCH_CPU_CLIENTS ?? '1,10,50').split(',').map(Number).filter((n) => n > 0);
 
+const BUILD = process.env.BENCH_GATEWAY_BUILD === 'dist' ? 'dist' : 'tsx';
+const PROFILE_DIR = process.env.BENCH_GATEWAY_CPU_PROF;
+
 const stack = await startStack({ odooProtocol: 'json2', cacheTtlMs: 0 });
+const nodeFlags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// The same plain-JavaScript child the bench uses: `dist` loads the compiled gateway (`npm run build`), `tsx` the sources.
 const child = fork(fileURLToPath(new URL('./gateway-process.mjs', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx'],
+  execArgv: [...(BUILD === 'dist' ? [] : ['--import', 'tsx']), ...nodeFlags, ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
   stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
-  env: { ...process.env },
+  env: { ...process.env, BENCH_GATEWAY_CODE: BUILD },
 });
 type Msg = { url?: string; cpu?: NodeJS.CpuUsage; rss?: number };
 const next = () => new Promise<Msg>((resolve) => child.once('message', (m) => resolve(m as Msg)));
@@ -57,7 +66,7 @@ try {
       rows.push([op.name, String(clients), num(cpuMs / REQUESTS, 2), num(rps, 1), num(wall / 1000, 1)]);
     }
   }
-  console.log(`gateway CPU per request (own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
+  console.log(`gateway CPU per request (${BUILD === 'dist' ? 'compiled (dist/), plain node' : 'tsx loader'}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}; own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
   console.log(table(['operation', 'clients', 'gateway CPU ms/req', 'req/s', 'wall s'], rows));
 } finally {
   child.send('stop');

@@ -65,7 +65,6 @@ export function findOverlongString(
   variables: Record<string, unknown> | undefined,
   limits: StringLimits = STRING_LIMITS,
 ): Violation | undefined {
-  const typeInfo = new TypeInfo(schema);
   let found: Violation | undefined;
 
   const checkJs = (value: unknown, type: GraphQLInputType | undefined, coordinate: string, path: string, variable?: string): void => {
@@ -116,23 +115,53 @@ export function findOverlongString(
     }
   };
 
+  for (const site of argumentSites(schema, document)) {
+    checkAst(site.value, site.type, site.coordinate, site.name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One argument of a document: where it is (its schema coordinate), its declared type, its value as written. */
+interface ArgumentSite {
+  coordinate: string;
+  name: string;
+  type: GraphQLInputType | undefined;
+  value: ValueNode;
+}
+
+/**
+ * The arguments of a document, in document order, found once per document and
+ * schema: Apollo Server hands every request of the same query text the same parsed
+ * document (its document store), so only the values of the variables are checked
+ * per request, not the document walked again with its types (issue 13).
+ */
+const sitesBySchema = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly ArgumentSite[]>>();
+
+function argumentSites(schema: GraphQLSchema, document: DocumentNode): readonly ArgumentSite[] {
+  let byDocument = sitesBySchema.get(schema);
+  if (!byDocument) sitesBySchema.set(schema, (byDocument = new WeakMap()));
+  const known = byDocument.get(document);
+  if (known) return known;
+  const typeInfo = new TypeInfo(schema);
+  const sites: ArgumentSite[] = [];
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Argument(node) {
-        if (found) return false;
         const field = typeInfo.getFieldDef();
         const parent = typeInfo.getParentType();
         const directive = typeInfo.getDirective();
         const coordinate = directive
           ? `@${directive.name}(${node.name.value}:)`
           : `${parent?.name ?? '?'}.${field?.name ?? '?'}(${node.name.value}:)`;
-        checkAst(node.value, typeInfo.getArgument()?.type, coordinate, node.name.value);
+        sites.push({ coordinate, name: node.name.value, type: typeInfo.getArgument()?.type, value: node.value });
         return false;
       },
     }),
   );
-  return found;
+  byDocument.set(document, sites);
+  return sites;
 }
 
 /** The caller's error: BAD_USER_INPUT naming the argument path, without echoing the value. */
