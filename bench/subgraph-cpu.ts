@@ -157,6 +157,9 @@ async function parent(): Promise<void> {
   }
 }
 
+/** The checkout's root as profile URLs spell it: the project's own code is what lies under it outside node_modules. */
+const ROOT = new URL('..', import.meta.url).href;
+
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
   samples: number[];
@@ -172,16 +175,34 @@ function printProfile(p: CpuProfile, name: string, table: (h: string[], r: strin
   p.samples.forEach((id, i) => {
     const dt = p.timeDeltas[i] ?? 0;
     const f = byId.get(id)!.callFrame;
-    const where = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(/.*\/wt-[^/]+\//, '');
+    const where = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, 'node_modules/').replace(ROOT.replace(/^file:\/\//, ''), '');
     const key = `${f.functionName || '(anonymous)'}  ${where.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + dt);
     const place = f.url === '' ? f.functionName : where.startsWith('node_modules/') ? where.split('/').slice(0, where.split('/')[1]!.startsWith('@') ? 3 : 2).join('/') : where.startsWith('node:') ? 'node:internal' : where.split('/').slice(0, 2).join('/');
     byPlace.set(place, (byPlace.get(place) ?? 0) + dt);
     total += dt;
   });
+  // Inclusive time of the project's own functions (each counted once per sample stack).
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  p.samples.forEach((id, i) => {
+    const dt = p.timeDeltas[i] ?? 0;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)!.callFrame;
+      if (!f.url.startsWith(ROOT) || f.url.includes('/node_modules/')) continue;
+      const key = `${f.functionName || '(anonymous)'}  ${f.url.slice(ROOT.length)}:${f.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+    }
+  });
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, `${(v / 1000).toFixed(0)} ms`, `${((100 * v) / total).toFixed(1)}%`]);
   console.log(`\n${name} subgraph profile, self time by place (total ${(total / 1000).toFixed(0)} ms):`);
   console.log(table(['place', 'self', 'share'], top(byPlace, 15)));
   console.log(`\n${name} subgraph profile, top self-time functions:`);
   console.log(table(['function', 'self', 'share'], top(self, 30)));
+  console.log(`\n${name} subgraph profile, project functions by inclusive time:`);
+  console.log(table(['function', 'inclusive', 'share'], top(inclusive, 25)));
 }
