@@ -92,15 +92,30 @@ export function wireFieldName(v: OdooVersion, model: string, field: string): str
   return rule.wireName?.[v] ?? field;
 }
 
+/** Per version and model, the version's field names that are canonical fields under another name or absent (built once: every record of every answer is renamed through it). */
+const CANONICAL_NAMES = new Map<string, Map<string, string | undefined>>();
+
+function canonicalNames(v: OdooVersion, model: string): Map<string, string | undefined> {
+  const key = `${v}:${model}`;
+  let names = CANONICAL_NAMES.get(key);
+  if (!names) {
+    names = new Map();
+    const rules = VERSIONED_FIELDS[model] ?? {};
+    for (const [canonical, rule] of Object.entries(rules)) {
+      const wire = rule.wireName?.[v] ?? canonical;
+      if (inRange(v, rule) && !names.has(wire)) names.set(wire, canonical);
+    }
+    // A canonical name renamed (or absent) in this version is not that version's field.
+    for (const canonical of Object.keys(rules)) if (!names.has(canonical)) names.set(canonical, undefined);
+    CANONICAL_NAMES.set(key, names);
+  }
+  return names;
+}
+
 /** The canonical name of a version's field, or undefined when it is not a field of that version. */
 export function canonicalFieldName(v: OdooVersion, model: string, wire: string): string | undefined {
-  const rules = VERSIONED_FIELDS[model] ?? {};
-  for (const [canonical, rule] of Object.entries(rules)) {
-    if (inRange(v, rule) && (rule.wireName?.[v] ?? canonical) === wire) return canonical;
-  }
-  // A canonical name renamed (or absent) in this version is not that version's field.
-  if (rules[wire]) return undefined;
-  return wire;
+  const names = canonicalNames(v, model);
+  return names.has(wire) ? names.get(wire) : wire;
 }
 
 /** Is this canonical selection value known to the version? */
