@@ -7,7 +7,7 @@
 //
 // Environment: BENCH_CPU_REQUESTS (per operation and round, default 200), BENCH_CPU_CLIENTS
 // (default 10), BENCH_CPU_ROUNDS (measured rounds per operation, default 3; the table
-// gives the median), BENCH_CPU_PROF (a subgraph name, e.g. "odoo": that child runs
+// gives the median), BENCH_CPU_PROF (subgraph names, e.g. "odoo,crm": those children run
 // with --cpu-prof and the top self-time functions are printed at the end),
 // BENCH_CPU_CACHE_TTL_MS (master-data cache of the subgraphs, default 0 like bench/run.ts),
 // BENCH_CPU_OPS (comma list of operation name prefixes, e.g. "order,bi"; default all three).
@@ -26,8 +26,12 @@ const SUBGRAPHS = ['odoo', 'crm', 'writes'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
 interface ChildArgs { odooUrl: string; odooDb: string; hubspotUrl: string; cacheTtlMs: number }
 type Msg = { url?: string; cpu?: NodeJS.CpuUsage };
+/** The checkout's root as profile URLs spell it: the project's own code is what lies under it outside node_modules. */
+const ROOT = new URL('..', import.meta.url).href;
 
 if (process.argv[2] === '--child') await child(process.argv[3] as SubgraphName, JSON.parse(process.argv[4]!) as ChildArgs);
+// `--profile <file.cpuprofile> [name]`: the summary of a profile written before.
+else if (process.argv[2] === '--profile') printProfile(JSON.parse(readFileSync(process.argv[3]!, 'utf8')), process.argv[4] ?? 'the', (await import('./measure.ts')).table);
 else await parent();
 
 /** One subgraph, listening on port 0, built as scripts/stack.ts builds it. */
@@ -85,7 +89,7 @@ async function parent(): Promise<void> {
   const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 200);
   const CLIENTS = Number(process.env.BENCH_CPU_CLIENTS ?? 10);
   const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 3);
-  const PROF = process.env.BENCH_CPU_PROF as SubgraphName | undefined;
+  const PROF = (process.env.BENCH_CPU_PROF ?? '').split(',').map((s) => s.trim()).filter(Boolean) as SubgraphName[];
   const cacheTtlMs = Number(process.env.BENCH_CPU_CACHE_TTL_MS ?? 0);
 
   const world = buildWorld();
@@ -93,7 +97,7 @@ async function parent(): Promise<void> {
   // The bench measures the subgraphs, not the sandbox portal's rate limiter.
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv(), rateLimit: { enforce: false } });
   const args: ChildArgs = { odooUrl: await odooSandbox.listen(0, '127.0.0.1'), odooDb: world.odoo.database, hubspotUrl: await hubspotSandbox.listen(0, '127.0.0.1'), cacheTtlMs };
-  const profDir = PROF ? mkdtempSync(join(tmpdir(), 'subgraph-cpu-prof-')) : undefined;
+  const profDir = PROF.length ? mkdtempSync(join(tmpdir(), 'subgraph-cpu-prof-')) : undefined;
 
   const children = new Map<SubgraphName, ChildProcess>();
   const next = (c: ChildProcess) => new Promise<Msg>((resolve) => c.once('message', (m) => resolve(m as Msg)));
@@ -102,7 +106,7 @@ async function parent(): Promise<void> {
   try {
     for (const name of SUBGRAPHS) {
       const c = fork(fileURLToPath(import.meta.url), ['--child', name, JSON.stringify(args)], {
-        execArgv: ['--import', 'tsx', ...(PROF === name ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])],
+        execArgv: ['--import', 'tsx', ...(PROF.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir!, name)}`] : [])],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: { ...process.env },
       });
@@ -128,6 +132,7 @@ async function parent(): Promise<void> {
       const run = async () => { await postQuery(gatewayUrl, op.token, op.query, op.variables); };
       await warmUp(run, 30);
       const perRound: Record<SubgraphName, number[]> = { odoo: [], crm: [], writes: [] };
+      const callsBefore = { odoo: odooSandbox.log.count(), hubspot: hubspotSandbox.log.count() };
       const rps: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const before = await cpuAll();
@@ -138,10 +143,15 @@ async function parent(): Promise<void> {
         for (const n of SUBGRAPHS) perRound[n].push((after[n] - before[n]) / 1000 / REQUESTS);
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      rows.push([op.name, ...SUBGRAPHS.map((n) => `${num(median(perRound[n]), 2)} (${perRound[n].map((x) => x.toFixed(2)).join('/')})`), num(median(rps), 0)]);
+      // Backend calls per request, from the sandboxes' own request logs (context: CPU per call).
+      const calls = (n: number, before: number) => num((n - before) / (REQUESTS * ROUNDS), 1);
+      rows.push([
+        op.name, ...SUBGRAPHS.map((n) => `${num(median(perRound[n]), 2)} (${perRound[n].map((x) => x.toFixed(2)).join('/')})`),
+        calls(odooSandbox.log.count(), callsBefore.odoo), calls(hubspotSandbox.log.count(), callsBefore.hubspot), num(median(rps), 0),
+      ]);
     }
     console.log(`subgraph CPU ms per request (own process counters; ${CLIENTS} clients, ${REQUESTS} requests × ${ROUNDS} rounds; median (each round))`);
-    console.log(table(['operation', 'odoo', 'crm', 'writes', 'req/s'], rows));
+    console.log(table(['operation', 'odoo', 'crm', 'writes', 'Odoo calls/req', 'HubSpot calls/req', 'req/s'], rows));
   } finally {
     for (const c of children.values()) {
       c.send('stop');
@@ -151,14 +161,13 @@ async function parent(): Promise<void> {
     await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
   }
   if (profDir) {
-    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) printProfile(JSON.parse(readFileSync(join(profDir, file), 'utf8')), PROF!, table);
+    for (const name of PROF) {
+      const file = readdirSync(join(profDir, name)).find((f) => f.endsWith('.cpuprofile'));
+      if (file) printProfile(JSON.parse(readFileSync(join(profDir, name, file), 'utf8')), name, table);
+    }
     rmSync(profDir, { recursive: true, force: true });
   }
 }
-
-/** The checkout's root as profile URLs spell it: the project's own code is what lies under it outside node_modules. */
-const ROOT = new URL('..', import.meta.url).href;
 
 interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
