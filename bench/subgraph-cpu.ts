@@ -10,7 +10,8 @@
 // gives the median), BENCH_CPU_PROF (subgraph names, e.g. "odoo,crm": those children run
 // with --cpu-prof and the top self-time functions are printed at the end),
 // BENCH_CPU_CACHE_TTL_MS (master-data cache of the subgraphs, default 0 like bench/run.ts),
-// BENCH_CPU_OPS (comma list of operation name prefixes, e.g. "order,bi"; default all three).
+// BENCH_CPU_OPS (comma list of operation name prefixes, e.g. "order,bi"; default all three),
+// BENCH_CPU_CHILD_FLAGS (Node flags for the subgraph processes, e.g. "--max-semi-space-size=32").
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
@@ -106,7 +107,7 @@ async function parent(): Promise<void> {
   try {
     for (const name of SUBGRAPHS) {
       const c = fork(fileURLToPath(import.meta.url), ['--child', name, JSON.stringify(args)], {
-        execArgv: ['--import', 'tsx', ...(PROF.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir!, name)}`] : [])],
+        execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []), ...(PROF.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir!, name)}`] : [])],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         env: { ...process.env },
       });
