@@ -96,7 +96,8 @@ export async function signInternalToken(identity: Identity, audience: string, se
 export async function verifyInternalToken(token: string | undefined, audience: string, secret: string): Promise<Identity> {
   if (!token) throw appError('UNAUTHENTICATED', 'Subgraphs accept requests from the gateway only', { httpStatus: 401 });
   try {
-    const { payload } = await jwtVerify(token, secretKey(secret), { issuer: INTERNAL_ISSUER, algorithms: ['HS256'], clockTolerance: 5 });
+    // The key object made once (hmacKeys): jose keeps its CryptoKey per KeyObject, where raw bytes were re-imported on every request.
+    const { payload } = await jwtVerify(token, hmacKey(secret), { issuer: INTERNAL_ISSUER, algorithms: ['HS256'], clockTolerance: 5 });
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!aud.includes(audience)) throw appError('FORBIDDEN', 'This gateway credential is for another subgraph', { httpStatus: 403 });
     return identityFromClaims(payload);

@@ -92,15 +92,33 @@ export function wireFieldName(v: OdooVersion, model: string, field: string): str
   return rule.wireName?.[v] ?? field;
 }
 
+/** Per version and model, the version's field names that are canonical fields under another name or absent (built once: every record of every answer is renamed through it). */
+const CANONICAL_NAMES = new Map<OdooVersion, Map<string, Map<string, string | undefined>>>();
+
+function canonicalNames(v: OdooVersion, model: string): Map<string, string | undefined> {
+  let byModel = CANONICAL_NAMES.get(v);
+  if (!byModel) CANONICAL_NAMES.set(v, (byModel = new Map()));
+  let names = byModel.get(model);
+  if (!names) {
+    names = new Map();
+    const rules = VERSIONED_FIELDS[model] ?? {};
+    for (const [canonical, rule] of Object.entries(rules)) {
+      const wire = rule.wireName?.[v] ?? canonical;
+      if (inRange(v, rule) && !names.has(wire)) names.set(wire, canonical);
+    }
+    // A canonical name renamed (or absent) in this version is not that version's field.
+    for (const canonical of Object.keys(rules)) if (!names.has(canonical)) names.set(canonical, undefined);
+    // Names that map to themselves need no renaming.
+    for (const [wire, canonical] of names) if (wire === canonical) names.delete(wire);
+    byModel.set(model, names);
+  }
+  return names;
+}
+
 /** The canonical name of a version's field, or undefined when it is not a field of that version. */
 export function canonicalFieldName(v: OdooVersion, model: string, wire: string): string | undefined {
-  const rules = VERSIONED_FIELDS[model] ?? {};
-  for (const [canonical, rule] of Object.entries(rules)) {
-    if (inRange(v, rule) && (rule.wireName?.[v] ?? canonical) === wire) return canonical;
-  }
-  // A canonical name renamed (or absent) in this version is not that version's field.
-  if (rules[wire]) return undefined;
-  return wire;
+  const names = canonicalNames(v, model);
+  return names.has(wire) ? names.get(wire) : wire;
 }
 
 /** Is this canonical selection value known to the version? */
@@ -275,8 +293,13 @@ export function wireContext<C extends Record<string, unknown>>(v: OdooVersion, c
 
 /** A record as the version returned it, in canonical names and values (16: `done` → 'sale' + locked). */
 export function toCanonicalRecord(v: OdooVersion, model: string, record: Record<string, unknown>, askedFor?: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(record)) out[canonicalFieldName(v, model, k) ?? k] = val;
+  const names = canonicalNames(v, model);
+  let out: Record<string, unknown>;
+  if (names.size === 0) out = model === 'sale.order' && locksWithState(v) ? { ...record } : record;
+  else {
+    out = {};
+    for (const k of Object.keys(record)) out[(names.has(k) ? names.get(k) : k) ?? k] = record[k];
+  }
   if (model === 'sale.order' && locksWithState(v) && 'state' in out) {
     const locked = out.state === ORDER_LOCK_STATE.state;
     if (locked) out.state = 'sale';

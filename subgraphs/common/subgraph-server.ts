@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLFormattedError } from 'graphql';
 import { parse } from 'graphql';
@@ -146,7 +146,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     introspection: true,
     // Federated traces go to Apollo's cloud; nothing here reports there. The default landing page
     // would load Apollo's sandbox from its CDN into a browser; subgraphs are for the gateway only.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
+    // No cache hints are declared or read anywhere, and the default cache-control plugin hooks every
+    // field of every record (willResolveField makes Apollo wrap each resolver): off.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
   const server = createGraphQLHttpServer<TContext>({

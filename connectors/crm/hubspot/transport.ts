@@ -74,8 +74,8 @@ interface MinimalResponseContext {
 
 /**
  * Per-call options for any generated API method: appended middleware that sets
- * X-Request-Id and our agent, and records the raw answer (the body is re-served to
- * the generated deserializer, which only reads it once).
+ * X-Request-Id and our agent, and records the raw answer (the generated deserializer
+ * gets a JSON null in its place: nothing reads its result).
  */
 /** Header-safe request ids only (visible ASCII); anything else is not forwarded rather than breaking the call. */
 const FORWARDABLE_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
@@ -94,9 +94,11 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
       capture.headers = resp.headers;
       // The headroom HubSpot reports on every answer, for the operator's gauge (backend_rate_limit_remaining).
       recordRateLimitRemaining('hubspot', resp.headers['x-hubspot-ratelimit-remaining']);
-      const text = await resp.body.text();
-      capture.text = text;
-      resp.body = { text: async () => text, binary: async () => Buffer.from(text) };
+      capture.text = await resp.body.text();
+      // The connector parses and validates capture.text itself (wire.ts) and never reads what the
+      // generated deserializer builds: it is handed a JSON null, which it returns as is, instead of
+      // parsing the body a second time into model class instances (issue 13: CPU per request).
+      resp.body = { text: async () => 'null', binary: async () => Buffer.from('null') };
       return resp;
     },
   };

@@ -74,14 +74,19 @@ export type AccountMove = OdooRecord<'account.move'>;
 
 const MODEL_SPECS = ODOO_MODELS as unknown as Record<string, { fields: Record<string, OdooFieldSpec> }>;
 
+/** One field's value, normalised; throws ValueShapeError when it does not fit. */
+function normalizeRecordField(spec: OdooFieldSpec, fname: string, v: unknown): unknown {
+  if (fname === 'id') {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueShapeError(`expected a positive integer id, got ${JSON.stringify(v)}`);
+    return v;
+  }
+  return normalizeField(spec, v);
+}
+
 function fieldSchema(spec: OdooFieldSpec, fname: string) {
   return z.unknown().transform((v, ctx) => {
     try {
-      if (fname === 'id') {
-        if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueShapeError(`expected a positive integer id, got ${JSON.stringify(v)}`);
-        return v;
-      }
-      return normalizeField(spec, v);
+      return normalizeRecordField(spec, fname, v);
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: e instanceof ValueShapeError ? e.message : String(e) });
       return z.NEVER;
@@ -101,8 +106,36 @@ export const RECORD_SCHEMAS = Object.fromEntries(Object.keys(ODOO_MODELS).map((m
   ReturnType<typeof buildSchema>
 >;
 
-const pickCache = new Map<string, z.ZodType>();
-function schemaFor(model: OdooModelName, fields: readonly string[]): { schema: z.ZodType; names: string[] } {
+/**
+ * A picked schema and, for the common case, the same normalisers run directly: a
+ * record whose every value fits is built without zod's per-field machinery (a BI page
+ * reads thousands of values); a record with a value that does not fit goes through
+ * the zod schema, which names the field and the reason.
+ */
+interface PickedSchema {
+  schema: z.ZodType;
+  fast: (raw: Record<string, unknown>) => Record<string, unknown> | undefined;
+}
+
+function fastPath(model: OdooModelName, names: readonly string[]): PickedSchema['fast'] {
+  // The schema's own key order (pick keeps the model's), so both paths build the same object.
+  const ordered = Object.keys(MODEL_SPECS[model]!.fields).filter((f) => names.includes(f));
+  const specs = ordered.map((f) => [f, MODEL_SPECS[model]!.fields[f]!] as const);
+  return (raw) => {
+    const out: Record<string, unknown> = {};
+    for (const [fname, spec] of specs) {
+      try {
+        out[fname] = normalizeRecordField(spec, fname, raw[fname]);
+      } catch {
+        return undefined;
+      }
+    }
+    return out;
+  };
+}
+
+const pickCache = new Map<string, PickedSchema>();
+function schemaFor(model: OdooModelName, fields: readonly string[]): { schema: PickedSchema; names: string[] } {
   const spec = MODEL_SPECS[model];
   if (!spec) throw appError('MAPPING_ERROR', `Unknown Odoo model ${model}`, { system: 'odoo', model });
   const names = [...new Set(['id', ...fields])];
@@ -112,7 +145,7 @@ function schemaFor(model: OdooModelName, fields: readonly string[]): { schema: z
   const key = `${model}|${names.join(',')}`;
   let schema = pickCache.get(key);
   if (!schema) {
-    schema = RECORD_SCHEMAS[model].pick(Object.fromEntries(names.map((n) => [n, true])) as Record<string, true>);
+    schema = { schema: RECORD_SCHEMAS[model].pick(Object.fromEntries(names.map((n) => [n, true])) as Record<string, true>), fast: fastPath(model, names) };
     pickCache.set(key, schema);
   }
   return { schema, names };
@@ -126,12 +159,14 @@ function recordIdOf(raw: unknown): number | string | undefined {
   return undefined;
 }
 
-function parseOne(model: OdooModelName, schema: z.ZodType, raw: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; error: AppError } {
-  const recordId = recordIdOf(raw);
+function parseOne(model: OdooModelName, picked: PickedSchema, raw: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; error: AppError } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, error: appError('MAPPING_ERROR', `Odoo ${model} answer holds a non-record (no field id): ${String(JSON.stringify(raw)).slice(0, 60)}`, { system: 'odoo', model, recordId, field: 'id' }) };
+    return { ok: false, error: appError('MAPPING_ERROR', `Odoo ${model} answer holds a non-record (no field id): ${String(JSON.stringify(raw)).slice(0, 60)}`, { system: 'odoo', model, recordId: recordIdOf(raw), field: 'id' }) };
   }
-  const result = schema.safeParse(raw);
+  const fast = picked.fast(raw as Record<string, unknown>);
+  if (fast) return { ok: true, value: fast };
+  const recordId = recordIdOf(raw);
+  const result = picked.schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
   const issue = result.error.issues[0]!;
   const field = String(issue.path[0] ?? 'id');

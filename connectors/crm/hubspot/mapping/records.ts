@@ -42,9 +42,13 @@ export type CompanySegment = (typeof COMPANY_SEGMENTS)[number];
 export const INCOTERMS = INCOTERM_VALUES;
 export type Incoterm = (typeof INCOTERMS)[number];
 
+/** A property's value read directly (the fast path of recordSchema); undefined when it does not fit. */
+type PropertyRead = (v: unknown) => unknown;
+const UNFIT = Symbol('does not fit');
+
 /** A property: string | null | '' on the wire (anything else is an error), parsed when present. */
 function prop<T>(parse: (raw: string) => T) {
-  return z.unknown().transform((v, ctx): T | null => {
+  const schema = z.unknown().transform((v, ctx): T | null => {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string') {
       ctx.addIssue({ code: 'custom', message: `must be a string or null (HubSpot sends every property as a string), got ${typeof v}`, input: v });
@@ -61,6 +65,14 @@ function prop<T>(parse: (raw: string) => T) {
       throw e;
     }
   }).default(null); // an absent key (property not requested) is null too
+  // The same rule without zod's per-value machinery; UNFIT sends the record through the schema for its issue.
+  const read: PropertyRead = (v) => {
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') return UNFIT;
+    if (isBlank(v)) return null;
+    return parse(v);
+  };
+  return Object.assign(schema, { read });
 }
 
 const text = prop((s) => s.trim());
@@ -85,10 +97,41 @@ const instant = z.string().transform((v, ctx) => {
   }
 });
 
-function recordSchema<P extends z.ZodRawShape>(properties: P) {
-  return z
+const NUMERIC_ID = /^\d+$/;
+
+/**
+ * The record of an object whose every value fits, built by the properties' own
+ * readers (prop); undefined for anything else, which the zod schema then parses
+ * for its typed issue. Same output as the schema: id, instants, archived, then
+ * the declared properties in their order; undeclared keys are left out.
+ */
+function fastRecord(properties: Record<string, { read: PropertyRead }>) {
+  const readers = Object.entries(properties).map(([name, p]) => [name, p.read] as const);
+  return (o: unknown): Record<string, unknown> | undefined => {
+    if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined;
+    const { id, properties: props, createdAt, updatedAt, archived } = o as Record<string, unknown>;
+    if (typeof id !== 'string' || !NUMERIC_ID.test(id) || typeof createdAt !== 'string' || typeof updatedAt !== 'string') return undefined;
+    if (!props || typeof props !== 'object' || Array.isArray(props)) return undefined;
+    if (archived !== undefined && typeof archived !== 'boolean') return undefined;
+    try {
+      const out: Record<string, unknown> = { id, createdAt: parseDatetime(createdAt), updatedAt: parseDatetime(updatedAt), archived: archived ?? false };
+      for (const [name, read] of readers) {
+        const value = read((props as Record<string, unknown>)[name]);
+        if (value === UNFIT) return undefined;
+        out[name] = value;
+      }
+      if (out.hs_object_id != null && out.hs_object_id !== id) return undefined;
+      return out;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function recordSchema<P extends Record<string, ReturnType<typeof prop>>>(properties: P) {
+  const schema = z
     .object({
-      id: z.string().regex(/^\d+$/, 'must be a numeric string'),
+      id: z.string().regex(NUMERIC_ID, 'must be a numeric string'),
       properties: z.object(properties),
       createdAt: instant,
       updatedAt: instant,
@@ -101,6 +144,7 @@ function recordSchema<P extends z.ZodRawShape>(properties: P) {
       }
     })
     .transform(({ properties, ...rest }) => ({ ...rest, ...properties }) as typeof rest & z.output<z.ZodObject<P>>);
+  return Object.assign(schema, { fast: fastRecord(properties) });
 }
 
 export const companyRecordSchema = recordSchema({
@@ -263,6 +307,8 @@ function mappingError(type: HubSpotObjectType, raw: unknown, error: z.ZodError):
 
 /** One object → its typed record; throws AppError MAPPING_ERROR. */
 export function parseObject<T extends HubSpotObjectType>(type: T, object: unknown): HubSpotRecordByType[T] {
+  const fast = HUBSPOT_RECORD_SCHEMAS[type].fast(object);
+  if (fast) return fast as HubSpotRecordByType[T];
   const schema = HUBSPOT_RECORD_SCHEMAS[type] as unknown as z.ZodType<HubSpotRecordByType[T]>;
   const r = schema.safeParse(object);
   if (!r.success) throw mappingError(type, object, r.error);
@@ -279,7 +325,13 @@ export function safeParseObjects<T extends HubSpotObjectType>(type: T, objects: 
   const schema = HUBSPOT_RECORD_SCHEMAS[type] as unknown as z.ZodType<HubSpotRecordByType[T]>;
   const ok: HubSpotRecordByType[T][] = [];
   const errors: AppError[] = [];
+  const fastRead = HUBSPOT_RECORD_SCHEMAS[type].fast;
   for (const o of objects) {
+    const fast = fastRead(o);
+    if (fast) {
+      ok.push(fast as HubSpotRecordByType[T]);
+      continue;
+    }
     const r = schema.safeParse(o);
     if (r.success) ok.push(r.data);
     else errors.push(mappingError(type, o, r.error));
