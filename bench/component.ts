@@ -1,4 +1,5 @@
-// One component of the system under bench in a process of its own (bench/bench.ts):
+// One component of the system under bench in a process of its own (bench/bench.ts; the
+// subgraphs also for bench/subgraph-cpu.ts, so both benches measure the same build):
 // `odoo-sandbox`, `hubspot-sandbox`, `odoo-subgraph`, `crm-subgraph` or `writes-subgraph`
 // (argv[2]), built the way scripts/stack.ts builds it, on port 0. Separate processes so
 // that each one's CPU and memory come from its own counters, and so that the gateway
@@ -23,6 +24,8 @@ type Handler = (m: Record<string, unknown>) => unknown;
 const handlers: Record<string, Handler> = {};
 let server: Server;
 let url: string;
+/** Releases what the component holds beyond its HTTP server (a subgraph's Apollo server, timers). */
+let release: () => Promise<void> = async () => {};
 
 /** Wraps a sandbox log's `record` to count calls without reading the (bounded) log back. */
 function countCalls(log: { record: (e: never) => unknown }, keyOf: (e: Record<string, unknown>) => string): void {
@@ -123,7 +126,7 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
   const crm = () => createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({
     HUBSPOT_BASE_URL: process.env.BENCH_HUBSPOT_URL, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
   })));
-  let sub: { server: Server };
+  let sub: { server: Server; stop: () => Promise<void> };
   if (role === 'odoo-subgraph') {
     const { createOdooSubgraph } = await import('../subgraphs/odoo/server.ts');
     sub = await createOdooSubgraph({ client: odoo(), internalSecret: DEV_INTERNAL_SECRET, cacheTtlMs });
@@ -138,15 +141,18 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
     throw new Error(`unknown component ${String(role)}`);
   }
   server = sub.server;
+  release = sub.stop;
   url = `${await listen(sub.server, 0, '127.0.0.1')}/graphql`;
 }
 
 process.on('message', (m: unknown) => {
   if (m === 'cpu') return process.send!({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
   if (m === 'stop') {
-    server.closeAllConnections?.();
-    server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
+    void release().finally(() => {
+      server.closeAllConnections?.();
+      server.close(() => process.exit(0));
+    });
     return;
   }
   const msg = m as Record<string, unknown>;

@@ -27,10 +27,10 @@ export class Proc {
     });
   }
 
-  /** Forks `file` and waits for its { url }; `stdin` (the supergraph SDL for gateways) is written and closed. */
-  static async start(name: string, kind: Kind, file: string, opts: { args?: string[]; tsx?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string }): Promise<Proc> {
+  /** Forks `file` and waits for its { url }; `stdin` (the supergraph SDL for gateways) is written and closed; `nodeFlags` go to the child's node (e.g. --cpu-prof). */
+  static async start(name: string, kind: Kind, file: string, opts: { args?: string[]; tsx?: boolean; nodeFlags?: string[]; env?: NodeJS.ProcessEnv; cwd?: string; stdin?: string }): Promise<Proc> {
     const child = fork(file, opts.args ?? [], {
-      execArgv: opts.tsx ? ['--import', 'tsx'] : [], cwd: opts.cwd, env: opts.env ?? process.env,
+      execArgv: [...(opts.tsx ? ['--import', 'tsx'] : []), ...(opts.nodeFlags ?? [])], cwd: opts.cwd, env: opts.env ?? process.env,
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
     });
     const first = new Promise<{ url: string }>((resolve, reject) => {

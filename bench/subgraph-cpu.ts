@@ -1,9 +1,9 @@
 // `npm run bench:subgraph-cpu`: CPU milliseconds per request of EACH SUBGRAPH (odoo,
 // crm, writes) on the three read operations of bench/operations.ts, driven through
-// our gateway. Each subgraph runs in a child process of its own (this file, started
-// with `--child <name>`) and answers the IPC message 'cpu' with process.cpuUsage();
-// the sandboxes and the gateway run in this process. On a shared, loaded machine CPU
-// per request is the steadiest figure; req/s is context only.
+// our gateway. Each subgraph runs in a child process of its own, bench/component.ts,
+// the very build `npm run bench` measures, and answers the IPC message 'cpu' with
+// process.cpuUsage(); the sandboxes and the gateway run in this process. On a shared,
+// loaded machine CPU per request is the steadiest figure; req/s is context only.
 //
 // Environment: BENCH_CPU_REQUESTS (per operation and round, default 200), BENCH_CPU_CLIENTS
 // (default 10), BENCH_CPU_ROUNDS (measured rounds per operation, default 3; the table
@@ -16,62 +16,20 @@ process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { BENCH_DIR, Proc } from './procs.ts';
 
 const SUBGRAPHS = ['odoo', 'crm', 'writes'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
-interface ChildArgs { odooUrl: string; odooDb: string; hubspotUrl: string; cacheTtlMs: number }
-type Msg = { url?: string; cpu?: NodeJS.CpuUsage };
 /** The checkout's root as profile URLs spell it: the project's own code is what lies under it outside node_modules. */
 const ROOT = new URL('..', import.meta.url).href;
 
-if (process.argv[2] === '--child') await child(process.argv[3] as SubgraphName, JSON.parse(process.argv[4]!) as ChildArgs);
 // `--profile <file.cpuprofile> [name]`: the summary of a profile written before.
-else if (process.argv[2] === '--profile') printProfile(JSON.parse(readFileSync(process.argv[3]!, 'utf8')), process.argv[4] ?? 'the', (await import('./measure.ts')).table);
+if (process.argv[2] === '--profile') printProfile(JSON.parse(readFileSync(process.argv[3]!, 'utf8')), process.argv[4] ?? 'the', (await import('./measure.ts')).table);
 else await parent();
-
-/** One subgraph, listening on port 0, built as scripts/stack.ts builds it. */
-async function child(name: SubgraphName, args: ChildArgs): Promise<void> {
-  const { listen } = await import('../core/http.ts');
-  const { DEV_INTERNAL_SECRET } = await import('../core/identity.ts');
-  const { loadOdooConfig } = await import('../connectors/odoo/config.ts');
-  const { createOdooClient } = await import('../connectors/odoo/odoo-client.ts');
-  const { loadHubSpotConfig } = await import('../connectors/crm/hubspot/config.ts');
-  const { createHubSpotClient } = await import('../connectors/crm/hubspot/hubspot-client.ts');
-  const { createHubSpotCrm } = await import('../connectors/crm/hubspot/adapter.ts');
-  const { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } = await import('../sandboxes/seed/index.ts');
-  const odooConfig = () => loadOdooConfig({
-    ODOO_URL: args.odooUrl, ODOO_DB: args.odooDb, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
-    ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
-  });
-  const crm = () => createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({
-    HUBSPOT_BASE_URL: args.hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
-  })));
-  const internalSecret = DEV_INTERNAL_SECRET;
-  let sub: { server: import('node:http').Server; stop: () => Promise<void> };
-  if (name === 'odoo') {
-    const { createOdooSubgraph } = await import('../subgraphs/odoo/server.ts');
-    sub = await createOdooSubgraph({ client: createOdooClient(odooConfig()), internalSecret, cacheTtlMs: args.cacheTtlMs });
-  } else if (name === 'crm') {
-    const { createCrmSubgraph } = await import('../subgraphs/crm/server.ts');
-    sub = await createCrmSubgraph({ crm: crm(), internalSecret, cacheTtlMs: args.cacheTtlMs });
-  } else {
-    const { createWritesSubgraph } = await import('../subgraphs/writes/server.ts');
-    const { openStore } = await import('../store/index.ts');
-    sub = await createWritesSubgraph({ odoo: createOdooClient(odooConfig()), crm: crm(), store: openStore(':memory:'), internalSecret });
-  }
-  const url = await listen(sub.server, 0, '127.0.0.1');
-  process.on('message', (m) => {
-    if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
-    if (m === 'stop') void sub.stop().finally(() => sub.server.close(() => process.exit(0)));
-  });
-  process.send!({ url: `${url}/graphql` });
-}
 
 async function parent(): Promise<void> {
   const { num, postQuery, table, throughput, warmUp } = await import('./measure.ts');
@@ -97,22 +55,24 @@ async function parent(): Promise<void> {
   const odooSandbox = createOdooSandbox({ dataset: world.odoo, version: JSON2_SINCE });
   // The bench measures the subgraphs, not the sandbox portal's rate limiter.
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv(), rateLimit: { enforce: false } });
-  const args: ChildArgs = { odooUrl: await odooSandbox.listen(0, '127.0.0.1'), odooDb: world.odoo.database, hubspotUrl: await hubspotSandbox.listen(0, '127.0.0.1'), cacheTtlMs };
+  // bench/component.ts's configuration contract (the one bench/bench.ts fills in too).
+  const backends = {
+    BENCH_ODOO_URL: await odooSandbox.listen(0, '127.0.0.1'), BENCH_ODOO_DB: world.odoo.database,
+    BENCH_HUBSPOT_URL: await hubspotSandbox.listen(0, '127.0.0.1'), BENCH_CACHE_TTL_MS: String(cacheTtlMs),
+  };
   const profDir = PROF.length ? mkdtempSync(join(tmpdir(), 'subgraph-cpu-prof-')) : undefined;
 
-  const children = new Map<SubgraphName, ChildProcess>();
-  const next = (c: ChildProcess) => new Promise<Msg>((resolve) => c.once('message', (m) => resolve(m as Msg)));
+  const children = new Map<SubgraphName, Proc>();
   const urls = {} as Record<SubgraphName, string>;
   let gateway: Awaited<ReturnType<typeof createGatewayServer>> | undefined;
   try {
     for (const name of SUBGRAPHS) {
-      const c = fork(fileURLToPath(import.meta.url), ['--child', name, JSON.stringify(args)], {
-        execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []), ...(PROF.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir!, name)}`] : [])],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        env: { ...process.env },
+      const c = await Proc.start(`${name}-subgraph`, 'subgraph', join(BENCH_DIR, 'component.ts'), {
+        tsx: true, args: [`${name}-subgraph`], env: { ...process.env, ...backends },
+        nodeFlags: [...(process.env.BENCH_CPU_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []), ...(PROF.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir!, name)}`] : [])],
       });
       children.set(name, c);
-      urls[name] = (await next(c)).url!;
+      urls[name] = c.url;
     }
     const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), urls);
     gateway = await createGatewayServer({
@@ -122,8 +82,7 @@ async function parent(): Promise<void> {
       rateLimits: loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=9999999`).join(',') }),
     });
     const gatewayUrl = `${await listen(gateway.server, 0, '127.0.0.1')}/graphql`;
-    const cpu = async (c: ChildProcess) => { const m = next(c); c.send('cpu'); const u = (await m).cpu!; return u.user + u.system; };
-    const cpuAll = async () => Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (n) => [n, await cpu(children.get(n)!)] as const))) as Record<SubgraphName, number>;
+    const cpuAll = async () => Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (n) => [n, (await children.get(n)!.stats()).cpuMs] as const))) as Record<SubgraphName, number>;
 
     const stackLike = { world, token: (claims: Parameters<typeof signCallerToken>[0]) => signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE }) };
     const only = process.env.BENCH_CPU_OPS?.split(',').map((s) => s.trim().toLowerCase());
@@ -141,7 +100,7 @@ async function parent(): Promise<void> {
         await throughput(run, REQUESTS, CLIENTS);
         rps.push(REQUESTS / ((performance.now() - t0) / 1000));
         const after = await cpuAll();
-        for (const n of SUBGRAPHS) perRound[n].push((after[n] - before[n]) / 1000 / REQUESTS);
+        for (const n of SUBGRAPHS) perRound[n].push((after[n] - before[n]) / REQUESTS);
       }
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       // Backend calls per request, from the sandboxes' own request logs (context: CPU per call).
@@ -154,10 +113,7 @@ async function parent(): Promise<void> {
     console.log(`subgraph CPU ms per request (own process counters; ${CLIENTS} clients, ${REQUESTS} requests × ${ROUNDS} rounds; median (each round))`);
     console.log(table(['operation', 'odoo', 'crm', 'writes', 'Odoo calls/req', 'HubSpot calls/req', 'req/s'], rows));
   } finally {
-    for (const c of children.values()) {
-      c.send('stop');
-      await new Promise((resolve) => c.once('exit', resolve));
-    }
+    for (const c of children.values()) await c.stop();
     if (gateway) await Promise.allSettled([closeServer(gateway.server), gateway.stop()]);
     await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
   }
