@@ -229,14 +229,9 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** What every store class needs, whichever engine holds the data (store/sql.ts). */
-export interface Store {
-  readonly kind: SqlDialect;
-  readonly sql: SqlExecutor;
-  /** Whether the store can take writes now, for readiness probes. */
-  health(): Promise<StoreHealth>;
-  /** Closes the connection (SQLite: at once; Postgres: the pool, after running queries end). */
-  close(): Promise<void>;
-}
+// Store and StoreHealth live beside the SQL seam (sql.ts), so the Postgres store needs nothing from this file.
+export type { Store, StoreHealth } from './sql.ts';
+import type { Store, StoreHealth } from './sql.ts';
 
 /** The embedded store: one SQLite file (or `:memory:`) and its open connection. */
 export interface SqliteStore extends Store {
@@ -252,13 +247,6 @@ export interface SqliteStore extends Store {
   assertIntact(): void;
 }
 
-export interface StoreHealth {
-  ready: boolean;
-  /** Why not, for an operator. */
-  reason?: string;
-  /** SQLite's journal mode (wal), or `postgres`. */
-  journalMode: string;
-}
 
 /**
  * Tables whose writes are not guarded: the gateway's rate-limit counters are

@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { appError, isAppError } from '../policy/errors.ts';
-import type { Store } from './database.ts';
-import { PostgresExecutor, quoteIdent } from './sql.ts';
+import { PostgresExecutor, quoteIdent, type Store } from './sql.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/postgres/', import.meta.url));
 /** node-pg-migrate's bookkeeping table, in the store's schema. */

@@ -218,3 +218,21 @@ export class PostgresExecutor implements SqlExecutor {
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/** One opened store, whichever engine: what the store classes are built on. */
+export interface Store {
+  readonly kind: SqlDialect;
+  readonly sql: SqlExecutor;
+  /** Whether the store can take writes now, for readiness probes. */
+  health(): Promise<StoreHealth>;
+  /** Closes the connection (SQLite: at once; Postgres: the pool, after running queries end). */
+  close(): Promise<void>;
+}
+
+export interface StoreHealth {
+  ready: boolean;
+  /** Why not, for an operator. */
+  reason?: string;
+  /** SQLite's journal mode (wal), or `postgres`. */
+  journalMode: string;
+}
