@@ -40,6 +40,14 @@ export interface ServerTimeouts {
 
 export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, checkIntervalMs: 1_000 };
 
+/**
+ * How long our HTTP clients keep an idle pooled connection: shorter than the servers'
+ * keep-alive (ours above, Node's default 5 s, load balancers' 60 s and more). A client
+ * that keeps it longer races the server closing it: the request written as the server's
+ * FIN is on its way fails with ECONNRESET ("socket hang up") though the server is fine.
+ */
+export const CLIENT_KEEP_ALIVE_IDLE_MS = 4_000;
+
 /** Applies the timeouts to a server (the GraphQL servers below, and anything `listen` starts). */
 export function applyServerTimeouts(server: http.Server, t: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS): http.Server {
   server.headersTimeout = Math.min(t.headersMs, t.requestMs);

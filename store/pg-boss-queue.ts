@@ -176,7 +176,16 @@ export class PgBossJobQueue implements JobQueue {
       if (options.migrate === false) await assertMigrated(pool, boss, schema);
       else {
         await migrateOwnTables(pool, schema);
-        await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton', retentionMinutes: RETENTION_MINUTES });
+        // pg-boss's create_queue takes no lock: two replicas creating the queue at once may
+        // deadlock (40P01); Postgres aborts one, and its retry finds the queue there.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await boss.createQueue(QUEUE, { name: QUEUE, policy: 'singleton', retentionMinutes: RETENTION_MINUTES });
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '40P01' || attempt >= 3) throw err;
+          }
+        }
       }
     } catch (err) {
       await boss.stop({ graceful: false, close: false }).catch(() => {});

@@ -88,7 +88,13 @@ export async function migratePostgres(url: string, schema: string): Promise<void
     await client.connect();
     // Only when missing: a service role without CREATE on the database can still start against a prepared schema.
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    // IF NOT EXISTS is no guard against a replica creating it at the same instant: the
+    // loser gets unique_violation on pg_namespace (or duplicate_schema); the schema is there.
+    if (exists.rowCount === 0) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).catch((e: { code?: string }) => {
+        if (e.code !== '23505' && e.code !== '42P06') throw e;
+      });
+    }
     await migrateLocked(client, { dir: POSTGRES_MIGRATIONS_DIR, table: POSTGRES_MIGRATIONS_TABLE, schema });
   } finally {
     await client.end().catch(() => undefined);

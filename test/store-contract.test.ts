@@ -256,3 +256,35 @@ test('Postgres roles as documented: the service role starts, writes and audits, 
     await client.end();
   }
 });
+
+test('replicas opening one fresh Postgres schema at once, beside the job queue\'s migration, all start (migrations wait for each other)', async () => {
+  const { openPostgresStore } = await import('../store/postgres.ts');
+  const { PgBossJobQueue } = await import('../store/pg-boss-queue.ts');
+  const suffix = `${process.pid}_${Math.random().toString(16).slice(2, 10)}`;
+  const schema = `store_race_${suffix}`;
+  const queueSchema = `queue_race_${suffix}`;
+  const opened = await Promise.allSettled([
+    ...[1, 2, 3, 4].map(() => openPostgresStore({ url: TEST_POSTGRES_URL, schema, maxConnections: 2 })),
+    ...[1, 2].map(() => PgBossJobQueue.open({ connectionString: TEST_POSTGRES_URL, schema: queueSchema, maintenanceIntervalSeconds: false, poolMax: 2 })),
+  ]);
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    const openers = ['store', 'store', 'store', 'store', 'queue', 'queue'];
+    const failures = opened.flatMap((o, i) => (o.status === 'rejected' ? [`${openers[i]}: ${String((o.reason as { cause?: Error }).cause?.message ?? o.reason)}`] : []));
+    assert.deepEqual(failures, [], 'every opener started');
+    const stores = opened.slice(0, 4).map((o) => (o as PromiseFulfilledResult<Store>).value);
+    await new AuditTrail(stores[0]!).record({
+      actor: { sub: 'race', role: 'integration' }, action: 'race', system: 'odoo', object: 'Deal', objectId: '1', fields: [], before: {}, after: {},
+      requestId: 'r', outcome: 'applied',
+    });
+    assert.equal((await new AuditTrail(stores[3]!).query({ action: 'race' }, { first: 10 })).entries.length, 1, 'one schema, seen by every replica');
+    const applied = await client.query(`SELECT name, count(*)::int AS n FROM ${schema}.store_migrations GROUP BY name HAVING count(*) > 1`);
+    assert.deepEqual(applied.rows, [], 'each migration ran once');
+  } finally {
+    for (const o of opened) if (o.status === 'fulfilled') await o.value.close();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${queueSchema} CASCADE`);
+    await client.end();
+  }
+});

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { recordRateLimitRemaining } from '../../../core/metrics.ts';
 import { injectContext } from '../../../core/tracing.ts';
+import { CLIENT_KEEP_ALIVE_IDLE_MS } from '../../../core/http.ts';
 
 export const TIMEOUT_CODE = 'HUBSPOT_TIMEOUT';
 
@@ -20,7 +21,13 @@ type AddRequest = (req: http.ClientRequest, options: unknown) => void;
  */
 export function createTimeoutAgent(baseUrl: string, timeoutMs: number, maxSockets: number): http.Agent {
   const secure = new URL(baseUrl).protocol === 'https:';
-  const agent: http.Agent = secure ? new https.Agent({ keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets });
+  // `timeout` closes a pooled socket idle that long. Without it Node keeps idle sockets
+  // until the server closes them (it honours a server's "Keep-Alive: timeout=" hint only
+  // to shorten a timeout the agent already has), so a request could be written onto a
+  // socket the server was closing: ECONNRESET on a healthy HubSpot (seen in the
+  // several-replicas run as a deal PATCH failing with BACKEND_UNAVAILABLE).
+  const options = { keepAlive: true, maxSockets, timeout: CLIENT_KEEP_ALIVE_IDLE_MS };
+  const agent: http.Agent = secure ? new https.Agent(options) : new http.Agent(options);
   // addRequest is the (stable, undocumented) hook proxy agents use; wrap it on this instance only.
   const original = (agent as unknown as { addRequest: AddRequest }).addRequest.bind(agent);
   (agent as unknown as { addRequest: AddRequest }).addRequest = (req, options) => {
