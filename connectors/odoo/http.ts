@@ -6,6 +6,7 @@
 import { Agent, request } from 'undici';
 import { unavailable, type CallSite } from './errors.ts';
 import { injectContext } from '../../core/tracing.ts';
+import { CLIENT_KEEP_ALIVE_IDLE_MS } from '../../core/http.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -14,7 +15,7 @@ export interface HttpAnswer {
 }
 
 export function createAgent(maxConcurrency: number): Agent {
-  return new Agent({ connections: Math.max(1, maxConcurrency), keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
+  return new Agent({ connections: Math.max(1, maxConcurrency), keepAliveTimeout: CLIENT_KEEP_ALIVE_IDLE_MS, keepAliveMaxTimeout: 30_000 });
 }
 
 export async function postJson(
