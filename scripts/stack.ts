@@ -17,7 +17,7 @@ import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
 // Tests run the stack on SQLite or, with TEST_STORE=postgres, on a fresh Postgres schema (one place decides).
-import { openTestSharedCache, openTestStore } from '../test/support/test-store.ts';
+import { openTestJobQueue, openTestSharedCache, openTestStore } from '../test/support/test-store.ts';
 import { createCacheInvalidation } from '../core/cache-invalidation.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import type { CacheBacking } from '../core/cache.ts';
@@ -40,6 +40,8 @@ export interface StackOptions {
   ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
   /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
   storePath?: string;
+  /** 'sqlite' for a test about the SQLite file itself, whatever TEST_STORE says. */
+  storeEngine?: 'sqlite';
   host?: string;
   world?: World;
   cacheTtlMs?: number;
@@ -95,9 +97,11 @@ export async function startStack(opts: StackOptions = {}) {
   const cacheInvalidation = opts.cacheInvalidation ?? (shared ? createCacheInvalidation(shared.backing, opts.logger) : undefined);
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const store = await openTestStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:', opts.storeEngine);
+  // Replays go to the queue production would pick for this store (pg-boss on Postgres).
+  const jobQueue = await openTestJobQueue(store);
   const writesSubgraph = await createWritesSubgraph({
-    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation,
+    odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, jobs: jobQueue.queue, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation,
   });
   const odooSubgraphUrl = await listen(odooSubgraph.server, ports.odooSubgraph ?? 0, host);
   const crmSubgraphUrl = await listen(crmSubgraph.server, ports.crmSubgraph ?? 0, host);
@@ -133,6 +137,8 @@ export async function startStack(opts: StackOptions = {}) {
     store,
     /** Where the gateway counts rate limits: the store, or Redis in the configuration at scale. */
     rateLimitCounter,
+    /** The sync job queue of this store (the writes subgraph queues replays there; a worker on the stack claims them). */
+    jobQueue: jobQueue.queue,
     gateway,
     async close() {
       await Promise.allSettled([closeServer(gateway.server), gateway.stop()]);
@@ -140,6 +146,7 @@ export async function startStack(opts: StackOptions = {}) {
         closeServer(odooSubgraph.server), closeServer(crmSubgraph.server), closeServer(writesSubgraph.server),
         odooSubgraph.stop(), crmSubgraph.stop(), writesSubgraph.stop(),
       ]);
+      await jobQueue.close();
       await store.close();
       await shared?.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);

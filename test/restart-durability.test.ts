@@ -1,4 +1,5 @@
-// Idempotency keys and the audit trail are stored durably (SQLite) and survive a
+// Idempotency keys and the audit trail are stored durably (the SQLite file, whatever
+// TEST_STORE says: Postgres durability is the database's) and survive a
 // restart of the writes subgraph: a retried call after the restart returns the
 // stored answer without writing again, and the audit trail is still complete.
 import assert from 'node:assert/strict';
@@ -24,7 +25,7 @@ describe('restart keeps idempotency keys and the audit trail', () => {
   test('keys, results and audit entries outlive the process that wrote them', async () => {
     let orderId: string;
     let auditCount: number;
-    const first = await startTestStack({ storePath });
+    const first = await startTestStack({ storePath, storeEngine: 'sqlite' });
     const quote = quoteByNumber(first.world, first.world.demo.approvedQuote.quoteNumber);
     try {
       const confirmed = await first.query(CONFIRM, { q: quote.id, key: 'durable-confirm-1' }, { role: 'sales_rep', crmOwnerId: quote.owner });
@@ -40,7 +41,7 @@ describe('restart keeps idempotency keys and the audit trail', () => {
     }
 
     // A new process on the same store.
-    const second = await startTestStack({ storePath });
+    const second = await startTestStack({ storePath, storeEngine: 'sqlite' });
     try {
       second.odooSandbox.log.clear();
       const replay = await second.query(CONFIRM, { q: quote.id, key: 'durable-confirm-1' }, { role: 'sales_rep', crmOwnerId: quote.owner });

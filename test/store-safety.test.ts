@@ -75,7 +75,7 @@ describe('a store moved away while running', () => {
   let stack: TestStack;
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'store-vanish-'));
-    stack = await startTestStack({ storePath: join(root, 'data', 'store.sqlite') });
+    stack = await startTestStack({ storePath: join(root, 'data', 'store.sqlite'), storeEngine: 'sqlite' });
   });
   after(async () => {
     await stack.close();
@@ -151,7 +151,7 @@ describe('a refused write is always audited', () => {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'store-refusals-'));
     storePath = join(root, 'store.sqlite');
-    stack = await startTestStack({ storePath });
+    stack = await startTestStack({ storePath, storeEngine: 'sqlite' });
   });
   after(async () => {
     await stack.close();

@@ -45,8 +45,9 @@ describe('a worker killed mid-batch resumes without duplicates', () => {
     return child;
   }
 
-  const pending = async () => (await w.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sync_jobs WHERE status IN ('queued', 'running')"))!.n;
-  const jobs = async () => (await w.store.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sync_jobs'))!.n;
+  // Read through the queue the child shares (the store's own, or pg-boss on Postgres), not its tables.
+  const pending = async () => { const s = await w.worker.queue.stats(); return s.queued + s.running; };
+  const jobs = async () => { const s = await w.worker.queue.stats(); return s.queued + s.running + s.done + s.dead; };
 
   test('kill -9 after the first notes, restart, drain: every milestone once', { timeout: 240_000 }, async () => {
     // A backlog of its own: the shipments of a dozen converted orders change (the whole

@@ -13,7 +13,8 @@ import { createHubSpotClient } from '../../connectors/crm/hubspot/hubspot-client
 import { createHubSpotCrm } from '../../connectors/crm/hubspot/adapter.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import type { Store } from '../../store/index.ts';
-import { openTestStore, type TestStore } from './test-store.ts';
+import type { SyncJobQueue } from '../../store/job-queue.ts';
+import { openTestJobQueue, openTestStore, type TestStore } from './test-store.ts';
 import { createWorker, type Worker, type WorkerOptions } from '../../worker/server.ts';
 
 export interface SyncWorld {
@@ -34,7 +35,7 @@ export interface SyncWorld {
 
 export const SYNC_TEST_ENGINE = { batchSize: 20, leaseMs: 2_000, maxAttempts: 4, backoffBaseMs: 10, backoffMaxMs: 40, overlapMs: 5_000, jobTimeoutMs: 20_000 };
 
-export async function startSyncWorld(opts: { storePath?: string; worker?: Partial<WorkerOptions>; hubspotRetries?: number } = {}): Promise<SyncWorld> {
+export async function startSyncWorld(opts: { storePath?: string; storeEngine?: 'sqlite'; worker?: Partial<WorkerOptions>; hubspotRetries?: number } = {}): Promise<SyncWorld> {
   const world = buildWorld();
   const odooSandbox = createOdooSandbox({ dataset: world.odoo });
   const hubspotSandbox = createHubSpotSandbox({ dataset: world.hubspot });
@@ -49,9 +50,11 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
   };
   const odoo = createOdooClient(loadOdooConfig(env));
   const crm = createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env)));
-  const store = await openTestStore(opts.storePath ?? ':memory:');
+  const store = await openTestStore(opts.storePath ?? ':memory:', opts.storeEngine);
+  // The queue production picks for this store (pg-boss on Postgres): a worker started as a child shares it.
+  const jobQueue = await openTestJobQueue(store);
   const make = (extra: Partial<WorkerOptions> = {}) => createWorker({
-    odoo, crm, store, engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200,
+    odoo, crm, store, queue: jobQueue.queue, engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200,
     now: () => new Date(DEFAULT_NOW), ...opts.worker, ...extra,
   });
   const self: SyncWorld = {
@@ -64,6 +67,7 @@ export async function startSyncWorld(opts: { storePath?: string; worker?: Partia
     },
     async close() {
       await self.worker.stop();
+      await jobQueue.close();
       await store.close();
       await Promise.allSettled([odooSandbox.close(), hubspotSandbox.close()]);
     },
@@ -95,14 +99,14 @@ export async function skipHistory(worker: Worker): Promise<void> {
 }
 
 /** A worker over a running test stack's sandboxes and store (the writes subgraph queues replays there). */
-export function workerOnStack(stack: { urls: { odooSandbox: string; hubspotSandbox: string }; odooSandbox: { version: OdooVersion }; world: World; store: Store }, extra: Partial<WorkerOptions> = {}): Worker {
+export function workerOnStack(stack: { urls: { odooSandbox: string; hubspotSandbox: string }; odooSandbox: { version: OdooVersion }; world: World; store: Store; jobQueue: SyncJobQueue }, extra: Partial<WorkerOptions> = {}): Worker {
   const env = {
     ODOO_URL: stack.urls.odooSandbox, ODOO_DB: stack.world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
     ODOO_PROTOCOL: protocolsOf(stack.odooSandbox.version)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
     HUBSPOT_BASE_URL: stack.urls.hubspotSandbox, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
   };
   return createWorker({
-    odoo: createOdooClient(loadOdooConfig(env)), crm: createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env))), store: stack.store,
+    odoo: createOdooClient(loadOdooConfig(env)), crm: createHubSpotCrm(createHubSpotClient(loadHubSpotConfig(env))), store: stack.store, queue: stack.jobQueue,
     engine: SYNC_TEST_ENGINE, idempotencyLeaseMs: 1_000, idempotencyWaitMs: 200, now: () => new Date(DEFAULT_NOW), ...extra,
   });
 }

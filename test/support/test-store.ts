@@ -8,6 +8,7 @@ import pg from 'pg';
 import { openStore, type SqliteStore, type Store } from '../../store/database.ts';
 import { openPostgresStore, type PostgresStore } from '../../store/postgres.ts';
 import { quoteIdent } from '../../store/sql.ts';
+import { openJobQueue, type JobQueueConfig, type OpenedJobQueue } from '../../store/job-queue.ts';
 import type { RateLimitCounter } from '../../store/rate-limits.ts';
 import { RedisRateLimitCounter } from '../../store/redis-rate-limits.ts';
 import type { CacheBacking } from '../../core/cache.ts';
@@ -53,20 +54,40 @@ export async function openPostgresTestStore(opts: { schema?: string; dropOnClose
   }
   const close = store.close.bind(store);
   return Object.assign(store, {
-    env: { STORE_URL: TEST_POSTGRES_URL, STORE_SCHEMA: schema },
+    // The rig's sync jobs (pg-boss, as production selects with STORE_URL) in a schema of its own beside the store's.
+    env: { STORE_URL: TEST_POSTGRES_URL, STORE_SCHEMA: schema, SYNC_QUEUE_SCHEMA: queueSchemaOf(schema) },
     async close() {
       await close();
-      if (opts.dropOnClose !== false) await dropSchema(schema);
+      if (opts.dropOnClose !== false) {
+        await dropSchema(schema);
+        await dropSchema(queueSchemaOf(schema));
+      }
     },
   });
 }
 
+const queueSchemaOf = (storeSchema: string) => `${storeSchema}_q`;
+
+/**
+ * The job queue a worker on this test store uses, chosen as production chooses it
+ * (store/job-queue.ts openJobQueue): pg-boss in the store's database on Postgres, the
+ * store's own queue on SQLite — so a rig's in-process worker and a worker it starts
+ * as a child process share one queue.
+ */
+export async function openTestJobQueue(store: TestStore): Promise<OpenedJobQueue> {
+  return openJobQueue(
+    { STORE_URL: store.env.STORE_URL, STORE_MIGRATE: true },
+    { store, config: { SYNC_QUEUE_SCHEMA: store.env.SYNC_QUEUE_SCHEMA ?? 'sync_queue' } as JobQueueConfig },
+  );
+}
+
 /**
  * The store of one test rig: Postgres when TEST_STORE=postgres, else SQLite at
- * `sqlitePath` (default `:memory:`).
+ * `sqlitePath` (default `:memory:`). `engine: 'sqlite'` for a test about the SQLite file itself
+ * (durability across processes on one file, the file moved away), whatever the suite's engine.
  */
-export async function openTestStore(sqlitePath = ':memory:'): Promise<TestStore> {
-  if (testStoreEngine() === 'postgres') return openPostgresTestStore();
+export async function openTestStore(sqlitePath = ':memory:', engine: TestStoreEngine = testStoreEngine()): Promise<TestStore> {
+  if (engine === 'postgres') return openPostgresTestStore();
   const store = openStore(sqlitePath);
   return Object.assign(store, { env: { STORE_PATH: sqlitePath } });
 }
