@@ -1,8 +1,12 @@
 // Several replicas of every component as real child processes, started from their
-// production entry points (the same `main.ts` files the Dockerfile runs). Each binds
-// port 0 and the harness reads the URL it logs (a port probed free and handed over
-// can be taken meanwhile by another process of a busy machine, whose /health would
-// then answer for ours); a restart binds the port the first run got:
+// production entry points (the same `main.ts` files the Dockerfile runs). Each is
+// given a random port below the kernel's ephemeral range and the harness trusts only
+// the URL the child itself logs (so another process that happened to hold the port can
+// never answer /health for ours; EADDRINUSE on a first start draws another port). A
+// restart binds the port the first run got, because the gateways name it. Ports come
+// from below the ephemeral range because a port freed by a SIGKILL and taken from the
+// ephemeral range is soon reused by the machine's own outgoing connections as their
+// local port, and the restart then fails with EADDRINUSE (seen in CI, three suites at once):
 //
 //   odoo-sandbox, hubspot-sandbox                       one each (the backends)
 //   odoo-subgraph-N, crm-subgraph-N, writes-subgraph-N  N = 1..replicas
@@ -31,6 +35,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -207,6 +212,42 @@ async function sharedStateEnv(dir: string, id: string): Promise<{ env: Record<st
   };
 }
 
+/** Lowest port of the kernel's ephemeral range (the local ports outgoing connections get). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 12_000) return low;
+  } catch {
+    // not Linux: IANA's dynamic range starts at 49152
+  }
+  return 49_152;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const srv = createServer();
+    srv.once('error', () => ok(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
+  });
+}
+
+/** A port free now, at random between 10000 and the ephemeral range. */
+async function drawPort(): Promise<number> {
+  const high = ephemeralLow();
+  for (let i = 0; i < 100; i++) {
+    const port = 10_000 + Math.floor(Math.random() * (high - 10_000));
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range after 100 draws');
+}
+
+async function untilFree(port: number, deadline: number): Promise<void> {
+  while (!(await canListen(port))) {
+    if (Date.now() > deadline) throw new Error(`port ${port} still taken`);
+    await sleep(200);
+  }
+}
+
 export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas> {
   installExitHook();
   const replicas = opts.replicas ?? 2;
@@ -237,7 +278,7 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
 
   const add = (kind: Kind, n: number | null, extra: Record<string, string> = {}) => {
     const name = n === null ? kind : `${kind}-${n}`;
-    const env = { ...base, ...extra, ...opts.kindEnv?.[kind], [PORT_VAR[kind]]: '0' };
+    const env = { ...base, ...extra, ...opts.kindEnv?.[kind] };
     const child: Child = { name, kind, port: 0, logOffset: 0, env, logFile: join(dir, `${name}.log`), process: null };
     children.set(name, child);
     return child;
@@ -262,12 +303,21 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
     const deadline = Date.now() + 90_000;
     for (;;) {
       const p = c.process;
-      if (!p || p.exitCode !== null || p.signalCode !== null) throw new Error(`${c.name} exited before it was healthy:\n${tail(c, 40)}`);
+      if (!p || p.exitCode !== null || p.signalCode !== null) {
+        // The port was free when drawn but taken before the child bound it: draw again on a
+        // first start; a restart must keep its port (the gateways name it), so it waits for it.
+        if (/EADDRINUSE/.test(readFileSync(c.logFile, 'utf8').slice(c.logOffset)) && Date.now() < deadline) {
+          if (!c.port) c.env[PORT_VAR[c.kind]] = String(await drawPort());
+          else await untilFree(c.port, deadline);
+          launch(c);
+          continue;
+        }
+        throw new Error(`${c.name} exited before it was healthy:\n${tail(c, 40)}`);
+      }
       const port = listeningPort(c);
       if (port) {
-        if (c.port && c.port !== port) throw new Error(`${c.name} restarted on port ${port}, not ${c.port}`);
+        if (String(port) !== c.env[PORT_VAR[c.kind]]) throw new Error(`${c.name} listens on port ${port}, not the ${c.env[PORT_VAR[c.kind]]} it was given`);
         c.port = port;
-        c.env[PORT_VAR[c.kind]] = String(port);
         try {
           const res = await fetch(`${url(c)}${HEALTH[c.kind]}`, { signal: AbortSignal.timeout(2_000) });
           if (res.ok) return;
@@ -297,7 +347,10 @@ export async function startReplicas(opts: ReplicaOptions = {}): Promise<Replicas
   }
 
   const start = async (list: Child[]) => {
-    for (const c of list) launch(c);
+    for (const c of list) {
+      if (!c.port) c.env[PORT_VAR[c.kind]] = String(await drawPort());
+      launch(c);
+    }
     await Promise.all(list.map(waitHealthy));
   };
 
