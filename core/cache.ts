@@ -56,7 +56,9 @@ const FORBIDDEN_IN_PARTS = /[|*?[\]\\]/;
 /**
  * The one key layout, `model|#id|scope` or `model|?|scope|lookup`: model and record
  * first, at fixed positions, so an invalidation can match keys without knowing the
- * readers' scopes (matchesInvalidation) and Redis can narrow a scan to one model.
+ * readers' scopes (matchesInvalidation); in Redis each entry is also named in the
+ * index of its record (MasterDataCache.recordIndex), so a write finds its entries
+ * without scanning the keyspace.
  */
 export function masterDataKey(k: MasterDataKey): string {
   if (FORBIDDEN_IN_PARTS.test(k.model)) throw new Error(`cache model name ${JSON.stringify(k.model)} has a reserved character`);
@@ -78,9 +80,11 @@ export function matchesInvalidation(key: string, target: InvalidationTarget): bo
   return target.ids.some((id) => record === `#${id}`);
 }
 
-/** Redis glob for every key of `model` in a namespace (model names carry no glob characters: masterDataKey checks). */
-function modelPattern(storeNamespace: string, model: string): string {
-  return `${storeNamespace}::${model}${SEP}*`;
+/** Model and record part (`#id`, or `?` for a lookup) of a key made by masterDataKey. */
+function keyParts(key: string): { model: string; record: string } {
+  const first = key.indexOf(SEP);
+  const second = key.indexOf(SEP, first + 1);
+  return { model: key.slice(0, first), record: key.slice(first + 1, second < 0 ? undefined : second) };
 }
 
 /** Caches in memory in this process, by namespace: an invalidation in the process reaches them (cache-invalidation.ts). */
@@ -104,6 +108,7 @@ export class MasterDataCache {
   private readonly models: ReadonlySet<string>;
   private readonly backing: CacheBacking;
   private readonly logger: Logger;
+  private readonly ttlMs: number;
   /** The metric label: the namespace (one per subgraph), never a key. */
   readonly namespace: string;
   /** Keys in Redis are `${storeNamespace}::${key}` (@keyv/redis's layout). */
@@ -112,6 +117,7 @@ export class MasterDataCache {
 
   constructor(opts: MasterDataCacheOptions) {
     this.enabled = opts.ttlMs > 0;
+    this.ttlMs = opts.ttlMs;
     this.namespace = opts.namespace;
     this.models = new Set(opts.models ?? []);
     this.backing = opts.backing ?? MEMORY_BACKING;
@@ -155,11 +161,14 @@ export class MasterDataCache {
   async getMany<V>(keys: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V>> {
     const out = new Map<string, V>();
     let missing = [...new Set(keys)];
+    // A store that just failed a read is not given writes to queue while it is away.
+    let storeFailed = false;
     if (this.enabled && missing.length) {
       let cached: Array<V | undefined> | null = null;
       try {
         cached = (await this.guard(this.keyv.getMany<V>(missing), 'read')) as Array<V | undefined>;
       } catch (e) {
+        storeFailed = true;
         this.warn(e, 'read');
         cacheLookups.inc({ cache: this.namespace, result: 'error' }, missing.length);
       }
@@ -174,8 +183,10 @@ export class MasterDataCache {
     if (missing.length) {
       const loaded = await load(missing);
       for (const [k, v] of loaded) out.set(k, v);
-      if (this.enabled && loaded.size) {
+      if (this.enabled && !storeFailed && loaded.size) {
         try {
+          // Index first: an entry the index does not name could outlive an invalidation.
+          if (this.backing.kind === 'redis') await this.guard(this.indexEntries([...loaded.keys()]), 'write');
           await this.guard(this.keyv.setMany([...loaded].map(([key, value]) => ({ key, value }))), 'write');
         } catch (e) {
           this.warn(e, 'write');
@@ -199,24 +210,72 @@ export class MasterDataCache {
     if (!this.models.has(target.model)) return 0;
     if (this.backing.kind === 'redis') {
       const client = this.backing.client;
-      const doomed: string[] = [];
-      const prefix = `${this.storeNamespace}::`;
+      let doomed = 0;
       await this.guard(
         (async () => {
-          for await (const batch of client.scanIterator({ MATCH: modelPattern(this.storeNamespace, target.model), COUNT: 1000 })) {
-            for (const full of batch as string[]) if (matchesInvalidation(full.slice(prefix.length), target)) doomed.push(full);
-          }
-          if (doomed.length) await client.unlink(doomed);
+          // The record indexes the write touches (its ids and the model's lookups), or
+          // every record index of the model: never a scan of the keyspace.
+          const indexes = target.ids
+            ? [...target.ids.map((id) => this.recordIndex(target.model, `#${id}`)), this.recordIndex(target.model, '?')]
+            : await client.zRange(this.modelIndex(target.model), 0, -1);
+          if (!indexes.length) return;
+          const read = client.multi();
+          for (const index of indexes) read.zRange(index, 0, -1);
+          const entries = ((await read.exec()) as unknown as string[][]).flat();
+          doomed = entries.length;
+          const drop = client.multi();
+          drop.unlink([...entries, ...indexes]);
+          drop.zRem(this.modelIndex(target.model), indexes);
+          await drop.exec();
         })(),
         'invalidate',
       );
-      return doomed.length;
+      return doomed;
     }
     const doomed: string[] = [];
     const iterate = this.keyv.iterator as unknown as (() => AsyncIterable<[string, unknown]>) | undefined;
     if (iterate) for await (const [key] of iterate.call(this.keyv)) if (matchesInvalidation(key, target)) doomed.push(key);
     if (doomed.length) await this.keyv.deleteMany(doomed);
     return doomed.length;
+  }
+
+  /**
+   * Redis index of the entries about one record of a model (`#id`, or `?` for the
+   * model's lookups): a sorted set of full entry keys scored by their expiry, itself
+   * expiring with its newest entry. `|` cannot start a key masterDataKey makes (model
+   * names may not contain it), so an index never collides with an entry.
+   */
+  private recordIndex(model: string, record: string): string {
+    return `${this.storeNamespace}::${SEP}idx${SEP}${model}${SEP}${record}`;
+  }
+
+  /** Redis index of a model's record indexes, for a write that names no ids. */
+  private modelIndex(model: string): string {
+    return `${this.storeNamespace}::${SEP}idx${SEP}${model}`;
+  }
+
+  /** Adds entries about to be written to their indexes; members whose entries expired are pruned. */
+  private async indexEntries(keys: string[]): Promise<void> {
+    if (this.backing.kind !== 'redis') return;
+    const ttl = this.ttlMs;
+    const now = Date.now();
+    const expiry = now + ttl;
+    const multi = this.backing.client.multi();
+    const models = new Set<string>();
+    for (const key of keys) {
+      const { model, record } = keyParts(key);
+      const index = this.recordIndex(model, record);
+      multi.zAdd(index, { score: expiry, value: `${this.storeNamespace}::${key}` });
+      multi.zRemRangeByScore(index, '-inf', now);
+      multi.pExpire(index, ttl);
+      multi.zAdd(this.modelIndex(model), { score: expiry, value: index });
+      models.add(model);
+    }
+    for (const model of models) {
+      multi.zRemRangeByScore(this.modelIndex(model), '-inf', now);
+      multi.pExpire(this.modelIndex(model), ttl);
+    }
+    await multi.exec();
   }
 
   async clear(): Promise<void> {

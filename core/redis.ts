@@ -111,6 +111,10 @@ export async function closeRedisClient(client: RedisClient): Promise<void> {
   try {
     await withTimeout(client.close(), 1000, "close");
   } catch {
-    client.destroy();
+    try {
+      client.destroy();
+    } catch {
+      // Closed meanwhile: the timed-out close finished after all.
+    }
   }
 }

@@ -4,7 +4,6 @@
 // unreachable never fails a read — the backend answers and the log says why, without
 // the URL's password. Against the machine's real Redis, each test under its own prefix.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { cacheBackingFor, MasterDataCache, type CacheBacking } from '../core/cache.ts';
@@ -33,7 +32,9 @@ function capturedLogger(level = 'warn') {
 }
 
 async function ready(backing: CacheBacking): Promise<void> {
-  if (backing.kind === 'redis' && !backing.client.isReady) await once(backing.client, 'ready');
+  // Not events.once: a reconnect attempt refused just before the server came up emits
+  // 'error' (which the client's own listener reports) and would reject the wait.
+  if (backing.kind === 'redis' && !backing.client.isReady) await new Promise<void>((ok) => backing.client.once('ready', () => ok()));
 }
 
 /** A loader that counts the records it was asked for. */
@@ -81,7 +82,8 @@ describe('master-data cache shared by replicas in Redis', () => {
     assert.deepEqual(got.get(key(5)), { loaded: key(5) });
     const redis = await inspector();
     try {
-      assert.deepEqual(await redis.keys(`${config.keyPrefix}cache:${SPEC.namespace}::*`), [key(5), key(6)].map((k) => `${config.keyPrefix}cache:${SPEC.namespace}::${k}`).sort());
+      const entries = (await redis.keys(`${config.keyPrefix}cache:${SPEC.namespace}::*`)).filter((k) => !k.includes('::|idx|'));
+      assert.deepEqual(entries, [key(5), key(6)].map((k) => `${config.keyPrefix}cache:${SPEC.namespace}::${k}`).sort());
     } finally {
       await redis.client.close();
     }
@@ -100,6 +102,39 @@ describe('master-data cache shared by replicas in Redis', () => {
     const loader = countingLoader();
     await replicaB.getMany([key(5), key(6), lookup, partner], loader.load);
     assert.deepEqual(loader.asked, [partner], 'a whole-model invalidation drops only that model');
+  });
+
+  test('an invalidation finds its entries through the record indexes: no command walks the keyspace, and the indexes go with the entries', async () => {
+    const called: string[] = [];
+    const client = writer.backing.kind === 'redis' ? writer.backing.client : assert.fail('Redis backing expected');
+    const spy = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^(scan|scanIterator|keys|KEYS|SCAN|sendCommand)$/.test(prop)) called.push(prop);
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const spied = createCacheInvalidation({ ...writer.backing, client: spy } as CacheBacking, logger);
+    const otherScope = replicaA.key({ model: 'product.product', scope: 'c2|own|name', id: 7 });
+    await replicaA.getMany([key(7), otherScope, key(8), lookup], countingLoader().load);
+    await spied.invalidate(SPEC, { model: 'product.product', ids: [7] });
+    const loader = countingLoader();
+    await replicaB.getMany([key(7), otherScope, key(8), lookup], loader.load);
+    assert.deepEqual(loader.asked, [key(7), otherScope, lookup], 'record 7 in both scopes and the lookup were dropped, record 8 kept');
+    await spied.invalidate(SPEC, { model: 'product.product' });
+    const again = countingLoader();
+    await replicaB.getMany([key(7), key(8)], again.load);
+    assert.deepEqual(again.asked, [key(7), key(8)], 'a write naming no ids drops every entry of the model');
+    assert.deepEqual(called, [], 'the invalidation used no SCAN, KEYS or raw command');
+    const redis = await inspector();
+    try {
+      const ns = `${config.keyPrefix}cache:${SPEC.namespace}::`;
+      const index = `${ns}|idx|product.product|#7`;
+      assert.deepEqual(await redis.client.zRange(index, 0, -1), [`${ns}${key(7)}`], 'the reloaded entry is indexed again, once');
+      const ttl = await redis.client.pTTL(index);
+      assert.ok(ttl > 0 && ttl <= 60_000, `the index expires with its newest entry (pttl ${ttl})`);
+    } finally {
+      await redis.client.close();
+    }
   });
 
   test('Redis unreachable: every read is answered from the backend, the log names the failure but not the password', async () => {
