@@ -16,8 +16,10 @@ import { createCrmSubgraph } from '../subgraphs/crm/server.ts';
 import { loadOdooConfig } from '../connectors/odoo/config.ts';
 import { createOdooClient } from '../connectors/odoo/odoo-client.ts';
 import { createOdooSubgraph } from '../subgraphs/odoo/server.ts';
-// Tests run the stack on SQLite or, with TEST_STORE=postgres, on a fresh Postgres schema (one place decides).
-import { openTestJobQueue, openTestSharedCache, openTestStore } from '../test/support/test-store.ts';
+import { openStore, type SqliteStore } from '../store/database.ts';
+import type { PostgresStore } from '../store/postgres.ts';
+import { openJobQueue, type OpenedJobQueue } from '../store/job-queue.ts';
+import type { RateLimitCounter } from '../store/rate-limits.ts';
 import { createCacheInvalidation } from '../core/cache-invalidation.ts';
 import { createWritesSubgraph } from '../subgraphs/writes/server.ts';
 import type { CacheBacking } from '../core/cache.ts';
@@ -40,8 +42,11 @@ export interface StackOptions {
   ports?: { gateway?: number; odooSubgraph?: number; crmSubgraph?: number; writesSubgraph?: number; odooSandbox?: number; hubspotSandbox?: number };
   /** SQLite file of idempotency keys, audit trail and exceptions (`:memory:` for a throwaway one). */
   storePath?: string;
-  /** 'sqlite' for a test about the SQLite file itself, whatever TEST_STORE says. */
-  storeEngine?: 'sqlite';
+  /**
+   * Opens where the stack keeps its state, given `storePath`; default embeddedState.
+   * The test harness passes its own (TEST_STORE=postgres: a fresh Postgres schema and Redis).
+   */
+  state?: (storePath: string) => Promise<StackState>;
   host?: string;
   world?: World;
   cacheTtlMs?: number;
@@ -60,6 +65,22 @@ export interface StackOptions {
   secrets?: { caller: string; internal: string };
   /** One logger for every component (tests read its lines); default: one per component at LOG_LEVEL. */
   logger?: Logger;
+}
+
+/** Where the stack keeps its state. */
+export interface StackState {
+  /** Idempotency keys, audit trail, exceptions, leases, rate-limit counters, cursors. */
+  store: SqliteStore | PostgresStore;
+  /** Sync jobs: the store's own queue on SQLite, pg-boss on Postgres (as production picks). */
+  jobQueue: OpenedJobQueue;
+  /** Redis for the master-data caches and the rate-limit counters; null: caches in memory, counters in the store. */
+  shared: { backing: CacheBacking; counter: RateLimitCounter; close(): Promise<void> } | null;
+}
+
+/** The embedded default (`npm start`): the SQLite store at `storePath` with its own job queue, nothing shared. */
+export async function embeddedState(storePath: string): Promise<StackState> {
+  const store = openStore(storePath);
+  return { store, jobQueue: await openJobQueue({}, { store }), shared: null };
 }
 
 export async function startStack(opts: StackOptions = {}) {
@@ -91,15 +112,11 @@ export async function startStack(opts: StackOptions = {}) {
 
   const internalSecret = opts.secrets?.internal ?? DEV_INTERNAL_SECRET;
   const callerSecret = opts.secrets?.caller ?? DEV_CALLER_SECRET;
-  // TEST_STORE=postgres: caches and rate-limit counters in Redis too (the configuration at scale).
-  const shared = await openTestSharedCache();
+  const { store, jobQueue, shared } = await (opts.state ?? embeddedState)(opts.storePath ?? ':memory:');
   const cacheBacking = opts.cacheBacking ?? shared?.backing;
   const cacheInvalidation = opts.cacheInvalidation ?? (shared ? createCacheInvalidation(shared.backing, opts.logger) : undefined);
   const odooSubgraph = await createOdooSubgraph({ client: createOdooClient(odooConfig), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, now: opts.now, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
   const crmSubgraph = await createCrmSubgraph({ crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), internalSecret, cacheTtlMs: opts.cacheTtlMs, cacheBacking, backendCallBudget: opts.backendCallBudget, logger: opts.logger });
-  const store = await openTestStore(opts.storePath ?? ':memory:', opts.storeEngine);
-  // Replays go to the queue production would pick for this store (pg-boss on Postgres).
-  const jobQueue = await openTestJobQueue(store);
   const writesSubgraph = await createWritesSubgraph({
     odoo: createOdooClient(odooConfig), crm: createHubSpotCrm(createHubSpotClient(hubspotConfig)), store, jobs: jobQueue.queue, internalSecret, now: opts.now, logger: opts.logger, cacheInvalidation,
   });

@@ -54,6 +54,8 @@ export function layeringViolations(graph: ReadonlyMap<string, readonly string[]>
     for (const to of targets) {
       const edge = `${from} → ${to}`;
       if (PRODUCTION.includes(top(from)) && top(to) === 'sandboxes') out.push(`production code imports a sandbox: ${edge}`);
+      // `npm start`, the bench and the image never load the test harness.
+      if (top(from) !== 'test' && top(to) === 'test') out.push(`only tests import the test harness: ${edge}`);
       if (FORBIDDEN_BELOW[top(from)]?.includes(top(to))) out.push(`${top(from)}/ imports upward from ${top(to)}/: ${edge}`);
       const [a, b] = [subgraphOf(from), subgraphOf(to)];
       if (a && b && a !== b && b !== 'common') out.push(`subgraph ${a} imports subgraph ${b}'s files: ${edge}`);
@@ -115,6 +117,7 @@ describe('layering', () => {
       ['connectors/odoo/x.ts', ['sandboxes/odoo/models.ts', 'subgraphs/odoo/loaders.ts']],
       ['core/y.ts', ['store/index.ts', 'policy/errors.ts']],
       ['policy/z.ts', ['connectors/odoo/x.ts']],
+      ['scripts/stack.ts', ['test/support/test-store.ts']],
     ]);
     assert.deepEqual(layeringViolations(bad), [
       'subgraph writes imports subgraph odoo\'s files: subgraphs/writes/a.ts → subgraphs/odoo/loaders.ts',
@@ -122,12 +125,13 @@ describe('layering', () => {
       'connectors/ imports upward from subgraphs/: connectors/odoo/x.ts → subgraphs/odoo/loaders.ts',
       'core/ imports upward from store/: core/y.ts → store/index.ts',
       'policy/ imports upward from connectors/: policy/z.ts → connectors/odoo/x.ts',
+      'only tests import the test harness: scripts/stack.ts → test/support/test-store.ts',
     ]);
     const cyclic = new Map<string, string[]>([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['d.ts', 'a.ts']], ['e.ts', ['a.ts']]]);
     assert.deepEqual(importCycles(cyclic), [['a.ts', 'b.ts', 'c.ts'], ['d.ts']]);
   });
 
-  test('no subgraph imports another, production never imports a sandbox, nothing imports upward', () => {
+  test('no subgraph imports another, production never imports a sandbox, nothing imports upward, only tests import the test harness', () => {
     assert.deepEqual(layeringViolations(graph), []);
   });
 

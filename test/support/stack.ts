@@ -5,6 +5,7 @@ import type { Role } from '../../core/identity.ts';
 import { DEFAULT_NOW } from '../../sandboxes/seed/index.ts';
 import { loadRateLimitConfig } from '../../gateway/rate-limit.ts';
 import { ROLES } from '../../core/identity.ts';
+import { openTestState } from './test-store.ts';
 
 /** Rate limits on, counting, but far above what any test file sends (a test of the limit sets its own). */
 const TEST_RATE_LIMITS = loadRateLimitConfig({ GATEWAY_RATE_LIMITS: ROLES.map((r) => `${r}=1000000`).join(',') });
@@ -47,9 +48,18 @@ export interface TestStack extends Stack {
   resetCounters(): Promise<void>;
 }
 
-export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
+export interface TestStackOptions extends StackOptions {
+  /** 'sqlite' for a test about the SQLite file itself, whatever TEST_STORE says. */
+  storeEngine?: 'sqlite';
+}
+
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+  const { storeEngine, ...stackOpts } = opts;
   // Business rules run on the demo world's "today", so its dates (validity, lead times) hold whenever the tests run.
-  const stack = await startStack({ cacheTtlMs: 0, now: () => new Date(DEFAULT_NOW), ...opts, gateway: { rateLimits: TEST_RATE_LIMITS, ...opts.gateway } });
+  // The store follows TEST_STORE (SQLite, or a fresh Postgres schema plus Redis), decided in test-store.ts.
+  const stack = await startStack({
+    cacheTtlMs: 0, now: () => new Date(DEFAULT_NOW), state: (path) => openTestState(path, storeEngine), ...stackOpts, gateway: { rateLimits: TEST_RATE_LIMITS, ...opts.gateway },
+  });
   return Object.assign(stack, {
     async query(query: string, variables: Record<string, unknown> = {}, as: Caller | null = { role: 'finance' }) {
       const headers: Record<string, string> = {};

@@ -14,6 +14,7 @@ import { RedisRateLimitCounter } from '../../store/redis-rate-limits.ts';
 import type { CacheBacking } from '../../core/cache.ts';
 import { closeRedisClient, createRedisClient } from '../../core/redis.ts';
 import { createLogger } from '../../core/logger.ts';
+import type { StackState } from '../../scripts/stack.ts';
 import { TEST_REDIS_URL } from './redis.ts';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -113,6 +114,16 @@ export async function openTestSharedCache(): Promise<{ backing: CacheBacking; co
       await closeRedisClient(client);
     },
   };
+}
+
+/**
+ * The state of one test stack (scripts/stack.ts `state`): the rig's store (openTestStore,
+ * `engine` as there), the job queue production picks for it, and Redis when TEST_STORE=postgres.
+ */
+export async function openTestState(sqlitePath = ':memory:', engine?: TestStoreEngine): Promise<StackState> {
+  const shared = await openTestSharedCache();
+  const store = await openTestStore(sqlitePath, engine);
+  return { store, jobQueue: await openTestJobQueue(store), shared };
 }
 
 export type { Store };
