@@ -4,7 +4,9 @@
 // compiled or under tsx), Hive Gateway with its JS and its Rust planner
 // (bench/peers/hive/serve.mjs) — and each reports its own CPU and RSS over IPC, so CPU
 // per request is known for every process of every cell. The direct floor replays our
-// query plan's subgraph requests without a gateway (bench/floor.ts).
+// query plan's subgraph requests without a gateway (bench/floor.ts). BENCH_BEFORE=<commit>
+// adds `ours-before`: that commit's own gateway and subgraphs over the same sandboxes
+// (bench/before.ts), so one run gives before and after.
 //
 // For each latency profile, operation and client count, in interleaved rounds (the
 // target order rotates): req/s, p50/p95/p99, CPU ms per request per process, backend
@@ -22,6 +24,7 @@ process.env.LOG_LEVEL ??= 'silent';
 process.env.HUBSPOT_SANDBOX_RATE_LIMITS ??= 'off';
 process.env.HUBSPOT_PACING ??= 'off';
 
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +34,7 @@ import { Agent, request } from 'undici';
 import { num, ratio, table } from './measure.ts';
 import { renderChart } from './chart.ts';
 import { BENCH_DIR, ensureBuild, ensureHive, Proc, ROOT, startHive, startOurs } from './procs.ts';
+import { BEFORE_PREFIX, composeBefore, DEFAULT_BEFORE, ensureBefore, startBeforeGateway, startBeforeSubgraph, type Before } from './before.ts';
 import { replay, startRecorder, toPlan, type Plan } from './floor.ts';
 import { benchOperations, quoteId, type Operation } from './operations.ts';
 
@@ -75,6 +79,15 @@ if (CODE !== 'dist' && CODE !== 'tsx') { console.error('BENCH_GATEWAY_CODE must 
 const SOAK_SECONDS = numberEnv('BENCH_SOAK_SECONDS', 300, 10);
 const SOAK_TARGETS = env('BENCH_SOAK_TARGETS', 'ours,hive-rust').split(',');
 const OUT = path.resolve(env('BENCH_OUT', path.join(ROOT, 'docs', 'bench')));
+/** An earlier commit whose whole stack (gateway and subgraphs) runs beside ours as `ours-before` (bench/before.ts); off unless set, `1` is issue 13's baseline. */
+const BEFORE_REF = ((v) => (v === '0' || v === 'none' ? '' : v === '1' ? DEFAULT_BEFORE : v))(env('BENCH_BEFORE', ''));
+const BEFORE = 'ours-before';
+if (BEFORE_REF) {
+  try { execFileSync('git', ['rev-parse', '--verify', '--quiet', `${BEFORE_REF}^{commit}`], { cwd: ROOT, stdio: 'ignore' }); } catch {
+    console.error(`BENCH_BEFORE: "${BEFORE_REF}" names no commit of this clone (a shallow clone may lack it: git fetch --unshallow)`);
+    process.exit(2);
+  }
+}
 
 // ------------------------------------------------------------ processes
 const dispatcher = new Agent({ connections: 128, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -86,6 +99,8 @@ const component = (role: string, kind: 'subgraph' | 'sandbox', extra: NodeJS.Pro
 interface Target {
   name: string;
   proc?: Proc;
+  /** Kept when its answers differ from ours (reported, not refused): an earlier commit may differ where bugs were fixed since. */
+  mayDiffer?: boolean;
   /** One request; resolves to the answer's data, throws on an HTTP or GraphQL error. */
   send: (op: Operation, variables: Record<string, unknown>) => Promise<unknown>;
 }
@@ -212,6 +227,9 @@ async function drive(t: Target, op: Operation, clients: number, cell: Cell): Pro
 function pct(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]! : NaN;
 }
+/** What `ours` is built from (a change elsewhere, e.g. in bench/, does not make it another gateway). */
+const PRODUCTION_SOURCES = ['gateway', 'subgraphs', 'connectors', 'core', 'policy', 'store', 'supergraph.yaml'];
+const git = (...args: string[]) => { try { return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const slope = (xs: number[], ys: number[]) => {
   const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
   const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
@@ -220,12 +238,22 @@ const slope = (xs: number[], ys: number[]) => {
 
 // ------------------------------------------------------------ run
 const notes: string[] = [];
+let before: Before | undefined;
 const cpus = os.cpus();
 const machine = () => `node ${process.version}, ${os.platform()}/${os.arch()}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 const loadAtStart = machine();
 let exitCode = 0;
 try {
   if (CODE === 'dist') ensureBuild();
+  const wantBefore = BEFORE_REF !== '' && (!SOAK || SOAK_TARGETS.includes(BEFORE));
+  if (wantBefore) {
+    try {
+      before = ensureBefore(BEFORE_REF, CODE);
+    } catch (e) {
+      notes.push(`${BEFORE} (BENCH_BEFORE=${BEFORE_REF}) not prepared: ${(e as Error).message.split('\n')[0]}`);
+      console.log(`note: ${notes.at(-1)}`);
+    }
+  }
   const [odooSandbox, hub] = await Promise.all([component('odoo-sandbox', 'sandbox'), component('hubspot-sandbox', 'sandbox')]);
   hubspotSandbox = hub;
   const backends = { BENCH_ODOO_URL: odooSandbox.url, BENCH_ODOO_DB: world.odoo.database, BENCH_HUBSPOT_URL: hubspotSandbox.url };
@@ -236,6 +264,31 @@ try {
   const targets: Target[] = [];
   const ours = await start(startOurs(CODE, supergraphSdl));
   targets.push({ name: 'ours', proc: ours, send: (op, v) => post(ours.url, op, v) });
+  if (before) {
+    // The baseline's own subgraphs and gateway over the same sandboxes: its gateway signs
+    // the internal credential as its subgraphs verify it, not as today's do.
+    try {
+      const b = before;
+      const roles = SUBGRAPHS.map((s) => `${s}-subgraph`);
+      const theirs: Proc[] = [];
+      const stopTheirs = async () => { for (const p of theirs) { await p.stop().catch(() => undefined); procs.splice(procs.indexOf(p), 1); } };
+      try {
+        await Promise.all(roles.map(async (r) => theirs.push(await start(startBeforeSubgraph(b, r, { ...process.env, ...backends })))));
+        theirs.sort((x, y) => roles.indexOf(x.name.slice(BEFORE_PREFIX.length)) - roles.indexOf(y.name.slice(BEFORE_PREFIX.length)));
+      } catch (e) { await stopTheirs(); throw e; }
+      let gw: Proc;
+      try {
+        const { names, sdl } = await composeBefore(b, Object.fromEntries(SUBGRAPHS.map((s, i) => [s, theirs[i]!.url])));
+        if (names.join() !== SUBGRAPHS.join()) throw new Error(`its supergraph.yaml names ${names.join(', ')}, ours ${SUBGRAPHS.join(', ')}`);
+        gw = await start(startBeforeGateway(b, CODE, sdl, BEFORE));
+      } catch (e) { await stopTheirs(); throw e; }
+      targets.push({ name: BEFORE, proc: gw, mayDiffer: true, send: (op, v) => post(gw.url, op, v) });
+    } catch (e) {
+      notes.push(`${BEFORE} (${before.subject}) did not start: ${(e as Error).message.slice(0, 300)}`);
+      console.log(`note: ${notes.at(-1)}`);
+      before = undefined;
+    }
+  }
   const peerHeaders = async (op: Operation) => Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [`x-bench-identity-${s}`, await credential(op, s)] as const)));
   const wanted = SOAK ? PEERS.filter((p) => SOAK_TARGETS.includes(p)) : PEERS;
   if (wanted.length) ensureHive();
@@ -253,11 +306,17 @@ try {
   // stock, so a quote check asked after it would rightly answer otherwise.
   for (const op of ops) {
     const expected = normalise(await targets[0]!.send(op, await variablesFor(op)));
-    for (const t of targets.slice(1)) {
-      const got = normalise(await t.send(op, await variablesFor(op)).catch((e: Error) => ({ error: e.message })));
+    for (const t of [...targets.slice(1)]) {
+      let failed: string | undefined;
+      const got = normalise(await t.send(op, await variablesFor(op)).catch((e: Error) => { failed = e.message; return { error: e.message }; }));
       const diff = firstDifference(got, expected);
       if (diff === undefined) continue;
-      notes.push(`${t.name} left out: its answer to ${op.name} differs from ours at ${diff}`);
+      if (t.mayDiffer && failed === undefined) {
+        notes.push(`${t.name} kept although its answer to ${op.name} differs from ours at ${diff}`);
+        console.log(`note: ${notes.at(-1)}`);
+        continue;
+      }
+      notes.push(`${t.name} left out: its answer to ${op.name} ${failed === undefined ? `differs from ours at ${diff}` : `is an error: ${failed.slice(0, 300)}`}`);
       console.log(`note: ${notes.at(-1)}`);
       if (t.proc) { await t.proc.stop(); procs.splice(procs.indexOf(t.proc), 1); }
       targets.splice(targets.indexOf(t), 1);
@@ -337,7 +396,11 @@ process.exit(exitCode);
 // ------------------------------------------------------------ output
 function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: string, c: number) => string, names: string[]): void {
   const procNames = procs.map((p) => p.name);
-  const subNames = procNames.filter((n) => n.endsWith('-subgraph') || n.endsWith('-sandbox')).sort();
+  const subNames = procNames.filter((n) => !n.startsWith(BEFORE_PREFIX) && (n.endsWith('-subgraph') || n.endsWith('-sandbox'))).sort();
+  const hasBefore = names.includes(BEFORE);
+  /** The process behind a column for target `n`: ours-before's subgraph columns are its own subgraphs' (the sandboxes are shared). */
+  const procOf = (n: string, col: string) => (n === BEFORE && col.endsWith('-subgraph') ? `${BEFORE_PREFIX}${col}` : col);
+  const subgraphCpu = (n: string, c: Cell) => subNames.filter((p) => p.endsWith('-subgraph')).reduce((a, p) => a + (c.cpuMs[procOf(n, p)] ?? 0), 0) / c.requests;
   const mdParts: string[] = [];
   for (const lat of LATENCIES) {
     const main: string[][] = [];
@@ -359,17 +422,20 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
         main.push([op.name, String(clients), n, num(rps(c), 1), num(pct(s, 0.5), 1), num(pct(s, 0.95), 1), num(pct(s, 0.99), 1), String(c.errors),
           n === 'ours' ? '—' : ratio(rps(o), rps(c)), n === 'ours' ? '—' : `${(oursP50 - pct(s, 0.5)).toFixed(1)}`,
           n === 'floor' ? '—' : String(Math.round(c.peakRss / 2 ** 20))]);
-        cpu.push([op.name, String(clients), n, n === 'floor' ? '—' : num(gwCpu, 2), ...subNames.map((p) => num((c.cpuMs[p] ?? 0) / c.requests, 2)),
+        cpu.push([op.name, String(clients), n, n === 'floor' ? '—' : num(gwCpu, 2), ...subNames.map((p) => num((c.cpuMs[procOf(n, p)] ?? 0) / c.requests, 2)),
           num(c.odooCalls / c.requests, 2), num(c.hubspotCalls / c.requests, 2), op.freshQuote ? `${num(c.ordersCreated / c.requests, 2)}${n === 'floor' ? '' : ` (${c.orderNumbers.size} distinct of ${c.requests - c.errors})`}` : '—']);
         if (c.errors) notes.push(`${lat.label}, ${op.name}, ${clients} clients, ${n}: ${c.errors} errors of ${c.requests}, first: ${c.firstError}`);
       }
       const r = (n: string) => { const c = get(n); return c ? ratio(rps(o), rps(c)) : '—'; };
       const cr = (n: string) => { const c = get(n); return c ? ratio((o.cpuMs.ours ?? 0) / o.requests, (c.cpuMs[n] ?? 0) / c.requests) : '—'; };
       const f = get('floor');
+      const b = get(BEFORE);
       summary.push([op.name, String(clients), num(rps(o), 1), r('hive-rust'), r('hive-js'), num(oursP50, 1), f ? num(oursP50 - pct(sorted(f), 0.5), 1) : '—',
-        num((o.cpuMs.ours ?? 0) / o.requests, 2), cr('hive-rust'), cr('hive-js')]);
+        num((o.cpuMs.ours ?? 0) / o.requests, 2), cr('hive-rust'), cr('hive-js'),
+        ...(hasBefore ? [r(BEFORE), cr(BEFORE), b ? ratio(subgraphCpu('ours', o), subgraphCpu(BEFORE, b)) : '—'] : [])]);
     }
-    const sumHead = ['operation', 'clients', 'ours req/s', 'ours ÷ hive-rust', 'ours ÷ hive-js', 'ours p50 ms', 'ours − floor p50 ms', 'ours gateway CPU ms/req', 'CPU ours ÷ hive-rust', 'CPU ours ÷ hive-js'];
+    const sumHead = ['operation', 'clients', 'ours req/s', 'ours ÷ hive-rust', 'ours ÷ hive-js', 'ours p50 ms', 'ours − floor p50 ms', 'ours gateway CPU ms/req', 'CPU ours ÷ hive-rust', 'CPU ours ÷ hive-js',
+      ...(hasBefore ? ['ours ÷ before', 'CPU ours ÷ before', 'subgraphs CPU ours ÷ before'] : [])];
     const mainHead = ['operation', 'clients', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'req/s ours ÷ this', 'p50 ours − this ms', 'peak RSS MiB'];
     const cpuHead = ['operation', 'clients', 'target', 'gateway', ...subNames, 'Odoo calls/req', 'HubSpot calls/req', 'orders created/call'];
     console.log(`\n=== backend latency: ${lat.label} (Odoo ${lat.odoo} ms, HubSpot ${lat.hubspot} ms per call) ===`);
@@ -392,10 +458,11 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
   }
   for (const n of notes) console.log(`note: ${n}`);
   const md = [
-    '# Benchmark results: our gateway, Hive Gateway (JS and Rust planners), the direct floor',
+    `# Benchmark results: our gateway${hasBefore ? ' (before and after)' : ''}, Hive Gateway (JS and Rust planners), the direct floor`,
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()}. Machine at start: ${loadAtStart}; at end: ${machine()}.`,
     `Our gateway: ${CODE === 'dist' ? 'compiled JavaScript (dist/, plain node)' : 'TypeScript sources under the tsx loader'}; Hive: plain JavaScript. Subgraphs and sandboxes under tsx, each in its own process.`,
+    ...(hasBefore && before ? [`\`ours\` is ${git('log', '-1', '--format=%h')}${git('status', '--porcelain', '--untracked-files=no', '--', ...PRODUCTION_SOURCES) ? ' with uncommitted changes' : ''}; \`ours-before\` is commit ${before.subject} (BENCH_BEFORE=${before.ref}): its own gateway (run as ours is) and its own three subgraphs, each in its own process, over the same sandboxes; in the CPU table its subgraph columns are its own subgraphs'.`] : []),
     `${SECONDS} s per cell, ${ROUNDS} interleaved round(s) without injected latency and ${LATENCY_ROUNDS} with it, clients ${CLIENTS.join('/')}, ${WARMUP} warm-up requests per target and operation; master-data cache of the subgraphs ${process.env.BENCH_CACHE_TTL_MS ?? 0} ms.`,
     '',
     '**The machine is shared and loaded: prefer the CPU-per-request columns** (each process\'s own counters); throughput and latency move with the other load. Column meanings: [README.md](README.md).',
@@ -440,6 +507,8 @@ async function soak(targets: Target[]): Promise<void> {
     for (const [name, s] of samples) {
       const kept = s.filter(([at]) => at >= WARM);
       if (name !== t.name && !name.endsWith('-subgraph') && !name.endsWith('-sandbox')) continue;
+      // Each stack's own subgraphs: ours-before's for it, today's for every other target.
+      if (name.endsWith('-subgraph') && name.startsWith(BEFORE_PREFIX) !== (t.name === BEFORE)) continue;
       rows.push([t.name, name, String(kept.length), num(kept[0]?.[1] ?? NaN, 1), num(kept.at(-1)?.[1] ?? NaN, 1), num(Math.max(...s.map(([, r]) => r)), 1), num(slope(kept.map(([a]) => a / 60), kept.map(([, r]) => r)), 2)]);
     }
   }

@@ -7,10 +7,15 @@
 //   BENCH_GATEWAY_CODE=dist  the compiled gateway (`npm run build`, dist/) under plain node,
 //                            as production starts it;
 //   BENCH_GATEWAY_CODE=tsx   the TypeScript sources under the tsx loader (the parent adds --import tsx).
+// BENCH_GATEWAY_ROOT: the checkout whose gateway runs (default this one; bench/before.ts
+// points it at an earlier commit's tree, whose gateway took the same options).
+import { pathToFileURL } from 'node:url';
+
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 const dist = process.env.BENCH_GATEWAY_CODE === 'dist';
-const load = (file) => import(new URL(dist ? `../dist/${file}.js` : `../${file}.ts`, import.meta.url).href);
+const root = process.env.BENCH_GATEWAY_ROOT ? pathToFileURL(`${process.env.BENCH_GATEWAY_ROOT}/`) : new URL('../', import.meta.url);
+const load = (file) => import(new URL(dist ? `dist/${file}.js` : `${file}.ts`, root).href);
 const { createGatewayServer } = await load('gateway/server');
 const { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, ROLES } = await load('core/identity');
 const { loadRateLimitConfig } = await load('gateway/rate-limit');

@@ -3,7 +3,7 @@
 // every operation answered without errors, the tables and the chart written. Asserts
 // shapes and counts only — never a time.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,5 +72,34 @@ describe('npm run bench (smallest settings)', () => {
     assert.ok(m, confirm['orders created/call']);
     assert.equal(m[1], m[2]);
     assert.equal(cpu.find((r) => r.operation === 'confirmQuote' && r.target === 'floor')!['orders created/call'], '1');
+  });
+
+  // A shallow clone may lack the baseline commit: nothing to compare with then.
+  const baseline = spawnSync('git', ['cat-file', '-e', '2016f13^{commit}'], { cwd: ROOT }).status === 0;
+  test('BENCH_BEFORE runs an earlier commit\'s whole stack beside ours over the same sandboxes', { timeout: 180_000, skip: !baseline && 'commit 2016f13 is not in this clone' }, async () => {
+    const beforeOut = path.join(out, 'before');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'bench.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, BENCH_QUICK: '1', BENCH_GATEWAY_CODE: 'tsx', BENCH_CLIENTS: '1', BENCH_SECONDS: '0.3', BENCH_WARMUP: '1',
+        BENCH_LATENCY: 'none', BENCH_PEERS: 'none', BENCH_FLOOR: '0', BENCH_OPS: 'order status', BENCH_OUT: beforeOut,
+        BENCH_BEFORE: '1', BENCH_BEFORE_CACHE: path.join(out, 'cache'),
+      },
+      maxBuffer: 16 * 2 ** 20,
+    });
+    assert.doesNotMatch(stdout, /ours-before.*(did not start|not prepared|left out)/);
+    const md = readFileSync(path.join(beforeOut, 'results.md'), 'utf8');
+    assert.match(md, /`ours-before` is commit 2016f13 /);
+    const summary = tableAfter(md, '### Summary');
+    assert.match(summary[0]!['ours ÷ before']!, /×$/);
+    assert.match(summary[0]!['subgraphs CPU ours ÷ before']!, /×$/);
+    const row = tableAfter(md, '### Throughput and latency').find((r) => r.target === 'ours-before');
+    assert.ok(row && row.errors === '0' && Number(row['req/s']) > 0, 'ours-before answered without errors');
+    const cpu = tableAfter(md, '### CPU ms per request');
+    const [ours, before] = ['ours', 'ours-before'].map((t) => cpu.find((r) => r.target === t)!);
+    // Its own gateway and subgraphs did the work (today's were idle during its cells), on the same backend calls.
+    for (const p of ['gateway', 'odoo-subgraph', 'crm-subgraph']) assert.ok(Number(before![p]) > 0, `ours-before: CPU of its ${p}`);
+    assert.equal(before!['Odoo calls/req'], ours!['Odoo calls/req']);
+    assert.equal(before!['HubSpot calls/req'], ours!['HubSpot calls/req']);
   });
 });
