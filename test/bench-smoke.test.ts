@@ -97,9 +97,10 @@ describe('npm run bench (smallest settings)', () => {
     assert.ok(row && row.errors === '0' && Number(row['req/s']) > 0, 'ours-before answered without errors');
     const cpu = tableAfter(md, '### CPU ms per request');
     const [ours, before] = ['ours', 'ours-before'].map((t) => cpu.find((r) => r.target === t)!);
-    // Its own gateway and subgraphs did the work (today's were idle during its cells), on the same backend calls.
+    // Its own gateway and subgraphs did the work (today's were idle during its cells); today never needs more backend calls than it did.
     for (const p of ['gateway', 'odoo-subgraph', 'crm-subgraph']) assert.ok(Number(before![p]) > 0, `ours-before: CPU of its ${p}`);
-    assert.equal(before!['Odoo calls/req'], ours!['Odoo calls/req']);
-    assert.equal(before!['HubSpot calls/req'], ours!['HubSpot calls/req']);
+    for (const calls of ['Odoo calls/req', 'HubSpot calls/req']) {
+      assert.ok(Number(before![calls]) > 0 && Number(ours![calls]) <= Number(before![calls]), `${calls}: ours ${ours![calls]}, before ${before![calls]}`);
+    }
   });
 });
