@@ -204,6 +204,16 @@ export function createOdooLoaders(session: OdooSession) {
     companies,
     warehouses,
     nestedPages: nestedPages(session),
+    /**
+     * Live free stock over every warehouse of the caller's companies, in one `read`
+     * without a warehouse key: Odoo then counts the stock of all warehouses of
+     * `allowed_company_ids` (reference facts §8), the sum of the per-warehouse figures.
+     * A figure Odoo sent unreadable stays its MAPPING_ERROR; a product Odoo left out has none.
+     */
+    freeToPromise: new DataLoader<number, number | AppError>(async (productIds) => {
+      const rows = new Map((await readRowsKeepingFieldErrors(session, 'product.product', productIds, ['free_qty'])).map((r) => [r.id, r]));
+      return productIds.map((pid) => rows.get(pid)?.free_qty ?? 0);
+    }),
     /** Live stock per warehouse: one `read` per warehouse of the caller's companies, for all products asked in the tick. */
     availability: new DataLoader<number, AvailabilityRow[]>(async (productIds) => {
       const whs = await warehouses();

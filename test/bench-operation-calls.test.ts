@@ -1,0 +1,61 @@
+// Backend calls per bench operation (issue 13): each of the read operations of
+// bench/operations.ts, run through the gateway as its own caller, makes the Odoo
+// calls its data needs and no more — counted from the sandbox's own request log,
+// never timed. Runs on both Odoo transports (JSON-2 is Odoo 19; JSON-RPC the
+// version ODOO_SANDBOX_VERSION names).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { benchOperations, type Operation } from '../bench/operations.ts';
+import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
+
+for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per bench operation (${protocol})`, () => {
+  let stack: TestStack;
+  let ops: Map<string, Operation>;
+  before(async () => {
+    stack = await startTestStack({ odooProtocol: protocol });
+    ops = new Map((await benchOperations({ world: stack.world, token: (c) => stack.token(c) })).map((o) => [o.name, o]));
+    await stack.query('{ products(first: 1) { edges { node { sku } } } }'); // discovers the Odoo companies once
+  });
+  after(() => stack.close());
+
+  /** Runs a bench operation on cold caches; returns its data and its Odoo calls as `model.method` → count. */
+  async function run(name: string) {
+    const op = ops.get(name)!;
+    await stack.resetCounters();
+    const res = await postGraphQL(stack.urls.gateway, op.query, op.variables, { authorization: `Bearer ${op.token}` });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const calls: Record<string, number> = {};
+    for (const e of stack.odooSandbox.log.entries()) calls[`${e.model}.${e.method}`] = (calls[`${e.model}.${e.method}`] ?? 0) + 1;
+    return { data: res.data, calls, entries: stack.odooSandbox.log.entries() };
+  }
+
+  test('quote check: free stock over all warehouses in one read, not one read per warehouse', async () => {
+    const { data, calls, entries } = await run('quote check');
+    assert.deepEqual(calls, {
+      'res.partner.search_read': 1, // the account's credit hold
+      'product.product.search_read': 1, // the lines' products by SKU
+      'product.product.read': 1, // their free stock, every warehouse of the caller's companies at once
+      'res.company.search_read': 1, // the currency of list prices
+    });
+    const stock = entries.find((e) => e.method === 'read')!;
+    assert.deepEqual(Object.keys(stock.context ?? {}).filter((k) => k.startsWith('warehouse')), [], 'no warehouse key: Odoo answers the total');
+    // The total is the sum of the per-warehouse figures Product.availability answers.
+    for (const line of data.quote.lines as Array<{ sku: string; availability: number | null }>) {
+      const res = await stack.query('query($sku: String!) { product(sku: $sku) { availability { freeToPromise } } }', { sku: line.sku }, { role: 'sales_rep' });
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      const perWarehouse = (res.data.product?.availability ?? []).reduce((s: number, a: { freeToPromise: number }) => s + a.freeToPromise, 0);
+      assert.equal(line.availability, perWarehouse, line.sku);
+    }
+  });
+
+  test('BI page: one call per model of the page (orders, account references, lines, products)', async () => {
+    const { data, calls } = await run('BI page (50 orders)');
+    assert.equal(data.orders.edges.length, 50);
+    assert.deepEqual(calls, {
+      'sale.order.search_read': 1,
+      'res.partner.search_read': 1,
+      'sale.order.line.search_read': 1,
+      'product.product.search_read': 1,
+    });
+  });
+});
