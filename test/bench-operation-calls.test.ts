@@ -48,6 +48,26 @@ for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per b
     }
   });
 
+  test('account page: each nested list of the one account is one search_read, no grouping and no count', async () => {
+    const { data, calls } = await run('account page');
+    assert.deepEqual(calls, {
+      'res.partner.search_read': 1, // the account's partner, credit and terms
+      'product.pricelist.search_read': 1, // the currency of its pricelist
+      'sale.order.search_read': 1, // its first 10 orders (+1 to tell a next page)
+      'account.move.search_read': 1, // its first 10 invoices (+1)
+    });
+    assert.ok(data.account.orders.edges.length > 0 && data.account.invoices.edges.length > 0);
+  });
+
+  test("account page's totalCount costs one search_count per list, and only when asked", async () => {
+    await stack.resetCounters();
+    const res = await stack.query('query($id: ID!) { account(id: $id) { orders(first: 1) { totalCount edges { node { number } } } } }', { id: stack.world.demo.accountId });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    assert.ok(res.data.account.orders.totalCount >= 1);
+    assert.equal(stack.odooSandbox.log.count({ model: 'sale.order', method: 'search_count' }), 1);
+    assert.equal(stack.odooSandbox.log.count({ model: 'sale.order', method: 'search_read' }), 1);
+  });
+
   test('BI page: one call per model of the page (orders, account references, lines, products)', async () => {
     const { data, calls } = await run('BI page (50 orders)');
     assert.equal(data.orders.edges.length, 50);

@@ -8,7 +8,7 @@ import type { Domain } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
-import { cacheScope, idsGroupedBy, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
+import { cacheScope, countRows, idsGroupedBy, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
  * A row as the resolvers see it: Odoo field names, values normalised by the
@@ -122,7 +122,8 @@ function childLoader<M extends ReadModel>(session: OdooSession, model: M, parent
 /** One parent's page of a nested list: the window's rows (first + 1, to tell a next page) and the parent's total. */
 export interface ParentPage {
   rows: OdooRow[];
-  count: number;
+  /** The parent's total, counted only when asked where the page alone does not give it. */
+  count: () => Promise<number>;
 }
 
 /** The records a parent owns through `groupField`: a partner's orders are those of the partner and of its contacts. */
@@ -144,8 +145,10 @@ export interface NestedPage {
  * A nested paged list for all parents of one nesting level at a fixed cost: one
  * `read_group` (ids and count per parent, `id:array_agg` + `__count`) and one
  * `search_read` of the ids inside every parent's window — two Odoo calls whatever
- * the number of parents. Parents asking the same list with the same arguments share
- * a loader; each alias with other arguments is its own (bounded by the alias limit).
+ * the number of parents. A level with one parent (an account page) needs no grouping:
+ * its window is one `search_read` with the limit, like a top-level list, and its
+ * total a `search_count` only when asked. Parents asking the same list with the same
+ * arguments share a loader; each alias with other arguments is its own (bounded by the alias limit).
  */
 function nestedPages(session: OdooSession) {
   const loaders = new Map<string, DataLoader<PageParent, ParentPage, string>>();
@@ -155,6 +158,12 @@ function nestedPages(session: OdooSession) {
     if (!loader) {
       loader = new DataLoader<PageParent, ParentPage, string>(
         async (parents) => {
+          if (parents.length === 1) {
+            const domain: Domain = [[spec.groupField, 'in', [...parents[0]!.groupIds]], ...spec.domain];
+            const window = spec.afterId === null ? domain : [...domain, ['id', '>', spec.afterId]];
+            const rows = await searchRows(session, spec.model, window, { limit: spec.limit, order: 'id asc' });
+            return [{ rows, count: () => countRows(session, spec.model, domain) }];
+          }
           const all = [...new Set(parents.flatMap((p) => p.groupIds))];
           const grouped = await idsGroupedBy(session, spec.model, [[spec.groupField, 'in', all], ...spec.domain], spec.groupField);
           const windows = parents.map((p) => {
@@ -165,7 +174,7 @@ function nestedPages(session: OdooSession) {
           const wanted = [...new Set(windows.flatMap((w) => w.window))];
           const rows = wanted.length ? await searchRows(session, spec.model, [['id', 'in', wanted]], { order: 'id asc' }) : [];
           const byIdMap = new Map(rows.map((r) => [r.id, r]));
-          return windows.map((w) => ({ count: w.count, rows: w.window.flatMap((id) => byIdMap.get(id) ?? []) }));
+          return windows.map((w) => ({ count: async () => w.count, rows: w.window.flatMap((id) => byIdMap.get(id) ?? []) }));
         },
         { cacheKeyFn: (p) => [...p.groupIds].sort((a, b) => a - b).join(',') },
       );
