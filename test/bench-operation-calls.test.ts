@@ -29,6 +29,21 @@ for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per b
     return { data: res.data, calls, entries: stack.odooSandbox.log.entries() };
   }
 
+  test("order status (customer): the scope's partner lookup gives the account reference", async () => {
+    const { data, calls } = await run('order status');
+    assert.deepEqual(calls, {
+      'res.partner.search_read': 1, // the customer's partner and contacts (row scope), with its CRM reference
+      'sale.order.search_read': 2, // the order by number; all the customer's orders' MOs (row scope of mrp.production)
+      'sale.order.line.search_read': 1,
+      'stock.picking.search_read': 1,
+      'account.move.search_read': 1,
+      'mrp.production.search_read': 1,
+      'product.product.search_read': 1,
+    });
+    assert.equal(data.order.account.name, stack.world.demo.accountName);
+    assert.equal(data.order.production[0].number, stack.world.demo.productionName);
+  });
+
   test('quote check: free stock over all warehouses in one read, not one read per warehouse', async () => {
     const { data, calls, entries } = await run('quote check');
     assert.deepEqual(calls, {
@@ -79,3 +94,4 @@ for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per b
     });
   });
 });
+

@@ -4,11 +4,11 @@
 // warehouses) additionally goes through the keyv cache shared across requests,
 // keyed by the caller's companies because Odoo values are per company.
 import DataLoader from 'dataloader';
-import type { Domain } from '../../connectors/odoo/odoo-client.ts';
+import type { Domain, RawRecord } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
-import { cacheScope, countRows, idsGroupedBy, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
+import { cacheScope, countRows, idsGroupedBy, parseKeepingFieldErrors, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
  * A row as the resolvers see it: Odoo field names, values normalised by the
@@ -192,6 +192,7 @@ export function createOdooLoaders(session: OdooSession) {
     return byId(ids, all);
   });
 
+  const partnerRefs = cachedIdLoader(session, 'res.partner', PARTNER_REF_FIELDS);
   return {
     orders: idLoader(session, 'sale.order'),
     ordersByNumber: fieldLoader(session, 'sale.order', 'name', false),
@@ -208,7 +209,12 @@ export function createOdooLoaders(session: OdooSession) {
     partners: idLoader(session, 'res.partner'),
     partnersByRef: fieldLoader(session, 'res.partner', 'ref', false),
     /** The cross-reference only (partner → CRM id, commercial parent): master data, cached. */
-    partnerRefs: cachedIdLoader(session, 'res.partner', PARTNER_REF_FIELDS),
+    partnerRefs,
+    /** A partner record this request read anyway (the customer's own, by its row scope): its cross-reference needs no second read. */
+    primePartnerRef: (raw: RawRecord): void => {
+      const [row] = parseKeepingFieldErrors('res.partner', [raw], PARTNER_REF_FIELDS);
+      if (row) partnerRefs.prime(row.id, row);
+    },
     pricelists: cachedIdLoader(session, 'product.pricelist'),
     companies,
     warehouses,

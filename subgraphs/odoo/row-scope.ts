@@ -6,7 +6,8 @@ import { appError } from '../../policy/errors.ts';
 import { decodeId } from '../../core/ids.ts';
 import type { Identity } from '../../core/identity.ts';
 import { ownAccountLimit } from '../../policy/permissions.ts';
-import type { Domain, OdooClient } from '../../connectors/odoo/odoo-client.ts';
+import type { Domain, OdooClient, RawRecord } from '../../connectors/odoo/odoo-client.ts';
+import { PARTNER_REF_FIELDS } from '../../connectors/odoo/canonical.ts';
 import { parseRecords } from '../../connectors/odoo/mapping/records.ts';
 import { UNRESTRICTED, type OdooRowScope } from '../../connectors/odoo/records.ts';
 import { PRODUCTION_LINK } from '../../connectors/odoo/versions.ts';
@@ -15,22 +16,26 @@ const NOTHING: Domain = [['id', '=', 0]];
 
 /**
  * A customer sees its commercial partner and its contact persons, and what
- * references them. The partner ids are looked up once per request.
+ * references them. The partner ids are looked up once per request; that lookup
+ * also reads the partner's cross-reference fields and hands the record to
+ * `onPartner`, so the account reference of the customer's own rows needs no second read.
  */
-export function customerScope(accountId: string, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
+export function customerScope(accountId: string, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }, onPartner?: (raw: RawRecord) => void): OdooRowScope {
   let partners: Promise<number[]> | undefined;
   let productionIds: Promise<number[]> | undefined;
   const partnerIds = () =>
     (partners ??= (async () => {
       const ref = decodeId(accountId, 'Account', 'accountId');
       const domain = ref.system === 'crm' ? [['ref', '=', ref.sourceId], ['parent_id', '=', false]] : [['id', '=', Number(ref.sourceId)]];
-      const raws = await client.searchRead('res.partner', domain, ['child_ids'], { limit: 2, order: 'id asc' }, callContext());
+      const raws = await client.searchRead('res.partner', domain, ['child_ids', ...PARTNER_REF_FIELDS], { limit: 2, order: 'id asc' }, callContext());
+      // Only child_ids decides the scope: a malformed name or ref fails the field that shows it, not the request.
       const partners = parseRecords('res.partner', raws, ['child_ids']) as Array<{ id: number; child_ids: number[] | null }>;
       // Two partners claiming this customer: guessing could show one customer another's rows.
       if (partners.length > 1) {
         throw appError('CROSS_REFERENCE_CONFLICT', 'This account has more than one Odoo partner; ERP admin must resolve it', { system: 'odoo', model: 'res.partner', field: 'ref' });
       }
       const [partner] = partners;
+      if (partner) onPartner?.(raws[0]!);
       return partner ? [partner.id, ...(partner.child_ids ?? [])] : [];
     })());
   const inPartners = async (field: string): Promise<Domain> => {
@@ -73,7 +78,7 @@ export function customerScope(accountId: string, client: OdooClient, callContext
   };
 }
 
-export function rowScopeFor(identity: Identity, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }): OdooRowScope {
+export function rowScopeFor(identity: Identity, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }, onPartner?: (raw: RawRecord) => void): OdooRowScope {
   const limit = ownAccountLimit(identity);
-  return limit ? customerScope(limit.accountId, client, callContext) : UNRESTRICTED;
+  return limit ? customerScope(limit.accountId, client, callContext, onPartner) : UNRESTRICTED;
 }
