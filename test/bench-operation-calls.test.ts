@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { benchOperations, type Operation } from '../bench/operations.ts';
 import { postGraphQL, startTestStack, type TestStack } from './support/stack.ts';
+import { customerScope } from '../subgraphs/odoo/row-scope.ts';
+import { accountIdFor } from '../core/ids.ts';
+import type { OdooClient } from '../connectors/odoo/odoo-client.ts';
 
 for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per bench operation (${protocol})`, () => {
   let stack: TestStack;
@@ -29,15 +32,15 @@ for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per b
     return { data: res.data, calls, entries: stack.odooSandbox.log.entries() };
   }
 
-  test("order status (customer): the scope's partner lookup gives the account reference", async () => {
+  test("order status (customer): the scope's partner lookup gives the account reference, the order's own links the MOs", async () => {
     const { data, calls } = await run('order status');
     assert.deepEqual(calls, {
       'res.partner.search_read': 1, // the customer's partner and contacts (row scope), with its CRM reference
-      'sale.order.search_read': 2, // the order by number; all the customer's orders' MOs (row scope of mrp.production)
+      'sale.order.search_read': 1, // the order by number
       'sale.order.line.search_read': 1,
       'stock.picking.search_read': 1,
       'account.move.search_read': 1,
-      'mrp.production.search_read': 1,
+      'mrp.production.search_read': 1, // the MOs the order links to, no read of all the customer's orders
       'product.product.search_read': 1,
     });
     assert.equal(data.order.account.name, stack.world.demo.accountName);
@@ -95,3 +98,39 @@ for (const protocol of ['json2', 'jsonrpc'] as const) describe(`Odoo calls per b
   });
 });
 
+describe('customer row scope: MOs linked from its own orders', () => {
+  const partner = { id: 10, child_ids: [11], name: 'Customer', ref: '901', parent_id: false };
+  const orders = [{ id: 1, mrp_production_ids: [5, 6] }, { id: 2, mrp_production_ids: [7] }];
+  function scope() {
+    const reads: string[] = [];
+    const client = {
+      async searchRead(model: string) {
+        reads.push(model);
+        return model === 'res.partner' ? [partner] : orders;
+      },
+    } as unknown as OdooClient;
+    const primed: unknown[] = [];
+    const s = customerScope(accountIdFor({ crmId: '901', odooId: 10 }), client, () => ({ context: {}, requestId: 'r' }), (raw) => primed.push(raw));
+    return { s, reads, primed };
+  }
+
+  test('ids an order read through the scope links to need no lookup; any other id gets the full one', async () => {
+    const { s, reads, primed } = scope();
+    assert.deepEqual(await s.domainFor('sale.order', []), [['partner_id', 'in', [10, 11]]]);
+    assert.deepEqual(primed, [partner], "the partner lookup hands over the customer's own record");
+    s.observe!('sale.order', [{ id: 1, mrp_production_ids: [5] }]);
+    assert.deepEqual(await s.domainFor('mrp.production', [['id', 'in', [5]]]), [['id', 'in', [5]]]);
+    assert.deepEqual(reads, ['res.partner'], 'no read of all the orders');
+    // An id no observed order links to, a list, or a domain that is not a plain conjunction: the full lookup.
+    assert.deepEqual(await s.domainFor('mrp.production', [['id', 'in', [5, 9]]]), [['id', 'in', [5, 6, 7]]]);
+    assert.deepEqual(await s.domainFor('mrp.production', []), [['id', 'in', [5, 6, 7]]]);
+    assert.deepEqual(await s.domainFor('mrp.production', ['|', ['id', 'in', [5]], ['id', '=', 9]]), [['id', 'in', [5, 6, 7]]]);
+    assert.deepEqual(reads, ['res.partner', 'sale.order']);
+  });
+
+  test('only sale.order rows grant anything', async () => {
+    const { s } = scope();
+    s.observe!('account.move', [{ id: 1, mrp_production_ids: [9] }]);
+    assert.deepEqual(await s.domainFor('mrp.production', [['id', 'in', [9]]]), [['id', 'in', [5, 6, 7]]]);
+  });
+});

@@ -14,6 +14,14 @@ import { PRODUCTION_LINK } from '../../connectors/odoo/versions.ts';
 
 const NOTHING: Domain = [['id', '=', 0]];
 
+/** The ids a pure conjunction (a list of conditions, no `|`/`&`/`!`) restricts itself to with `id in [...]`, else null. */
+function idsAsked(domain: Domain | undefined): number[] | null {
+  if (!domain || domain.some((c) => !Array.isArray(c))) return null;
+  const cond = domain.find((c) => (c as unknown[])[0] === 'id' && (c as unknown[])[1] === 'in') as unknown[] | undefined;
+  const ids = cond?.[2];
+  return Array.isArray(ids) && ids.every((i) => Number.isInteger(i)) ? (ids as number[]) : null;
+}
+
 /**
  * A customer sees its commercial partner and its contact persons, and what
  * references them. The partner ids are looked up once per request; that lookup
@@ -23,6 +31,8 @@ const NOTHING: Domain = [['id', '=', 0]];
 export function customerScope(accountId: string, client: OdooClient, callContext: () => { context: Record<string, unknown>; requestId: string }, onPartner?: (raw: RawRecord) => void): OdooRowScope {
   let partners: Promise<number[]> | undefined;
   let productionIds: Promise<number[]> | undefined;
+  /** MOs that orders read through this scope link to (sale.order's mrp_production_ids): see domainFor. */
+  const linkedProductions = new Set<number>();
   const partnerIds = () =>
     (partners ??= (async () => {
       const ref = decodeId(accountId, 'Account', 'accountId');
@@ -44,7 +54,14 @@ export function customerScope(accountId: string, client: OdooClient, callContext
   };
   return {
     key: `customer:${accountId}`,
-    async domainFor(model) {
+    observe(model, rows) {
+      if (model !== 'sale.order') return;
+      for (const r of rows) {
+        const ids = r[PRODUCTION_LINK.orderField];
+        if (Array.isArray(ids)) for (const id of ids) if (Number.isInteger(id)) linkedProductions.add(id as number);
+      }
+    },
+    async domainFor(model, domain) {
       switch (model) {
         case 'res.partner':
           return inPartners('id');
@@ -62,6 +79,11 @@ export function customerScope(accountId: string, client: OdooClient, callContext
           // mrp_production_ids (procurement group on 16/17, + sale_line_id on 18, stock
           // references on 19; connectors/odoo/versions.ts PRODUCTION_LINK). An MO's
           // `origin` is free text anyone can type, so it grants nothing.
+          // MOs asked by id that orders read through this very scope link to are the
+          // customer's by construction (they are part of the list below): the
+          // order-status path needs no read of all the customer's orders.
+          const asked = idsAsked(domain);
+          if (asked && asked.every((id) => linkedProductions.has(id))) return [['id', 'in', [...linkedProductions].sort((a, b) => a - b)]];
           productionIds ??= (async () => {
             const link = PRODUCTION_LINK.orderField;
             const raws = await client.searchRead('sale.order', await inPartners('partner_id'), [link], {}, callContext());
