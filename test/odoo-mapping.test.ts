@@ -69,7 +69,11 @@ describe('value normalisers', () => {
     assert.equal(normalizeDatetime('2026-03-01 08:00:00'), '2026-03-01T08:00:00Z');
     assert.equal(normalizeDatetime('2024-02-29 23:59:59'), '2024-02-29T23:59:59Z');
     assert.equal(normalizeDatetime('2026-03-01 08:00:00.123456'), '2026-03-01T08:00:00Z');
-    for (const bad of ['2026-03-01', '2026-03-01T08:00:00Z', '2026-02-30 08:00:00', '2026-03-01 24:00:00', '01/03/2026 08:00', 1772352000, true]) {
+    assert.equal(normalizeDatetime('2000-02-29 00:00:00'), '2000-02-29T00:00:00Z'); // divisible by 400: a leap year
+    assert.equal(normalizeDatetime('0100-01-01 00:00:00'), '0100-01-01T00:00:00Z');
+    // Calendar rules in arithmetic, as Date counted them (years below 100 were read as 19xx there: refused).
+    for (const bad of ['2026-03-01', '2026-03-01T08:00:00Z', '2026-02-30 08:00:00', '2026-03-01 24:00:00', '01/03/2026 08:00', 1772352000, true,
+      '1900-02-29 00:00:00', '2026-04-31 00:00:00', '2026-00-10 00:00:00', '2026-04-00 00:00:00', '2026-04-30 23:60:00', '2026-04-30 23:59:60', '0099-12-31 00:00:00', '2026-03-01 08:00:00.1234567']) {
       assert.throws(() => normalizeDatetime(bad), ValueShapeError, JSON.stringify(bad));
     }
   });

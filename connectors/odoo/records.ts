@@ -24,8 +24,10 @@ import { READ_FIELDS, type ReadModel } from './canonical.ts';
 export interface OdooRowScope {
   /** Distinguishes cache entries of differently scoped callers. */
   readonly key: string;
-  /** Extra domain for a model, ANDed with the query's; null = no row limit. */
-  domainFor(model: string): Promise<Domain | null>;
+  /** Extra domain for a model, ANDed with the query's (`domain`, given so a scope may answer it without a lookup); null = no row limit. */
+  domainFor(model: string, domain?: Domain): Promise<Domain | null>;
+  /** Sees the rows of every search made through it (rows the caller may see), e.g. to learn which records they link to. */
+  observe?(model: string, rows: ReadonlyArray<Record<string, unknown>>): void;
 }
 
 export const UNRESTRICTED: OdooRowScope = { key: 'all', domainFor: async () => null };
@@ -57,7 +59,7 @@ export interface ReadOptions extends OdooPage {
 
 /** The query's domain with the caller's row limit ANDed in: every search and count goes through here. */
 export async function scopedDomain(session: OdooSession, model: string, domain: Domain): Promise<Domain> {
-  const scope = await session.scope.domainFor(model);
+  const scope = await session.scope.domainFor(model, domain);
   return scope ? [...scope, ...domain] : domain;
 }
 
@@ -91,7 +93,9 @@ export async function searchRows<M extends ReadModel>(session: OdooSession, mode
 export async function searchRows<M extends OdooModelName, const F extends FieldName<M>>(session: OdooSession, model: M, domain: Domain, opts: ReadOptions, fields: readonly F[]): Promise<Array<Row<M, F>>>;
 export async function searchRows(session: OdooSession, model: OdooModelName, domain: Domain, opts: ReadOptions = {}, fields?: readonly string[]) {
   const names = fieldsOf(model, fields);
-  return parseRecords(model, await searchRaw(session, model, domain, opts, names), names);
+  const rows = parseRecords(model, await searchRaw(session, model, domain, opts, names), names);
+  session.scope.observe?.(model, rows);
+  return rows;
 }
 
 /** searchRows for reads that answer field by field (see parseKeepingFieldErrors). */
@@ -99,7 +103,9 @@ export async function searchRowsKeepingFieldErrors<M extends ReadModel>(session:
 export async function searchRowsKeepingFieldErrors<M extends OdooModelName, const F extends FieldName<M>>(session: OdooSession, model: M, domain: Domain, opts: ReadOptions, fields: readonly F[]): Promise<Array<WithFieldErrors<Row<M, F>>>>;
 export async function searchRowsKeepingFieldErrors(session: OdooSession, model: OdooModelName, domain: Domain, opts: ReadOptions = {}, fields?: readonly string[]) {
   const names = fieldsOf(model, fields);
-  return parseKeepingFieldErrors(model, await searchRaw(session, model, domain, opts, names), names);
+  const rows = parseKeepingFieldErrors(model, await searchRaw(session, model, domain, opts, names), names);
+  session.scope.observe?.(model, rows);
+  return rows;
 }
 
 /**

@@ -294,8 +294,11 @@ export function wireContext<C extends Record<string, unknown>>(v: OdooVersion, c
 /** A record as the version returned it, in canonical names and values (16: `done` → 'sale' + locked). */
 export function toCanonicalRecord(v: OdooVersion, model: string, record: Record<string, unknown>, askedFor?: readonly string[]): Record<string, unknown> {
   const names = canonicalNames(v, model);
+  let rename = false;
+  // Most answers hold no field this version names otherwise: the record is then kept, not copied.
+  if (names.size) for (const k in record) if (names.has(k)) { rename = true; break; }
   let out: Record<string, unknown>;
-  if (names.size === 0) out = model === 'sale.order' && locksWithState(v) ? { ...record } : record;
+  if (!rename) out = model === 'sale.order' && locksWithState(v) ? { ...record } : record;
   else {
     out = {};
     for (const k of Object.keys(record)) out[(names.has(k) ? names.get(k) : k) ?? k] = record[k];

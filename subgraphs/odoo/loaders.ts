@@ -4,11 +4,11 @@
 // warehouses) additionally goes through the keyv cache shared across requests,
 // keyed by the caller's companies because Odoo values are per company.
 import DataLoader from 'dataloader';
-import type { Domain } from '../../connectors/odoo/odoo-client.ts';
+import type { Domain, RawRecord } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
-import { cacheScope, idsGroupedBy, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
+import { cacheScope, countRows, idsGroupedBy, parseKeepingFieldErrors, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
  * A row as the resolvers see it: Odoo field names, values normalised by the
@@ -122,7 +122,8 @@ function childLoader<M extends ReadModel>(session: OdooSession, model: M, parent
 /** One parent's page of a nested list: the window's rows (first + 1, to tell a next page) and the parent's total. */
 export interface ParentPage {
   rows: OdooRow[];
-  count: number;
+  /** The parent's total, counted only when asked where the page alone does not give it. */
+  count: () => Promise<number>;
 }
 
 /** The records a parent owns through `groupField`: a partner's orders are those of the partner and of its contacts. */
@@ -144,8 +145,10 @@ export interface NestedPage {
  * A nested paged list for all parents of one nesting level at a fixed cost: one
  * `read_group` (ids and count per parent, `id:array_agg` + `__count`) and one
  * `search_read` of the ids inside every parent's window — two Odoo calls whatever
- * the number of parents. Parents asking the same list with the same arguments share
- * a loader; each alias with other arguments is its own (bounded by the alias limit).
+ * the number of parents. A level with one parent (an account page) needs no grouping:
+ * its window is one `search_read` with the limit, like a top-level list, and its
+ * total a `search_count` only when asked. Parents asking the same list with the same
+ * arguments share a loader; each alias with other arguments is its own (bounded by the alias limit).
  */
 function nestedPages(session: OdooSession) {
   const loaders = new Map<string, DataLoader<PageParent, ParentPage, string>>();
@@ -155,6 +158,12 @@ function nestedPages(session: OdooSession) {
     if (!loader) {
       loader = new DataLoader<PageParent, ParentPage, string>(
         async (parents) => {
+          if (parents.length === 1) {
+            const domain: Domain = [[spec.groupField, 'in', [...parents[0]!.groupIds]], ...spec.domain];
+            const window = spec.afterId === null ? domain : [...domain, ['id', '>', spec.afterId]];
+            const rows = await searchRows(session, spec.model, window, { limit: spec.limit, order: 'id asc' });
+            return [{ rows, count: () => countRows(session, spec.model, domain) }];
+          }
           const all = [...new Set(parents.flatMap((p) => p.groupIds))];
           const grouped = await idsGroupedBy(session, spec.model, [[spec.groupField, 'in', all], ...spec.domain], spec.groupField);
           const windows = parents.map((p) => {
@@ -165,7 +174,7 @@ function nestedPages(session: OdooSession) {
           const wanted = [...new Set(windows.flatMap((w) => w.window))];
           const rows = wanted.length ? await searchRows(session, spec.model, [['id', 'in', wanted]], { order: 'id asc' }) : [];
           const byIdMap = new Map(rows.map((r) => [r.id, r]));
-          return windows.map((w) => ({ count: w.count, rows: w.window.flatMap((id) => byIdMap.get(id) ?? []) }));
+          return windows.map((w) => ({ count: async () => w.count, rows: w.window.flatMap((id) => byIdMap.get(id) ?? []) }));
         },
         { cacheKeyFn: (p) => [...p.groupIds].sort((a, b) => a - b).join(',') },
       );
@@ -183,6 +192,7 @@ export function createOdooLoaders(session: OdooSession) {
     return byId(ids, all);
   });
 
+  const partnerRefs = cachedIdLoader(session, 'res.partner', PARTNER_REF_FIELDS);
   return {
     orders: idLoader(session, 'sale.order'),
     ordersByNumber: fieldLoader(session, 'sale.order', 'name', false),
@@ -199,11 +209,26 @@ export function createOdooLoaders(session: OdooSession) {
     partners: idLoader(session, 'res.partner'),
     partnersByRef: fieldLoader(session, 'res.partner', 'ref', false),
     /** The cross-reference only (partner → CRM id, commercial parent): master data, cached. */
-    partnerRefs: cachedIdLoader(session, 'res.partner', PARTNER_REF_FIELDS),
+    partnerRefs,
+    /** A partner record this request read anyway (the customer's own, by its row scope): its cross-reference needs no second read. */
+    primePartnerRef: (raw: RawRecord): void => {
+      const [row] = parseKeepingFieldErrors('res.partner', [raw], PARTNER_REF_FIELDS);
+      if (row) partnerRefs.prime(row.id, row);
+    },
     pricelists: cachedIdLoader(session, 'product.pricelist'),
     companies,
     warehouses,
     nestedPages: nestedPages(session),
+    /**
+     * Live free stock over every warehouse of the caller's companies, in one `read`
+     * without a warehouse key: Odoo then counts the stock of all warehouses of
+     * `allowed_company_ids` (reference facts §8), the sum of the per-warehouse figures.
+     * A figure Odoo sent unreadable stays its MAPPING_ERROR; a product Odoo left out has none.
+     */
+    freeToPromise: new DataLoader<number, number | AppError>(async (productIds) => {
+      const rows = new Map((await readRowsKeepingFieldErrors(session, 'product.product', productIds, ['free_qty'])).map((r) => [r.id, r]));
+      return productIds.map((pid) => rows.get(pid)?.free_qty ?? 0);
+    }),
     /** Live stock per warehouse: one `read` per warehouse of the caller's companies, for all products asked in the tick. */
     availability: new DataLoader<number, AvailabilityRow[]>(async (productIds) => {
       const whs = await warehouses();

@@ -62,8 +62,9 @@ export async function createOdooSubgraph(opts: OdooSubgraphOptions) {
       const client = opts.client.forRequest(deadline);
       const budget = createCallBudget(opts.backendCallBudget ?? DEFAULT_BACKEND_CALL_BUDGET);
       const session: OdooSession = { client, cache, companyIds: await companiesFor(identity, requestId), requestId, scope: UNRESTRICTED, budget };
-      session.scope = rowScopeFor(identity, client, () => callOptions(session));
-      return { requestId, identity, session, loaders: createOdooLoaders(session), now: opts.now ?? (() => new Date()) };
+      const loaders = createOdooLoaders(session);
+      session.scope = rowScopeFor(identity, client, () => callOptions(session), loaders.primePartnerRef);
+      return { requestId, identity, session, loaders, now: opts.now ?? (() => new Date()) };
     },
     health: async () => ({ protocol: opts.client.protocol }),
     // Ready when Odoo answers a one-row count in time.

@@ -120,15 +120,13 @@ interface PickedSchema {
 function fastPath(model: OdooModelName, names: readonly string[]): PickedSchema['fast'] {
   // The schema's own key order (pick keeps the model's), so both paths build the same object.
   const ordered = Object.keys(MODEL_SPECS[model]!.fields).filter((f) => names.includes(f));
-  const specs = ordered.map((f) => [f, MODEL_SPECS[model]!.fields[f]!] as const);
+  const specs = ordered.map((f) => MODEL_SPECS[model]!.fields[f]!);
   return (raw) => {
     const out: Record<string, unknown> = {};
-    for (const [fname, spec] of specs) {
-      try {
-        out[fname] = normalizeRecordField(spec, fname, raw[fname]);
-      } catch {
-        return undefined;
-      }
+    try {
+      for (let i = 0; i < ordered.length; i++) out[ordered[i]!] = normalizeRecordField(specs[i]!, ordered[i]!, raw[ordered[i]!]);
+    } catch {
+      return undefined;
     }
     return out;
   };

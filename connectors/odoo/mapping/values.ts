@@ -31,10 +31,21 @@ const show = (v: unknown): string => {
 };
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A real day of the proleptic Gregorian calendar, as JavaScript's Date counts it, in
+ * arithmetic (every datetime of every record passes here: no Date per value). Years
+ * below 100 stay refused, as Date.UTC reads them as 19xx.
+ */
 function validCalendar(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
 }
+
+/** The two digits at `i` of a string the caller's pattern already checked are digits. */
+const two = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
 
 export function normalizeString(v: unknown): string | null {
   if (v === false || v === null) return null;
@@ -86,20 +97,18 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Odoo naive-UTC datetime → ISO-8601 instant ("2026-03-01 08:00:00" → "2026-03-01T08:00:00Z"). */
 export function normalizeDatetime(v: unknown): string | null {
   if (v === false || v === null) return null;
-  const m = typeof v === 'string' ? DATETIME_RE.exec(v) : null;
-  if (!m) throw new ValueShapeError(`expected a datetime "YYYY-MM-DD HH:MM:SS" or false, got ${show(v)}`);
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (!validCalendar(y, mo, d) || h > 23 || mi > 59 || s > 59) throw new ValueShapeError(`not a real datetime: ${show(v)}`);
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`;
+  if (typeof v !== 'string' || !DATETIME_RE.test(v)) throw new ValueShapeError(`expected a datetime "YYYY-MM-DD HH:MM:SS" or false, got ${show(v)}`);
+  // Positions fixed by the pattern: YYYY-MM-DD HH:MM:SS[.ffffff]
+  if (!validCalendar(two(v, 0) * 100 + two(v, 2), two(v, 5), two(v, 8)) || two(v, 11) > 23 || two(v, 14) > 59 || two(v, 17) > 59) throw new ValueShapeError(`not a real datetime: ${show(v)}`);
+  return `${v.slice(0, 10)}T${v.slice(11, 19)}Z`;
 }
 
 /** Odoo date → the same "YYYY-MM-DD", validated. */
 export function normalizeDate(v: unknown): string | null {
   if (v === false || v === null) return null;
-  const m = typeof v === 'string' ? DATE_RE.exec(v) : null;
-  if (!m) throw new ValueShapeError(`expected a date "YYYY-MM-DD" or false, got ${show(v)}`);
-  if (!validCalendar(Number(m[1]), Number(m[2]), Number(m[3]))) throw new ValueShapeError(`not a real date: ${show(v)}`);
-  return v as string;
+  if (typeof v !== 'string' || !DATE_RE.test(v)) throw new ValueShapeError(`expected a date "YYYY-MM-DD" or false, got ${show(v)}`);
+  if (!validCalendar(two(v, 0) * 100 + two(v, 2), two(v, 5), two(v, 8))) throw new ValueShapeError(`not a real date: ${show(v)}`);
+  return v;
 }
 
 /** The normalised TypeScript value of a field of type T. */

@@ -36,7 +36,7 @@ export async function nestedOdooConnection(
   const afterId = page.afterSourceId ? Number(page.afterSourceId) : null;
   const loader = ctx.loaders.nestedPages({ model, groupField, domain, limit: page.first + 1, afterId });
   const { rows, count } = await loader.load({ groupIds });
-  return toConnection(rows, page, (r) => r.id, (r) => r, async () => count);
+  return toConnection(rows, page, (r) => r.id, (r) => r, count);
 }
 
 export function updatedSinceDomain(value: string | null | undefined, field = 'filter.updatedSince'): Domain {

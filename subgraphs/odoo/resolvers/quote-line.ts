@@ -16,12 +16,11 @@ async function productOf(line: QuoteLineRepresentation, ctx: OdooSubgraphContext
   return line.sku ? ctx.loaders.productsBySku.load(line.sku) : null;
 }
 
+/** Free stock over all the caller's warehouses: only the total matters to a quote line. */
 async function freeToPromise(productId: number, ctx: OdooSubgraphContext): Promise<number> {
-  const rows = await ctx.loaders.availability.load(productId);
-  return rows.reduce((sum, r) => {
-    if (r.freeToPromise instanceof Error) throw r.freeToPromise; // a figure Odoo sent unreadable: no sum to promise from
-    return sum + r.freeToPromise;
-  }, 0);
+  const free = await ctx.loaders.freeToPromise.load(productId);
+  if (free instanceof Error) throw free; // a figure Odoo sent unreadable: no sum to promise from
+  return free;
 }
 
 export const QuoteLine: QuoteLineResolvers = {
