@@ -87,6 +87,9 @@ function operandCompare(v: unknown, emptyV: boolean, x: unknown): number | undef
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
+const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
+
 export function modelSpec(model: string): OdooModelSpec | undefined {
   return Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
 }
@@ -98,6 +101,13 @@ export class OdooStore {
   private readonly tables = new Map<string, Map<number, StoredRecord>>();
   private readonly nextIds = new Map<string, number>();
   private undoLog: Array<() => void> | null = null;
+  /**
+   * Bumped by every change to a stored record or a table (ORM primitives, raw access,
+   * rollback): the derived indexes below are valid for one generation only, so they
+   * can never answer from data that has changed since they were built.
+   */
+  private generation = 0;
+  private readonly derivedCache = new Map<string, { generation: number; value: unknown }>();
   private readonly clock: () => Date;
   /** Problems found in the dataset (fields not in models.ts, duplicate ids); the sandbox still starts. */
   readonly warnings: string[] = [];
@@ -143,17 +153,20 @@ export class OdooStore {
   patch(model: OdooModelName, id: number, vals: Record<string, unknown>): void {
     const r = this.table(model).get(id);
     if (!r) throw new Error(`no ${model} ${id}`);
+    this.generation++;
     Object.assign(r, structuredClone(vals));
   }
   /** Insert a stored-form record directly (id allocated when missing). */
   insert(model: OdooModelName, rec: Omit<StoredRecord, 'id'> & { id?: number }): number {
     const id = rec.id ?? this.allocId(model);
+    this.generation++;
     this.table(model).set(id, { ...structuredClone(rec), id } as StoredRecord);
     if (id >= (this.nextIds.get(model) ?? 1)) this.nextIds.set(model, id + 1);
     return id;
   }
   /** Remove a record directly (simulates a deletion by someone else). */
   remove(model: OdooModelName, id: number): boolean {
+    this.generation++;
     return this.table(model).delete(id);
   }
 
@@ -203,6 +216,7 @@ export class OdooStore {
     } catch (e) {
       this.undoLog = null;
       for (let i = log.length - 1; i >= 0; i--) log[i]!();
+      this.generation++;
       throw e;
     }
   }
@@ -214,6 +228,7 @@ export class OdooStore {
       if (had) rec[key] = old;
       else delete rec[key];
     });
+    this.generation++;
     rec[key] = value;
   }
   private deleteField(rec: StoredRecord, key: string): void {
@@ -222,10 +237,12 @@ export class OdooStore {
     this.undoLog?.push(() => {
       rec[key] = old;
     });
+    this.generation++;
     delete rec[key];
   }
   private putRecord(model: string, rec: StoredRecord): void {
     const table = this.table(model);
+    this.generation++;
     table.set(rec.id, rec);
     this.undoLog?.push(() => table.delete(rec.id));
   }
@@ -233,6 +250,7 @@ export class OdooStore {
     const table = this.table(model);
     const rec = table.get(id);
     if (!rec) return;
+    this.generation++;
     table.delete(id);
     this.undoLog?.push(() => table.set(id, rec));
   }
@@ -244,6 +262,36 @@ export class OdooStore {
     if (!t) throw odooErrors.user(`Object ${model} doesn't exist`);
     return t;
   }
+  /** A value derived from the stored records, rebuilt after any change (see `generation`). */
+  private derived<T>(key: string, build: () => T): T {
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.generation === this.generation) return hit.value as T;
+    const value = build();
+    this.derivedCache.set(key, { generation: this.generation, value });
+    return value;
+  }
+
+  /**
+   * The records of a model by the stored value of one of its fields (many2one ids),
+   * in table order; a record without the field counts under the field's default, as
+   * `value()` reads it. For fields whose value does not depend on the env (not
+   * computed, not company-dependent).
+   */
+  private recordsBy(model: string, fname: string): Map<unknown, StoredRecord[]> {
+    return this.derived(`by|${model}|${fname}`, () => {
+      const field = this.field(model, fname);
+      const index = new Map<unknown, StoredRecord[]>();
+      for (const r of this.table(model).values()) {
+        const raw = r[fname];
+        const key = raw === undefined || raw === null ? this.defaultFor(field) : raw;
+        const list = index.get(key);
+        if (list) list.push(r);
+        else index.set(key, [r]);
+      }
+      return index;
+    });
+  }
+
   private spec(model: string): OdooModelSpec {
     const s = modelSpec(model);
     if (!s) throw odooErrors.user(`Object ${model} doesn't exist`);
@@ -829,13 +877,80 @@ export class OdooStore {
     const node = parseDomain(domain);
     this.validatePaths(model, node);
     const applyActive = this.activeFilter(env, model) && !domainFieldNames(node).has('active');
-    let recs = [...this.table(model).values()].filter(
+    let recs = (this.candidates(model, node) ?? [...this.table(model).values()]).filter(
       (r) => this.visible(env, model, r) && (!applyActive || r.active !== false) && this.evalNode(env, model, r, node),
     );
     recs = this.sortRecords(env, model, recs, page.order);
     const offset = this.pageNumber('offset', page.offset) ?? 0;
     const limit = this.pageNumber('limit', page.limit);
     return recs.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
+  }
+
+  /**
+   * A superset of the records a domain can match, from its `id` and stored many2one
+   * leaves under the top-level AND (`id in [...]`, `order_id in [...]`, `partner_id = 7`),
+   * or undefined: scan the table. The whole domain is still evaluated on each candidate,
+   * and the result is sorted by a total order, so the answer is the scan's. Only for
+   * domains none of whose leaves can raise while evaluated: a scan evaluates them on
+   * records a narrower candidate set would not visit, and would raise there.
+   */
+  private candidates(model: string, node: DomainNode): StoredRecord[] | undefined {
+    if (!this.evaluatesWithoutRaising(model, node)) return undefined;
+    let best: StoredRecord[] | undefined;
+    const consider = (n: DomainNode): void => {
+      if (n.kind === 'and') {
+        for (const c of n.children) consider(c);
+        return;
+      }
+      if (n.kind !== 'leaf' || n.path.includes('.') || (n.op !== '=' && n.op !== 'in')) return;
+      const values = n.op === 'in' ? n.value : [n.value];
+      if (!Array.isArray(values) || !values.every(isInt)) return;
+      let found: StoredRecord[];
+      if (n.path === 'id') {
+        const table = this.table(model);
+        found = [];
+        for (const id of new Set(values)) {
+          const r = table.get(id);
+          if (r) found.push(r);
+        }
+      } else {
+        const field = this.spec(model).fields[n.path];
+        if (!field || field.type !== 'many2one' || field.computed || field.companyDependent) return;
+        const index = this.recordsBy(model, n.path);
+        found = [...new Set(values)].flatMap((v) => index.get(v) ?? []);
+      }
+      if (!best || found.length < best.length) best = found;
+    };
+    consider(node);
+    return best;
+  }
+
+  /** No leaf of the domain raises on any record: plain comparisons of stored, non-x2many fields, dotted paths included. */
+  private evaluatesWithoutRaising(model: string, node: DomainNode): boolean {
+    switch (node.kind) {
+      case 'true':
+      case 'false':
+        return true;
+      case 'not':
+        return this.evaluatesWithoutRaising(model, node.child);
+      case 'and':
+      case 'or':
+        return node.children.every((c) => this.evaluatesWithoutRaising(model, c));
+      case 'leaf': {
+        if (!SAFE_OPERATORS.has(node.op)) return false;
+        const parts = node.path.split('.');
+        let m = model;
+        for (let i = 0; i < parts.length; i++) {
+          const f = parts[i] === 'id' ? undefined : this.spec(m).fields[parts[i]!];
+          // A computed value may raise on malformed stored data (a date that does not parse).
+          if (f?.computed) return false;
+          if (i === parts.length - 1) return !f || (f.type !== 'one2many' && f.type !== 'many2many');
+          if (!f?.relation) return false;
+          m = f.relation;
+        }
+        return true;
+      }
+    }
   }
 
   searchCount(env: OdooEnv, model: string, domain: unknown, limit?: unknown): number {
@@ -1264,6 +1379,7 @@ export class OdooStore {
     this.checkRequired(model, rec);
     this.checkCompany(env, model, rec, 'create');
     const now = this.now();
+    this.generation++;
     rec.create_date = now;
     rec.write_date = now;
     this.putRecord(model, rec);
