@@ -149,6 +149,10 @@ export class OdooStore {
     const r = this.table(model).get(id);
     return r ? structuredClone(r) : undefined;
   }
+  /** Stored-form record itself, not a copy: for the wire layer's reads only, never to be changed. */
+  peek(model: string, id: number): Readonly<StoredRecord> | undefined {
+    return this.tables.get(model)?.get(id);
+  }
   /** Write stored-form values directly, bypassing the ORM (no write_date). */
   patch(model: OdooModelName, id: number, vals: Record<string, unknown>): void {
     const r = this.table(model).get(id);
