@@ -87,6 +87,14 @@ function operandCompare(v: unknown, emptyV: boolean, x: unknown): number | undef
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Computed fields whose value depends on the stored records only (not on the env or the clock): see compute(). */
+const COMPUTED_FROM_RECORDS: ReadonlySet<string> = new Set(['res.partner.complete_name']);
+
+/** A set of company ids as a cache key (record rules read it as a set). */
+function companyKey(ids: readonly number[]): string {
+  return [...new Set(ids)].sort((a, b) => a - b).join(',');
+}
+
 /** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
 const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
 
@@ -447,18 +455,41 @@ export class OdooStore {
   private one2manyIds(env: OdooEnv, model: string, rec: StoredRecord, field: OdooFieldSpec): number[] {
     const rel = field.relation!;
     const inverse = field.inverse!;
-    const byParent = this.memo(`o2m|${rel}|${inverse}`, () => {
-      const active = this.activeFilter(env, rel);
-      const visible = [...this.table(rel).values()].filter((c) => isInt(c[inverse]) && this.visible(env, rel, c) && (!active || c.active !== false));
-      const groups = new Map<number, StoredRecord[]>();
-      for (const c of this.sortRecords(env, rel, visible, this.spec(rel).order)) {
-        const list = groups.get(c[inverse] as number) ?? [];
-        list.push(c);
-        groups.set(c[inverse] as number, list);
-      }
-      return groups;
-    });
+    const active = this.activeFilter(env, rel);
+    // The grouped, sorted children depend on the records, the companies (record rules)
+    // and active_test only when the relation's order reads stored data: then they are
+    // kept until a record changes rather than rebuilt by every call (every contact
+    // sorted by complete name for one partner's child_ids).
+    const byParent = this.sortsByStoredData(rel)
+      ? this.derived(`o2m|${rel}|${inverse}|${active}|${companyKey(env.companyIds)}|${companyKey(env.user.companyIds)}`, () => this.childrenByParent(env, rel, inverse, active))
+      : this.memo(`o2m|${rel}|${inverse}`, () => this.childrenByParent(env, rel, inverse, active));
     return (byParent.get(rec.id) ?? []).map((c) => c.id);
+  }
+
+  private childrenByParent(env: OdooEnv, rel: string, inverse: string, active: boolean): Map<number, StoredRecord[]> {
+    const visible = [...this.table(rel).values()].filter((c) => isInt(c[inverse]) && this.visible(env, rel, c) && (!active || c.active !== false));
+    const groups = new Map<number, StoredRecord[]>();
+    for (const c of this.sortRecords(env, rel, visible, this.spec(rel).order)) {
+      const list = groups.get(c[inverse] as number) ?? [];
+      list.push(c);
+      groups.set(c[inverse] as number, list);
+    }
+    return groups;
+  }
+
+  private readonly storedDataOrder = new Map<string, boolean>();
+  /** The model's default order reads no company-dependent value and no computed one that depends on the env or the clock. */
+  private sortsByStoredData(model: string): boolean {
+    let yes = this.storedDataOrder.get(model);
+    if (yes === undefined) {
+      const spec = this.spec(model);
+      yes = this.parseOrder(model, spec.order).every(({ field }) => {
+        const f = spec.fields[field]!;
+        return !f.companyDependent && (!f.computed || COMPUTED_FROM_RECORDS.has(`${model}.${field}`));
+      });
+      this.storedDataOrder.set(model, yes);
+    }
+    return yes;
   }
 
   displayName(env: OdooEnv, model: string, rec: StoredRecord): string {
