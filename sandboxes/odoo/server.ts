@@ -8,7 +8,7 @@
 //   GET             /__sandbox/health
 import { closeServer, listen } from '../../core/http.ts';
 import http from 'node:http';
-import { ODOO_MODELS, type OdooFieldSpec, type OdooModelName, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
+import { ODOO_MODELS, type OdooFieldSpec, type OdooModelSpec } from '../../connectors/odoo/mapping/models.ts';
 import type { OdooDataset } from './types.ts';
 import { OdooServerError, odooErrors, serializeOdooError } from './errors.ts';
 import { FaultController, type ActiveFault, type FaultRule, type Transport } from './faults.ts';
@@ -134,7 +134,7 @@ export function createOdooSandbox(opts: OdooSandboxOptions): OdooSandbox {
   const major: OdooVersion = opts.version !== undefined ? parseSandboxVersion(opts.version) : sandboxVersionFromEnv();
   const version = serverVersionString(major);
   const store = new OdooStore(opts.dataset, { now: opts.now });
-  const wire = new VersionedWire(major, (model, id) => store.get(model as OdooModelName, id));
+  const wire = new VersionedWire(major, (model, id) => store.peek(model, id));
   const log = new RequestLog();
   const faults = new FaultController();
   let baseUrl: string | undefined;

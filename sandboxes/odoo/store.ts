@@ -57,6 +57,47 @@ function validCalendar(y: string, m: string, d: string): boolean {
   return dt.getUTCFullYear() === +y && dt.getUTCMonth() === +m - 1 && dt.getUTCDate() === +d;
 }
 
+// Domain comparisons, at module level rather than as closures inside compare(): the
+// TypeScript loader names every closure it creates (keepNames), which on a search
+// over a whole table cost more than the comparisons themselves.
+function normalizeOperand(field: OdooFieldSpec, value: unknown): unknown {
+  if (field.type === 'datetime' && typeof value === 'string' && DATE_RE.test(value)) return `${value} 00:00:00`;
+  if (field.type === 'datetime' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value)) {
+    return value.slice(0, 19).replace('T', ' ');
+  }
+  return value;
+}
+function operandEquals(field: OdooFieldSpec, v: unknown, emptyV: boolean, x: unknown): boolean {
+  if (x === false || x === null) return field.type === 'boolean' ? !v : emptyV;
+  if (field.type === 'boolean') return Boolean(v) === Boolean(x);
+  if (emptyV) return false;
+  if (typeof v === 'number' && typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x))) return v === Number(x);
+  return v === normalizeOperand(field, x);
+}
+function anyOperandEquals(field: OdooFieldSpec, v: unknown, emptyV: boolean, value: unknown): boolean {
+  if (!Array.isArray(value)) return operandEquals(field, v, emptyV, value);
+  for (const x of value) if (operandEquals(field, v, emptyV, x)) return true;
+  return false;
+}
+function operandCompare(v: unknown, emptyV: boolean, x: unknown): number | undefined {
+  if (emptyV || x === false || x === null || x === undefined) return undefined;
+  if (typeof v === 'number' && (typeof x === 'number' || (typeof x === 'string' && Number.isFinite(Number(x))))) return v - Number(x);
+  const a = String(v);
+  const b = String(x);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Computed fields whose value depends on the stored records only (not on the env or the clock): see compute(). */
+const COMPUTED_FROM_RECORDS: ReadonlySet<string> = new Set(['res.partner.complete_name']);
+
+/** A set of company ids as a cache key (record rules read it as a set). */
+function companyKey(ids: readonly number[]): string {
+  return [...new Set(ids)].sort((a, b) => a - b).join(',');
+}
+
+/** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
+const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
+
 export function modelSpec(model: string): OdooModelSpec | undefined {
   return Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
 }
@@ -68,6 +109,13 @@ export class OdooStore {
   private readonly tables = new Map<string, Map<number, StoredRecord>>();
   private readonly nextIds = new Map<string, number>();
   private undoLog: Array<() => void> | null = null;
+  /**
+   * Bumped by every change to a stored record or a table (ORM primitives, raw access,
+   * rollback): the derived indexes below are valid for one generation only, so they
+   * can never answer from data that has changed since they were built.
+   */
+  private generation = 0;
+  private readonly derivedCache = new Map<string, { generation: number; value: unknown }>();
   private readonly clock: () => Date;
   /** Problems found in the dataset (fields not in models.ts, duplicate ids); the sandbox still starts. */
   readonly warnings: string[] = [];
@@ -109,21 +157,28 @@ export class OdooStore {
     const r = this.table(model).get(id);
     return r ? structuredClone(r) : undefined;
   }
+  /** Stored-form record itself, not a copy: for the wire layer's reads only, never to be changed. */
+  peek(model: string, id: number): Readonly<StoredRecord> | undefined {
+    return this.tables.get(model)?.get(id);
+  }
   /** Write stored-form values directly, bypassing the ORM (no write_date). */
   patch(model: OdooModelName, id: number, vals: Record<string, unknown>): void {
     const r = this.table(model).get(id);
     if (!r) throw new Error(`no ${model} ${id}`);
+    this.generation++;
     Object.assign(r, structuredClone(vals));
   }
   /** Insert a stored-form record directly (id allocated when missing). */
   insert(model: OdooModelName, rec: Omit<StoredRecord, 'id'> & { id?: number }): number {
     const id = rec.id ?? this.allocId(model);
+    this.generation++;
     this.table(model).set(id, { ...structuredClone(rec), id } as StoredRecord);
     if (id >= (this.nextIds.get(model) ?? 1)) this.nextIds.set(model, id + 1);
     return id;
   }
   /** Remove a record directly (simulates a deletion by someone else). */
   remove(model: OdooModelName, id: number): boolean {
+    this.generation++;
     return this.table(model).delete(id);
   }
 
@@ -173,6 +228,7 @@ export class OdooStore {
     } catch (e) {
       this.undoLog = null;
       for (let i = log.length - 1; i >= 0; i--) log[i]!();
+      this.generation++;
       throw e;
     }
   }
@@ -184,6 +240,7 @@ export class OdooStore {
       if (had) rec[key] = old;
       else delete rec[key];
     });
+    this.generation++;
     rec[key] = value;
   }
   private deleteField(rec: StoredRecord, key: string): void {
@@ -192,10 +249,12 @@ export class OdooStore {
     this.undoLog?.push(() => {
       rec[key] = old;
     });
+    this.generation++;
     delete rec[key];
   }
   private putRecord(model: string, rec: StoredRecord): void {
     const table = this.table(model);
+    this.generation++;
     table.set(rec.id, rec);
     this.undoLog?.push(() => table.delete(rec.id));
   }
@@ -203,6 +262,7 @@ export class OdooStore {
     const table = this.table(model);
     const rec = table.get(id);
     if (!rec) return;
+    this.generation++;
     table.delete(id);
     this.undoLog?.push(() => table.set(id, rec));
   }
@@ -214,6 +274,36 @@ export class OdooStore {
     if (!t) throw odooErrors.user(`Object ${model} doesn't exist`);
     return t;
   }
+  /** A value derived from the stored records, rebuilt after any change (see `generation`). */
+  private derived<T>(key: string, build: () => T): T {
+    const hit = this.derivedCache.get(key);
+    if (hit && hit.generation === this.generation) return hit.value as T;
+    const value = build();
+    this.derivedCache.set(key, { generation: this.generation, value });
+    return value;
+  }
+
+  /**
+   * The records of a model by the stored value of one of its fields (many2one ids),
+   * in table order; a record without the field counts under the field's default, as
+   * `value()` reads it. For fields whose value does not depend on the env (not
+   * computed, not company-dependent).
+   */
+  private recordsBy(model: string, fname: string): Map<unknown, StoredRecord[]> {
+    return this.derived(`by|${model}|${fname}`, () => {
+      const field = this.field(model, fname);
+      const index = new Map<unknown, StoredRecord[]>();
+      for (const r of this.table(model).values()) {
+        const raw = r[fname];
+        const key = raw === undefined || raw === null ? this.defaultFor(field) : raw;
+        const list = index.get(key);
+        if (list) list.push(r);
+        else index.set(key, [r]);
+      }
+      return index;
+    });
+  }
+
   private spec(model: string): OdooModelSpec {
     const s = modelSpec(model);
     if (!s) throw odooErrors.user(`Object ${model} doesn't exist`);
@@ -365,18 +455,41 @@ export class OdooStore {
   private one2manyIds(env: OdooEnv, model: string, rec: StoredRecord, field: OdooFieldSpec): number[] {
     const rel = field.relation!;
     const inverse = field.inverse!;
-    const byParent = this.memo(`o2m|${rel}|${inverse}`, () => {
-      const active = this.activeFilter(env, rel);
-      const visible = [...this.table(rel).values()].filter((c) => isInt(c[inverse]) && this.visible(env, rel, c) && (!active || c.active !== false));
-      const groups = new Map<number, StoredRecord[]>();
-      for (const c of this.sortRecords(env, rel, visible, this.spec(rel).order)) {
-        const list = groups.get(c[inverse] as number) ?? [];
-        list.push(c);
-        groups.set(c[inverse] as number, list);
-      }
-      return groups;
-    });
+    const active = this.activeFilter(env, rel);
+    // The grouped, sorted children depend on the records, the companies (record rules)
+    // and active_test only when the relation's order reads stored data: then they are
+    // kept until a record changes rather than rebuilt by every call (every contact
+    // sorted by complete name for one partner's child_ids).
+    const byParent = this.sortsByStoredData(rel)
+      ? this.derived(`o2m|${rel}|${inverse}|${active}|${companyKey(env.companyIds)}|${companyKey(env.user.companyIds)}`, () => this.childrenByParent(env, rel, inverse, active))
+      : this.memo(`o2m|${rel}|${inverse}`, () => this.childrenByParent(env, rel, inverse, active));
     return (byParent.get(rec.id) ?? []).map((c) => c.id);
+  }
+
+  private childrenByParent(env: OdooEnv, rel: string, inverse: string, active: boolean): Map<number, StoredRecord[]> {
+    const visible = [...this.table(rel).values()].filter((c) => isInt(c[inverse]) && this.visible(env, rel, c) && (!active || c.active !== false));
+    const groups = new Map<number, StoredRecord[]>();
+    for (const c of this.sortRecords(env, rel, visible, this.spec(rel).order)) {
+      const list = groups.get(c[inverse] as number) ?? [];
+      list.push(c);
+      groups.set(c[inverse] as number, list);
+    }
+    return groups;
+  }
+
+  private readonly storedDataOrder = new Map<string, boolean>();
+  /** The model's default order reads no company-dependent value and no computed one that depends on the env or the clock. */
+  private sortsByStoredData(model: string): boolean {
+    let yes = this.storedDataOrder.get(model);
+    if (yes === undefined) {
+      const spec = this.spec(model);
+      yes = this.parseOrder(model, spec.order).every(({ field }) => {
+        const f = spec.fields[field]!;
+        return !f.companyDependent && (!f.computed || COMPUTED_FROM_RECORDS.has(`${model}.${field}`));
+      });
+      this.storedDataOrder.set(model, yes);
+    }
+    return yes;
   }
 
   displayName(env: OdooEnv, model: string, rec: StoredRecord): string {
@@ -491,11 +604,7 @@ export class OdooStore {
         const name = rec.name;
         const stored = Array.isArray(rec.invoice_ids) ? (rec.invoice_ids as number[]) : [];
         const ids = new Set(stored);
-        for (const m of this.table('account.move').values()) {
-          if ((m.move_type === 'out_invoice' || m.move_type === 'out_refund') && typeof m.invoice_origin === 'string' && typeof name === 'string') {
-            if (m.invoice_origin.split(',').map((s) => s.trim()).includes(name)) ids.add(m.id);
-          }
-        }
+        if (typeof name === 'string') for (const id of this.invoicesByOrigin().get(name) ?? []) ids.add(id);
         return [...ids].filter((id) => {
           const m = this.table('account.move').get(id);
           return m && this.visible(env, 'account.move', m);
@@ -560,16 +669,34 @@ export class OdooStore {
   private orderProductionIds(orderId: number): number[] {
     const order = this.table('sale.order').get(orderId);
     const ids = new Set(Array.isArray(order?.mrp_production_ids) ? (order.mrp_production_ids as number[]) : []);
-    const lines = new Set(this.orderLines(orderId).map((l) => l.id));
-    for (const p of this.table('mrp.production').values()) if (isInt(p.sale_line_id) && lines.has(p.sale_line_id)) ids.add(p.id);
+    // Line by line rather than in table order: callers sort the ids or cancel each MO alike.
+    const byLine = this.recordsBy('mrp.production', 'sale_line_id');
+    for (const l of this.orderLines(orderId)) for (const p of byLine.get(l.id) ?? []) ids.add(p.id);
     return [...ids];
   }
 
+  // The lookups behind an order's computed fields, from the many2one indexes rather than a
+  // scan of the lines, pickings or MOs per order and field (a page of 50 orders read ~7 each).
   private orderLines(orderId: number): StoredRecord[] {
-    return [...this.table('sale.order.line').values()].filter((l) => l.order_id === orderId);
+    return [...(this.recordsBy('sale.order.line', 'order_id').get(orderId) ?? [])];
   }
   private orderPickings(orderId: number): StoredRecord[] {
-    return [...this.table('stock.picking').values()].filter((p) => p.sale_id === orderId && p.picking_type_code !== 'incoming');
+    return (this.recordsBy('stock.picking', 'sale_id').get(orderId) ?? []).filter((p) => p.picking_type_code !== 'incoming');
+  }
+  /** Customer invoice and refund ids by each order name their invoice_origin lists ("S00001, S00002"), in table order. */
+  private invoicesByOrigin(): Map<string, number[]> {
+    return this.derived('invoicesByOrigin', () => {
+      const index = new Map<string, number[]>();
+      for (const m of this.table('account.move').values()) {
+        if ((m.move_type !== 'out_invoice' && m.move_type !== 'out_refund') || typeof m.invoice_origin !== 'string') continue;
+        for (const origin of new Set(m.invoice_origin.split(',').map((s) => s.trim()))) {
+          const list = index.get(origin);
+          if (list) list.push(m.id);
+          else index.set(origin, [m.id]);
+        }
+      }
+      return index;
+    });
   }
 
   /** Value in wire form, as `read` returns it. */
@@ -695,47 +822,25 @@ export class OdooStore {
     return this.compare(field, v, op, value);
   }
 
-  private normalizeOperand(field: OdooFieldSpec, value: unknown): unknown {
-    if (field.type === 'datetime' && typeof value === 'string' && DATE_RE.test(value)) return `${value} 00:00:00`;
-    if (field.type === 'datetime' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value)) {
-      return value.slice(0, 19).replace('T', ' ');
-    }
-    return value;
-  }
-
   private compare(field: OdooFieldSpec, v: unknown, op: LeafOperator, rawValue: unknown): boolean {
-    const value = this.normalizeOperand(field, rawValue);
+    const value = normalizeOperand(field, rawValue);
     const emptyV = field.type === 'boolean' ? false : isEmpty(v);
-    const eq = (x: unknown): boolean => {
-      if (x === false || x === null) return field.type === 'boolean' ? !v : emptyV;
-      if (field.type === 'boolean') return Boolean(v) === Boolean(x);
-      if (emptyV) return false;
-      if (typeof v === 'number' && typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x))) return v === Number(x);
-      return v === this.normalizeOperand(field, x);
-    };
-    const cmp = (x: unknown): number | undefined => {
-      if (emptyV || x === false || x === null || x === undefined) return undefined;
-      if (typeof v === 'number' && (typeof x === 'number' || (typeof x === 'string' && Number.isFinite(Number(x))))) return v - Number(x);
-      const a = String(v);
-      const b = String(x);
-      return a < b ? -1 : a > b ? 1 : 0;
-    };
     switch (op) {
       case '=':
-        return eq(value);
+        return operandEquals(field, v, emptyV, value);
       case '=?':
-        return value === false || value === null || value === undefined ? true : eq(value);
+        return value === false || value === null || value === undefined ? true : operandEquals(field, v, emptyV, value);
       case '!=':
-        return !eq(value);
+        return !operandEquals(field, v, emptyV, value);
       case 'in':
-        return (Array.isArray(value) ? value : [value]).some(eq);
+        return anyOperandEquals(field, v, emptyV, value);
       case 'not in':
-        return !(Array.isArray(value) ? value : [value]).some(eq);
+        return !anyOperandEquals(field, v, emptyV, value);
       case '<':
       case '<=':
       case '>':
       case '>=': {
-        const c = cmp(value);
+        const c = operandCompare(v, emptyV, value);
         if (c === undefined) return false;
         return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
       }
@@ -821,13 +926,80 @@ export class OdooStore {
     const node = parseDomain(domain);
     this.validatePaths(model, node);
     const applyActive = this.activeFilter(env, model) && !domainFieldNames(node).has('active');
-    let recs = [...this.table(model).values()].filter(
+    let recs = (this.candidates(model, node) ?? [...this.table(model).values()]).filter(
       (r) => this.visible(env, model, r) && (!applyActive || r.active !== false) && this.evalNode(env, model, r, node),
     );
     recs = this.sortRecords(env, model, recs, page.order);
     const offset = this.pageNumber('offset', page.offset) ?? 0;
     const limit = this.pageNumber('limit', page.limit);
     return recs.slice(offset, limit === undefined ? undefined : offset + limit).map((r) => r.id);
+  }
+
+  /**
+   * A superset of the records a domain can match, from its `id` and stored many2one
+   * leaves under the top-level AND (`id in [...]`, `order_id in [...]`, `partner_id = 7`),
+   * or undefined: scan the table. The whole domain is still evaluated on each candidate,
+   * and the result is sorted by a total order, so the answer is the scan's. Only for
+   * domains none of whose leaves can raise while evaluated: a scan evaluates them on
+   * records a narrower candidate set would not visit, and would raise there.
+   */
+  private candidates(model: string, node: DomainNode): StoredRecord[] | undefined {
+    if (!this.evaluatesWithoutRaising(model, node)) return undefined;
+    let best: StoredRecord[] | undefined;
+    const consider = (n: DomainNode): void => {
+      if (n.kind === 'and') {
+        for (const c of n.children) consider(c);
+        return;
+      }
+      if (n.kind !== 'leaf' || n.path.includes('.') || (n.op !== '=' && n.op !== 'in')) return;
+      const values = n.op === 'in' ? n.value : [n.value];
+      if (!Array.isArray(values) || !values.every(isInt)) return;
+      let found: StoredRecord[];
+      if (n.path === 'id') {
+        const table = this.table(model);
+        found = [];
+        for (const id of new Set(values)) {
+          const r = table.get(id);
+          if (r) found.push(r);
+        }
+      } else {
+        const field = this.spec(model).fields[n.path];
+        if (!field || field.type !== 'many2one' || field.computed || field.companyDependent) return;
+        const index = this.recordsBy(model, n.path);
+        found = [...new Set(values)].flatMap((v) => index.get(v) ?? []);
+      }
+      if (!best || found.length < best.length) best = found;
+    };
+    consider(node);
+    return best;
+  }
+
+  /** No leaf of the domain raises on any record: plain comparisons of stored, non-x2many fields, dotted paths included. */
+  private evaluatesWithoutRaising(model: string, node: DomainNode): boolean {
+    switch (node.kind) {
+      case 'true':
+      case 'false':
+        return true;
+      case 'not':
+        return this.evaluatesWithoutRaising(model, node.child);
+      case 'and':
+      case 'or':
+        return node.children.every((c) => this.evaluatesWithoutRaising(model, c));
+      case 'leaf': {
+        if (!SAFE_OPERATORS.has(node.op)) return false;
+        const parts = node.path.split('.');
+        let m = model;
+        for (let i = 0; i < parts.length; i++) {
+          const f = parts[i] === 'id' ? undefined : this.spec(m).fields[parts[i]!];
+          // A computed value may raise on malformed stored data (a date that does not parse).
+          if (f?.computed) return false;
+          if (i === parts.length - 1) return !f || (f.type !== 'one2many' && f.type !== 'many2many');
+          if (!f?.relation) return false;
+          m = f.relation;
+        }
+        return true;
+      }
+    }
   }
 
   searchCount(env: OdooEnv, model: string, domain: unknown, limit?: unknown): number {
@@ -1256,6 +1428,7 @@ export class OdooStore {
     this.checkRequired(model, rec);
     this.checkCompany(env, model, rec, 'create');
     const now = this.now();
+    this.generation++;
     rec.create_date = now;
     rec.write_date = now;
     this.putRecord(model, rec);

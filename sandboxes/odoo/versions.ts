@@ -224,10 +224,35 @@ export class VersionedWire {
     return out;
   }
 
+  /**
+   * Per model and field, its wire name (null: the version lacks it) and whether its
+   * values change with the version: worked out once per field, not per field and record.
+   * Field names only (a bounded set); other keys (aggregates under client-chosen
+   * aliases) take the general path in record().
+   */
+  private readonly fieldPlans = new Map<string, Map<string, { wire: string | null; versioned: boolean }>>();
+  private fieldPlan(model: string, field: string): { wire: string | null; versioned: boolean } {
+    let byField = this.fieldPlans.get(model);
+    if (!byField) this.fieldPlans.set(model, (byField = new Map()));
+    let plan = byField.get(field);
+    if (!plan) {
+      plan = { wire: wireFieldName(this.version, model, field) ?? null, versioned: Boolean(VERSIONED_VALUES[`${model}.${field}`]) };
+      byField.set(field, plan);
+    }
+    return plan;
+  }
+
   private record(model: string, rec: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const v = this.version;
-    for (const [k, val] of Object.entries(rec)) {
+    const fields = MODELS[model]?.fields;
+    for (const k in rec) {
+      const val = rec[k];
+      if (fields && Object.prototype.hasOwnProperty.call(fields, k)) {
+        const plan = this.fieldPlan(model, k);
+        if (plan.wire !== null) out[plan.wire] = plan.versioned ? wireValue(v, model, k, val) : val;
+        continue;
+      }
       const head = k.split(':')[0]!;
       if (!MODELS[model]?.fields[head]) {
         out[k] = val; // id, __count, __domain, aggregates under their spec
