@@ -159,6 +159,23 @@ describe('Odoo computed states', () => {
     assert.equal(nodes[0].amountResidual.amount, nodes[0].amountTotal.amount, 'blocked means still owed in full');
   });
 
+  test('free stock without a warehouse counts the active warehouses of the allowed companies only, as Odoo\'s Warehouse.search does', async () => {
+    const wh = store().records('stock.warehouse').find((w) => w.company_id === 1 && w.active !== false)!;
+    const product = store().stock.find((s) => s.warehouseId === wh.id && s.free > 0)!;
+    const freeQty = async (context: Record<string, unknown> = {}) =>
+      Number((await odoo.read('product.product', [product.productId], ['free_qty'], { context: { allowed_company_ids: [1], ...context } }))[0]!.free_qty);
+    const total = await freeQty();
+    const inWh = await freeQty({ warehouse_id: wh.id });
+    assert.ok(inWh > 0 && total >= inWh);
+    store().patch('stock.warehouse', wh.id, { active: false });
+    try {
+      assert.equal(await freeQty(), total - inWh, 'the archived warehouse left the total');
+      assert.equal(await freeQty({ warehouse_id: wh.id }), inWh, 'asked by id, it still answers for itself');
+    } finally {
+      store().patch('stock.warehouse', wh.id, { active: true });
+    }
+  });
+
   test('the canonical payment states, the Odoo mapping and the schema enum agree', () => {
     const schema = readFileSync(new URL('../subgraphs/odoo/schema.graphql', import.meta.url), 'utf8');
     const block = /enum PaymentState \{([^}]*)\}/.exec(schema)![1]!;

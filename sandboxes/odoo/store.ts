@@ -567,9 +567,11 @@ export class OdooStore {
         if (whCtx !== undefined && whCtx !== false && whCtx !== null) {
           warehouses = new Set((Array.isArray(whCtx) ? whCtx : [whCtx]).filter(isInt));
         } else {
+          // Odoo's _get_domain_locations: Warehouse.search([('company_id', 'in', env.companies.ids)]),
+          // a search, so archived warehouses do not count.
           warehouses = new Set(
             [...this.table('stock.warehouse').values()]
-              .filter((w) => isInt(w.company_id) && env.companyIds.includes(w.company_id))
+              .filter((w) => w.active !== false && isInt(w.company_id) && env.companyIds.includes(w.company_id))
               .map((w) => w.id),
           );
         }
