@@ -35,6 +35,7 @@ import {
   batchSchema,
   collectionSchema,
   defaultAssociationSchema,
+  objectAssociationsSchema,
   ownersPageSchema,
   parseEnvelope,
   parseWireObject,
@@ -312,6 +313,28 @@ export class HubSpotClient {
     });
   }
 
+  /**
+   * One object and, in the same call, the ids associated to it of each type in `toTypes`
+   * (v3 GET `?associations=`). A type is in the answer's map only when its listing is
+   * complete: HubSpot pages these listings past 100 ids (`paging.next`), and leaves out a
+   * type without associations (or names it otherwise) — the caller reads those with
+   * associations(), whose v4 batch read is the authority. Null when HubSpot answers 404.
+   */
+  getWithAssociations(
+    type: ObjectType, id: string, properties: string[], toTypes: readonly ObjectType[], opts: CallOptions & { idProperty?: string } = {},
+  ): Promise<{ object: HubSpotObject; associations: Map<ObjectType, string[]> } | null> {
+    return this.execute<{ object: HubSpotObject; associations: Map<ObjectType, string[]> } | null>({
+      operation: 'get',
+      objectType: type,
+      recordId: id,
+      idempotent: true,
+      requestId: opts.requestId, budget: opts.budget,
+      invoke: (o) => this.objectsApi.basicApi.getById(type, id, properties, undefined, [...toTypes], false, opts.idProperty, o),
+      accept: (json) => ({ object: parseWireObject(type, json), associations: completeAssociations(json, toTypes) }),
+      on404: () => null,
+    });
+  }
+
   /** Objects by id (or unique property), 100 per call; ids HubSpot does not know are left out (207). Results follow the order of `ids`. */
   async batchRead(type: ObjectType, ids: string[], properties: string[], opts: CallOptions & { idProperty?: string } = {}): Promise<HubSpotObject[]> {
     const wanted = unique(ids);
@@ -552,6 +575,25 @@ export class HubSpotClient {
     } while (after !== undefined);
     return owners;
   }
+}
+
+/**
+ * The complete association listings of a v3 object answer, by requested type. HubSpot
+ * keys them by object type name (older answers spell line items "line items"); one it
+ * paged, or one that does not have the documented shape, is left for the v4 read.
+ */
+function completeAssociations(json: unknown, toTypes: readonly ObjectType[]): Map<ObjectType, string[]> {
+  const out = new Map<ObjectType, string[]>();
+  const raw = (json as { associations?: unknown } | null)?.associations;
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [key, listing] of Object.entries(raw as Record<string, unknown>)) {
+    const type = toTypes.find((t) => t === key.toLowerCase().replace(/ /g, '_'));
+    if (!type) continue;
+    const parsed = objectAssociationsSchema.safeParse(listing);
+    if (!parsed.success || parsed.data.paging?.next !== undefined) continue;
+    out.set(type, unique(parsed.data.results.map((r) => r.id)));
+  }
+  return out;
 }
 
 export function createHubSpotClient(config: HubSpotConfig, options?: HubSpotClientOptions): HubSpotClient {

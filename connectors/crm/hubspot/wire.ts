@@ -59,6 +59,12 @@ export const associationBatchSchema = z.object({
   errors: z.array(batchErrorSchema).optional(),
 });
 
+/** The associations a v3 object answer carries for one type (`?associations=`): ids with their type names, paged past 100. */
+export const objectAssociationsSchema = z.object({
+  results: z.array(z.object({ id: z.union([z.number().int().nonnegative(), numericId]).transform(String), type: z.string().optional() })),
+  paging: pagingSchema,
+});
+
 export const defaultAssociationSchema = z.object({ status: z.string(), results: z.array(z.unknown()) });
 
 export const ownerSchema = z.object({
