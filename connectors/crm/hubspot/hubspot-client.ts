@@ -37,7 +37,7 @@ import {
   batchSchema,
   collectionSchema,
   defaultAssociationSchema,
-  objectAssociationsSchema,
+  completeAssociationIds,
   ownersPageSchema,
   parseEnvelope,
   parseWireObject,
@@ -610,9 +610,8 @@ function completeAssociations(json: unknown, toTypes: readonly ObjectType[]): Ma
   for (const [key, listing] of Object.entries(raw as Record<string, unknown>)) {
     const type = toTypes.find((t) => t === key.toLowerCase().replace(/ /g, '_'));
     if (!type) continue;
-    const parsed = objectAssociationsSchema.safeParse(listing);
-    if (!parsed.success || parsed.data.paging?.next !== undefined) continue;
-    out.set(type, unique(parsed.data.results.map((r) => r.id)));
+    const ids = completeAssociationIds(listing);
+    if (ids) out.set(type, unique(ids));
   }
   return out;
 }
