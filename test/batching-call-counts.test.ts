@@ -54,6 +54,19 @@ describe('batching: backend calls per query', () => {
     assert.ok((hubspot[0]!.inputs ?? 0) <= 50);
   });
 
+  test('a quote card by number: the quote with its account and line ids in one get, then the lines and the account', async () => {
+    const { QUOTE_CHECK_QUERY } = await import('../scripts/examples.ts');
+    await stack.resetCounters();
+    const res = await stack.query(QUOTE_CHECK_QUERY, { number: stack.world.demo.quoteNumber }, { role: 'sales_rep' });
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    const quote = res.data.quote;
+    assert.ok(quote.account?.name, 'the account came through the brought association');
+    assert.ok(quote.lines.length > 0 && quote.lines.every((l: { sku: string | null }) => l.sku), 'the lines came through the brought association');
+    const hubspot = stack.hubspotSandbox.log.entries().map((e) => `${e.operation}:${e.objectType}`).sort();
+    // Was 5: batch_read quotes by number, two v4 association reads, the lines, the account.
+    assert.deepEqual(hubspot, ['batch_read:companies', 'batch_read:line_items', 'get:quotes']);
+  });
+
   test('totalCount costs one search_count, and only when asked', async () => {
     await stack.resetCounters();
     await stack.query('{ orders(first: 5) { edges { node { number } } } }');

@@ -230,6 +230,17 @@ export interface CrmAccountPatch {
   lifecycleStage?: LifecycleStage;
 }
 
+/**
+ * Associations a read may deliver with the records at no extra backend call. A CRM that
+ * cannot, or not for this read, calls nothing; the caller then reads them with associations().
+ */
+export interface CrmAlongside {
+  /** The kinds whose associated ids the caller is about to need. */
+  to: readonly CrmKind[];
+  /** Once per record and kind whose complete list of associated ids came with the read. */
+  found(fromId: string, to: CrmKind, toIds: string[]): void;
+}
+
 export interface CrmPort {
   /** The concrete system, as errors and the audit trail name it (`extensions.system`). */
   readonly system: CrmSystem;
@@ -246,8 +257,11 @@ export interface CrmPort {
   read<K extends CrmKind>(kind: K, ids: readonly string[], opts?: CrmCallOptions): Promise<Array<CrmRecords[K]>>;
   /** Accounts by the cross-reference (their Odoo partner id), optionally only among `withinIds`. */
   accountsByOdooPartnerId(partnerIds: readonly string[], opts?: CrmCallOptions & { withinIds?: readonly string[] }): Promise<CrmAccount[]>;
-  /** Quotes by business number, optionally only among `withinIds`. */
-  quotesByNumber(numbers: readonly string[], opts?: CrmCallOptions & { withinIds?: readonly string[] }): Promise<CrmQuote[]>;
+  /**
+   * Quotes by business number, optionally only among `withinIds`. With `alongside`, the
+   * CRM may hand over associated ids it gets in the same call (HubSpot does for one quote).
+   */
+  quotesByNumber(numbers: readonly string[], opts?: CrmCallOptions & { withinIds?: readonly string[]; alongside?: CrmAlongside }): Promise<CrmQuote[]>;
   /** One page of a list (at most `limit` records, in id order). */
   list<K extends CrmListKind>(kind: K, query: CrmListQueries[K], opts?: CrmCallOptions): Promise<Array<CrmRecords[K]>>;
   /** How many records the query matches (ignores afterId and limit). */

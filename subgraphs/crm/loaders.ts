@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import type { CacheSpec, MasterDataCache } from '../../core/cache.ts';
 import { COMPONENTS } from '../../policy/components.ts';
-import type { CrmAccount, CrmCallOptions, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
+import type { CrmAccount, CrmAlongside, CrmCallOptions, CrmKind, CrmOwner, CrmPort, CrmQuote, CrmRecords } from '../../connectors/crm/port.ts';
 import type { CrmRowScope } from './row-scope.ts';
 import type { Identity } from '../../core/identity.ts';
 import { isAppError, type AppError } from '../../policy/errors.ts';
@@ -73,32 +73,51 @@ function keyedLoader<R extends CrmAccount | CrmQuote>(
   });
 }
 
-function associationLoader(session: CrmSession, from: CrmKind, to: CrmKind) {
+/** Complete association lists a read brought along (CrmAlongside), by `from>to`, then by from id: read once per request. */
+type KnownLinks = Map<string, Map<string, string[]>>;
+const linkKey = (from: CrmKind, to: CrmKind) => `${from}>${to}`;
+
+function associationLoader(session: CrmSession, known: KnownLinks, from: CrmKind, to: CrmKind) {
   return new DataLoader<string, string[]>(async (ids) => {
     const [fromAllowed, toAllowed] = await Promise.all([session.scope.allowedIds(from), session.scope.allowedIds(to)]);
     const wanted = fromAllowed ? ids.filter((id) => fromAllowed.has(id)) : [...ids];
-    const map = wanted.length ? await session.crm.associations(from, wanted, to, { requestId: session.requestId, budget: session.budget }) : new Map<string, string[]>();
-    return ids.map((id) => (map.get(id) ?? []).filter((toId) => !toAllowed || toAllowed.has(toId)));
+    const brought = known.get(linkKey(from, to));
+    const missing = brought ? wanted.filter((id) => !brought.has(id)) : wanted;
+    const map = missing.length ? await session.crm.associations(from, missing, to, { requestId: session.requestId, budget: session.budget }) : new Map<string, string[]>();
+    // The same row limits whichever way the ids came.
+    return ids.map((id) => (fromAllowed && !fromAllowed.has(id) ? [] : (map.get(id) ?? brought?.get(id) ?? [])).filter((toId) => !toAllowed || toAllowed.has(toId)));
   });
+}
+
+/** What a quote card reads next: the quote's account and lines, brought with the quote when the CRM can (CrmAlongside). */
+function quoteAlongside(known: KnownLinks): CrmAlongside {
+  return {
+    to: ['account', 'quoteLine'],
+    found: (fromId, to, toIds) => {
+      const key = linkKey('quote', to);
+      (known.get(key) ?? known.set(key, new Map()).get(key)!).set(fromId, toIds);
+    },
+  };
 }
 
 export type SalesRep = CrmOwner;
 
 export function createCrmLoaders(session: CrmSession) {
   const { crm } = session;
+  const known: KnownLinks = new Map();
   return {
     accounts: recordLoader(session, 'account'),
     accountsByOdooId: keyedLoader<CrmAccount>(session, 'account', (keys, o) => crm.accountsByOdooPartnerId(keys, o), (r) => (r.odooPartnerId == null ? null : String(r.odooPartnerId))),
     contacts: recordLoader(session, 'contact'),
     quotes: recordLoader(session, 'quote'),
-    quotesByNumber: keyedLoader<CrmQuote>(session, 'quote', (keys, o) => crm.quotesByNumber(keys, o), (r) => r.number),
+    quotesByNumber: keyedLoader<CrmQuote>(session, 'quote', (keys, o) => crm.quotesByNumber(keys, { ...o, alongside: quoteAlongside(known) }), (r) => r.number),
     quoteLines: recordLoader(session, 'quoteLine'),
-    accountContacts: associationLoader(session, 'account', 'contact'),
-    accountQuotes: associationLoader(session, 'account', 'quote'),
-    contactAccounts: associationLoader(session, 'contact', 'account'),
-    quoteAccounts: associationLoader(session, 'quote', 'account'),
-    quoteLineIds: associationLoader(session, 'quote', 'quoteLine'),
-    lineQuotes: associationLoader(session, 'quoteLine', 'quote'),
+    accountContacts: associationLoader(session, known, 'account', 'contact'),
+    accountQuotes: associationLoader(session, known, 'account', 'quote'),
+    contactAccounts: associationLoader(session, known, 'contact', 'account'),
+    quoteAccounts: associationLoader(session, known, 'quote', 'account'),
+    quoteLineIds: associationLoader(session, known, 'quote', 'quoteLine'),
+    lineQuotes: associationLoader(session, known, 'quoteLine', 'quote'),
     owners: new DataLoader<string, SalesRep | null>(async (ids) => {
       const all = await session.cache.get<SalesRep[]>(session.cache.key({ model: 'owner', scope: '', lookup: 'all' }), () => crm.owners({ requestId: session.requestId, budget: session.budget }));
       const map = new Map(all.map((o) => [o.id, o]));

@@ -6,7 +6,7 @@ import { appError, isAppError, type AppError } from '../../../policy/errors.ts';
 import type { Deadline } from '../../../core/deadline.ts';
 import type { LifecycleStage, QuoteStatus } from '../../../policy/vocabulary.ts';
 import type {
-  CopyValues, CrmCopyObject, CrmTimelineNote,
+  CopyValues, CrmAlongside, CrmCopyObject, CrmTimelineNote,
   AccountListQuery, CrmAccount, CrmAccountPatch, CrmCallOptions, CrmKind, CrmListKind, CrmListQueries,
   CrmDealDraft, CrmOwner, CrmPort, CrmQuote, CrmQuoteDraft, CrmQuoteLineDraft, CrmQuotePatch, CrmRecords, CrmRemovableKind, CrmRemoval, FieldErrors, QuoteListQuery,
 } from '../port.ts';
@@ -180,20 +180,34 @@ export class HubSpotCrmAdapter implements CrmPort {
    * it sees a record the moment it is written, so a quote just created is found by
    * its number. A scoped caller gets only the ids it may see.
    */
-  private async byUniqueProperty<K extends CrmKind>(kind: K, property: string, values: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[] }) {
+  private async byUniqueProperty<K extends CrmKind>(kind: K, property: string, values: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[]; alongside?: CrmAlongside }) {
     const type = OBJECT_TYPE[kind];
     if (values.length === 0 || opts.withinIds?.length === 0) return [];
-    const found = this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], { requestId: opts.requestId, budget: opts.budget, idProperty: property }));
-    if (!opts.withinIds) return found;
-    const allowed = new Set(opts.withinIds);
-    return found.filter((r) => allowed.has(r.id));
+    const call = { requestId: opts.requestId, budget: opts.budget, idProperty: property };
+    const allowed = opts.withinIds ? new Set(opts.withinIds) : undefined;
+    if (values.length === 1 && opts.alongside) {
+      // One record: a GET by the unique property sees it as soon as it is written too, and
+      // brings its associations in the same call (two association reads fewer for a quote card).
+      const { to, found } = opts.alongside;
+      const got = await this.client.getWithAssociations(type, values[0]!, [...READ_PROPERTIES[kind]], to.map((k) => OBJECT_TYPE[k]), call);
+      if (!got) return [];
+      const [record] = this.records(kind, [got.object]);
+      if (!record || (allowed && !allowed.has(record.id))) return [];
+      for (const k of to) {
+        const ids = got.associations.get(OBJECT_TYPE[k]);
+        if (ids) found(record.id, k, ids);
+      }
+      return [record];
+    }
+    const found = this.records(kind, await this.client.batchRead(type, [...values], [...READ_PROPERTIES[kind]], call));
+    return allowed ? found.filter((r) => allowed.has(r.id)) : found;
   }
 
   accountsByOdooPartnerId(partnerIds: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[] } = {}): Promise<CrmAccount[]> {
     return this.byUniqueProperty('account', PROPERTY.account.odooPartnerId, partnerIds, opts);
   }
 
-  quotesByNumber(numbers: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[] } = {}): Promise<CrmQuote[]> {
+  quotesByNumber(numbers: readonly string[], opts: CrmCallOptions & { withinIds?: readonly string[]; alongside?: CrmAlongside } = {}): Promise<CrmQuote[]> {
     return this.byUniqueProperty('quote', PROPERTY.quote.number, numbers, opts);
   }
 

@@ -1,6 +1,8 @@
 // The HubSpot connector: the code a customer points at a real portal. It drives the
-// official @hubspot/api-client (v13: URL building, auth header, request models) and
-// adds what an integration needs around it:
+// official @hubspot/api-client (v13: URL building, auth header, request models) — the
+// hot reads (batch read, get, search, v4 association batch read) send the very same
+// request through transport.ts's sendRaw, a CPU cost its per-call machinery made
+// larger than the rest of the call — and adds what an integration needs around it:
 //   - the shared resilience policy (connectors/shared/resilience.ts) configured from
 //     HUBSPOT_*: a cap on requests in flight, a per-attempt timeout, a circuit breaker,
 //     and bounded retries with backoff + jitter only where safe (errors.ts decides):
@@ -27,7 +29,7 @@ import type { Deadline } from '../../../core/deadline.ts';
 import type { HubSpotConfig } from './config.ts';
 import type { CallBudget } from '../../../core/call-budget.ts';
 import { classifyHubSpotFailure, HubSpotAttemptError, parseErrorBody, retryAfterMs, toAppError, type CallDescription } from './errors.ts';
-import { callOptions, createTimeoutAgent, errorCode, TIMEOUT_CODE, type Capture } from './transport.ts';
+import { callOptions, createTimeoutAgent, errorCode, sendRaw, TIMEOUT_CODE, type Capture, type RawRequest } from './transport.ts';
 import { hubspotPacing, PaceTooLongError, type Pacer } from './pacing.ts';
 import {
   associationBatchSchema,
@@ -35,6 +37,7 @@ import {
   batchSchema,
   collectionSchema,
   defaultAssociationSchema,
+  completeAssociationIds,
   ownersPageSchema,
   parseEnvelope,
   parseWireObject,
@@ -118,8 +121,10 @@ interface Call<T> extends CallDescription {
   requestId?: string;
   deadline?: Deadline;
   budget?: CallBudget | undefined;
-  /** Issue the request through the generated client with the given per-call options. */
-  invoke: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
+  /** Issue the request through the generated client with the given per-call options… */
+  invoke?: (options: ReturnType<typeof callOptions>) => Promise<unknown>;
+  /** …or, for the hot reads, the same request sent by sendRaw (transport.ts). */
+  request?: RawRequest;
   /** Turn a 2xx JSON body into the result (throw AppError on a contract breach). */
   accept: (json: unknown, status: number) => T;
   /** Answer for a 404 instead of failing (e.g. getById → null). */
@@ -140,6 +145,8 @@ export class HubSpotClient {
   private readonly associationsApi: Client['crm']['associations']['v4'];
   private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
+  private readonly base: URL;
+  private readonly accessToken: string;
   private readonly policy: ResiliencePolicy;
   private readonly pacer: Pacer | undefined;
   /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
@@ -147,6 +154,8 @@ export class HubSpotClient {
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
+    this.base = new URL(config.baseUrl);
+    this.accessToken = config.accessToken;
     this.policy = createResiliencePolicy(config, { system: 'hubspot', label: 'HubSpot', classify: classifyHubSpotFailure }, observerFor(options));
     this.pacer = config.pacing
       ? hubspotPacing.for(config.baseUrl, config.accessToken, { burst: config.burstLimit, intervalMs: 10_000, searchPerSecond: config.searchPerSecond })
@@ -239,7 +248,8 @@ export class HubSpotClient {
     const capture: Capture = {};
     let thrown: unknown;
     try {
-      await call.invoke(callOptions(capture, this.agent, call.requestId, attempt.signal));
+      if (call.request) await sendRaw(this.base, this.accessToken, call.request, capture, this.agent, call.requestId, attempt.signal);
+      else await call.invoke!(callOptions(capture, this.agent, call.requestId, attempt.signal));
     } catch (e) {
       thrown = e;
     }
@@ -312,6 +322,38 @@ export class HubSpotClient {
     });
   }
 
+  /**
+   * One object and, in the same call, the ids associated to it of each type in `toTypes`
+   * (v3 GET `?associations=`). A type is in the answer's map only when its listing is
+   * complete: HubSpot pages these listings past 100 ids (`paging.next`), and leaves out a
+   * type without associations (or names it otherwise) — the caller reads those with
+   * associations(), whose v4 batch read is the authority. Null when HubSpot answers 404.
+   */
+  getWithAssociations(
+    type: ObjectType, id: string, properties: string[], toTypes: readonly ObjectType[], opts: CallOptions & { idProperty?: string } = {},
+  ): Promise<{ object: HubSpotObject; associations: Map<ObjectType, string[]> } | null> {
+    return this.execute<{ object: HubSpotObject; associations: Map<ObjectType, string[]> } | null>({
+      operation: 'get',
+      objectType: type,
+      recordId: id,
+      idempotent: true,
+      requestId: opts.requestId, budget: opts.budget,
+      // What basicApi.getById(type, id, properties, undefined, toTypes, false, idProperty) sends.
+      request: {
+        method: 'GET',
+        path: `/crm/v3/objects/${encodeURIComponent(type)}/${encodeURIComponent(id)}`,
+        query: [
+          ...properties.map((p): [string, string] => ['properties', p]),
+          ...toTypes.map((t): [string, string] => ['associations', t]),
+          ['archived', 'false'],
+          ...(opts.idProperty !== undefined ? [['idProperty', opts.idProperty] as [string, string]] : []),
+        ],
+      },
+      accept: (json) => ({ object: parseWireObject(type, json), associations: completeAssociations(json, toTypes) }),
+      on404: () => null,
+    });
+  }
+
   /** Objects by id (or unique property), 100 per call; ids HubSpot does not know are left out (207). Results follow the order of `ids`. */
   async batchRead(type: ObjectType, ids: string[], properties: string[], opts: CallOptions & { idProperty?: string } = {}): Promise<HubSpotObject[]> {
     const wanted = unique(ids);
@@ -323,13 +365,13 @@ export class HubSpotClient {
           ...call,
           idempotent: true,
           requestId: opts.requestId, budget: opts.budget,
-          invoke: (o) =>
-            this.objectsApi.batchApi.read(
-              type,
-              { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(opts.idProperty ? { idProperty: opts.idProperty } : {}) },
-              false,
-              o,
-            ),
+          // What batchApi.read(type, body, false) sends.
+          request: {
+            method: 'POST',
+            path: `/crm/v3/objects/${encodeURIComponent(type)}/batch/read`,
+            query: [['archived', 'false']],
+            body: { inputs: part.map((id) => ({ id })), properties, propertiesWithHistory: [], ...(opts.idProperty ? { idProperty: opts.idProperty } : {}) },
+          },
           accept: (json) => {
             const env = parseEnvelope(batchSchema, json, 'a batch read', { operation: 'batch_read', model: type });
             this.checkBatchErrors(env.errors, call, (e) => e.category === 'OBJECT_NOT_FOUND');
@@ -379,7 +421,8 @@ export class HubSpotClient {
       idempotent: true,
       requestId: opts.requestId, budget: opts.budget,
       // The generated model types `sorts` as string[] and operators as an enum; HubSpot takes the objects as sent.
-      invoke: (o) => this.objectsApi.searchApi.doSearch(type, body as unknown as Parameters<Client['crm']['objects']['searchApi']['doSearch']>[1], o),
+      // What searchApi.doSearch(type, body) sends.
+      request: { method: 'POST', path: `/crm/v3/objects/${encodeURIComponent(type)}/search`, body },
       accept: (json) => {
         const env = parseEnvelope(searchCollectionSchema, json, 'a search page', { operation: 'search', model: type });
         const results = parseWireObjects(type, env.results);
@@ -488,7 +531,8 @@ export class HubSpotClient {
             ...call,
             idempotent: true,
             requestId: opts.requestId, budget: opts.budget,
-            invoke: (o) => this.associationsApi.batchApi.getPage(fromType, toType, { inputs: part }, o),
+            // What associations.v4.batchApi.getPage(fromType, toType, { inputs }) sends.
+            request: { method: 'POST', path: `/crm/v4/associations/${encodeURIComponent(fromType)}/${encodeURIComponent(toType)}/batch/read`, body: { inputs: part } },
             accept: (json) => {
               const env = parseEnvelope(associationBatchSchema, json, 'an association batch read', { operation: call.operation, model: fromType });
               this.checkBatchErrors(env.errors, call, (e) => e.subCategory === 'crm.associations.NO_ASSOCIATIONS_FOUND' || e.category === 'OBJECT_NOT_FOUND');
@@ -552,6 +596,24 @@ export class HubSpotClient {
     } while (after !== undefined);
     return owners;
   }
+}
+
+/**
+ * The complete association listings of a v3 object answer, by requested type. HubSpot
+ * keys them by object type name (older answers spell line items "line items"); one it
+ * paged, or one that does not have the documented shape, is left for the v4 read.
+ */
+function completeAssociations(json: unknown, toTypes: readonly ObjectType[]): Map<ObjectType, string[]> {
+  const out = new Map<ObjectType, string[]>();
+  const raw = (json as { associations?: unknown } | null)?.associations;
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [key, listing] of Object.entries(raw as Record<string, unknown>)) {
+    const type = toTypes.find((t) => t === key.toLowerCase().replace(/ /g, '_'));
+    if (!type) continue;
+    const ids = completeAssociationIds(listing);
+    if (ids) out.set(type, unique(ids));
+  }
+  return out;
 }
 
 export function createHubSpotClient(config: HubSpotConfig, options?: HubSpotClientOptions): HubSpotClient {

@@ -6,6 +6,8 @@
 // payload itself and classify errors.
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
+import { ApiClientConfigurator } from '@hubspot/api-client/lib/src/configuration/ApiClientConfigurator.js';
 import { recordRateLimitRemaining } from '../../../core/metrics.ts';
 import { injectContext } from '../../../core/tracing.ts';
 import { CLIENT_KEEP_ALIVE_IDLE_MS } from '../../../core/http.ts';
@@ -110,6 +112,74 @@ export function callOptions(capture: Capture, agent: http.Agent, requestId: stri
     },
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' as const };
+}
+
+/** A read the connector sends itself (sendRaw): path under the base URL, query in order, JSON body. */
+export interface RawRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Array<[string, string]>;
+  body?: unknown;
+}
+
+// The generated client's own header values, so HubSpot sees the same client either way.
+const USER_AGENT = ApiClientConfigurator.getUserAgent();
+const ACCEPT = 'application/json, */*;q=0.8';
+const ZLIB = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+
+/**
+ * The hot reads (batch read, association batch read, search, get) sent on our agent
+ * without the generated client's request machinery (RequestContext, serializer,
+ * observable middleware chain, node-fetch's Headers/Body streams), which cost more CPU
+ * than the rest of a call (issue 13). The request is the one the generated client
+ * sends: same path, query, JSON body, Accept, Content-Type, User-Agent, Bearer token,
+ * node-fetch's gzip/deflate offer (and decoding), X-Request-Id and trace context; the
+ * same agent view aborts it. It fills `capture` as callOptions' middleware does, and
+ * rejects with the socket's error (its `code` classified by errorCode) when no answer came.
+ */
+export function sendRaw(
+  base: URL, accessToken: string, req: RawRequest, capture: Capture, agent: http.Agent, requestId: string | undefined, signal?: AbortSignal,
+): Promise<void> {
+  let path = base.pathname.replace(/\/+$/, '') + req.path;
+  if (req.query?.length) path += `?${new URLSearchParams(req.query).toString()}`;
+  const headers: Record<string, string> = { Accept: ACCEPT, 'User-Agent': USER_AGENT, Authorization: `Bearer ${accessToken}`, 'Accept-Encoding': 'gzip,deflate' };
+  let body: Buffer | undefined;
+  if (req.body !== undefined) {
+    body = Buffer.from(JSON.stringify(req.body));
+    headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = String(body.length);
+  } else if (req.method === 'POST') headers['Content-Length'] = '0';
+  if (requestId !== undefined && FORWARDABLE_REQUEST_ID.test(requestId)) headers['X-Request-Id'] = requestId;
+  injectContext({ set: (name, value) => { headers[name] = value; } });
+  const send = base.protocol === 'https:' ? https.request : http.request;
+  return new Promise<void>((resolve, reject) => {
+    const request = send({
+      protocol: base.protocol, hostname: base.hostname, port: base.port, path, method: req.method, headers,
+      agent: signal ? abortingAgent(agent, signal) : agent,
+    }, (res) => {
+      const coding = res.headers['content-encoding'];
+      let stream: NodeJS.ReadableStream = res;
+      if (coding === 'gzip' || coding === 'x-gzip') stream = res.pipe(zlib.createGunzip(ZLIB));
+      else if (coding === 'deflate' || coding === 'x-deflate') stream = res.pipe(zlib.createInflate(ZLIB));
+      else if (coding === 'br') stream = res.pipe(zlib.createBrotliDecompress());
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('error', reject);
+      res.on('error', reject);
+      res.on('aborted', () => reject(Object.assign(new Error('HubSpot answer cut off'), { code: 'ECONNRESET' })));
+      stream.on('end', () => {
+        const flat: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+        capture.status = res.statusCode;
+        capture.headers = flat;
+        recordRateLimitRemaining('hubspot', flat['x-hubspot-ratelimit-remaining']);
+        capture.text = Buffer.concat(chunks).toString('utf8');
+        resolve();
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Walk an error's cause chain for a system error code (ECONNREFUSED, HUBSPOT_TIMEOUT, …). */

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, type AppError } from '../../../policy/errors.ts';
 
-const numericId = z.string().regex(/^\d+$/, 'must be a numeric string');
+const NUMERIC_ID = /^\d+$/;
+const numericId = z.string().regex(NUMERIC_ID, 'must be a numeric string');
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 instant');
 
 export const wireObjectSchema = z.object({
@@ -58,6 +59,26 @@ export const associationBatchSchema = z.object({
   numErrors: z.number().optional(),
   errors: z.array(batchErrorSchema).optional(),
 });
+
+/**
+ * The ids of a v3 object answer's association listing for one type (`?associations=`:
+ * `{ results: [{ id, type }], paging? }`), or undefined when it is paged (past 100 ids)
+ * or not of that shape: then the v4 association read decides.
+ */
+export function completeAssociationIds(listing: unknown): string[] | undefined {
+  if (typeof listing !== 'object' || listing === null) return undefined;
+  const { results, paging } = listing as { results?: unknown; paging?: { next?: unknown } | null };
+  if (!Array.isArray(results) || (paging != null && (typeof paging !== 'object' || paging.next !== undefined))) return undefined;
+  const ids: string[] = [];
+  for (const r of results as Array<{ id?: unknown; type?: unknown } | null>) {
+    const id = r?.id;
+    if (typeof id === 'string' && NUMERIC_ID.test(id)) ids.push(id);
+    else if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) ids.push(String(id));
+    else return undefined;
+    if (r!.type !== undefined && typeof r!.type !== 'string') return undefined;
+  }
+  return ids;
+}
 
 export const defaultAssociationSchema = z.object({ status: z.string(), results: z.array(z.unknown()) });
 
@@ -116,8 +137,34 @@ function objectError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): 
   });
 }
 
+const isInstant = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * wireObjectSchema's rules checked by hand for the common case, an object that keeps
+ * HubSpot's contract (zod's generic walk was most of the connector's parsing CPU per
+ * call, issue 13); anything else goes to the schema, which decides and names the fault.
+ */
+function fitsWireObject(raw: unknown): raw is { id: string; properties: Record<string, string | null>; createdAt: string; updatedAt: string; archived?: boolean; archivedAt?: string } {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const o = raw as Record<string, unknown>;
+  if (typeof o.id !== 'string' || !NUMERIC_ID.test(o.id)) return false;
+  const props = o.properties;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return false;
+  for (const key in props) {
+    const v = (props as Record<string, unknown>)[key];
+    if (v !== null && typeof v !== 'string') return false;
+  }
+  if (!isInstant(o.createdAt) || !isInstant(o.updatedAt)) return false;
+  if (o.archived !== undefined && typeof o.archived !== 'boolean') return false;
+  return o.archivedAt === undefined || isInstant(o.archivedAt);
+}
+
 /** Validate one HubSpot object (throws MAPPING_ERROR naming type, id and property). */
 export function parseWireObject(type: HubSpotObjectType, raw: unknown): HubSpotObject {
+  if (fitsWireObject(raw)) {
+    const { id, properties, createdAt, updatedAt, archived = false, archivedAt } = raw;
+    return archivedAt ? { id, properties, createdAt, updatedAt, archived, archivedAt } : { id, properties, createdAt, updatedAt, archived };
+  }
   const r = wireObjectSchema.safeParse(raw);
   if (!r.success) throw objectError(type, raw, r.error);
   const { id, properties, createdAt, updatedAt, archived, archivedAt } = r.data;
