@@ -10,7 +10,9 @@
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 const dist = process.env.BENCH_GATEWAY_CODE === 'dist';
-const load = (file) => import(new URL(dist ? `../dist/${file}.js` : `../${file}.ts`, import.meta.url).href);
+// BENCH_GATEWAY_DIST: another compiled tree than dist/ (a folder under the checkout), for bench/gateway-ab.ts.
+const distDir = process.env.BENCH_GATEWAY_DIST ?? 'dist';
+const load = (file) => import(new URL(dist ? `../${distDir}/${file}.js` : `../${file}.ts`, import.meta.url).href);
 const { createGatewayServer } = await load('gateway/server');
 const { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, ROLES } = await load('core/identity');
 const { loadRateLimitConfig } = await load('gateway/rate-limit');
