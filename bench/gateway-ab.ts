@@ -8,7 +8,8 @@
 // Environment: BENCH_AB_A / BENCH_AB_B (compiled trees under the checkout, default `dist`;
 // build one with `npx tsc -p tsconfig.build.json --outDir <dir>` and copy supergraph.yaml
 // and subgraphs/*/schema.graphql next to it as scripts/build.ts does),
-// BENCH_AB_A_FLAGS / BENCH_AB_B_FLAGS (node flags of each child), BENCH_CPU_REQUESTS
+// BENCH_AB_A_FLAGS / BENCH_AB_B_FLAGS (node flags of each child), BENCH_AB_A_ENV /
+// BENCH_AB_B_ENV (space-separated K=V set in one child's environment), BENCH_CPU_REQUESTS
 // (per operation and side, default 400), BENCH_AB_ROUNDS (default 40), BENCH_CPU_CLIENTS
 // (one number, default 10), BENCH_AB_OPS (names of the read operations to run, comma
 // list, default all three).
@@ -41,14 +42,16 @@ try {
   for (const name of ['A', 'B'] as const) {
     const dir = process.env[`BENCH_AB_${name}`] ?? 'dist';
     const flags = (process.env[`BENCH_AB_${name}_FLAGS`] ?? '').split(' ').filter(Boolean);
+    const env = Object.fromEntries((process.env[`BENCH_AB_${name}_ENV`] ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     const child = fork(fileURLToPath(new URL('./gateway-process.mjs', import.meta.url)), [], {
       execArgv: flags,
       stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, BENCH_GATEWAY_CODE: 'dist', BENCH_GATEWAY_DIST: dir },
+      env: { ...process.env, BENCH_GATEWAY_CODE: 'dist', BENCH_GATEWAY_DIST: dir, ...env },
     });
     const ready = next(child);
     child.stdin!.end(supergraphSdl);
-    sides.push({ label: `${name}: ${dir}${flags.length ? ` ${flags.join(' ')}` : ''}`, child, url: (await ready).url! });
+    const extra = [...flags, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
+    sides.push({ label: `${name}: ${dir}${extra.length ? ` ${extra.join(' ')}` : ''}`, child, url: (await ready).url! });
   }
   const usage = async (s: Side) => { const m = next(s.child); s.child.send('cpu'); const r = await m; return { cpuMs: (r.cpu!.user + r.cpu!.system) / 1000, rss: r.rss! }; };
 
