@@ -11,6 +11,7 @@
 // as production runs it; run `npm run build` first),
 // BENCH_GATEWAY_NODE_FLAGS (extra node flags of the gateway child),
 // BENCH_GATEWAY_CPU_PROF (a folder: the gateway child writes a V8 .cpuprofile there when it exits).
+// The last column is the gateway's RSS after each cell (the flags above can trade CPU for memory).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
@@ -46,7 +47,7 @@ try {
   });
   child.stdin!.end(supergraphSdl);
   const { url } = await ready;
-  const cpu = async () => { const m = next(); child.send('cpu'); return (await m).cpu!; };
+  const cpu = async () => { const m = next(); child.send('cpu'); return (await m) as Required<Pick<Msg, 'cpu' | 'rss'>>; };
 
   const ops = await readOperations(stack);
   const rows: string[][] = [];
@@ -57,17 +58,17 @@ try {
     };
     await warmUp(run, 20);
     for (const clients of CLIENTS) {
-      const before = await cpu();
+      const { cpu: before } = await cpu();
       const t0 = performance.now();
       const rps = await throughput(run, REQUESTS, clients);
       const wall = performance.now() - t0;
-      const after = await cpu();
+      const { cpu: after, rss } = await cpu();
       const cpuMs = (after.user - before.user + after.system - before.system) / 1000;
-      rows.push([op.name, String(clients), num(cpuMs / REQUESTS, 2), num(rps, 1), num(wall / 1000, 1)]);
+      rows.push([op.name, String(clients), num(cpuMs / REQUESTS, 2), num(rps, 1), num(wall / 1000, 1), num(rss / 2 ** 20, 0)]);
     }
   }
   console.log(`gateway CPU per request (${BUILD === 'dist' ? 'compiled (dist/), plain node' : 'tsx loader'}${nodeFlags.length ? ` ${nodeFlags.join(' ')}` : ''}; own process counters; ${REQUESTS} requests per cell; machine shared and loaded, so req/s is context only)`);
-  console.log(table(['operation', 'clients', 'gateway CPU ms/req', 'req/s', 'wall s'], rows));
+  console.log(table(['operation', 'clients', 'gateway CPU ms/req', 'req/s', 'wall s', 'RSS MiB after'], rows));
 } finally {
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));

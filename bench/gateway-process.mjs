@@ -14,8 +14,10 @@ import { pathToFileURL } from 'node:url';
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 const dist = process.env.BENCH_GATEWAY_CODE === 'dist';
+// BENCH_GATEWAY_ROOT: another checkout (ours-before); BENCH_GATEWAY_DIST: another compiled tree than dist/ under it, for bench/gateway-ab.ts.
 const root = process.env.BENCH_GATEWAY_ROOT ? pathToFileURL(`${process.env.BENCH_GATEWAY_ROOT}/`) : new URL('../', import.meta.url);
-const load = (file) => import(new URL(dist ? `dist/${file}.js` : `${file}.ts`, root).href);
+const distDir = process.env.BENCH_GATEWAY_DIST ?? 'dist';
+const load = (file) => import(new URL(dist ? `${distDir}/${file}.js` : `${file}.ts`, root).href);
 const { createGatewayServer } = await load('gateway/server');
 const { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, ROLES } = await load('core/identity');
 const { loadRateLimitConfig } = await load('gateway/rate-limit');

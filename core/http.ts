@@ -213,7 +213,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     // A draining server answers what it has and lets the client open its next connection elsewhere.
     if (!server.listening) res.setHeader('connection', 'close');
     if (applyCors(opts.cors, req, res)) return;
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Parsed once per request: handle() reads the path and the query string from it too.
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = url.pathname;
     if (pathname === '/metrics' && req.method === 'GET') {
       void metricsText().then(
         ({ contentType, body }) => {
@@ -228,11 +230,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       return;
     }
     if (pathname !== path) {
-      void handle(req, res, record);
+      void handle(req, res, record, url);
       return;
     }
     // The request's span continues the caller's trace (the gateway's `traceparent`).
-    const span = tracer().startSpan(`${opts.component} ${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, component: opts.component } }, extractContext(req.headers));
+    const callerContext = extractContext(req.headers);
+    const span = tracer().startSpan(`${opts.component} ${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, component: opts.component } }, callerContext);
     const started = performance.now();
     res.once('close', () => {
       const durationMs = performance.now() - started;
@@ -251,15 +254,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       );
       span.end();
     });
-    otelContext.with(trace.setSpan(extractContext(req.headers), span), () => withRequest(record, () => void handle(req, res, record)));
+    otelContext.with(trace.setSpan(callerContext, span), () => withRequest(record, () => void handle(req, res, record, url)));
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord, url: URL): Promise<void> {
     const requestId = record.requestId;
     let bodyRead = req.method !== 'POST';
     try {
       if (opts.routes && (await opts.routes(req, res))) return;
-      const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path) {
         sendJson(res, 404, { error: 'not found' });
         return;

@@ -5,7 +5,6 @@
 // bounds and scalar checks before planning, caller-safe errors carrying the
 // request id, and HTTP statuses by one rule (see statusForRequestErrors).
 import type http from 'node:http';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, request as undiciRequest } from 'undici';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -59,9 +58,6 @@ const GATEWAY_SYSTEM: SystemName = COMPONENTS.integration.system;
 type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** The signal of the request a subgraph call is made for, seen by `fetcher` (Apollo hands it no context). */
-  private readonly requestSignal = new AsyncLocalStorage<AbortSignal>();
-
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string, private readonly agent: Agent) {
     super({ url });
     // Apollo's own sendRequest (private in its types) builds a node-fetch Request per
@@ -73,11 +69,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     (this as unknown as Record<string, unknown>).sendRequest = this.sendWithoutFetchRequest;
   }
 
-  /** Apollo's sendRequest without the node-fetch Request: one JSON.stringify out, one JSON.parse in, same errors. */
-  private async sendWithoutFetchRequest(request: GraphQLDataSourceProcessOptions<GatewayContext>['request']): Promise<SubgraphAnswer> {
+  /**
+   * Apollo's sendRequest without the node-fetch Request: one JSON.stringify out, one JSON.parse in, same errors.
+   * Apollo hands it the request's context, so the call takes the request's signal from there.
+   */
+  private async sendWithoutFetchRequest(request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: Partial<GatewayContext>): Promise<SubgraphAnswer> {
     const { http, ...withoutHttp } = request;
     if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const init = { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(withoutHttp) };
+    const init = { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(withoutHttp), signal: context.deadline?.signal };
     const response = await this.callSubgraph(http.url, init);
     if (!response.ok) throw await this.errorFromResponse(response as never);
     const body = await this.parseBody(response as never);
@@ -137,7 +136,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // The subgraph call is cancelled with its request: at the deadline, or when the caller hangs up.
     const signal = 'deadline' in options.context ? options.context.deadline?.signal : undefined;
     try {
-      return await (signal ? this.requestSignal.run(signal, () => super.process(options)) : super.process(options));
+      return await super.process(options);
     } catch (e) {
       if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
       const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
@@ -153,13 +152,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * of the gateway's CPU under load (issue 13). Apollo reads only status, ok,
    * headers.get, json/text from the answer, so that is all the adapter offers.
    */
-  private readonly callSubgraph = async (input: string, init: { method?: string; headers?: Record<string, string>; body?: string }) => {
+  private readonly callSubgraph = async (input: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => {
     const res = await undiciRequest(input, {
       dispatcher: this.agent,
       method: (init.method ?? 'POST') as 'POST',
       headers: init.headers,
       body: init.body,
-      signal: this.requestSignal.getStore() ?? AbortSignal.timeout(this.timeoutMs),
+      signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
     });
     const text = await res.body.text();
     return subgraphResponse(input, res.statusCode, res.headers, text);
