@@ -20,7 +20,7 @@ import { openStore } from '../store/database.ts';
 import { StoreRateLimitCounter, type RateLimitCounter } from '../store/rate-limits.ts';
 import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimits } from './input-bounds.ts';
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
-import { createGraphQLHttpServer, REQUEST_ID_HEADER, requestRecordPlugin, sendJson, type CorsOptions } from '../core/http.ts';
+import { CLIENT_KEEP_ALIVE_IDLE_MS, createGraphQLHttpServer, REQUEST_ID_HEADER, requestRecordPlugin, sendJson, type CorsOptions } from '../core/http.ts';
 import { injectContext } from '../core/tracing.ts';
 import { currentRequest } from '../core/logger.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
@@ -357,8 +357,9 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   const budgetMs = opts.subgraphTimeoutMs ?? DEFAULT_REQUEST_BUDGET_MS;
   disableApolloTelemetryByDefault();
   const subgraphUrls = new Map<string, string>();
-  // One pool of keep-alive connections for every subgraph call; closed with the gateway.
-  const subgraphAgent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  // One pool of keep-alive connections for every subgraph call; closed with the gateway. Idle
+  // sockets are dropped before a subgraph server would close them (core/http.ts's one rule).
+  const subgraphAgent = new Agent({ keepAliveTimeout: CLIENT_KEEP_ALIVE_IDLE_MS, keepAliveMaxTimeout: 30_000, connections: 128 });
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
     buildService: ({ name, url }) => {
