@@ -18,6 +18,7 @@ process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 const role = process.argv[2];
 type Handler = (m: Record<string, unknown>) => unknown;
@@ -109,43 +110,12 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
     server = sandbox.server;
   }
 } else {
-  const { listen } = await import('../core/http.ts');
-  const { DEV_INTERNAL_SECRET } = await import('../core/identity.ts');
-  const { loadOdooConfig } = await import('../connectors/odoo/config.ts');
-  const { createOdooClient } = await import('../connectors/odoo/odoo-client.ts');
-  const { loadHubSpotConfig } = await import('../connectors/crm/hubspot/config.ts');
-  const { createHubSpotClient } = await import('../connectors/crm/hubspot/hubspot-client.ts');
-  const { createHubSpotCrm } = await import('../connectors/crm/hubspot/adapter.ts');
-  const { SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIALS } = await import('../sandboxes/seed/index.ts');
-  const cacheTtlMs = Number(process.env.BENCH_CACHE_TTL_MS ?? 0);
-  // The same connector settings as scripts/stack.ts gives the development stack.
-  const odoo = () => createOdooClient(loadOdooConfig({
-    ODOO_URL: process.env.BENCH_ODOO_URL, ODOO_DB: process.env.BENCH_ODOO_DB, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login,
-    ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey, ODOO_PROTOCOL: 'json2', ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
-  }));
-  const crm = () => createHubSpotCrm(createHubSpotClient(loadHubSpotConfig({
-    HUBSPOT_BASE_URL: process.env.BENCH_HUBSPOT_URL, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: '1', HUBSPOT_TIMEOUT_MS: '5000',
-    // bench.ts turns the connector's pacing off (HubSpot's limits are off in its sandbox too): paced, every
-    // target waited for the next 10-second window once ~100 HubSpot calls were spent, ~10 s stalls in every column.
-    HUBSPOT_PACING: process.env.HUBSPOT_PACING ?? 'on',
-  })));
-  let sub: { server: Server; stop: () => Promise<void> };
-  if (role === 'odoo-subgraph') {
-    const { createOdooSubgraph } = await import('../subgraphs/odoo/server.ts');
-    sub = await createOdooSubgraph({ client: odoo(), internalSecret: DEV_INTERNAL_SECRET, cacheTtlMs });
-  } else if (role === 'crm-subgraph') {
-    const { createCrmSubgraph } = await import('../subgraphs/crm/server.ts');
-    sub = await createCrmSubgraph({ crm: crm(), internalSecret: DEV_INTERNAL_SECRET, cacheTtlMs });
-  } else if (role === 'writes-subgraph') {
-    const { createWritesSubgraph } = await import('../subgraphs/writes/server.ts');
-    const { openStore } = await import('../store/index.ts');
-    sub = await createWritesSubgraph({ odoo: odoo(), crm: crm(), store: openStore(':memory:'), internalSecret: DEV_INTERNAL_SECRET });
-  } else {
-    throw new Error(`unknown component ${String(role)}`);
-  }
+  // The same connector settings as scripts/stack.ts gives the development stack (bench/subgraph-build.ts).
+  const { buildSubgraph } = await import('./subgraph-build.ts');
+  const sub = await buildSubgraph(role, fileURLToPath(new URL('..', import.meta.url)));
   server = sub.server;
   release = sub.stop;
-  url = `${await listen(sub.server, 0, '127.0.0.1')}/graphql`;
+  url = sub.url;
 }
 
 process.on('message', (m: unknown) => {

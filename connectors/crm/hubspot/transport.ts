@@ -166,7 +166,7 @@ export function sendRaw(
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('error', reject);
       res.on('error', reject);
-      res.on('aborted', () => reject(Object.assign(new Error('HubSpot answer cut off'), { code: 'ECONNRESET' })));
+      res.on('aborted', () => reject(Object.assign(new Error('HubSpot answer cut off'), { code: CONNECTION_RESET })));
       stream.on('end', () => {
         const flat: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -182,6 +182,9 @@ export function sendRaw(
   });
 }
 
+/** Node's own code for a connection cut mid-answer (a system code, not one of policy/errors.ts's). */
+const CONNECTION_RESET = 'ECONNRESET';
+
 /** Walk an error's cause chain for a system error code (ECONNREFUSED, HUBSPOT_TIMEOUT, …). */
 export function errorCode(e: unknown): string | undefined {
   let cur: unknown = e;
@@ -193,6 +196,6 @@ export function errorCode(e: unknown): string | undefined {
   }
   const msg = String((e as { message?: unknown })?.message ?? '');
   if (msg.includes('timed out')) return TIMEOUT_CODE;
-  if (/socket hang up/i.test(msg)) return 'ECONNRESET';
+  if (/socket hang up/i.test(msg)) return CONNECTION_RESET;
   return undefined;
 }
