@@ -36,6 +36,7 @@ import { renderChart } from './chart.ts';
 import { BENCH_DIR, ensureBuild, ensureHive, Proc, ROOT, startHive, startOurs } from './procs.ts';
 import { BEFORE_PREFIX, composeBefore, DEFAULT_BEFORE, ensureBefore, startBeforeGateway, startBeforeSubgraph, type Before } from './before.ts';
 import { replay, startRecorder, toPlan, type Plan } from './floor.ts';
+import { startCannedSubgraphs, type CannedSubgraphs } from './canned.ts';
 import { benchOperations, quoteId, type Operation } from './operations.ts';
 
 const { composeSupergraph, readSupergraphConfig } = await import('../gateway/composition.ts');
@@ -56,6 +57,16 @@ function numberEnv(name: string, fallback: number, min: number): number {
   return n;
 }
 const QUICK = env('BENCH_QUICK', '0') === '1';
+/**
+ * `canned`: the gateways alone. bench/canned.ts stands in front of the subgraphs and
+ * answers every subgraph request it has seen from memory, so each gateway's CPU and
+ * throughput are measured without the subgraphs and sandboxes on the same two cores.
+ * No floor, no ours-before (its own subgraphs), no confirmQuote (every call is new
+ * work), no latency profile; writes gateway-alone.md instead of results.md.
+ */
+const SUBGRAPH_MODE = env('BENCH_SUBGRAPHS', 'real');
+if (SUBGRAPH_MODE !== 'real' && SUBGRAPH_MODE !== 'canned') { console.error('BENCH_SUBGRAPHS must be real or canned'); process.exit(2); }
+const CANNED = SUBGRAPH_MODE === 'canned';
 const SOAK = process.argv.includes('--soak') || process.env.BENCH_SOAK_SECONDS !== undefined;
 const SECONDS = numberEnv('BENCH_SECONDS', 1, 0.2);
 const CLIENTS = env('BENCH_CLIENTS', QUICK ? '1,10' : '1,10,50').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -64,11 +75,11 @@ const ROUNDS = numberEnv('BENCH_ROUNDS', QUICK ? 1 : 2, 1);
 const LATENCY_ROUNDS = numberEnv('BENCH_LATENCY_ROUNDS', 1, 1);
 const WARMUP = numberEnv('BENCH_WARMUP', QUICK ? 3 : 15, 0);
 const PEERS = env('BENCH_PEERS', QUICK ? 'none' : 'hive-js,hive-rust').split(',').filter((p) => p && p !== 'none');
-const FLOOR = env('BENCH_FLOOR', '1') !== '0';
+const FLOOR = !CANNED && env('BENCH_FLOOR', '1') !== '0';
 const OPS = env('BENCH_OPS', 'all');
 const ODOO_LATENCY = numberEnv('BENCH_ODOO_LATENCY_MS', 20, 0);
 const HUBSPOT_LATENCY = numberEnv('BENCH_HUBSPOT_LATENCY_MS', 30, 0);
-const LATENCIES = env('BENCH_LATENCY', QUICK ? 'none' : `none,${ODOO_LATENCY}/${HUBSPOT_LATENCY}`).split(',').map((p) => {
+const LATENCIES = env('BENCH_LATENCY', QUICK || CANNED ? 'none' : `none,${ODOO_LATENCY}/${HUBSPOT_LATENCY}`).split(',').map((p) => {
   if (p === 'none') return { label: 'none', odoo: 0, hubspot: 0 };
   const m = /^(\d+)\/(\d+)$/.exec(p);
   if (!m) { console.error(`BENCH_LATENCY: "${p}" is neither none nor <odoo ms>/<hubspot ms>`); process.exit(2); }
@@ -80,7 +91,7 @@ const SOAK_SECONDS = numberEnv('BENCH_SOAK_SECONDS', 300, 10);
 const SOAK_TARGETS = env('BENCH_SOAK_TARGETS', 'ours,hive-rust').split(',');
 const OUT = path.resolve(env('BENCH_OUT', path.join(ROOT, 'docs', 'bench')));
 /** An earlier commit whose whole stack (gateway and subgraphs) runs beside ours as `ours-before` (bench/before.ts); off unless set, `1` is issue 13's baseline. */
-const BEFORE_REF = ((v) => (v === '0' || v === 'none' ? '' : v === '1' ? DEFAULT_BEFORE : v))(env('BENCH_BEFORE', ''));
+const BEFORE_REF = CANNED ? '' : ((v) => (v === '0' || v === 'none' ? '' : v === '1' ? DEFAULT_BEFORE : v))(env('BENCH_BEFORE', ''));
 const BEFORE = 'ours-before';
 if (BEFORE_REF) {
   try { execFileSync('git', ['rev-parse', '--verify', '--quiet', `${BEFORE_REF}^{commit}`], { cwd: ROOT, stdio: 'ignore' }); } catch {
@@ -108,7 +119,7 @@ interface Target {
 const world = buildWorld();
 const token = (claims: Parameters<typeof signCallerToken>[0]) => signCallerToken(claims, DEV_CALLER_SECRET, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, expiresIn: '2h' });
 const allOps = await benchOperations({ world, token });
-const ops = OPS === 'all' ? allOps : allOps.filter((o) => OPS.split(',').includes(o.name));
+const ops = (OPS === 'all' ? allOps : allOps.filter((o) => OPS.split(',').includes(o.name))).filter((o) => !(CANNED && o.freshQuote));
 const verify = createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
 /** The internal credential our gateway would sign for the caller, per subgraph (valid 60 s: re-minted every 30 s). */
 const minted = new Map<string, { at: number; value: string }>();
@@ -243,6 +254,7 @@ const cpus = os.cpus();
 const machine = () => `node ${process.version}, ${os.platform()}/${os.arch()}, ${cpus.length} CPU(s) (${cpus[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 const loadAtStart = machine();
 let exitCode = 0;
+let canned: CannedSubgraphs | undefined;
 try {
   if (CODE === 'dist') ensureBuild();
   const wantBefore = BEFORE_REF !== '' && (!SOAK || SOAK_TARGETS.includes(BEFORE));
@@ -259,7 +271,8 @@ try {
   const backends = { BENCH_ODOO_URL: odooSandbox.url, BENCH_ODOO_DB: world.odoo.database, BENCH_HUBSPOT_URL: hubspotSandbox.url };
   const subgraphs = Object.fromEntries(await Promise.all(SUBGRAPHS.map(async (s) => [s, await component(`${s}-subgraph`, 'subgraph', backends)] as const)));
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map((s) => [s, subgraphs[s]!.url]));
-  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), subgraphUrls);
+  canned = CANNED ? await startCannedSubgraphs(subgraphUrls, dispatcher) : undefined;
+  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), canned?.urls ?? subgraphUrls);
 
   const targets: Target[] = [];
   const ours = await start(startOurs(CODE, supergraphSdl));
@@ -389,6 +402,7 @@ try {
   exitCode = 1;
 } finally {
   for (const p of [...procs].reverse()) await p.stop().catch(() => undefined);
+  await canned?.close();
   await dispatcher.close();
 }
 process.exit(exitCode);
@@ -446,7 +460,7 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
     console.log('\nCPU ms per request by process, backend calls per request');
     console.log(table(cpuHead, cpu));
     const slug = lat.label === 'none' ? 'none' : `${lat.odoo}-${lat.hubspot}`;
-    const svg = `results-${slug}.svg`;
+    const svg = `${CANNED ? 'gateway-alone' : 'results'}-${slug}.svg`;
     mkdirSync(OUT, { recursive: true });
     writeFileSync(path.join(OUT, svg), renderChart(chart, CLIENTS, `backend latency ${lat.label}; ${loadAtStart}`));
     const mdTable = (head: string[], rows: string[][], left: number) => ['| ' + head.join(' | ') + ' |', '|' + head.map((_, i) => (i < left ? ' --- ' : ' ---: ')).join('|') + '|', ...rows.map((row) => '| ' + row.join(' | ') + ' |')].join('\n');
@@ -457,12 +471,16 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
       `![gateway CPU per request and throughput, latency ${lat.label}](${svg})`, '');
   }
   for (const n of notes) console.log(`note: ${n}`);
+  const counts = canned?.counts();
   const md = [
-    `# Benchmark results: our gateway${hasBefore ? ' (before and after)' : ''}, Hive Gateway (JS and Rust planners), the direct floor`,
+    CANNED
+      ? '# Benchmark results: the gateways alone (canned subgraphs): ours, Hive Gateway (JS and Rust planners)'
+      : `# Benchmark results: our gateway${hasBefore ? ' (before and after)' : ''}, Hive Gateway (JS and Rust planners), the direct floor`,
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()}. Machine at start: ${loadAtStart}; at end: ${machine()}.`,
     `Our gateway: ${CODE === 'dist' ? 'compiled JavaScript (dist/, plain node)' : 'TypeScript sources under the tsx loader'}; Hive: plain JavaScript. Subgraphs and sandboxes under tsx, each in its own process.`,
     ...(hasBefore && before ? [`\`ours\` is ${git('log', '-1', '--format=%h')}${git('status', '--porcelain', '--untracked-files=no', '--', ...PRODUCTION_SOURCES) ? ' with uncommitted changes' : ''}; \`ours-before\` is commit ${before.subject} (BENCH_BEFORE=${before.ref}): its own gateway (run as ours is) and its own three subgraphs, each in its own process, over the same sandboxes; in the CPU table its subgraph columns are its own subgraphs'.`] : []),
+    ...(counts ? [`\`BENCH_SUBGRAPHS=canned\`: every subgraph request a gateway makes is answered from memory by bench/canned.ts after its first sight (${counts.forwarded} answers forwarded to the subgraphs, ${counts.canned} from memory), so the gateway columns are each gateway's own work; the subgraph and sandbox columns are near zero by design.`] : []),
     `${SECONDS} s per cell, ${ROUNDS} interleaved round(s) without injected latency and ${LATENCY_ROUNDS} with it, clients ${CLIENTS.join('/')}, ${WARMUP} warm-up requests per target and operation; master-data cache of the subgraphs ${process.env.BENCH_CACHE_TTL_MS ?? 0} ms.`,
     '',
     '**The machine is shared and loaded: prefer the CPU-per-request columns** (each process\'s own counters); throughput and latency move with the other load. Column meanings: [README.md](README.md).',
@@ -470,8 +488,9 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
     ...mdParts,
     ...(notes.length ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
   ].join('\n');
-  writeFileSync(path.join(OUT, 'results.md'), md);
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(OUT, 'results.md'))} and ${LATENCIES.length} chart(s)`);
+  const file = CANNED ? 'gateway-alone.md' : 'results.md';
+  writeFileSync(path.join(OUT, file), md);
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(OUT, file))} and ${LATENCIES.length} chart(s)`);
 }
 
 // ------------------------------------------------------------ soak

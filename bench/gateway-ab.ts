@@ -12,13 +12,18 @@
 // BENCH_AB_B_ENV (space-separated K=V set in one child's environment), BENCH_CPU_REQUESTS
 // (per operation and side, default 400), BENCH_AB_ROUNDS (default 40), BENCH_CPU_CLIENTS
 // (one number, default 10), BENCH_AB_OPS (names of the read operations to run, comma
-// list, default all three).
+// list, default all three), BENCH_AB_SUBGRAPHS (`real`, default: the subgraphs answer every
+// request; `canned`: bench/canned.ts answers each subgraph request it has seen from memory,
+// so the gateways' CPU is measured — and profiled, with --cpu-prof in a side's flags —
+// without the subgraphs and sandboxes working on the same cores).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
 import { num, postQuery, table, throughput, warmUp, type Run } from './measure.ts';
+import { startCannedSubgraphs } from './canned.ts';
 
 const { startStack } = await import('../scripts/stack.ts');
 const { composeSupergraph, readSupergraphConfig } = await import('../gateway/composition.ts');
@@ -28,6 +33,7 @@ const REQUESTS = Number(process.env.BENCH_CPU_REQUESTS ?? 400);
 const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 40);
 const CLIENTS = Number(process.env.BENCH_CPU_CLIENTS ?? 10);
 const OPS = process.env.BENCH_AB_OPS?.split(',').map((s) => s.trim()).filter(Boolean);
+const CANNED = process.env.BENCH_AB_SUBGRAPHS === 'canned';
 
 interface Side { label: string; child: ChildProcess; url: string }
 type Msg = { url?: string; cpu?: NodeJS.CpuUsage; rss?: number };
@@ -35,10 +41,10 @@ const next = (child: ChildProcess) => new Promise<Msg>((resolve) => child.once('
 
 const stack = await startStack({ odooProtocol: 'json2', cacheTtlMs: 0 });
 const sides: Side[] = [];
+const subgraphUrls = { odoo: stack.urls.odooSubgraph, crm: stack.urls.crmSubgraph, writes: stack.urls.writesSubgraph };
+const canned = CANNED ? await startCannedSubgraphs(subgraphUrls, new Agent({ connections: 64 })) : undefined;
 try {
-  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), {
-    odoo: stack.urls.odooSubgraph, crm: stack.urls.crmSubgraph, writes: stack.urls.writesSubgraph,
-  });
+  const { supergraphSdl } = composeSupergraph(readSupergraphConfig(), canned?.urls ?? subgraphUrls);
   for (const name of ['A', 'B'] as const) {
     const dir = process.env[`BENCH_AB_${name}`] ?? 'dist';
     const flags = (process.env[`BENCH_AB_${name}_FLAGS`] ?? '').split(' ').filter(Boolean);
@@ -85,10 +91,12 @@ try {
     const total = perRound * ROUNDS;
     rows.push([op.name, num(cpu[0]! / total, 2), num(cpu[1]! / total, 2), `${num((100 * cpu[1]!) / cpu[0]! - 100, 1)}%`, `${pct(0.5)} (${pct(0.25)}..${pct(0.75)})`, num(rss[0]! / 2 ** 20, 0), num(rss[1]! / 2 ** 20, 0)]);
   }
-  console.log(`gateway CPU ms per request, ${sides.map((s) => s.label).join(' vs ')}; ${CLIENTS} clients, ${ROUNDS} alternating rounds, ${Math.ceil(REQUESTS / ROUNDS) * ROUNDS} requests per side and operation`);
+  const subgraphs = canned ? `canned subgraphs (${canned.counts().forwarded} answers forwarded, ${canned.counts().canned} from memory)` : 'real subgraphs';
+  console.log(`gateway CPU ms per request, ${sides.map((s) => s.label).join(' vs ')}; ${subgraphs}; ${CLIENTS} clients, ${ROUNDS} alternating rounds, ${Math.ceil(REQUESTS / ROUNDS) * ROUNDS} requests per side and operation`);
   console.log(table(['operation', 'A ms/req', 'B ms/req', 'B vs A', 'per round: median (quartiles)', 'A RSS MiB', 'B RSS MiB'], rows));
 } finally {
   for (const s of sides) s.child.send('stop');
   await Promise.all(sides.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
+  await canned?.close();
   await stack.close();
 }
