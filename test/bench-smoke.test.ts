@@ -74,6 +74,33 @@ describe('npm run bench (smallest settings)', () => {
     assert.equal(cpu.find((r) => r.operation === 'confirmQuote' && r.target === 'floor')!['orders created/call'], '1');
   });
 
+  test('BENCH_SUBGRAPHS=canned measures the gateway alone: subgraph answers come from memory after their first sight', { timeout: 120_000 }, async () => {
+    const cannedOut = path.join(out, 'canned');
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'bench.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, BENCH_QUICK: '1', BENCH_GATEWAY_CODE: 'tsx', BENCH_CLIENTS: '1', BENCH_SECONDS: '0.3', BENCH_WARMUP: '2',
+        BENCH_PEERS: 'none', BENCH_OUT: cannedOut, BENCH_SUBGRAPHS: 'canned',
+      },
+      maxBuffer: 16 * 2 ** 20,
+    });
+    const md = readFileSync(path.join(cannedOut, 'gateway-alone.md'), 'utf8');
+    const counts = /\((\d+) answers forwarded to the subgraphs, (\d+) from memory\)/.exec(md);
+    assert.ok(counts, 'the canned counts are stated');
+    assert.ok(Number(counts[1]) > 0 && Number(counts[2]) > Number(counts[1]), `${counts[1]} forwarded, ${counts[2]} from memory`);
+    const main = tableAfter(md, '### Throughput and latency');
+    const cpu = tableAfter(md, '### CPU ms per request');
+    for (const op of OPERATIONS.filter((o) => o !== 'confirmQuote')) {
+      const row = main.find((r) => r.operation === op && r.target === 'ours');
+      assert.ok(row, `${op} measured`);
+      assert.equal(row.errors, '0', `${op} answered without errors`);
+      // Measured after the warm-up: no request reached a backend.
+      const c = cpu.find((r) => r.operation === op && r.target === 'ours')!;
+      assert.equal(Number(c['Odoo calls/req']) + Number(c['HubSpot calls/req']), 0, `${op}: backend calls while measuring`);
+    }
+    assert.ok(!main.some((r) => r.operation === 'confirmQuote' || r.target === 'floor'), 'no confirmQuote, no floor');
+  });
+
   // A shallow clone may lack the baseline commit: nothing to compare with then.
   const baseline = spawnSync('git', ['cat-file', '-e', '2016f13^{commit}'], { cwd: ROOT }).status === 0;
   test('BENCH_BEFORE runs an earlier commit\'s whole stack beside ours over the same sandboxes', { timeout: 180_000, skip: !baseline && 'commit 2016f13 is not in this clone' }, async () => {
