@@ -15,7 +15,8 @@
 // list, default all three), BENCH_AB_SUBGRAPHS (`real`, default: the subgraphs answer every
 // request; `canned`: bench/canned.ts answers each subgraph request it has seen from memory,
 // so the gateways' CPU is measured — and profiled, with --cpu-prof in a side's flags —
-// without the subgraphs and sandboxes working on the same cores).
+// without the subgraphs and sandboxes working on the same cores), BENCH_AB_MEMORY (1: print
+// each side's process.memoryUsage() in MiB at the end: heap used and total beside RSS).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 
@@ -94,6 +95,7 @@ try {
   const subgraphs = canned ? `canned subgraphs (${canned.counts().forwarded} answers forwarded, ${canned.counts().canned} from memory)` : 'real subgraphs';
   console.log(`gateway CPU ms per request, ${sides.map((s) => s.label).join(' vs ')}; ${subgraphs}; ${CLIENTS} clients, ${ROUNDS} alternating rounds, ${Math.ceil(REQUESTS / ROUNDS) * ROUNDS} requests per side and operation`);
   console.log(table(['operation', 'A ms/req', 'B ms/req', 'B vs A', 'per round: median (quartiles)', 'A RSS MiB', 'B RSS MiB'], rows));
+  if (process.env.BENCH_AB_MEMORY) for (const s of sides) { const m = next(s.child); s.child.send('cpu'); console.log(s.label, JSON.stringify(Object.fromEntries(Object.entries((await m as { memory: Record<string, number> }).memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))); }
 } finally {
   for (const s of sides) s.child.send('stop');
   await Promise.all(sides.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
