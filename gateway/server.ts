@@ -60,28 +60,41 @@ type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(private readonly subgraphName: string, url: string, private readonly timeoutMs: number, private readonly internalSecret: string, private readonly agent: Agent) {
     super({ url });
-    // Apollo's own sendRequest (private in its types) builds a node-fetch Request per
-    // subgraph call only to pass it to hooks this class leaves as they are (parseBody
-    // ignores it, didEncounterError rethrows): about 2% of the gateway's CPU (issue 13).
-    // Fails at start-up, not per request, if a new Apollo version renames it.
-    const base = RemoteGraphQLDataSource.prototype as unknown as Record<string, unknown>;
-    if (typeof base.sendRequest !== 'function') throw new Error('@apollo/gateway: RemoteGraphQLDataSource.sendRequest is gone; remove the override in gateway/server.ts');
-    (this as unknown as Record<string, unknown>).sendRequest = this.sendWithoutFetchRequest;
   }
 
   /**
-   * Apollo's sendRequest without the node-fetch Request: one JSON.stringify out, one JSON.parse in, same errors.
-   * Apollo hands it the request's context, so the call takes the request's signal from there.
+   * One subgraph call, as Apollo's RemoteGraphQLDataSource.process makes it (the same
+   * body — query, variables, operationName — the same JSON content type, its parseBody
+   * and errorFromResponse, didReceiveResponse on the answer) without what this gateway
+   * does not use: a node-fetch Headers object and a node-fetch Request per call, the
+   * APQ and cache-control branches (both off), and three async hooks between them.
+   * 3–8% of the gateway's CPU per request (issue 13: bench/gateway-ab.ts, canned subgraphs, both side orders).
    */
-  private async sendWithoutFetchRequest(request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: Partial<GatewayContext>): Promise<SubgraphAnswer> {
-    const { http, ...withoutHttp } = request;
-    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const init = { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(withoutHttp), signal: context.deadline?.signal };
-    const response = await this.callSubgraph(http.url, init);
-    if (!response.ok) throw await this.errorFromResponse(response as never);
-    const body = await this.parseBody(response as never);
-    if (!body || typeof body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(body)}`);
-    return { ...body, http: response } as unknown as SubgraphAnswer;
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
+    const { request, context } = options;
+    // The subgraph call is cancelled with its request: at the deadline, or when the caller hangs up.
+    const signal = 'deadline' in context ? context.deadline?.signal : undefined;
+    try {
+      if (!request.query) throw new Error('Missing query');
+      const headers: Record<string, string> = {};
+      // Apollo passes headers of its own only for federated tracing (off here); kept if it ever does.
+      if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name.toLowerCase()] = value;
+      headers['content-type'] = 'application/json';
+      await this.addCallerHeaders(headers, context);
+      const { http: _http, query, ...rest } = request;
+      const response = await this.callSubgraph(this.url!, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }), signal });
+      if (!response.ok) throw await this.errorFromResponse(response as never);
+      const body = await this.parseBody(response as never);
+      if (!body || typeof body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+      const answer = { ...body, http: response } as unknown as SubgraphAnswer;
+      return this.receive(answer, context);
+    } catch (e) {
+      if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
+      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
+      throw new GraphQLError(`The ${system} subgraph is unavailable`, {
+        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, ...(reachedDeadline(signal) ? { deadlineReached: true } : {}) },
+      });
+    }
   }
 
   /**
@@ -90,12 +103,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * the subgraph's answer needs to come back); a call that could not finish in
    * time is not made.
    */
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    if (!('identity' in context) || !context.identity) return; // no identity, no credential: the subgraph refuses
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  private async addCallerHeaders(headers: Record<string, string>, context: Partial<GatewayContext>): Promise<void> {
+    if (!context.identity || !context.requestId) return; // no identity, no credential: the subgraph refuses
+    headers[REQUEST_ID_HEADER] = context.requestId;
     // W3C trace context: the subgraph's spans (and its backend calls) join this request's trace.
-    if (request.http) injectContext(request.http.headers);
-    request.http?.headers.set(IDENTITY_HEADER, await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId));
+    injectContext({ set: (name: string, value: string) => (headers[name] = value) });
+    headers[IDENTITY_HEADER] = await signInternalToken(context.identity, this.subgraphName, this.internalSecret, context.requestId);
     if (!context.deadline) return;
     const left = context.deadline.remainingMs();
     const forSubgraph = Math.floor(left - Math.min(SUBGRAPH_ANSWER_MARGIN_MS, left / 4));
@@ -105,9 +118,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, deadlineReached: true },
       });
     }
-    request.http?.headers.set(DEADLINE_HEADER, String(forSubgraph));
+    headers[DEADLINE_HEADER] = String(forSubgraph);
   }
-
 
   /**
    * A subgraph that refuses a request (4xx: bad variables, auth) answers with
@@ -126,36 +138,22 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /** A subgraph lists the fields it masked in its response's extensions; the gateway answers their union. */
-  override didReceiveResponse: RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse'] = ({ response, context }) => {
+  private receive(response: SubgraphAnswer, context: Partial<GatewayContext>): SubgraphAnswer {
     const masked = response.extensions?.masked;
-    if (Array.isArray(masked) && 'masked' in context && context.masked) for (const c of masked) if (typeof c === 'string') context.masked.add(c);
+    if (Array.isArray(masked) && context.masked) for (const c of masked) if (typeof c === 'string') context.masked.add(c);
     return response;
-  };
-
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    // The subgraph call is cancelled with its request: at the deadline, or when the caller hangs up.
-    const signal = 'deadline' in options.context ? options.context.deadline?.signal : undefined;
-    try {
-      return await super.process(options);
-    } catch (e) {
-      if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
-      const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
-      throw new GraphQLError(`The ${system} subgraph is unavailable`, {
-        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, ...(reachedDeadline(signal) ? { deadlineReached: true } : {}) },
-      });
-    }
   }
 
   /**
    * `undici.request` on the gateway's one keep-alive agent, not the global `fetch`:
    * the WHATWG machinery (Request/Headers objects, web streams) was about a quarter
-   * of the gateway's CPU under load (issue 13). Apollo reads only status, ok,
-   * headers.get, json/text from the answer, so that is all the adapter offers.
+   * of the gateway's CPU under load (issue 13). Apollo's parseBody and this file read
+   * only status, ok, headers.get and json/text from the answer, so that is all the adapter offers.
    */
-  private readonly callSubgraph = async (input: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal }) => {
+  private readonly callSubgraph = async (input: string, init: { method: 'POST'; headers: Record<string, string>; body: string; signal?: AbortSignal }) => {
     const res = await undiciRequest(input, {
       dispatcher: this.agent,
-      method: (init.method ?? 'POST') as 'POST',
+      method: init.method,
       headers: init.headers,
       body: init.body,
       signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
@@ -163,8 +161,6 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const text = await res.body.text();
     return subgraphResponse(input, res.statusCode, res.headers, text);
   };
-
-  override fetcher = this.callSubgraph as never;
 }
 
 /** The part of a fetch Response that RemoteGraphQLDataSource and this file read. */
