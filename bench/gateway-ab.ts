@@ -95,7 +95,7 @@ try {
   const subgraphs = canned ? `canned subgraphs (${canned.counts().forwarded} answers forwarded, ${canned.counts().canned} from memory)` : 'real subgraphs';
   console.log(`gateway CPU ms per request, ${sides.map((s) => s.label).join(' vs ')}; ${subgraphs}; ${CLIENTS} clients, ${ROUNDS} alternating rounds, ${Math.ceil(REQUESTS / ROUNDS) * ROUNDS} requests per side and operation`);
   console.log(table(['operation', 'A ms/req', 'B ms/req', 'B vs A', 'per round: median (quartiles)', 'A RSS MiB', 'B RSS MiB'], rows));
-  if (process.env.BENCH_AB_MEMORY) for (const s of sides) { const m = next(s.child); s.child.send('cpu'); console.log(s.label, JSON.stringify(Object.fromEntries(Object.entries((await m as { memory: Record<string, number> }).memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))); }
+  if (process.env.BENCH_AB_MEMORY) for (const s of sides) { const m = next(s.child); s.child.send(process.env.BENCH_AB_MEMORY === 'gc' ? 'retained' : 'cpu'); console.log(s.label, JSON.stringify(Object.fromEntries(Object.entries((await m as { memory: Record<string, number> }).memory).map(([k, v]) => [k, Math.round(v / 2 ** 20)])))); }
 } finally {
   for (const s of sides) s.child.send('stop');
   await Promise.all(sides.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));

@@ -34,6 +34,11 @@ const gateway = await createGatewayServer({
 await new Promise((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
 process.on('message', (m) => {
   if (m === 'cpu') process.send({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss, memory: process.memoryUsage() });
+  // With --expose-gc: what is still referenced after a full collection (a leak shows here, garbage does not).
+  if (m === 'retained') {
+    globalThis.gc?.();
+    process.send({ cpu: process.cpuUsage(), rss: process.memoryUsage().rss, memory: process.memoryUsage() });
+  }
   if (m === 'stop') {
     void gateway.stop().finally(() => {
       gateway.server.closeAllConnections?.();
