@@ -210,6 +210,12 @@ export function createOdooLoaders(session: OdooSession) {
     partnersByRef: fieldLoader(session, 'res.partner', 'ref', false),
     /** The cross-reference only (partner → CRM id, commercial parent): master data, cached. */
     partnerRefs,
+    /**
+     * Products already loaded for order lines (resolvers/order.ts `Order.lines`): the
+     * product row, null, or the load's error, by line row. A line found here answers
+     * `product` at once instead of with a promise of its own.
+     */
+    lineProducts: new WeakMap<OdooRow, OdooRow | Error | null>(),
     /** A partner record this request read anyway (the customer's own, by its row scope): its cross-reference needs no second read. */
     primePartnerRef: (raw: RawRecord): void => {
       const [row] = parseKeepingFieldErrors('res.partner', [raw], PARTNER_REF_FIELDS);
