@@ -139,6 +139,9 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 const unique = (ids: readonly string[]) => [...new Set(ids)];
 
+/** How batchRead matches an answer to what was asked: ids and unique property values, case-insensitively. */
+const normKey = (v: string | null | undefined) => (v ?? '').toLowerCase();
+
 export class HubSpotClient {
   private readonly sdk: Client;
   private readonly objectsApi: Client['crm']['objects'];
@@ -381,10 +384,9 @@ export class HubSpotClient {
       }),
     );
     const all = pages.length === 1 ? pages[0]! : pages.flat();
-    const norm = (v: string | null | undefined) => (v ?? '').toLowerCase();
-    const position = new Map(wanted.map((id, i) => [norm(id), i]));
+    const position = new Map(wanted.map((id, i) => [normKey(id), i]));
     // Each object's place looked up once, not once per comparison (the same comparisons, so the same order).
-    const ranked = all.map((o) => ({ o, at: position.get(norm(opts.idProperty ? o.properties[opts.idProperty] : o.id)) ?? Infinity }));
+    const ranked = all.map((o) => ({ o, at: position.get(normKey(opts.idProperty ? o.properties[opts.idProperty] : o.id)) ?? Infinity }));
     return ranked.sort((a, b) => a.at - b.at).map((r) => r.o);
   }
 
