@@ -68,55 +68,59 @@ const VALUE_TABLES: { readonly [K in CrmKind]?: Partial<Record<MappedField<K>, V
 const valueTable = (kind: CrmKind, field: string): ValueTable | undefined => (VALUE_TABLES[kind] as Record<string, ValueTable> | undefined)?.[field];
 const propertyOf = (kind: CrmKind, field: string): string => (PROPERTY[kind] as Record<string, string>)[field]!;
 
-/** Reads canonical fields off a row, collecting the MAPPING_ERROR of each that does not fit. */
-class FieldReader {
-  readonly errors: Record<string, AppError> = {};
-  private readonly type: HubSpotObjectType;
-  constructor(private readonly kind: CrmKind, private readonly row: Row) {
-    this.type = OBJECT_TYPE[kind];
-  }
-
-  value(field: string): unknown {
-    const v = this.row[propertyOf(this.kind, field)];
-    if (isAppError(v)) {
-      this.errors[field] = v;
-      return null;
-    }
-    return v ?? null;
-  }
-
-  /** An enumeration through its table; a value the table lacks (or a missing one, when required) is a MAPPING_ERROR. */
-  mapped(field: string, table: ValueTable): string | null {
-    const v = this.value(field);
-    if (v == null && !table.required) return null;
-    const out = v == null ? undefined : table.read[String(v)];
-    if (out === undefined) {
-      const property = propertyOf(this.kind, field);
-      this.errors[field] ??= appError('MAPPING_ERROR', `hubspot ${this.type} ${this.row.id}: ${property} has a value the canonical model does not know`, {
-        system: 'hubspot', model: this.type, recordId: this.row.id, field: property,
-      });
-      return null;
-    }
-    return out;
-  }
+/** How one field of a port record is read off a row: its property, its enumeration table, whether it is an owner id. */
+interface FieldPlan {
+  field: string;
+  property: string;
+  table: ValueTable | undefined;
+  ownerId: boolean;
 }
 
-/** A port record from a parsed row: each field from its property, enumerations through their tables. */
+/** Each kind's fields in PROPERTY's order, planned once (not per record: issue 13, CPU per request). */
+const FIELD_PLANS = Object.fromEntries(
+  (Object.keys(PROPERTY) as CrmKind[]).map((kind) => [
+    kind,
+    Object.keys(PROPERTY[kind]).map((field): FieldPlan => ({ field, property: propertyOf(kind, field), table: valueTable(kind, field), ownerId: field === 'ownerId' })),
+  ]),
+) as unknown as Record<CrmKind, readonly FieldPlan[]>;
+
+/**
+ * A port record from a parsed row: each field from its property, enumerations through
+ * their tables. A property that did not fit (its MAPPING_ERROR in the row) fails that
+ * field only; an enumeration value the table lacks (or a missing one, when required)
+ * is a MAPPING_ERROR of its own.
+ */
 function toRecord<K extends CrmKind>(kind: K, row: Row): CrmRecords[K] {
-  const f = new FieldReader(kind, row);
+  const errors: Record<string, AppError> = {};
   const record: Record<string, unknown> = { id: row.id };
-  for (const field of Object.keys(PROPERTY[kind])) {
-    const table = valueTable(kind, field);
-    const v = table ? f.mapped(field, table) : f.value(field);
+  for (const plan of FIELD_PLANS[kind]) {
+    const { field, table } = plan;
+    let v = row[plan.property];
+    // Parsed values are primitives; an object there is the property's MAPPING_ERROR.
+    if (typeof v === 'object' && v !== null && isAppError(v)) {
+      errors[field] = v;
+      v = null;
+    } else v ??= null;
+    if (table && (v != null || table.required)) {
+      const out = v == null ? undefined : table.read[String(v)];
+      if (out === undefined) {
+        const type = OBJECT_TYPE[kind];
+        errors[field] ??= appError('MAPPING_ERROR', `hubspot ${type} ${row.id}: ${plan.property} has a value the canonical model does not know`, {
+          system: 'hubspot', model: type, recordId: row.id, field: plan.property,
+        });
+        v = null;
+      } else v = out;
+    }
     // Owner ids are numbers to HubSpot's parser and opaque strings to the port.
-    record[field] = field === 'ownerId' && v != null ? String(v) : v;
+    record[field] = plan.ownerId && v != null ? String(v) : v;
   }
   if (kind === 'quote') {
     // Quotes made in HubSpot's own UI carry no business number.
     record.displayNumber = record.number ?? `HS-${row.id}`;
-    record.updatedAt ??= f.errors.updatedAt ? null : row.updatedAt;
+    record.updatedAt ??= errors.updatedAt ? null : row.updatedAt;
   }
-  return { ...record, errors: f.errors as FieldErrors<CrmRecords[K]> } as unknown as CrmRecords[K];
+  record.errors = errors as FieldErrors<CrmRecords[K]>;
+  return record as unknown as CrmRecords[K];
 }
 
 /** The HubSpot value a canonical value is written as. */

@@ -139,6 +139,9 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 const unique = (ids: readonly string[]) => [...new Set(ids)];
 
+/** How batchRead matches an answer to what was asked: ids and unique property values, case-insensitively. */
+const normKey = (v: string | null | undefined) => (v ?? '').toLowerCase();
+
 export class HubSpotClient {
   private readonly sdk: Client;
   private readonly objectsApi: Client['crm']['objects'];
@@ -380,11 +383,11 @@ export class HubSpotClient {
         });
       }),
     );
-    const all = pages.flat();
-    const norm = (v: string | null | undefined) => (v ?? '').toLowerCase();
-    const position = new Map(wanted.map((id, i) => [norm(id), i]));
-    const keyOf = (o: HubSpotObject) => norm(opts.idProperty ? o.properties[opts.idProperty] : o.id);
-    return all.sort((a, b) => (position.get(keyOf(a)) ?? Infinity) - (position.get(keyOf(b)) ?? Infinity));
+    const all = pages.length === 1 ? pages[0]! : pages.flat();
+    const position = new Map(wanted.map((id, i) => [normKey(id), i]));
+    // Each object's place looked up once, not once per comparison (the same comparisons, so the same order).
+    const ranked = all.map((o) => ({ o, at: position.get(normKey(opts.idProperty ? o.properties[opts.idProperty] : o.id)) ?? Infinity }));
+    return ranked.sort((a, b) => a.at - b.at).map((r) => r.o);
   }
 
   /** One page of objects in id order (limit 1–100, default 100); `archived: true` lists the archived ones instead (with `archivedAt`). */

@@ -143,11 +143,12 @@ export function sendRaw(
   let path = base.pathname.replace(/\/+$/, '') + req.path;
   if (req.query?.length) path += `?${new URLSearchParams(req.query).toString()}`;
   const headers: Record<string, string> = { Accept: ACCEPT, 'User-Agent': USER_AGENT, Authorization: `Bearer ${accessToken}`, 'Accept-Encoding': 'gzip,deflate' };
-  let body: Buffer | undefined;
+  // The body as a string: Node writes it with the head in one write (a Buffer goes out as a second chunk, by writev).
+  let body: string | undefined;
   if (req.body !== undefined) {
-    body = Buffer.from(JSON.stringify(req.body));
+    body = JSON.stringify(req.body);
     headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = String(body.length);
+    headers['Content-Length'] = String(Buffer.byteLength(body));
   } else if (req.method === 'POST') headers['Content-Length'] = '0';
   if (requestId !== undefined && FORWARDABLE_REQUEST_ID.test(requestId)) headers['X-Request-Id'] = requestId;
   injectContext({ set: (name, value) => { headers[name] = value; } });
@@ -178,7 +179,8 @@ export function sendRaw(
       });
     });
     request.on('error', reject);
-    request.end(body);
+    if (body === undefined) request.end();
+    else request.end(body, 'utf8');
   });
 }
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, type AppError } from '../../../policy/errors.ts';
+import { isParsableInstant } from './mapping/values.ts';
 
 const NUMERIC_ID = /^\d+$/;
 const numericId = z.string().regex(NUMERIC_ID, 'must be a numeric string');
@@ -137,7 +138,7 @@ function objectError(type: HubSpotObjectType, raw: unknown, error: z.ZodError): 
   });
 }
 
-const isInstant = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isInstant = (v: unknown): v is string => typeof v === 'string' && isParsableInstant(v);
 
 /**
  * wireObjectSchema's rules checked by hand for the common case, an object that keeps

@@ -23,9 +23,12 @@ async function accountOf(a: AccountParent, ctx: CrmSubgraphContext): Promise<Crm
 
 export const accountFromCrm = (account: CrmAccount): AccountParent => ({ id: encodeId('Account', 'crm', account.id), account });
 
-const prop = <K extends Exclude<keyof CrmAccount, 'id' | 'errors'>>(name: K) => async (a: AccountParent, _: unknown, ctx: CrmSubgraphContext): Promise<CrmAccount[K] | AppError | null> => {
-  const account = await accountOf(a, ctx);
-  return account ? field(account, name) ?? null : null;
+const prop = <K extends Exclude<keyof CrmAccount, 'id' | 'errors'>>(name: K) => {
+  const valueOf = (account: CrmAccount | null): CrmAccount[K] | AppError | null => (account ? field(account, name) ?? null : null);
+  // An entity arrives with its account loaded (__resolveReference, accountFromCrm): answered
+  // at once, without a promise per field and record (a BI page resolves 50 names).
+  return (a: AccountParent, _: unknown, ctx: CrmSubgraphContext): CrmAccount[K] | AppError | null | Promise<CrmAccount[K] | AppError | null> =>
+    a.account !== undefined ? valueOf(a.account) : accountOf(a, ctx).then(valueOf);
 };
 
 export const Account: AccountResolvers = {

@@ -69,7 +69,9 @@ function prop<T>(parse: (raw: string) => T) {
   const read: PropertyRead = (v) => {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string') return UNFIT;
-    if (isBlank(v)) return null;
+    // A value starting with a visible ASCII character is not blank: no trim for the common case.
+    const first = v.length === 0 ? 0 : v.charCodeAt(0);
+    if (!(first > 32 && first < 127) && isBlank(v)) return null;
     return parse(v);
   };
   return Object.assign(schema, { read });
@@ -106,7 +108,11 @@ const NUMERIC_ID = /^\d+$/;
  * the declared properties in their order; undeclared keys are left out.
  */
 function fastRecord(properties: Record<string, { read: PropertyRead }>) {
-  const readers = Object.entries(properties).map(([name, p]) => [name, p.read] as const);
+  // Names and readers in two arrays, walked by index: the schema's plan, made once per object type.
+  const names = Object.keys(properties);
+  const readers = names.map((name) => properties[name]!.read);
+  const count = names.length;
+  const datetimeOf = parseDatetime;
   return (o: unknown): Record<string, unknown> | undefined => {
     if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined;
     const { id, properties: props, createdAt, updatedAt, archived } = o as Record<string, unknown>;
@@ -114,9 +120,10 @@ function fastRecord(properties: Record<string, { read: PropertyRead }>) {
     if (!props || typeof props !== 'object' || Array.isArray(props)) return undefined;
     if (archived !== undefined && typeof archived !== 'boolean') return undefined;
     try {
-      const out: Record<string, unknown> = { id, createdAt: parseDatetime(createdAt), updatedAt: parseDatetime(updatedAt), archived: archived ?? false };
-      for (const [name, read] of readers) {
-        const value = read((props as Record<string, unknown>)[name]);
+      const out: Record<string, unknown> = { id, createdAt: datetimeOf(createdAt), updatedAt: datetimeOf(updatedAt), archived: archived ?? false };
+      for (let i = 0; i < count; i++) {
+        const name = names[i]!;
+        const value = readers[i]!((props as Record<string, unknown>)[name]);
         if (value === UNFIT) return undefined;
         out[name] = value;
       }
