@@ -252,17 +252,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       const level = res.statusCode >= 500 ? 'warn' : 'info';
       // Entering the request's context only to tag a line the level drops is skipped.
       if (opts.logger.isLevelEnabled(level)) {
-        otelContext.with(trace.setSpan(otelContext.active(), span), () =>
-          withRequest(record, () => {
-            // One line per request: names, codes and counts — never the query text, variables or token.
-            const line = { operation: record.operationName ?? null, outcome, status: res.statusCode, durationMs: Math.round(durationMs), role: record.role ?? null, ...(record.codes?.length ? { codes: record.codes } : {}) };
-            opts.logger[level](line, 'graphql request');
-          }),
-        );
+        withRequest(record, () => {
+          // One line per request: names, codes and counts — never the query text, variables or token.
+          const line = { operation: record.operationName ?? null, outcome, status: res.statusCode, durationMs: Math.round(durationMs), role: record.role ?? null, ...(record.codes?.length ? { codes: record.codes } : {}) };
+          opts.logger[level](line, 'graphql request');
+        }, trace.setSpan(otelContext.active(), span));
       }
       span.end();
     });
-    otelContext.with(trace.setSpan(callerContext, span), () => withRequest(record, () => void handle(req, res, record, url)));
+    // The request's span and its record in one context (log lines read both from it).
+    withRequest(record, () => void handle(req, res, record, url), trace.setSpan(callerContext, span));
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord, url: RequestUrl): Promise<void> {
