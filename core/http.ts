@@ -203,8 +203,12 @@ export function refuse(res: http.ServerResponse, e: AppError, requestId: string,
   );
 }
 
+/** What the handler reads of a request's URL. */
+type RequestUrl = Pick<URL, 'pathname' | 'search'>;
+
 export function createGraphQLHttpServer<TContext extends BaseContext>(opts: GraphQLHttpOptions<TContext>): http.Server {
   const path = opts.path ?? '/graphql';
+  const pathIsCanonical = new URL(path, 'http://localhost').pathname === path;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeouts = opts.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
   initTracing(opts.component);
@@ -213,8 +217,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     // A draining server answers what it has and lets the client open its next connection elsewhere.
     if (!server.listening) res.setHeader('connection', 'close');
     if (applyCors(opts.cors, req, res)) return;
-    // Parsed once per request: handle() reads the path and the query string from it too.
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Parsed once per request: handle() reads the path and the query string from it too. The
+    // GraphQL path itself (every POST the gateway sends) needs no parser: nothing in it to normalise.
+    const url: RequestUrl = pathIsCanonical && req.url === path ? { pathname: path, search: '' } : new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     if (pathname === '/metrics' && req.method === 'GET') {
       void metricsText().then(
@@ -244,20 +249,22 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
       if (outcome === 'error' || outcome === 'refused') span.setStatus({ code: SpanStatusCode.ERROR, message: record.codes?.join(',') ?? String(res.statusCode) });
       span.setAttribute('http.response.status_code', res.statusCode);
       if (record.operationName) span.setAttribute('graphql.operation.name', record.operationName);
-      otelContext.with(trace.setSpan(otelContext.active(), span), () =>
+      const level = res.statusCode >= 500 ? 'warn' : 'info';
+      // Entering the request's context only to tag a line the level drops is skipped.
+      if (opts.logger.isLevelEnabled(level)) {
         withRequest(record, () => {
           // One line per request: names, codes and counts — never the query text, variables or token.
           const line = { operation: record.operationName ?? null, outcome, status: res.statusCode, durationMs: Math.round(durationMs), role: record.role ?? null, ...(record.codes?.length ? { codes: record.codes } : {}) };
-          if (res.statusCode >= 500) opts.logger.warn(line, 'graphql request');
-          else opts.logger.info(line, 'graphql request');
-        }),
-      );
+          opts.logger[level](line, 'graphql request');
+        }, trace.setSpan(otelContext.active(), span));
+      }
       span.end();
     });
-    otelContext.with(trace.setSpan(callerContext, span), () => withRequest(record, () => void handle(req, res, record, url)));
+    // The request's span and its record in one context (log lines read both from it).
+    withRequest(record, () => void handle(req, res, record, url), trace.setSpan(callerContext, span));
   });
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord, url: URL): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, record: RequestRecord, url: RequestUrl): Promise<void> {
     const requestId = record.requestId;
     let bodyRead = req.method !== 'POST';
     try {

@@ -5,7 +5,7 @@
 // lines of one request together across components — but go nowhere unless an
 // operator sets OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT):
 // nothing leaves the process by default.
-import { context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, trace, type Context, type Span, type SpanOptions, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, trace, type Context, type Span, type SpanOptions, type TextMapGetter, type Tracer, type TracerOptions, type TracerProvider } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor, type ReadableSpan, type Span as SdkSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -101,8 +101,18 @@ export function addSpanProcessor(processor: SpanProcessor): () => void {
   };
 }
 
+/**
+ * The project's tracer, looked up once the provider is registered: trace.getTracer
+ * goes through the proxy provider, ours and the SDK's (a key string and a map) on
+ * every call, and it is called once per request and once per backend call. Before
+ * initTracing it is not kept: the process has no provider yet.
+ */
+let projectTracer: Tracer | undefined;
 export function tracer(): Tracer {
-  return trace.getTracer(TRACER_NAME);
+  if (projectTracer) return projectTracer;
+  const found = trace.getTracer(TRACER_NAME);
+  if (provider) projectTracer = found;
+  return found;
 }
 
 /** The trace id of the active span, when there is a real one. */
@@ -112,11 +122,14 @@ export function activeTraceId(): string | undefined {
 }
 
 /** The context an incoming request carries (`traceparent`, `tracestate`). */
-export function extractContext(headers: Record<string, string | string[] | undefined>): Context {
-  return propagation.extract(context.active(), headers, {
-    get: (carrier, key) => carrier[key],
-    keys: (carrier) => Object.keys(carrier),
-  });
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+/** Made once: the getter is the same for every request. */
+const INCOMING_HEADERS: TextMapGetter<IncomingHeaders> = {
+  get: (carrier, key) => carrier[key],
+  keys: (carrier) => Object.keys(carrier),
+};
+export function extractContext(headers: IncomingHeaders): Context {
+  return propagation.extract(context.active(), headers, INCOMING_HEADERS);
 }
 
 /** Writes the active trace context into an outgoing request's headers. */

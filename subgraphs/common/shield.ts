@@ -1,10 +1,10 @@
-// Builds a subgraph's permission middleware from the permission table
+// Builds a subgraph's permission checks from the permission table
 // (permissions.ts): graphql-shield rules for the entry points (Query fields) and
 // mutations, fallbackRule deny, the federation internals (`_service`, `_entities`)
 // explicitly allowed so entity resolution works; every object field the table does
 // not allow for every role carries a synchronous check (deny unless the table allows),
 // so an entity's fields are checked like any other.
-import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, GraphQLError, isObjectType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { allow, deny, rule, shield } from 'graphql-shield';
 import { ERRORS } from '../../policy/errors.ts';
@@ -52,17 +52,18 @@ function decide(ctx: ShieldContext & { [DECISIONS]?: Map<string, Access> }, coor
 }
 
 /**
- * The read rule of one object field, applied as a synchronous middleware. Its answer
- * depends only on the caller and the field (accessForIdentity), never on the record,
- * so it is taken once per request and field. Not a graphql-shield rule: shield awaits
- * its rule on every field of every record, which turns each scalar of a 50-order page
- * into two promises (about half the subgraph's CPU per request); entry points and
- * mutations, which run once per request, stay with the shield.
+ * The read rule of one object field, wrapped around its resolver. Its answer depends
+ * only on the caller and the field (accessForIdentity), never on the record, so it is
+ * taken once per request and field. Not a graphql-shield rule: shield awaits its rule
+ * on every field of every record, which turns each scalar of a 50-order page into two
+ * promises (about half the subgraph's CPU per request); entry points and mutations,
+ * which run once per request, stay with the shield. Not a graphql-middleware
+ * middleware either: that adds two closures per field of every record around this one.
  */
-function fieldMiddleware(type: string, field: string) {
+function guardedResolver(type: string, field: string, resolve: GraphQLFieldResolver<unknown, ShieldContext>): GraphQLFieldResolver<unknown, ShieldContext> {
   const coordinate = `${type}.${field}`;
   const maskable = isMaskable(type, field);
-  return (resolve: (...a: unknown[]) => unknown, parent: unknown, args: unknown, ctx: ShieldContext, info: unknown) => {
+  return (parent, args, ctx, info) => {
     switch (decide(ctx, coordinate, type, field)) {
       case 'allow':
         return resolve(parent, args, ctx, info);
@@ -129,7 +130,7 @@ const ENTRY_TYPES = new Set(['Query', 'Mutation', '_Service']);
 
 export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   const entryTree: Record<string, Record<string, unknown>> = {};
-  const fieldTree: Record<string, Record<string, unknown>> = {};
+  const guarded: Array<[type: string, field: string]> = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || FEDERATION_TYPES.has(type.name)) continue;
     const fields: Record<string, unknown> = {};
@@ -137,13 +138,13 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
       if (type.name === 'Mutation') fields[name] = mutationRule(name);
       else if (type.name === '_Service' || (type.name === 'Query' && (name === '_service' || name === '_entities'))) fields[name] = allow;
       else if (type.name === 'Query') fields[name] = entryRule(name);
-      else if (!allowedForEveryone(type.name, name)) fields[name] = fieldMiddleware(type.name, name);
+      else if (!ENTRY_TYPES.has(type.name) && !allowedForEveryone(type.name, name)) guarded.push([type.name, name]);
     }
-    (ENTRY_TYPES.has(type.name) ? entryTree : fieldTree)[type.name] = fields;
+    if (ENTRY_TYPES.has(type.name)) entryTree[type.name] = fields;
   }
   // graphql-shield for the entry points and mutations (deny by default: a Query or
   // Mutation field without a rule is refused); its generated middleware is taken for
-  // those types only, the object fields above carry their own (deny unless the table allows).
+  // those types only.
   const shieldMiddleware = shield(entryTree as never, {
     fallbackRule: deny,
     fallbackError: () => new GraphQLError('Not allowed', { extensions: { code: ERRORS.FORBIDDEN.code } }),
@@ -151,5 +152,12 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
     debug: false,
   }).generate(schema) as Record<string, unknown>;
   const entryMiddleware = Object.fromEntries(Object.entries(shieldMiddleware).filter(([type]) => ENTRY_TYPES.has(type)));
-  return applyMiddleware(schema, entryMiddleware as never, fieldTree as never);
+  const shielded = applyMiddleware(schema, entryMiddleware as never);
+  // The object fields not allowed for every role carry their own check (deny unless the
+  // table allows), set on the shielded schema's own field definitions.
+  for (const [typeName, name] of guarded) {
+    const field = (shielded.getType(typeName) as GraphQLObjectType).getFields()[name]!;
+    field.resolve = guardedResolver(typeName, name, (field.resolve ?? defaultFieldResolver) as GraphQLFieldResolver<unknown, ShieldContext>);
+  }
+  return shielded;
 }
