@@ -12,7 +12,7 @@ import { buildSubgraph } from './subgraph-build.ts';
 
 const dir = process.env.BENCH_BEFORE_DIR;
 if (!dir) throw new Error('BENCH_BEFORE_DIR is not set');
-const sub = await buildSubgraph(process.argv[2] ?? '', dir);
+const sub = await buildSubgraph(process.argv[2] ?? '', dir, process.env.BENCH_COMPONENT_CODE === 'dist' ? 'dist' : 'tsx');
 const url = sub.url;
 
 process.on('message', (m: unknown) => {

@@ -88,7 +88,7 @@ export async function composeBefore(b: Before, urls: Record<string, string>): Pr
 /** Prefix of the baseline's subgraph processes' names: `before/odoo-subgraph`, … */
 export const BEFORE_PREFIX = 'before/';
 
-/** One of the baseline's subgraphs (`odoo-subgraph`, `crm-subgraph`, `writes-subgraph`) in its own process, under tsx as ours. */
+/** One of the baseline's subgraphs (`odoo-subgraph`, `crm-subgraph`, `writes-subgraph`) in its own process, compiled or under tsx as ours (BENCH_COMPONENT_CODE in `env`). */
 export function startBeforeSubgraph(b: Before, role: string, env: NodeJS.ProcessEnv): Promise<Proc> {
   return Proc.start(`${BEFORE_PREFIX}${role}`, 'subgraph', path.join(BENCH_DIR, 'before-component.ts'), {
     tsx: true, args: [role], cwd: b.dir, env: { ...env, BENCH_BEFORE_DIR: b.dir },

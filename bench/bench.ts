@@ -105,7 +105,7 @@ const dispatcher = new Agent({ connections: 128, keepAliveTimeout: 30_000, pipel
 const procs: Proc[] = [];
 const start = async (p: Promise<Proc>) => { const proc = await p; procs.push(proc); return proc; };
 const component = (role: string, kind: 'subgraph' | 'sandbox', extra: NodeJS.ProcessEnv = {}) =>
-  start(Proc.start(role, kind, path.join(BENCH_DIR, 'component.ts'), { tsx: true, args: [role], env: { ...process.env, ...extra } }));
+  start(Proc.start(role, kind, path.join(BENCH_DIR, 'component.ts'), { tsx: true, args: [role], env: { ...process.env, BENCH_COMPONENT_CODE: CODE, ...extra } }));
 
 interface Target {
   name: string;
@@ -286,7 +286,7 @@ try {
       const theirs: Proc[] = [];
       const stopTheirs = async () => { for (const p of theirs) { await p.stop().catch(() => undefined); procs.splice(procs.indexOf(p), 1); } };
       try {
-        await Promise.all(roles.map(async (r) => theirs.push(await start(startBeforeSubgraph(b, r, { ...process.env, ...backends })))));
+        await Promise.all(roles.map(async (r) => theirs.push(await start(startBeforeSubgraph(b, r, { ...process.env, BENCH_COMPONENT_CODE: CODE, ...backends })))));
         theirs.sort((x, y) => roles.indexOf(x.name.slice(BEFORE_PREFIX.length)) - roles.indexOf(y.name.slice(BEFORE_PREFIX.length)));
       } catch (e) { await stopTheirs(); throw e; }
       let gw: Proc;
@@ -478,7 +478,9 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
       : `# Benchmark results: our gateway${hasBefore ? ' (before and after)' : ''}, Hive Gateway (JS and Rust planners), the direct floor`,
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString()}. Machine at start: ${loadAtStart}; at end: ${machine()}.`,
-    `Our gateway: ${CODE === 'dist' ? 'compiled JavaScript (dist/, plain node)' : 'TypeScript sources under the tsx loader'}; Hive: plain JavaScript. Subgraphs and sandboxes under tsx, each in its own process.`,
+    CODE === 'dist'
+      ? 'Our gateway, the subgraphs and the sandboxes: compiled JavaScript (dist/), each in its own process (the gateway under plain node, the others loaded from dist/ by bench/component.ts); Hive: plain JavaScript.'
+      : 'Our gateway, the subgraphs and the sandboxes: TypeScript sources under the tsx loader, each in its own process; Hive: plain JavaScript.',
     ...(hasBefore && before ? [`\`ours\` is ${git('log', '-1', '--format=%h')}${git('status', '--porcelain', '--untracked-files=no', '--', ...PRODUCTION_SOURCES) ? ' with uncommitted changes' : ''}; \`ours-before\` is commit ${before.subject} (BENCH_BEFORE=${before.ref}): its own gateway (run as ours is) and its own three subgraphs, each in its own process, over the same sandboxes; in the CPU table its subgraph columns are its own subgraphs'.`] : []),
     ...(counts ? [`\`BENCH_SUBGRAPHS=canned\`: every subgraph request a gateway makes is answered from memory by bench/canned.ts after its first sight (${counts.forwarded} answers forwarded to the subgraphs, ${counts.canned} from memory), so the gateway columns are each gateway's own work; the subgraph and sandbox columns are near zero by design.`] : []),
     `${SECONDS} s per cell, ${ROUNDS} interleaved round(s) without injected latency and ${LATENCY_ROUNDS} with it, clients ${CLIENTS.join('/')}, ${WARMUP} warm-up requests per target and operation; master-data cache of the subgraphs ${process.env.BENCH_CACHE_TTL_MS ?? 0} ms.`,

@@ -7,7 +7,9 @@
 //
 // Configuration (env, set by the bench): BENCH_ODOO_URL, BENCH_ODOO_DB, BENCH_HUBSPOT_URL (subgraphs),
 // BENCH_CACHE_TTL_MS (subgraphs' master-data cache, default 0: every request does its
-// full work). IPC, one request at a time (the parent serialises):
+// full work), BENCH_COMPONENT_CODE (`dist`: the compiled JavaScript of `npm run build`, as
+// production runs the subgraphs — `node dist/subgraphs/<name>/main.js`; `tsx`, default: the
+// TypeScript sources through this process's tsx loader). IPC, one request at a time (the parent serialises):
 //   'cpu'                              → { cpu: process.cpuUsage(), rss }
 //   'stop'                             → exits
 //   { cmd: 'calls' }                   → { calls, by }        sandboxes: backend calls answered since start
@@ -21,6 +23,10 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 const role = process.argv[2];
+const CODE = process.env.BENCH_COMPONENT_CODE === 'dist' ? 'dist' : 'tsx';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** A module of the checkout, compiled or as source (BENCH_COMPONENT_CODE). */
+const load = (file: string): Promise<any> => import(new URL(CODE === 'dist' ? `../dist/${file}.js` : `../${file}.ts`, import.meta.url).href);
 type Handler = (m: Record<string, unknown>) => unknown;
 const handlers: Record<string, Handler> = {};
 let server: Server;
@@ -43,11 +49,11 @@ function countCalls(log: { record: (e: never) => unknown }, keyOf: (e: Record<st
 }
 
 if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
-  const { buildWorld } = await import('../sandboxes/seed/index.ts');
+  const { buildWorld } = await load('sandboxes/seed/index');
   const world = buildWorld();
   if (role === 'odoo-sandbox') {
-    const { createOdooSandbox } = await import('../sandboxes/odoo/server.ts');
-    const { JSON2_SINCE } = await import('../connectors/odoo/versions.ts');
+    const { createOdooSandbox } = await load('sandboxes/odoo/server');
+    const { JSON2_SINCE } = await load('connectors/odoo/versions');
     const sandbox = createOdooSandbox({ dataset: world.odoo, version: JSON2_SINCE });
     countCalls(sandbox.log, (e) => `${e.model}.${e.method}`);
     let rule: number | undefined;
@@ -59,9 +65,9 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
     url = await sandbox.listen(0, '127.0.0.1');
     server = sandbox.server;
   } else {
-    const { createHubSpotSandbox } = await import('../sandboxes/hubspot/server.ts');
-    const { hubspotSandboxOptionsFromEnv } = await import('../sandboxes/hubspot/env.ts');
-    const { HUBSPOT_OBJECT_TYPES } = await import('../connectors/crm/hubspot/mapping/objects.ts');
+    const { createHubSpotSandbox } = await load('sandboxes/hubspot/server');
+    const { hubspotSandboxOptionsFromEnv } = await load('sandboxes/hubspot/env');
+    const { HUBSPOT_OBJECT_TYPES } = await load('connectors/crm/hubspot/mapping/objects');
     const sandbox = createHubSpotSandbox({ dataset: world.hubspot, ...hubspotSandboxOptionsFromEnv() });
     countCalls(sandbox.log, (e) => `${e.operation}:${e.objectType ?? ''}`);
     let rule: string | undefined;
@@ -112,7 +118,7 @@ if (role === 'odoo-sandbox' || role === 'hubspot-sandbox') {
 } else {
   // The same connector settings as scripts/stack.ts gives the development stack (bench/subgraph-build.ts).
   const { buildSubgraph } = await import('./subgraph-build.ts');
-  const sub = await buildSubgraph(role, fileURLToPath(new URL('..', import.meta.url)));
+  const sub = await buildSubgraph(role, ROOT, CODE);
   server = sub.server;
   release = sub.stop;
   url = sub.url;

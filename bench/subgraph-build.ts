@@ -4,14 +4,17 @@
 // subgraphs (bench/component.ts) and an earlier commit's (bench/before-component.ts)
 // are built by this one function, so both get the same connector settings.
 //
+// `code`: `dist` loads the checkout's compiled JavaScript (dist/, `npm run build`), as
+// production runs the subgraphs; `tsx` its TypeScript sources.
+//
 // Modules are imported by path, so an earlier commit's types are today's only where
 // the names still match; the calls are those its scripts/stack.ts makes since 2016f13.
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export async function buildSubgraph(role: string, root: string): Promise<{ server: Server; stop: () => Promise<void>; url: string }> {
-  const load = (file: string): Promise<any> => import(pathToFileURL(path.join(root, file)).href);
+export async function buildSubgraph(role: string, root: string, code: 'dist' | 'tsx' = 'tsx'): Promise<{ server: Server; stop: () => Promise<void>; url: string }> {
+  const load = (file: string): Promise<any> => import(pathToFileURL(code === 'dist' ? path.join(root, 'dist', file.replace(/\.ts$/, '.js')) : path.join(root, file)).href);
   const { listen } = await load('core/http.ts');
   const { DEV_INTERNAL_SECRET } = await load('core/identity.ts');
   const { loadOdooConfig } = await load('connectors/odoo/config.ts');
