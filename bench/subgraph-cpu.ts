@@ -11,7 +11,9 @@
 // with --cpu-prof and the top self-time functions are printed at the end),
 // BENCH_CPU_CACHE_TTL_MS (master-data cache of the subgraphs, default 0 like bench/run.ts),
 // BENCH_CPU_OPS (comma list of operation name prefixes, e.g. "order,bi"; default all three),
-// BENCH_CPU_CHILD_FLAGS (Node flags for the subgraph processes, e.g. "--max-semi-space-size=32").
+// BENCH_CPU_CHILD_FLAGS (Node flags for the subgraph processes, e.g. "--max-semi-space-size=32"),
+// BENCH_COMPONENT_CODE (`dist`: the subgraphs from the compiled dist/ as `npm run bench` runs them,
+// run `npm run build` first; default `tsx`: the sources).
 process.env.NODE_ENV ??= 'test';
 process.env.LOG_LEVEL ??= 'silent';
 process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
