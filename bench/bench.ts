@@ -90,6 +90,15 @@ if (CODE !== 'dist' && CODE !== 'tsx') { console.error('BENCH_GATEWAY_CODE must 
 const SOAK_SECONDS = numberEnv('BENCH_SOAK_SECONDS', 300, 10);
 const SOAK_TARGETS = env('BENCH_SOAK_TARGETS', 'ours,hive-rust').split(',');
 const OUT = path.resolve(env('BENCH_OUT', path.join(ROOT, 'docs', 'bench')));
+/**
+ * NODE_ENV of every process the bench starts (sandboxes, subgraphs, our gateway, Hive): as
+ * they run in production by default. Under `test` or `development` graphql-js checks every
+ * type test across realms, a cost on every field of every answer, in every target alike.
+ */
+const CHILD_NODE_ENV = env('BENCH_NODE_ENV', 'production');
+if (!['production', 'test', 'development'].includes(CHILD_NODE_ENV)) { console.error('BENCH_NODE_ENV must be production, test or development'); process.exit(2); }
+// Every child inherits this process's environment; the bench itself reads NODE_ENV only for its log level (LOG_LEVEL is set above).
+process.env.NODE_ENV = CHILD_NODE_ENV;
 /** An earlier commit whose whole stack (gateway and subgraphs) runs beside ours as `ours-before` (bench/before.ts); off unless set, `1` is issue 13's baseline. */
 const BEFORE_REF = CANNED ? '' : ((v) => (v === '0' || v === 'none' ? '' : v === '1' ? DEFAULT_BEFORE : v))(env('BENCH_BEFORE', ''));
 const BEFORE = 'ours-before';
@@ -483,6 +492,7 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
       : 'Our gateway, the subgraphs and the sandboxes: TypeScript sources under the tsx loader, each in its own process; Hive: plain JavaScript.',
     ...(hasBefore && before ? [`\`ours\` is ${git('log', '-1', '--format=%h')}${git('status', '--porcelain', '--untracked-files=no', '--', ...PRODUCTION_SOURCES) ? ' with uncommitted changes' : ''}; \`ours-before\` is commit ${before.subject} (BENCH_BEFORE=${before.ref}): its own gateway (run as ours is) and its own three subgraphs, each in its own process, over the same sandboxes; in the CPU table its subgraph columns are its own subgraphs'.`] : []),
     ...(counts ? [`\`BENCH_SUBGRAPHS=canned\`: every subgraph request a gateway makes is answered from memory by bench/canned.ts after its first sight (${counts.forwarded} answers forwarded to the subgraphs, ${counts.canned} from memory), so the gateway columns are each gateway's own work; the subgraph and sandbox columns are near zero by design.`] : []),
+    `NODE_ENV=${CHILD_NODE_ENV} in every process the bench starts.`,
     `${SECONDS} s per cell, ${ROUNDS} interleaved round(s) without injected latency and ${LATENCY_ROUNDS} with it, clients ${CLIENTS.join('/')}, ${WARMUP} warm-up requests per target and operation; master-data cache of the subgraphs ${process.env.BENCH_CACHE_TTL_MS ?? 0} ms.`,
     '',
     '**The machine is shared and loaded: prefer the CPU-per-request columns** (each process\'s own counters); throughput and latency move with the other load. Column meanings: [README.md](README.md).',

@@ -46,6 +46,8 @@ describe('npm run bench (smallest settings)', () => {
     assert.match(stdout, /summary \(req\/s ratio/);
     const md = readFileSync(path.join(out, 'results.md'), 'utf8');
     assert.match(md, /TypeScript sources under the tsx loader/);
+    // The children run as in production whatever NODE_ENV the bench itself was started with (test, here).
+    assert.match(md, /NODE_ENV=production in every process the bench starts/);
     assert.match(readFileSync(path.join(out, 'results-none.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>\s*$/);
 
     const main = tableAfter(md, '### Throughput and latency');
