@@ -92,6 +92,15 @@ export function initTracing(component: string): void {
   if (otlpEndpointConfigured()) fanOut.processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
 }
 
+/**
+ * Whether a span made now would reach anything (an exporter, a test's processor). A
+ * span nobody receives still costs its object, ids and a context entered per call; a
+ * caller that only needs its own request's trace id can skip it (as library spans do).
+ */
+export function spansRecorded(): boolean {
+  return fanOut.processors.length > 0;
+}
+
 /** Adds a span processor (tests: an in-memory exporter); returns the function that removes it. */
 export function addSpanProcessor(processor: SpanProcessor): () => void {
   fanOut.processors.push(processor);

@@ -1,11 +1,13 @@
-// Libraries' spans (Apollo Gateway's five or more per request) are made only while a
-// span processor would receive them; otherwise they pass the caller's span context
-// through, so the trace id and `traceparent` are unchanged (core/tracing.ts, issue 13).
+// Libraries' spans (Apollo Gateway's five or more per request) and the span of each
+// backend call are made only while a span processor would receive them; otherwise the
+// caller's span context passes through, so the trace id and `traceparent` are unchanged
+// (core/tracing.ts, connectors/shared/resilience.ts, issue 13).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { addSpanProcessor, initTracing, tracer } from '../core/tracing.ts';
+import { ResiliencePolicy } from '../connectors/shared/resilience.ts';
 
 test('a library span without a processor is the caller\'s span context, not a new span', async () => {
   initTracing('test');
@@ -37,6 +39,36 @@ test('with a processor, library spans are real children of the caller\'s span', 
     });
     const names = exporter.getFinishedSpans().map((s) => s.name);
     assert.deepEqual(names, ['gateway.fetch', 'request']);
+  } finally {
+    remove();
+  }
+});
+
+// The same rule for the span each backend call makes (connectors/shared/resilience.ts).
+const backendPolicy = () => new ResiliencePolicy(
+  { timeoutMs: 1000, maxConcurrency: 2, maxQueue: 10, maxRetries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, breakerFailures: 5, breakerHalfOpenMs: 1000 },
+  { system: 'odoo', label: 'Odoo', classify: () => ({ retry: false, unhealthy: false, reason: 'test' }) },
+);
+const backendCall = { operation: 'search_read', model: 'sale.order', idempotent: true, details: {}, timeoutError: () => new Error('timeout') };
+
+test('a backend call without a processor runs in the request\'s span context; with one, in a child span', async () => {
+  initTracing('test');
+  const policy = backendPolicy();
+  await tracer().startActiveSpan('request', async (own) => {
+    const seen = await policy.execute(backendCall, async () => trace.getActiveSpan()?.spanContext());
+    assert.deepEqual(seen, own.spanContext(), 'no span of its own: the request\'s trace id and span id go to the backend');
+    own.end();
+  });
+  const exporter = new InMemorySpanExporter();
+  const remove = addSpanProcessor(new SimpleSpanProcessor(exporter));
+  try {
+    await tracer().startActiveSpan('request', async (own) => {
+      const seen = await policy.execute(backendCall, async () => trace.getActiveSpan()?.spanContext());
+      assert.equal(seen?.traceId, own.spanContext().traceId);
+      assert.notEqual(seen?.spanId, own.spanContext().spanId);
+      own.end();
+    });
+    assert.deepEqual(exporter.getFinishedSpans().map((s) => s.name), ['odoo sale.order.search_read', 'request']);
   } finally {
     remove();
   }

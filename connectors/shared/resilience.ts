@@ -53,7 +53,7 @@ import {
 import { appError, isAppError, type AppError, type ErrorDetails, type SystemName } from '../../policy/errors.ts';
 import { reachedDeadline, type Deadline } from '../../core/deadline.ts';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { tracer } from '../../core/tracing.ts';
+import { spansRecorded, tracer } from '../../core/tracing.ts';
 import { backendConcurrency } from '../../core/metrics.ts';
 import { recordBackendEvent } from './backend-telemetry.ts';
 import type { EventBase, ResilienceEvent, ResilienceObserver } from './resilience-events.ts';
@@ -184,7 +184,10 @@ export class ResiliencePolicy {
     const signals = [call.signal, call.deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     if (signal !== call.signal) call = { ...call, signal };
-    // One span per logical call, named by system and method; its attributes are names, never values.
+    // One span per logical call, named by system and method; its attributes are names, never
+    // values. Only while a processor would receive it: otherwise the call runs in the request's
+    // context, its log lines and `traceparent` carry the request's trace id all the same.
+    if (!spansRecorded()) return this.settle(this.run(call, attempt), signal, call);
     const span = tracer().startSpan(`${this.rules.system} ${call.model ? `${call.model}.` : ''}${call.operation}`, {
       kind: SpanKind.CLIENT,
       attributes: { 'backend.system': this.rules.system, 'backend.operation': call.operation, ...(call.model ? { 'backend.model': call.model } : {}) },
@@ -198,9 +201,15 @@ export class ResiliencePolicy {
         span.end();
       },
     );
+    return this.settle(run, signal, call);
+  }
+
+  /**
+   * The caller stops waiting at once when `signal` aborts (queued, backing off or in
+   * flight); the call itself winds down on the aborted signal and its outcome is dropped.
+   */
+  private settle<T>(run: Promise<T>, signal: AbortSignal | undefined, call: CallSpec): Promise<T> {
     if (!signal) return run;
-    // The caller stops waiting at once (queued, backing off or in flight); the call itself
-    // winds down on the aborted signal and its outcome is dropped.
     run.catch(() => undefined);
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(this.aborted(call));
