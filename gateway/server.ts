@@ -25,6 +25,7 @@ import { injectContext } from '../core/tracing.ts';
 import { currentRequest } from '../core/logger.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { rememberOperationsPerDocument } from './operation-memo.ts';
+import { shapeResultsFromPlans } from './result-shaping.ts';
 import { serveExplorer } from './explorer.ts';
 import { IDENTITY_HEADER, signInternalToken, type Identity } from '../core/identity.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
@@ -354,6 +355,7 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
   const budgetMs = opts.subgraphTimeoutMs ?? DEFAULT_REQUEST_BUDGET_MS;
   disableApolloTelemetryByDefault();
   rememberOperationsPerDocument();
+  shapeResultsFromPlans();
   const subgraphUrls = new Map<string, string>();
   // One pool of keep-alive connections for every subgraph call; closed with the gateway. Idle
   // sockets are dropped before a subgraph server would close them (core/http.ts's one rule).
