@@ -14,7 +14,7 @@ import { AppError, isAppError } from '../policy/errors.ts';
 import { toCallerError } from '../policy/caller-errors.ts';
 import { currentRequest, withRequest, type Logger, type RequestRecord } from './logger.ts';
 import { metricsText, recordGraphQLRequest, type GraphQLOutcome } from './metrics.ts';
-import { extractContext, initTracing, tracer } from './tracing.ts';
+import { extractContext, initTracing, startRequestSpan } from './tracing.ts';
 import { DEADLINE_HEADER } from './deadline.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -240,7 +240,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     }
     // The request's span continues the caller's trace (the gateway's `traceparent`).
     const callerContext = extractContext(req.headers);
-    const span = tracer().startSpan(`${opts.component} ${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, component: opts.component } }, callerContext);
+    const span = startRequestSpan(`${opts.component} ${req.method ?? 'GET'} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': path, component: opts.component } }, callerContext);
     const started = performance.now();
     res.once('close', () => {
       const durationMs = performance.now() - started;

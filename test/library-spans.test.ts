@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { addSpanProcessor, initTracing, tracer } from '../core/tracing.ts';
+import { addSpanProcessor, extractContext, initTracing, startRequestSpan, tracer } from '../core/tracing.ts';
+import { context, SpanKind } from '@opentelemetry/api';
 import { ResiliencePolicy } from '../connectors/shared/resilience.ts';
 
 test('a library span without a processor is the caller\'s span context, not a new span', async () => {
@@ -69,6 +70,47 @@ test('a backend call without a processor runs in the request\'s span context; wi
       own.end();
     });
     assert.deepEqual(exporter.getFinishedSpans().map((s) => s.name), ['odoo sale.order.search_read', 'request']);
+  } finally {
+    remove();
+  }
+});
+
+// The span of each request a component serves (core/http.ts) follows the same rule; its
+// span context is the one the SDK's span would have: the caller's trace id, flags and
+// trace state, or a new sampled trace for a request that carries none.
+test('a request span without a processor has the span context the SDK would give it; with one, it is the SDK\'s', () => {
+  initTracing('test');
+  const callers = [
+    {},
+    { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+    { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00', tracestate: 'vendor=abc' },
+  ];
+  for (const headers of callers) {
+    const parent = extractContext(headers);
+    const options = { kind: SpanKind.SERVER, attributes: { component: 'test' } };
+    const ours = startRequestSpan('request', options, parent);
+    const sdk = tracer().startSpan('request', options, parent);
+    assert.equal(ours.isRecording(), false);
+    assert.ok(trace.isSpanContextValid(ours.spanContext()));
+    const [o, s] = [ours.spanContext(), sdk.spanContext()];
+    if (headers.traceparent) assert.equal(o.traceId, s.traceId);
+    else assert.notEqual(o.traceId, s.traceId, 'a new trace per request');
+    assert.notEqual(o.spanId, trace.getSpanContext(parent)?.spanId);
+    assert.equal(o.traceFlags, s.traceFlags);
+    assert.equal(o.traceState?.serialize(), s.traceState?.serialize());
+    assert.equal(o.isRemote, s.isRemote);
+    sdk.end();
+  }
+  const exporter = new InMemorySpanExporter();
+  const remove = addSpanProcessor(new SimpleSpanProcessor(exporter));
+  try {
+    const parent = extractContext(callers[1]!);
+    const span = startRequestSpan('recorded', { kind: SpanKind.SERVER }, parent);
+    assert.equal(span.isRecording(), true);
+    context.with(trace.setSpan(parent, span), () => span.end());
+    const [done] = exporter.getFinishedSpans();
+    assert.equal(done?.name, 'recorded');
+    assert.equal(done?.spanContext().traceId, '0af7651916cd43dd8448eb211c80319c');
   } finally {
     remove();
   }
