@@ -206,3 +206,27 @@ test('the backend call carries the trace on the wire (traceparent), as the backe
     await closeServer(odoo);
   }
 });
+
+test('backend_concurrency_in_use counts the attempts in flight per system at scrape time', async () => {
+  const { metricsText } = await import('../core/metrics.ts');
+  const { ResiliencePolicy } = await import('../connectors/shared/resilience.ts');
+  const policy = new ResiliencePolicy(
+    { timeoutMs: 5000, maxConcurrency: 4, maxQueue: 10, maxRetries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, breakerFailures: 5, breakerHalfOpenMs: 1000 },
+    { system: 'hubspot', label: 'HubSpot', classify: () => ({ retry: false, unhealthy: false, reason: 'test' }) },
+  );
+  const call = { operation: 'batch_read', idempotent: true, details: {}, timeoutError: () => new Error('timeout') };
+  const inUse = async () => sample((await metricsText()).body, 'backend_concurrency_in_use', { system: 'hubspot' });
+  const before = await inUse();
+  const releases: Array<() => void> = [];
+  const runs = [0, 1].map(() => policy.execute(call, () => new Promise<void>((resolve) => {
+    releases.push(resolve);
+  })));
+  while (releases.length < 2) await new Promise((r) => setImmediate(r));
+  assert.equal(await inUse(), before + 2);
+  releases[0]!();
+  await runs[0];
+  assert.equal(await inUse(), before + 1);
+  releases[1]!();
+  await runs[1];
+  assert.equal(await inUse(), before);
+});

@@ -54,7 +54,7 @@ import { appError, isAppError, type AppError, type ErrorDetails, type SystemName
 import { reachedDeadline, type Deadline } from '../../core/deadline.ts';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { spansRecorded, tracer } from '../../core/tracing.ts';
-import { backendConcurrency } from '../../core/metrics.ts';
+import { backendSlot } from '../../core/metrics.ts';
 import { recordBackendEvent } from './backend-telemetry.ts';
 import type { EventBase, ResilienceEvent, ResilienceObserver } from './resilience-events.ts';
 
@@ -272,11 +272,11 @@ export class ResiliencePolicy {
           if (leftMs < MIN_ATTEMPT_MS) throw this.deadlineReached(call, number - 1, Math.max(0, Math.round(leftMs)));
           cutAtDeadline = leftMs < this.settings.timeoutMs;
           const limit = cutAtDeadline ? timeout(leftMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }) : this.timeout;
-          backendConcurrency.inc({ system: this.rules.system });
+          backendSlot(this.rules.system, 1);
           try {
             return await limit.execute(({ signal: attemptSignal }) => attempt((current = { number, signal: attemptSignal })), slotSignal);
           } finally {
-            backendConcurrency.dec({ system: this.rules.system });
+            backendSlot(this.rules.system, -1);
           }
         }, signal);
         const httpStatus = current?.httpStatus;
