@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import { Agent, request as undiciRequest } from 'undici';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
@@ -373,7 +374,9 @@ export async function createGatewayServer(opts: GatewayOptions): Promise<{ serve
     gateway,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    plugins: [...limits.plugins, edgePlugin(logger, opts.stringLimits ?? STRING_LIMITS), requestRecordPlugin<GatewayContext>()],
+    // No cache-control plugin: this gateway never marks an answer cacheable (per-caller data), so
+    // Apollo's default one only spent its per-request hooks to compute "no header".
+    plugins: [...limits.plugins, edgePlugin(logger, opts.stringLimits ?? STRING_LIMITS), requestRecordPlugin<GatewayContext>(), ApolloServerPluginCacheControlDisabled()],
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: !production,
