@@ -8,6 +8,7 @@ import type { Domain, RawRecord } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
+import type { OrderFieldsAhead } from './resolvers/order.ts';
 import { cacheScope, countRows, idsGroupedBy, parseKeepingFieldErrors, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
@@ -216,6 +217,8 @@ export function createOdooLoaders(session: OdooSession) {
      * `product` at once instead of with a promise of its own.
      */
     lineProducts: new WeakMap<OdooRow, OdooRow | Error | null>(),
+    /** Fields of a page's orders settled ahead (resolvers/order.ts prefetchOrderFields), by order row. */
+    orderFieldsAhead: new WeakMap<OdooRow, OrderFieldsAhead>(),
     /** A partner record this request read anyway (the customer's own, by its row scope): its cross-reference needs no second read. */
     primePartnerRef: (raw: RawRecord): void => {
       const [row] = parseKeepingFieldErrors('res.partner', [raw], PARTNER_REF_FIELDS);
