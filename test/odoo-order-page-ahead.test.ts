@@ -34,11 +34,11 @@ describe('a page of orders with its accounts and lines settled ahead', () => {
     faults();
     const token = await signInternalToken(identity, 'odoo', DEV_INTERNAL_SECRET, 'ahead-test');
     const res = await fetch(stack.urls.odooSubgraph, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: token }, body: JSON.stringify({ query }) });
-    const body = (await res.json()) as { data?: unknown; errors?: Array<{ path?: unknown }> };
+    const body = (await res.json()) as { data?: unknown; errors?: Array<{ path?: unknown; locations?: unknown }> };
     stack.odooSandbox.faults.clear();
     const calls = stack.odooSandbox.log.entries().map(({ model, method, ids, domain, fields, context, params, fault }) => JSON.stringify({ model, method, ids, domain, fields, context, params, fault })).sort();
     // Locations differ between the two texts of the query; everything else must not.
-    const errors = (body.errors ?? []).map(({ locations: _, ...e }: { locations?: unknown }) => JSON.stringify(e)).sort();
+    const errors = (body.errors ?? []).map(({ locations: _, ...e }) => JSON.stringify(e)).sort();
     return { status: res.status, data: body.data, errors, calls };
   }
 
