@@ -8,6 +8,7 @@ import {
 import type { OdooSubgraphContext } from '../context.ts';
 import { partnerForAccount, partnerIds } from './account.ts';
 import { odooConnection, selectionDomain, updatedSinceDomain } from './lists.ts';
+import { prefetchOrderFields } from './order.ts';
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 
 function exactlyOne(args: Record<string, unknown>, names: [string, string]): void {
@@ -45,14 +46,16 @@ export const Query: QueryResolvers = {
     exactlyOne(args, ['id', 'number']);
     return args.id ? ctx.loaders.orders.load(odooIdOf(args.id, 'Order')) : ctx.loaders.ordersByNumber.load(args.number!);
   },
-  async orders(_, args, ctx) {
+  async orders(_, args, ctx, info) {
     const f = args.filter ?? {};
-    return odooConnection(ctx, 'sale.order', [
+    const connection = await odooConnection(ctx, 'sale.order', [
       ...updatedSinceDomain(f.updatedSince),
       ...(await accountDomain(ctx, f.account, 'filter.account')),
       ...selectionDomain('state', f.state, ORDER_STATE_TO_ODOO),
       ...(f.number ? [['name', '=', f.number]] : []),
     ], args);
+    await prefetchOrderFields(connection.edges.map((e) => e.node), ctx, info.fieldNodes);
+    return connection;
   },
   async shipments(_, args, ctx) {
     const f = args.filter ?? {};
