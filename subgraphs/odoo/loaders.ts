@@ -8,7 +8,6 @@ import type { Domain, RawRecord } from '../../connectors/odoo/odoo-client.ts';
 import { appError, isAppError, type AppError } from '../../policy/errors.ts';
 import { PARTNER_REF_FIELDS, READ_FIELDS, type ReadModel } from '../../connectors/odoo/canonical.ts';
 import type { FieldName } from '../../connectors/odoo/mapping/records.ts';
-import type { OrderFieldsAhead } from './resolvers/order.ts';
 import { cacheScope, countRows, idsGroupedBy, parseKeepingFieldErrors, readRowsKeepingFieldErrors, searchRowsKeepingFieldErrors, type OdooSession } from '../../connectors/odoo/records.ts';
 
 /**
@@ -16,6 +15,16 @@ import { cacheScope, countRows, idsGroupedBy, parseKeepingFieldErrors, readRowsK
  * connector (or a field's MAPPING_ERROR, returned as that field's error). Typed per
  * model in the connector (records.ts `Row`); broad here, where resolvers pick fields by name.
  */
+
+/** A load's outcome kept for later: its value or its error (the field that reads it throws it then). */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Fields of one order settled ahead for a page (resolvers/order.ts prefetchOrderFields). Declared here, where the request's maps are, so loaders need not import resolvers. */
+export interface OrderFieldsAhead {
+  account?: Settled<{ __typename: 'Account'; id: string } | null>;
+  lines?: Settled<OdooRow[]>;
+}
+
 export type OdooRow = { id: number } & Record<string, any>;
 
 /** A stock figure Odoo sent in a shape the mapping refuses stays that field's error. */

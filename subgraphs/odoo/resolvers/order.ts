@@ -6,7 +6,7 @@ import type { OrderLineResolvers, OrderResolvers } from '../generated/resolvers-
 import { Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import { accessForIdentity } from '../../../policy/permissions.ts';
 import { isAppError } from '../../../policy/errors.ts';
-import type { OdooRow } from '../loaders.ts';
+import type { OdooRow, OrderFieldsAhead, Settled } from '../loaders.ts';
 import type { OdooSubgraphContext } from '../context.ts';
 
 /** The selections of `nodes` that read `field` directly (no directive, no fragment): those graphql-js runs whatever the variables. */
@@ -31,15 +31,8 @@ function linesOf(o: OdooRow, ctx: OdooSubgraphContext, withProducts: boolean): P
   return withProducts ? linesWithProducts(o, ctx) : ctx.loaders.orderLines.load(o.id);
 }
 
-/** A field's answer taken ahead of graphql-js: its value, or the error its resolver would have failed with. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** The account and lines of a page of orders, settled before the page is answered (prefetchOrderFields). */
-export interface OrderFieldsAhead {
-  account?: Settled<Awaited<ReturnType<typeof accountRefForPartner>>>;
-  lines?: Settled<OdooRow[]>;
-}
-
+// A field's answer taken ahead of graphql-js (Settled, OrderFieldsAhead in ../loaders.ts): its
+// value, or the error its resolver would have failed with.
 const settled = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
 function answer<T>(s: Settled<T>): T {
