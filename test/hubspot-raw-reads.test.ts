@@ -79,6 +79,15 @@ describe('hot reads without the generated client', () => {
     assert.deepEqual(comparable(d), comparable(c));
   });
 
+  it('owners pages, first and next: the same requests', async () => {
+    const [a, b] = await both((o) => sdk.crm.owners.ownersApi.getPage(undefined, undefined, 500, false, o),
+      { method: 'GET', path: '/crm/v3/owners/', query: [['limit', '500'], ['archived', 'false']] });
+    assert.deepEqual(comparable(b), comparable(a));
+    const [c, d] = await both((o) => sdk.crm.owners.ownersApi.getPage(undefined, 'MTAw', 500, false, o),
+      { method: 'GET', path: '/crm/v3/owners/', query: [['after', 'MTAw'], ['limit', '500'], ['archived', 'false']] });
+    assert.deepEqual(comparable(d), comparable(c));
+  });
+
   it('reads a gzip answer as the generated client does', async () => {
     gzip = true;
     try {

@@ -1,6 +1,6 @@
 // The HubSpot connector: the code a customer points at a real portal. It drives the
 // official @hubspot/api-client (v13: URL building, auth header, request models) — the
-// hot reads (batch read, get, search, v4 association batch read) send the very same
+// hot reads (batch read, get, search, v4 association batch read, owners) send the very same
 // request through transport.ts's sendRaw, a CPU cost its per-call machinery made
 // larger than the rest of the call — and adds what an integration needs around it:
 //   - the shared resilience policy (connectors/shared/resilience.ts) configured from
@@ -146,7 +146,6 @@ export class HubSpotClient {
   private readonly sdk: Client;
   private readonly objectsApi: Client['crm']['objects'];
   private readonly associationsApi: Client['crm']['associations']['v4'];
-  private readonly ownersApi: Client['crm']['owners']['ownersApi'];
   private readonly agent: http.Agent;
   private readonly base: URL;
   private readonly accessToken: string;
@@ -170,7 +169,6 @@ export class HubSpotClient {
     // elsewhere in the process cannot slip its retry decorator under ours.
     this.objectsApi = this.sdk.crm.objects;
     this.associationsApi = this.sdk.crm.associations.v4;
-    this.ownersApi = this.sdk.crm.owners.ownersApi;
   }
 
   /**
@@ -591,7 +589,13 @@ export class HubSpotClient {
         operation: 'owners_list',
         idempotent: true,
         requestId: opts.requestId, budget: opts.budget,
-        invoke: (o) => this.ownersApi.getPage(undefined, after, HUBSPOT_LIMITS.ownersPageSize, false, o),
+        // What ownersApi.getPage(undefined, after, limit, false) sends: the owners are read on every
+        // account page whose cache has lapsed, and the generated client's machinery cost more than the call.
+        request: {
+          method: 'GET',
+          path: '/crm/v3/owners/',
+          query: [...(after !== undefined ? [['after', after] as [string, string]] : []), ['limit', String(HUBSPOT_LIMITS.ownersPageSize)], ['archived', 'false']],
+        },
         accept: (json) => parseEnvelope(ownersPageSchema, json, 'an owners page', { operation: 'owners_list' }),
       });
       owners.push(...page.results.map(toOwner));

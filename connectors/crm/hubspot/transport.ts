@@ -128,7 +128,7 @@ const ACCEPT = 'application/json, */*;q=0.8';
 const ZLIB = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
 
 /**
- * The hot reads (batch read, association batch read, search, get) sent on our agent
+ * The hot reads (batch read, association batch read, search, get, owners) sent on our agent
  * without the generated client's request machinery (RequestContext, serializer,
  * observable middleware chain, node-fetch's Headers/Body streams), which cost more CPU
  * than the rest of a call (issue 13). The request is the one the generated client
