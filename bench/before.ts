@@ -16,7 +16,7 @@ import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSyn
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_DIR, Proc, ROOT } from './procs.ts';
+import { BENCH_DIR, deployedNodeFlags, Proc, ROOT } from './procs.ts';
 
 /** The last commit before the first issue-13 lever (4ebd9b2, subgraph calls through undici.request). */
 export const DEFAULT_BEFORE = '2016f13';
@@ -91,13 +91,13 @@ export const BEFORE_PREFIX = 'before/';
 /** One of the baseline's subgraphs (`odoo-subgraph`, `crm-subgraph`, `writes-subgraph`) in its own process, compiled or under tsx as ours (BENCH_COMPONENT_CODE in `env`). */
 export function startBeforeSubgraph(b: Before, role: string, env: NodeJS.ProcessEnv): Promise<Proc> {
   return Proc.start(`${BEFORE_PREFIX}${role}`, 'subgraph', path.join(BENCH_DIR, 'before-component.ts'), {
-    tsx: true, args: [role], cwd: b.dir, env: { ...env, BENCH_BEFORE_DIR: b.dir },
+    tsx: true, args: [role], cwd: b.dir, nodeFlags: deployedNodeFlags(role, b.dir), env: { ...env, BENCH_BEFORE_DIR: b.dir },
   });
 }
 
 /** The baseline's gateway through the same runner as ours (bench/gateway-process.mjs), compiled or under tsx as ours. */
 export function startBeforeGateway(b: Before, code: 'dist' | 'tsx', sdl: string, name: string): Promise<Proc> {
   return Proc.start(name, 'gateway', path.join(BENCH_DIR, 'gateway-process.mjs'), {
-    tsx: code === 'tsx', cwd: b.dir, stdin: sdl, env: { ...process.env, BENCH_GATEWAY_CODE: code, BENCH_GATEWAY_ROOT: b.dir },
+    tsx: code === 'tsx', cwd: b.dir, nodeFlags: deployedNodeFlags('gateway', b.dir), stdin: sdl, env: { ...process.env, BENCH_GATEWAY_CODE: code, BENCH_GATEWAY_ROOT: b.dir },
   });
 }

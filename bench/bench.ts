@@ -33,7 +33,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { num, ratio, table } from './measure.ts';
 import { renderChart } from './chart.ts';
-import { BENCH_DIR, ensureBuild, ensureHive, Proc, ROOT, startHive, startOurs } from './procs.ts';
+import { BENCH_DIR, deployedNodeFlags, ensureBuild, ensureHive, Proc, ROOT, startHive, startOurs } from './procs.ts';
 import { BEFORE_PREFIX, composeBefore, DEFAULT_BEFORE, ensureBefore, startBeforeGateway, startBeforeSubgraph, type Before } from './before.ts';
 import { replay, startRecorder, toPlan, type Plan } from './floor.ts';
 import { startCannedSubgraphs, type CannedSubgraphs } from './canned.ts';
@@ -114,7 +114,8 @@ const dispatcher = new Agent({ connections: 128, keepAliveTimeout: 30_000, pipel
 const procs: Proc[] = [];
 const start = async (p: Promise<Proc>) => { const proc = await p; procs.push(proc); return proc; };
 const component = (role: string, kind: 'subgraph' | 'sandbox', extra: NodeJS.ProcessEnv = {}) =>
-  start(Proc.start(role, kind, path.join(BENCH_DIR, 'component.ts'), { tsx: true, args: [role], env: { ...process.env, BENCH_COMPONENT_CODE: CODE, ...extra } }));
+  // A subgraph runs with the Node flags compose.yaml deploys it with; a sandbox stands in for Odoo or HubSpot and has none.
+  start(Proc.start(role, kind, path.join(BENCH_DIR, 'component.ts'), { tsx: true, args: [role], nodeFlags: kind === 'subgraph' ? deployedNodeFlags(role) : [], env: { ...process.env, BENCH_COMPONENT_CODE: CODE, ...extra } }));
 
 interface Target {
   name: string;

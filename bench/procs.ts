@@ -3,14 +3,28 @@
 // bench/gateway-process.mjs, bench/peers/hive/serve.mjs all follow that contract:
 // { url } first, then one answer per message; 'cpu' → { cpu, rss }; 'stop' exits).
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(BENCH_DIR, '..');
 
 export type Kind = 'gateway' | 'subgraph' | 'sandbox';
+
+/**
+ * The Node flags a checkout's compose.yaml starts a component with (`node <flags> dist/…`,
+ * its production deployment): the bench runs each of our components, and ours-before's, as
+ * its own commit deploys it. None when the service or the file is absent.
+ */
+export function deployedNodeFlags(service: string, checkout = ROOT): string[] {
+  const file = path.join(checkout, 'compose.yaml');
+  if (!existsSync(file)) return [];
+  const compose = YAML.parse(readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, { command?: string[] }> };
+  const command = compose.services?.[service]?.command ?? [];
+  return command[0] === 'node' ? command.slice(1, -1).filter((a) => a.startsWith('--')) : [];
+}
 export interface Stats { cpuMs: number; rss: number }
 
 export class Proc {
@@ -76,7 +90,7 @@ export function startHive(planner: 'js' | 'rust', sdl: string): Promise<Proc> {
 
 /** Our gateway: compiled (dist/, plain node) or the TypeScript sources under tsx. */
 export function startOurs(code: 'dist' | 'tsx', sdl: string, name = 'ours'): Promise<Proc> {
-  return Proc.start(name, 'gateway', path.join(BENCH_DIR, 'gateway-process.mjs'), { tsx: code === 'tsx', stdin: sdl, env: { ...process.env, BENCH_GATEWAY_CODE: code } });
+  return Proc.start(name, 'gateway', path.join(BENCH_DIR, 'gateway-process.mjs'), { tsx: code === 'tsx', nodeFlags: deployedNodeFlags('gateway'), stdin: sdl, env: { ...process.env, BENCH_GATEWAY_CODE: code } });
 }
 
 function newestMtime(dir: string): number {

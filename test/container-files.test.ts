@@ -61,7 +61,9 @@ test('compose.yaml runs gateway, subgraphs, worker and sandboxes from compiled e
   const missing: string[] = [];
   for (const [name, s] of Object.entries(ours)) {
     assert.equal(s.command?.[0], 'node', `${name} runs plain node`);
-    const entry = s.command?.[1] ?? '';
+    // node [V8/Node flags…] dist/<entry>.js
+    const entry = s.command?.at(-1) ?? '';
+    for (const flag of s.command?.slice(1, -1) ?? []) assert.match(flag, /^--[a-z][a-z0-9-]*(=[A-Za-z0-9._-]+)?$/, `${name}: ${flag} is a node flag`);
     assert.match(entry, /^dist\/.+\.js$/, `${name} runs compiled code`);
     const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     if (!existsSync(join(ROOT, source))) missing.push(source);
