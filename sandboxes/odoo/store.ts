@@ -96,6 +96,9 @@ function companyKey(ids: readonly number[]): string {
 }
 
 /** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
+/** Field types whose `=`/`in` leaves with string operands are served from an index by stored value (see `candidates`). */
+const STRING_INDEXED_TYPES: ReadonlySet<string> = new Set(['char', 'selection']);
+
 const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
 
 export function modelSpec(model: string): OdooModelSpec | undefined {
@@ -300,6 +303,15 @@ export class OdooStore {
         if (list) list.push(r);
         else index.set(key, [r]);
       }
+      return index;
+    });
+  }
+
+  /** recordsBy() for a char or selection field, or undefined when a stored value is neither a string nor empty. */
+  private recordsByString(model: string, fname: string): Map<unknown, StoredRecord[]> | undefined {
+    return this.derived(`byString|${model}|${fname}`, () => {
+      const index = this.recordsBy(model, fname);
+      for (const key of index.keys()) if (typeof key !== 'string' && key !== false) return undefined;
       return index;
     });
   }
@@ -955,9 +967,10 @@ export class OdooStore {
       }
       if (n.kind !== 'leaf' || n.path.includes('.') || (n.op !== '=' && n.op !== 'in')) return;
       const values = n.op === 'in' ? n.value : [n.value];
-      if (!Array.isArray(values) || !values.every(isInt)) return;
+      if (!Array.isArray(values)) return;
       let found: StoredRecord[];
       if (n.path === 'id') {
+        if (!values.every(isInt)) return;
         const table = this.table(model);
         found = [];
         for (const id of new Set(values)) {
@@ -966,8 +979,14 @@ export class OdooStore {
         }
       } else {
         const field = this.spec(model).fields[n.path];
-        if (!field || field.type !== 'many2one' || field.computed || field.companyDependent) return;
-        const index = this.recordsBy(model, n.path);
+        if (!field || field.computed || field.companyDependent) return;
+        let index: Map<unknown, StoredRecord[]> | undefined;
+        if (field.type === 'many2one' && values.every(isInt)) index = this.recordsBy(model, n.path);
+        // A string operand equals a string field's value only when it is that very string
+        // (compare(): no normalisation for char or selection), unless a stored value is
+        // not a string (a number compares with a numeric string): then scan.
+        else if (STRING_INDEXED_TYPES.has(field.type) && values.every((v) => typeof v === 'string' && v !== '')) index = this.recordsByString(model, n.path);
+        if (!index) return;
         found = [...new Set(values)].flatMap((v) => index.get(v) ?? []);
       }
       if (!best || found.length < best.length) best = found;
