@@ -352,14 +352,19 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
 
   // ---- rendering -----------------------------------------------------------
 
-  function renderObject(type: HubSpotObjectType, obj: StoredObject, properties?: string[], associations?: HubSpotObjectType[]): Json {
+  /** The properties an object is rendered with, in the order they are rendered: worked out once per page or batch, not per object. */
+  function wantedProperties(type: HubSpotObjectType, properties?: string[]): string[] {
     const ts = HUBSPOT_TIMESTAMP_PROPERTIES[type];
     const wanted = new Set(properties && properties.length > 0 ? properties : HUBSPOT_DEFAULT_PROPERTIES[type]);
     wanted.add('hs_object_id');
     wanted.add(ts.created);
     wanted.add(ts.modified);
+    return [...wanted].sort();
+  }
+
+  function renderObject(type: HubSpotObjectType, obj: StoredObject, properties?: string[], associations?: HubSpotObjectType[], wanted = wantedProperties(type, properties)): Json {
     const props: Record<string, string | null> = {};
-    for (const p of [...wanted].sort()) {
+    for (const p of wanted) {
       // HubSpot: "If the requested record doesn't have a value for a property, it will not appear in the response."
       const v = obj.properties[p];
       if (v === null || v === undefined || !store.isKnownProperty(type, p)) continue;
@@ -587,7 +592,8 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const page = all.slice(from, from + limit);
         const props = listParam(url, 'properties');
         const assoc = listParam(url, 'associations')?.map(requireType);
-        const out: Json = { results: page.map((o) => renderObject(type, o, props, assoc)) };
+        const wanted = wantedProperties(type, props);
+        const out: Json = { results: page.map((o) => renderObject(type, o, props, assoc, wanted)) };
         const next = all[from + limit];
         if (next) {
           out.paging = { next: { after: next.id, link: `${baseUrl ?? ''}/crm/v3/objects/${type}?limit=${limit}&after=${next.id}` } };
@@ -637,7 +643,8 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
           throw e;
         }
         const { total, page } = runSearch(type, store.searchable(type), req);
-        const out: Json = { total, results: page.map((o) => renderObject(type, o, req.properties)) };
+        const wanted = wantedProperties(type, req.properties);
+        const out: Json = { total, results: page.map((o) => renderObject(type, o, req.properties, undefined, wanted)) };
         const nextOffset = req.offset + page.length;
         if (nextOffset < total && nextOffset < 10_000 && page.length > 0) out.paging = { next: { after: String(nextOffset) } };
         return { status: 200, body: out };
@@ -652,13 +659,14 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const results: Json[] = [];
         const missing: string[] = [];
         const seen = new Set<string>();
+        const wanted = wantedProperties(type, props);
         for (const input of inputs) {
           const id = idOf(input);
           const obj = lookup(type, id, idProperty, archived);
           if (!obj) missing.push(id);
           else if (!seen.has(obj.id)) {
             seen.add(obj.id);
-            results.push(renderObject(type, obj, props));
+            results.push(renderObject(type, obj, props, undefined, wanted));
           }
         }
         return batchEnvelope(results, missing.length > 0 ? [missingObjectsError(type, missing)] : [], startedAt);
