@@ -252,27 +252,64 @@ const EDGE_HTML: Record<number, string> = {
 type RatePolicy = 'TEN_SECONDLY_ROLLING' | 'DAILY' | 'SECONDLY';
 
 /**
+ * The times of a token's requests still inside a window. Unenforced (the bench), a ten-second
+ * window holds thousands of requests: rather than copying them all on every request to drop
+ * the aged ones, those are skipped from the front while the times arrive in order (a clock
+ * stepping back makes it filter the whole list, as before).
+ */
+class RequestTimes {
+  static readonly NONE: { readonly length: number; push(t: number): void } = { length: 0, push() {} };
+  private times: number[] = [];
+  private head = 0;
+  private inOrder = true;
+
+  get length(): number {
+    return this.times.length - this.head;
+  }
+
+  keepAfter(since: number): void {
+    if (!this.inOrder) {
+      this.times = this.times.slice(this.head).filter((t) => t > since);
+      this.head = 0;
+      this.inOrder = this.times.every((t, i) => i === 0 || this.times[i - 1]! <= t);
+      return;
+    }
+    while (this.head < this.times.length && this.times[this.head]! <= since) this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  push(t: number): void {
+    if (this.length > 0 && t < this.times[this.times.length - 1]!) this.inOrder = false;
+    this.times.push(t);
+  }
+}
+
+/**
  * HubSpot's limits as the portal keeps them: a rolling window per private app
  * (token) for every call, one per token per second for search, one daily count for
  * the portal. A refused request is not counted (it did no work), so a client that
  * backs off gets through as soon as the oldest request leaves its window.
  */
 class RateLimits {
-  private readonly burst = new Map<string, number[]>();
-  private readonly search = new Map<string, number[]>();
+  private readonly burst = new Map<string, RequestTimes>();
+  private readonly search = new Map<string, RequestTimes>();
   private day = 0;
 
   constructor(readonly opts: { max: number; intervalMs: number; daily: number; enforce: boolean; searchPerSecond: number }) {}
 
-  private static recent(map: Map<string, number[]>, token: string, since: number): number[] {
-    const kept = (map.get(token) ?? []).filter((t) => t > since);
-    map.set(token, kept);
-    return kept;
+  private static recent(map: Map<string, RequestTimes>, token: string, since: number): RequestTimes {
+    let times = map.get(token);
+    if (!times) map.set(token, (times = new RequestTimes()));
+    times.keepAfter(since);
+    return times;
   }
 
   hit(token: string, now: number, isSearch: boolean): { remaining: number; dailyRemaining: number; exceeded?: RatePolicy } {
     const burst = RateLimits.recent(this.burst, token, now - this.opts.intervalMs);
-    const search = isSearch ? RateLimits.recent(this.search, token, now - 1000) : [];
+    const search = isSearch ? RateLimits.recent(this.search, token, now - 1000) : RequestTimes.NONE;
     let exceeded: RatePolicy | undefined;
     if (this.day >= this.opts.daily) exceeded = 'DAILY';
     else if (isSearch && search.length >= this.opts.searchPerSecond) exceeded = 'SECONDLY';
@@ -315,14 +352,19 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
 
   // ---- rendering -----------------------------------------------------------
 
-  function renderObject(type: HubSpotObjectType, obj: StoredObject, properties?: string[], associations?: HubSpotObjectType[]): Json {
+  /** The properties an object is rendered with, in the order they are rendered: worked out once per page or batch, not per object. */
+  function wantedProperties(type: HubSpotObjectType, properties?: string[]): string[] {
     const ts = HUBSPOT_TIMESTAMP_PROPERTIES[type];
     const wanted = new Set(properties && properties.length > 0 ? properties : HUBSPOT_DEFAULT_PROPERTIES[type]);
     wanted.add('hs_object_id');
     wanted.add(ts.created);
     wanted.add(ts.modified);
+    return [...wanted].sort();
+  }
+
+  function renderObject(type: HubSpotObjectType, obj: StoredObject, properties?: string[], associations?: HubSpotObjectType[], wanted = wantedProperties(type, properties)): Json {
     const props: Record<string, string | null> = {};
-    for (const p of [...wanted].sort()) {
+    for (const p of wanted) {
       // HubSpot: "If the requested record doesn't have a value for a property, it will not appear in the response."
       const v = obj.properties[p];
       if (v === null || v === undefined || !store.isKnownProperty(type, p)) continue;
@@ -550,7 +592,8 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const page = all.slice(from, from + limit);
         const props = listParam(url, 'properties');
         const assoc = listParam(url, 'associations')?.map(requireType);
-        const out: Json = { results: page.map((o) => renderObject(type, o, props, assoc)) };
+        const wanted = wantedProperties(type, props);
+        const out: Json = { results: page.map((o) => renderObject(type, o, props, assoc, wanted)) };
         const next = all[from + limit];
         if (next) {
           out.paging = { next: { after: next.id, link: `${baseUrl ?? ''}/crm/v3/objects/${type}?limit=${limit}&after=${next.id}` } };
@@ -600,7 +643,8 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
           throw e;
         }
         const { total, page } = runSearch(type, store.searchable(type), req);
-        const out: Json = { total, results: page.map((o) => renderObject(type, o, req.properties)) };
+        const wanted = wantedProperties(type, req.properties);
+        const out: Json = { total, results: page.map((o) => renderObject(type, o, req.properties, undefined, wanted)) };
         const nextOffset = req.offset + page.length;
         if (nextOffset < total && nextOffset < 10_000 && page.length > 0) out.paging = { next: { after: String(nextOffset) } };
         return { status: 200, body: out };
@@ -615,13 +659,14 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
         const results: Json[] = [];
         const missing: string[] = [];
         const seen = new Set<string>();
+        const wanted = wantedProperties(type, props);
         for (const input of inputs) {
           const id = idOf(input);
           const obj = lookup(type, id, idProperty, archived);
           if (!obj) missing.push(id);
           else if (!seen.has(obj.id)) {
             seen.add(obj.id);
-            results.push(renderObject(type, obj, props));
+            results.push(renderObject(type, obj, props, undefined, wanted));
           }
         }
         return batchEnvelope(results, missing.length > 0 ? [missingObjectsError(type, missing)] : [], startedAt);

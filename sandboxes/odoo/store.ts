@@ -96,10 +96,26 @@ function companyKey(ids: readonly number[]): string {
 }
 
 /** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
+/** Field types whose `=`/`in` leaves with string operands are served from an index by stored value (see `candidates`). */
+const STRING_INDEXED_TYPES: ReadonlySet<string> = new Set(['char', 'selection']);
+
 const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
 
+/** The models by name, own entries only, in a Map: looked up for every field of every record read. */
+const MODEL_SPECS: ReadonlyMap<string, OdooModelSpec> = new Map(Object.entries(MODELS));
+
 export function modelSpec(model: string): OdooModelSpec | undefined {
-  return Object.prototype.hasOwnProperty.call(MODELS, model) ? MODELS[model] : undefined;
+  return MODEL_SPECS.get(model);
+}
+
+/** `model.field`, the key compute() switches on, made once per field rather than per computed value. */
+const COMPUTE_KEYS = new Map<string, Map<string, string>>();
+function computeKey(model: string, fname: string): string {
+  let byField = COMPUTE_KEYS.get(model);
+  if (!byField) COMPUTE_KEYS.set(model, (byField = new Map()));
+  let key = byField.get(fname);
+  if (key === undefined) byField.set(fname, (key = `${model}.${fname}`));
+  return key;
 }
 
 export class OdooStore {
@@ -283,6 +299,8 @@ export class OdooStore {
     return value;
   }
 
+  /** recordsBy()'s cache keys, made once: an order's computed fields look up three indexes each. */
+  private readonly recordsByKeys = new Map<string, Map<string, string>>();
   /**
    * The records of a model by the stored value of one of its fields (many2one ids),
    * in table order; a record without the field counts under the field's default, as
@@ -290,7 +308,11 @@ export class OdooStore {
    * computed, not company-dependent).
    */
   private recordsBy(model: string, fname: string): Map<unknown, StoredRecord[]> {
-    return this.derived(`by|${model}|${fname}`, () => {
+    let byField = this.recordsByKeys.get(model);
+    if (!byField) this.recordsByKeys.set(model, (byField = new Map()));
+    let key = byField.get(fname);
+    if (key === undefined) byField.set(fname, (key = `by|${model}|${fname}`));
+    return this.derived(key, () => {
       const field = this.field(model, fname);
       const index = new Map<unknown, StoredRecord[]>();
       for (const r of this.table(model).values()) {
@@ -300,6 +322,15 @@ export class OdooStore {
         if (list) list.push(r);
         else index.set(key, [r]);
       }
+      return index;
+    });
+  }
+
+  /** recordsBy() for a char or selection field, or undefined when a stored value is neither a string nor empty. */
+  private recordsByString(model: string, fname: string): Map<unknown, StoredRecord[]> | undefined {
+    return this.derived(`byString|${model}|${fname}`, () => {
+      const index = this.recordsBy(model, fname);
+      for (const key of index.keys()) if (typeof key !== 'string' && key !== false) return undefined;
       return index;
     });
   }
@@ -409,7 +440,11 @@ export class OdooStore {
   /** Value in stored form (many2one id/false, x2many ids) for the env, computed fields included. */
   value(env: OdooEnv, model: string, rec: StoredRecord, fname: string): unknown {
     if (fname === 'id') return rec.id;
-    const field = this.field(model, fname);
+    return this.fieldValue(env, model, rec, fname, this.field(model, fname));
+  }
+
+  /** value() with the field's spec already looked up. */
+  private fieldValue(env: OdooEnv, model: string, rec: StoredRecord, fname: string, field: OdooFieldSpec): unknown {
     if (fname === 'display_name') return this.displayName(env, model, rec);
     if (field.type === 'one2many') return this.one2manyIds(env, model, rec, field);
     if (field.computed) {
@@ -534,7 +569,7 @@ export class OdooStore {
 
   /** Computed fields. `undefined` means "fall back to the stored value" (seeded business status). */
   private compute(env: OdooEnv, model: string, rec: StoredRecord, fname: string): unknown {
-    switch (`${model}.${fname}`) {
+    switch (computeKey(model, fname)) {
       case 'res.partner.complete_name':
         return this.completeName(rec);
       case 'res.partner.use_partner_credit_limit': {
@@ -704,8 +739,12 @@ export class OdooStore {
   /** Value in wire form, as `read` returns it. */
   render(env: OdooEnv, model: string, rec: StoredRecord, fname: string, load: Load = '_classic_read'): unknown {
     if (fname === 'id') return rec.id;
-    const field = this.field(model, fname);
-    const v = this.value(env, model, rec, fname);
+    return this.renderField(env, model, rec, fname, this.field(model, fname), load);
+  }
+
+  /** render() with the field's spec already looked up. */
+  private renderField(env: OdooEnv, model: string, rec: StoredRecord, fname: string, field: OdooFieldSpec, load: Load): unknown {
+    const v = this.fieldValue(env, model, rec, fname, field);
     switch (field.type) {
       case 'many2one': {
         if (!isInt(v)) return false;
@@ -955,9 +994,10 @@ export class OdooStore {
       }
       if (n.kind !== 'leaf' || n.path.includes('.') || (n.op !== '=' && n.op !== 'in')) return;
       const values = n.op === 'in' ? n.value : [n.value];
-      if (!Array.isArray(values) || !values.every(isInt)) return;
+      if (!Array.isArray(values)) return;
       let found: StoredRecord[];
       if (n.path === 'id') {
+        if (!values.every(isInt)) return;
         const table = this.table(model);
         found = [];
         for (const id of new Set(values)) {
@@ -966,8 +1006,14 @@ export class OdooStore {
         }
       } else {
         const field = this.spec(model).fields[n.path];
-        if (!field || field.type !== 'many2one' || field.computed || field.companyDependent) return;
-        const index = this.recordsBy(model, n.path);
+        if (!field || field.computed || field.companyDependent) return;
+        let index: Map<unknown, StoredRecord[]> | undefined;
+        if (field.type === 'many2one' && values.every(isInt)) index = this.recordsBy(model, n.path);
+        // A string operand equals a string field's value only when it is that very string
+        // (compare(): no normalisation for char or selection), unless a stored value is
+        // not a string (a number compares with a numeric string): then scan.
+        else if (STRING_INDEXED_TYPES.has(field.type) && values.every((v) => typeof v === 'string' && v !== '')) index = this.recordsByString(model, n.path);
+        if (!index) return;
         found = [...new Set(values)].flatMap((v) => index.get(v) ?? []);
       }
       if (!best || found.length < best.length) best = found;
@@ -1030,10 +1076,13 @@ export class OdooStore {
   }
 
   private renderRecords(env: OdooEnv, model: string, recs: StoredRecord[], names: string[], load: Load): Record<string, unknown>[] {
+    if (!recs.length) return [];
+    // Each field's spec looked up once per read, not once per record (readFields checked the names).
+    const plan = names.filter((f) => f !== 'id').map((f) => ({ f, field: this.field(model, f) }));
     return this.withMemo(() =>
       recs.map((r) => {
         const out: Record<string, unknown> = { id: r.id };
-        for (const f of names) if (f !== 'id') out[f] = this.render(env, model, r, f, load);
+        for (const { f, field } of plan) out[f] = this.renderField(env, model, r, f, field, load);
         return out;
       }),
     );

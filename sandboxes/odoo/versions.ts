@@ -218,10 +218,39 @@ export class VersionedWire {
       if (method === 'fields_get' && isObj(out)) return this.fieldsGet(model, out);
       return out;
     }
-    if (method === 'read' || method === 'search_read' || method === 'read_group' || method === 'formatted_read_group') {
-      return out.map((r) => (isObj(r) ? this.record(model, r) : r));
-    }
+    if (method === 'read' || method === 'search_read') return this.readRecords(model, out);
+    if (method === 'read_group' || method === 'formatted_read_group') return out.map((r) => (isObj(r) ? this.record(model, r) : r));
     return out;
+  }
+
+  /**
+   * The records of a read, which the store renders afresh for this answer, all with the
+   * same fields in the same order. When the version shows each of those fields under its
+   * own name and with its own values, renaming would copy every record key by key into
+   * the same object: the records keep their form and only finish() applies.
+   */
+  private readRecords(model: string, out: unknown[]): unknown[] {
+    const first = out[0];
+    if (!isObj(first) || !this.keepsForm(model, first)) return out.map((r) => (isObj(r) ? this.record(model, r) : r));
+    const keys = Object.keys(first);
+    const sameKeys = (r: Record<string, unknown>): boolean => {
+      let i = 0;
+      for (const k in r) if (k !== keys[i++]) return false;
+      return i === keys.length;
+    };
+    return out.map((r) => (!isObj(r) ? r : sameKeys(r) ? this.finish(model, r, r) : this.record(model, r)));
+  }
+
+  /** Does record() give every key of the record under its own name with its value unchanged? */
+  private keepsForm(model: string, rec: Record<string, unknown>): boolean {
+    const fields = MODELS[model]?.fields;
+    for (const k in rec) {
+      if (fields && Object.prototype.hasOwnProperty.call(fields, k)) {
+        const plan = this.fieldPlan(model, k);
+        if (plan.wire !== k || plan.versioned) return false;
+      } else if (MODELS[model]?.fields[k.split(':')[0]!]) return false;
+    }
+    return true;
   }
 
   /**
@@ -262,6 +291,12 @@ export class VersionedWire {
       if (!wire) continue;
       out[wire + k.slice(head.length)] = VERSIONED_VALUES[`${model}.${head}`] ? wireValue(v, model, head, val) : val;
     }
+    return this.finish(model, out, rec);
+  }
+
+  /** What the version changes in a record beyond its fields' names and values (`out` may be `rec` itself). */
+  private finish(model: string, out: Record<string, unknown>, rec: Record<string, unknown>): Record<string, unknown> {
+    const v = this.version;
     if (model === 'sale.order' && locksWithState(v) && out.state === 'sale' && rec.locked === true) out.state = ORDER_LOCK_STATE.state;
     // 19's sale_mrp lists only non-cancelled MOs (facts §7); 16–18 list them all.
     if (model === 'sale.order' && v >= PRODUCTION_LINK.hidesCancelledSince && Array.isArray(out.mrp_production_ids)) {
