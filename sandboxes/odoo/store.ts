@@ -95,10 +95,10 @@ function companyKey(ids: readonly number[]): string {
   return [...new Set(ids)].sort((a, b) => a - b).join(',');
 }
 
-/** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
 /** Field types whose `=`/`in` leaves with string operands are served from an index by stored value (see `candidates`). */
 const STRING_INDEXED_TYPES: ReadonlySet<string> = new Set(['char', 'selection']);
 
+/** Leaf operators compare() serves without raising, whatever the stored value (see `candidates`). */
 const SAFE_OPERATORS: ReadonlySet<LeafOperator> = new Set(['=', '!=', '<', '<=', '>', '>=', '=?', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike', '=like', '=ilike']);
 
 /** The models by name, own entries only, in a Map: looked up for every field of every record read. */
@@ -108,15 +108,20 @@ export function modelSpec(model: string): OdooModelSpec | undefined {
   return MODEL_SPECS.get(model);
 }
 
-/** `model.field`, the key compute() switches on, made once per field rather than per computed value. */
-const COMPUTE_KEYS = new Map<string, Map<string, string>>();
-function computeKey(model: string, fname: string): string {
-  let byField = COMPUTE_KEYS.get(model);
-  if (!byField) COMPUTE_KEYS.set(model, (byField = new Map()));
+/** A string key of a (model, field) pair, made once and kept: on the hot paths below it was built per record and value. */
+function pairKey(cache: Map<string, Map<string, string>>, model: string, fname: string, make: (model: string, fname: string) => string): string {
+  let byField = cache.get(model);
+  if (!byField) cache.set(model, (byField = new Map()));
   let key = byField.get(fname);
-  if (key === undefined) byField.set(fname, (key = `${model}.${fname}`));
+  if (key === undefined) byField.set(fname, (key = make(model, fname)));
   return key;
 }
+
+/** `model.field`, the key compute() switches on. */
+const COMPUTE_KEYS = new Map<string, Map<string, string>>();
+const makeComputeKey = (model: string, fname: string) => `${model}.${fname}`;
+const computeKey = (model: string, fname: string): string => pairKey(COMPUTE_KEYS, model, fname, makeComputeKey);
+const makeRecordsByKey = (model: string, fname: string) => `by|${model}|${fname}`;
 
 export class OdooStore {
   readonly database: string;
@@ -308,11 +313,7 @@ export class OdooStore {
    * computed, not company-dependent).
    */
   private recordsBy(model: string, fname: string): Map<unknown, StoredRecord[]> {
-    let byField = this.recordsByKeys.get(model);
-    if (!byField) this.recordsByKeys.set(model, (byField = new Map()));
-    let key = byField.get(fname);
-    if (key === undefined) byField.set(fname, (key = `by|${model}|${fname}`));
-    return this.derived(key, () => {
+    return this.derived(pairKey(this.recordsByKeys, model, fname, makeRecordsByKey), () => {
       const field = this.field(model, fname);
       const index = new Map<unknown, StoredRecord[]>();
       for (const r of this.table(model).values()) {
