@@ -272,6 +272,8 @@ class Walk {
 // ---------------------------------------------------------------- installation
 
 let installed: { planned: number; fast: number; toApollo: number } | undefined;
+/** Apollo's own function, kept when the plan is installed. */
+let originalComputeResponse: ComputeResponse | undefined;
 
 /**
  * Installs the planned shaping once per process and returns its counters (plans made,
@@ -318,4 +320,3 @@ export function apolloComputeResponse(): ComputeResponse {
   shapeResultsFromPlans();
   return originalComputeResponse!;
 }
-let originalComputeResponse: ComputeResponse | undefined;
