@@ -4,6 +4,8 @@
 // authentication and a per-caller rate limit before the body is read, string
 // bounds and scalar checks before planning, caller-safe errors carrying the
 // request id, and HTTP statuses by one rule (see statusForRequestErrors).
+// First: Apollo's usage-reporting packages are deferred before `@apollo/gateway` loads (see the module).
+import './apollo-telemetry-deps.ts';
 import type http from 'node:http';
 import { Agent, request as undiciRequest } from 'undici';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
