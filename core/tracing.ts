@@ -9,7 +9,8 @@ import { context, INVALID_SPAN_CONTEXT, propagation, ProxyTracerProvider, trace,
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor, RandomIdGenerator, type ReadableSpan, type Span as SdkSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { createRequire } from 'node:module';
+import type { OTLPTraceExporter as OTLPTraceExporterType } from '@opentelemetry/exporter-trace-otlp-http';
 
 const TRACER_NAME = 'odoo-crm-supergraph';
 
@@ -90,7 +91,12 @@ export function initTracing(component: string): void {
   provider.register();
   const registered = trace.getTracerProvider();
   if (registered instanceof ProxyTracerProvider) registered.setDelegate(new ProjectTracerProvider(provider));
-  if (otlpEndpointConfigured()) fanOut.processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  if (otlpEndpointConfigured()) {
+    // Required only when an endpoint is set: the exporter brings its OTLP transformer and protobufjs, some
+    // 230 modules, into every process otherwise. A (synchronous) require keeps the exporter in place before the first span.
+    const { OTLPTraceExporter } = createRequire(import.meta.url)('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OTLPTraceExporterType };
+    fanOut.processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
 // What a process loads that it does not use: Apollo Gateway's usage-reporting
-// packages (reporting is off by default) stay deferred until read. Each case runs
-// in a fresh process, since a module once loaded stays loaded.
+// packages (reporting is off by default) stay deferred until read, and the OTLP
+// trace exporter loads only when an endpoint is configured. Each case runs in a
+// fresh process, since a module once loaded stays loaded.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -39,7 +41,7 @@ describe('gateway start-up footprint', () => {
       assert.match(out.homes[pkg]!, new RegExp(`/node_modules/${pkg}/$`));
       assert.equal(out.files.filter((f) => f.startsWith(out.homes[pkg]!)).length, 1, `${pkg}: only its stand-in is loaded`);
     }
-    for (const pkg of ['gaxios', 'gcp-metadata']) assert.deepEqual(filesOf(out.files, pkg), [], `${pkg} is not loaded`);
+    for (const pkg of ['gaxios', 'gcp-metadata', '@opentelemetry/otlp-transformer', 'protobufjs']) assert.deepEqual(filesOf(out.files, pkg), [], `${pkg} is not loaded`);
     assert.equal(out.exporter, 'function', "Apollo's reporting module itself loads and exports what it did");
   });
 
@@ -59,5 +61,36 @@ describe('gateway start-up footprint', () => {
     assert.equal(out.kind, 'function');
     assert.ok(out.after > 1, 'the real package was loaded');
     assert.equal(out.same, true);
+  });
+
+  test('the OTLP trace exporter is loaded only with an endpoint, and then exports', async () => {
+    const without = await inFreshProcess<{ files: string[] }>(`
+      const { initTracing, shutdownTracing } = await import('./core/tracing.ts');
+      initTracing('footprint');
+      await shutdownTracing();
+      console.log(JSON.stringify({ files: loaded() }));
+    `, { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' });
+    assert.deepEqual(filesOf(without.files, '@opentelemetry/exporter-trace-otlp-http'), []);
+
+    const received: string[] = [];
+    const collector = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    try {
+      const port = (collector.address() as { port: number }).port;
+      const withEndpoint = await inFreshProcess<{ files: string[] }>(`
+        const { initTracing, shutdownTracing, tracer } = await import('./core/tracing.ts');
+        initTracing('footprint');
+        tracer().startSpan('footprint span').end();
+        await shutdownTracing();
+        console.log(JSON.stringify({ files: loaded() }));
+      `, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+      assert.ok(filesOf(withEndpoint.files, '@opentelemetry/exporter-trace-otlp-http').length > 0);
+      assert.deepEqual(received, ['POST /v1/traces']);
+    } finally {
+      await new Promise((r) => collector.close(r));
+    }
   });
 });
