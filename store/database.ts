@@ -23,7 +23,6 @@ import Database from 'better-sqlite3';
 import { appError } from '../policy/errors.ts';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
 import { SqliteExecutor, type SqlDialect, type SqlExecutor } from './sql.ts';
-import { openPostgresStore } from './postgres.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -328,7 +327,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): SqliteS
  */
 export async function openStoreFromEnv(env: Record<string, string | undefined> = process.env): Promise<{ store: Store; config: StoreConfig }> {
   const config = loadStoreConfig(env);
-  if (config.STORE_URL) return { store: await openPostgresStore({ url: config.STORE_URL, schema: config.STORE_SCHEMA, maxConnections: config.STORE_POOL_MAX, migrate: config.STORE_MIGRATE }), config };
+  if (config.STORE_URL) {
+    // Loaded only when configured: pg and node-pg-migrate are some 200 modules and 10 MiB a process on the embedded store does not need.
+    const { openPostgresStore } = await import('./postgres.ts');
+    return { store: await openPostgresStore({ url: config.STORE_URL, schema: config.STORE_SCHEMA, maxConnections: config.STORE_POOL_MAX, migrate: config.STORE_MIGRATE }), config };
+  }
   return { store: openStore(config.STORE_PATH), config };
 }
 

@@ -8,11 +8,87 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { appError, isAppError } from '../policy/errors.ts';
-import { PostgresExecutor, quoteIdent, type Store } from './sql.ts';
+import { quoteIdent, toPostgresPlaceholders, type SqlExecutor, type SqlParam, type SqlTransaction, type Store } from './sql.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/postgres/', import.meta.url));
 /** node-pg-migrate's bookkeeping table, in the store's schema. */
 export const POSTGRES_MIGRATIONS_TABLE = 'store_migrations';
+
+const INT8_OID = 20;
+/** BIGINT columns (ids, epoch milliseconds, counts) as numbers, like SQLite gives them. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresExecutorOptions {
+  connectionString: string;
+  /** The schema every statement resolves unqualified names in (search_path). */
+  schema: string;
+  maxConnections?: number;
+}
+
+export class PostgresExecutor implements SqlExecutor {
+  readonly dialect = 'postgres' as const;
+  readonly pool: pg.Pool;
+
+  constructor(options: PostgresExecutorOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      types: pgTypes,
+      options: `-c search_path=${quoteIdent(options.schema)}`,
+      application_name: 'odoo-crm-supergraph',
+    });
+    // An idle client's error (server restart) must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    return (await this.pool.query(toPostgresPlaceholders(sql), params as SqlParam[])).rows as T[];
+  }
+
+  async get<T>(sql: string, params: readonly SqlParam[] = []): Promise<T | undefined> {
+    return (await this.query<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: readonly SqlParam[] = []): Promise<{ changes: number }> {
+    return { changes: (await this.pool.query(toPostgresPlaceholders(sql), params as SqlParam[])).rowCount ?? 0 };
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const q = (sql: string, params: readonly SqlParam[] = []) => client.query(toPostgresPlaceholders(sql), params as SqlParam[]);
+    const tx: SqlTransaction = {
+      dialect: 'postgres',
+      query: async <R>(sql: string, params?: readonly SqlParam[]) => (await q(sql, params)).rows as R[],
+      get: async <R>(sql: string, params?: readonly SqlParam[]) => (await q(sql, params)).rows[0] as R | undefined,
+      run: async (sql: string, params?: readonly SqlParam[]) => ({ changes: (await q(sql, params)).rowCount ?? 0 }),
+      transaction: <R>(inner: (t: SqlTransaction) => Promise<R>) => inner(tx),
+      lock: async (name: string) => void (await q('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [name])),
+    };
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is gone: do not hand it to the next caller
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
 
 export interface PostgresStore extends Store {
   readonly kind: 'postgres';

@@ -1,7 +1,8 @@
 // What a process loads that it does not use: Apollo Gateway's usage-reporting
-// packages (reporting is off by default) stay deferred until read, and the OTLP
-// trace exporter loads only when an endpoint is configured. Each case runs in a
-// fresh process, since a module once loaded stays loaded.
+// packages (reporting is off by default) stay deferred until read, the OTLP trace
+// exporter loads only when an endpoint is configured, and `pg` and node-pg-migrate
+// only for a Postgres store. Each case runs in a fresh process, since a module
+// once loaded stays loaded.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -61,6 +62,20 @@ describe('gateway start-up footprint', () => {
     assert.equal(out.kind, 'function');
     assert.ok(out.after > 1, 'the real package was loaded');
     assert.equal(out.same, true);
+  });
+
+  test('the embedded store does not load pg or node-pg-migrate; the gateway does not either', async () => {
+    const out = await inFreshProcess<{ files: string[]; kind: string }>(`
+      await import('./gateway/server.ts');
+      const { openStoreFromEnv } = await import('./store/database.ts');
+      const { store } = await openStoreFromEnv({ STORE_PATH: ':memory:' });
+      const kind = store.kind;
+      await store.close();
+      console.log(JSON.stringify({ files: loaded(), kind }));
+    `);
+    assert.equal(out.kind, 'sqlite');
+    assert.deepEqual(filesOf(out.files, 'pg'), []);
+    assert.deepEqual(filesOf(out.files, 'node-pg-migrate'), []);
   });
 
   test('the OTLP trace exporter is loaded only with an endpoint, and then exports', async () => {
