@@ -27,7 +27,8 @@ runMain('gateway', async () => {
     : composeSupergraph(readSupergraphConfig(), overrides).supergraphSdl;
   const verifyCaller = callerVerifierOf(config);
   // Rate-limit counters in the store (STORE_URL: Postgres, shared by every gateway; else STORE_PATH, those of this host).
-  const { store } = await openStoreFromEnv();
+  // The gateway's connection only counts: its commits need not wait for the disk (StoreDurability).
+  const { store } = await openStoreFromEnv(process.env, { durability: 'process' });
   // With REDIS_URL the counters live in Redis instead (one round trip, self-expiring); a Redis
   // that cannot count refuses the request (STORE_UNAVAILABLE) as the store would: no silent unlimited mode.
   const redisLimits = rateLimitCounterFromEnv(process.env, logger);

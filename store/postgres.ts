@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { appError, isAppError } from '../policy/errors.ts';
+import type { StoreDurability } from './database.ts';
 import { quoteIdent, toPostgresPlaceholders, type SqlExecutor, type SqlParam, type SqlTransaction, type Store } from './sql.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/postgres/', import.meta.url));
@@ -26,6 +27,8 @@ export interface PostgresExecutorOptions {
   /** The schema every statement resolves unqualified names in (search_path). */
   schema: string;
   maxConnections?: number;
+  /** `process`: every session commits with synchronous_commit = off (default `disk`: the server's setting). */
+  durability?: StoreDurability;
 }
 
 export class PostgresExecutor implements SqlExecutor {
@@ -37,7 +40,7 @@ export class PostgresExecutor implements SqlExecutor {
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
       types: pgTypes,
-      options: `-c search_path=${quoteIdent(options.schema)}`,
+      options: `-c search_path=${quoteIdent(options.schema)}${options.durability === 'process' ? ' -c synchronous_commit=off' : ''}`,
       application_name: 'odoo-crm-supergraph',
     });
     // An idle client's error (server restart) must not crash the process; the next query reports it.
@@ -103,6 +106,8 @@ export interface OpenPostgresStoreOptions {
   maxConnections?: number;
   /** Default true. False (STORE_MIGRATE=0, a service role that does not own the schema): only check it is current. */
   migrate?: boolean;
+  /** When a commit returns (store/database.ts StoreDurability; default `disk`). */
+  durability?: StoreDurability;
 }
 
 /** The migrations this build knows, by node-pg-migrate's name (file name without extension). */
@@ -188,7 +193,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
       reason: (e as { code?: string }).code ?? 'connect or migrate failed',
     }, e);
   }
-  const sql = new PostgresExecutor({ connectionString: options.url, schema: options.schema, maxConnections: options.maxConnections });
+  const sql = new PostgresExecutor({ connectionString: options.url, schema: options.schema, maxConnections: options.maxConnections, durability: options.durability });
   let closed = false;
   return {
     kind: 'postgres',
