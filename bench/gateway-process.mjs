@@ -9,6 +9,9 @@
 //   BENCH_GATEWAY_CODE=tsx   the TypeScript sources under the tsx loader (the parent adds --import tsx).
 // BENCH_GATEWAY_ROOT: the checkout whose gateway runs (default this one; bench/before.ts
 // points it at an earlier commit's tree, whose gateway took the same options).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 process.env.NODE_ENV ??= 'test';
@@ -21,11 +24,20 @@ const load = (file) => import(new URL(dist ? `${distDir}/${file}.js` : `${file}.
 const { createGatewayServer } = await load('gateway/server');
 const { createCallerVerifier, DEV_AUDIENCE, DEV_CALLER_SECRET, DEV_INTERNAL_SECRET, DEV_ISSUER, ROLES } = await load('core/identity');
 const { loadRateLimitConfig } = await load('gateway/rate-limit');
+const { openStoreFromEnv } = await load('store/database');
+const rateLimitStore = await load('store/rate-limits');
+// Named SqliteRateLimitCounter before the store could be Postgres (2016f13, the bench's default ours-before).
+const RateLimitCounter = rateLimitStore.StoreRateLimitCounter ?? rateLimitStore.SqliteRateLimitCounter;
 
 let sdl = '';
 for await (const chunk of process.stdin) sdl += chunk;
+// The rate-limit counters where gateway/main.ts keeps them on the embedded default: an SQLite file
+// (STORE_PATH), opened as main.ts opens it (a tree whose openStoreFromEnv takes no options opens it durable).
+const storeDir = mkdtempSync(join(tmpdir(), 'bench-gateway-store-'));
+const { store } = await openStoreFromEnv({ STORE_PATH: join(storeDir, 'supergraph.sqlite') }, { durability: 'process' });
 const gateway = await createGatewayServer({
   supergraphSdl: sdl,
+  rateLimitCounter: new RateLimitCounter(store),
   verifyCaller: createCallerVerifier({ mode: 'hs256', secret: DEV_CALLER_SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }),
   internalSecret: DEV_INTERNAL_SECRET,
   // The limiter stays on (its cost is part of every request) with limits no bench run reaches.
@@ -42,7 +54,12 @@ process.on('message', (m) => {
   if (m === 'stop') {
     void gateway.stop().finally(() => {
       gateway.server.closeAllConnections?.();
-      gateway.server.close(() => process.exit(0));
+      gateway.server.close(() => {
+        void Promise.resolve(store.close()).finally(() => {
+          rmSync(storeDir, { recursive: true, force: true });
+          process.exit(0);
+        });
+      });
       setTimeout(() => process.exit(0), 2000).unref();
     });
   }
