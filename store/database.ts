@@ -22,7 +22,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { appError } from '../policy/errors.ts';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
-import { SqliteExecutor, type SqlDialect, type SqlExecutor } from './sql.ts';
+import { SqliteExecutor, type SqlDialect, type SqlExecutor, type StoreDurability } from './sql.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -229,7 +229,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** What every store class needs, whichever engine holds the data (store/sql.ts). */
 // Store and StoreHealth live beside the SQL seam (sql.ts), so the Postgres store needs nothing from this file.
-export type { Store, StoreHealth } from './sql.ts';
+export type { Store, StoreDurability, StoreHealth } from './sql.ts';
 import type { Store, StoreHealth } from './sql.ts';
 
 /** The embedded store: one SQLite file (or `:memory:`) and its open connection. */
@@ -254,17 +254,6 @@ export interface SqliteStore extends Store {
  */
 export const UNGUARDED_TABLES: ReadonlySet<string> = new Set(['rate_limits']);
 
-/**
- * When a commit returns. `disk` (the default): once it is on disk (SQLite
- * synchronous = FULL, one fsync of the WAL per commit; Postgres' default
- * synchronous_commit) — what idempotency keys and the audit trail need. `process`:
- * once the database has it, safe from a crash of this process but not of the host
- * (SQLite synchronous = NORMAL in WAL mode; Postgres synchronous_commit = off), for
- * a connection that only counts, like the gateway's rate-limit windows: losing the
- * last counts of a window on power loss costs nothing, an fsync per request costs
- * about 0.3 ms of a blocked event loop on this machine's disk, more on slower ones.
- */
-export type StoreDurability = 'disk' | 'process';
 
 export interface OpenStoreOptions {
   /** Milliseconds a statement waits for another connection's write lock before SQLITE_BUSY. */

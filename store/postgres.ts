@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
 import { appError, isAppError } from '../policy/errors.ts';
-import type { StoreDurability } from './database.ts';
-import { quoteIdent, toPostgresPlaceholders, type SqlExecutor, type SqlParam, type SqlTransaction, type Store } from './sql.ts';
+import { quoteIdent, toPostgresPlaceholders, type SqlExecutor, type SqlParam, type SqlTransaction, type Store, type StoreDurability } from './sql.ts';
 
 export const POSTGRES_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/postgres/', import.meta.url));
 /** node-pg-migrate's bookkeeping table, in the store's schema. */
@@ -106,7 +105,7 @@ export interface OpenPostgresStoreOptions {
   maxConnections?: number;
   /** Default true. False (STORE_MIGRATE=0, a service role that does not own the schema): only check it is current. */
   migrate?: boolean;
-  /** When a commit returns (store/database.ts StoreDurability; default `disk`). */
+  /** When a commit returns (StoreDurability in store/sql.ts; default `disk`). */
   durability?: StoreDurability;
 }
 

@@ -143,6 +143,18 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * When a commit returns. `disk` (the default): once it is on disk (SQLite
+ * synchronous = FULL, one fsync of the WAL per commit; Postgres' default
+ * synchronous_commit) — what idempotency keys and the audit trail need. `process`:
+ * once the database has it, safe from a crash of this process but not of the host
+ * (SQLite synchronous = NORMAL in WAL mode; Postgres synchronous_commit = off), for
+ * a connection that only counts, like the gateway's rate-limit windows: losing the
+ * last counts of a window on power loss costs nothing, an fsync per request costs
+ * about 0.3 ms of a blocked event loop on this machine's disk, more on slower ones.
+ */
+export type StoreDurability = 'disk' | 'process';
+
 /** One opened store, whichever engine: what the store classes are built on. */
 export interface Store {
   readonly kind: SqlDialect;
