@@ -9,8 +9,8 @@
 // `require` resolves to. The stand-in loads the real package on its first property
 // read, which happens only inside Apollo's `createDataCollectionExporter`, so an
 // operator who turns reporting on gets the real packages, just later. Apollo reads
-// none of their exports while loading (its own file is checked in
-// test/gateway-startup-footprint.test.ts, with a fresh process per case).
+// none of their exports while loading; test/gateway-startup-footprint.test.ts holds
+// all of this in fresh processes, and fails if a new Apollo release moves the requires.
 import Module, { createRequire } from 'node:module';
 
 /** The file of Apollo Gateway that requires them, and the packages it requires only for usage reporting. */
@@ -77,5 +77,5 @@ export function deferApolloReportingPackages(): string[] {
   return deferred;
 }
 
-/** What this process deferred when the module loaded (checked by the test above). */
+/** What this process deferred when the module loaded (test/gateway-startup-footprint.test.ts reads it after the gateway loaded). */
 export const deferredAtLoad: readonly string[] = deferApolloReportingPackages();

@@ -254,7 +254,6 @@ export interface SqliteStore extends Store {
  */
 export const UNGUARDED_TABLES: ReadonlySet<string> = new Set(['rate_limits']);
 
-
 export interface OpenStoreOptions {
   /** Milliseconds a statement waits for another connection's write lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
