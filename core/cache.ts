@@ -8,6 +8,7 @@
 // only copy then — no per-process layer in front of it — so dropping an entry there
 // drops it for every replica at once (docs/deployment.md, "Redis"). A cache is an
 // optimisation: when Redis fails or is slow, a read goes to the backend.
+import { randomBytes } from 'node:crypto';
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import { cacheLookups } from './metrics.ts';
@@ -51,6 +52,8 @@ export interface InvalidationTarget {
 }
 
 const SEP = '|';
+/** How long an invalidation's generation marker lives in Redis: longer than any load (a request's deadline is 14 s). */
+const GENERATION_TTL_MS = 5 * 60_000;
 const FORBIDDEN_IN_PARTS = /[|*?[\]\\]/;
 
 /**
@@ -114,6 +117,17 @@ export class MasterDataCache {
   /** Keys in Redis are `${storeNamespace}::${key}` (@keyv/redis's layout). */
   private readonly storeNamespace: string;
   private lastWarnAt = 0;
+  /**
+   * Memory backing: a read that was loading while a write invalidated its records must
+   * not store what it loaded (it may be the value from before the write). Every
+   * invalidation takes the next sequence number; while loads are in flight it also marks
+   * the records it touched with it (`model|#id`, `model|?` for lookups, `model|*` for a
+   * write that names no ids), and a load that ends stores only keys no mark newer than
+   * its start covers. Marks older than the oldest load in flight are dropped.
+   */
+  private sequence = 0;
+  private readonly loadsInFlight = new Map<number, number>();
+  private readonly invalidatedAt = new Map<string, number>();
 
   constructor(opts: MasterDataCacheOptions) {
     this.enabled = opts.ttlMs > 0;
@@ -181,19 +195,113 @@ export class MasterDataCache {
       }
     }
     if (missing.length) {
-      const loaded = await load(missing);
-      for (const [k, v] of loaded) out.set(k, v);
-      if (this.enabled && !storeFailed && loaded.size) {
-        try {
-          // Index first: an entry the index does not name could outlive an invalidation.
-          if (this.backing.kind === 'redis') await this.guard(this.indexEntries([...loaded.keys()]), 'write');
-          await this.guard(this.keyv.setMany([...loaded].map(([key, value]) => ({ key, value }))), 'write');
-        } catch (e) {
-          this.warn(e, 'write');
-        }
+      if (!this.enabled || storeFailed) {
+        for (const [k, v] of await load(missing)) out.set(k, v);
+        return out;
       }
+      if (this.backing.kind === 'redis') await this.loadShared(missing, load, out);
+      else await this.loadInMemory(missing, load, out);
     }
     return out;
+  }
+
+  /** Loads `missing` and stores what no invalidation during the load covers (memory backing). */
+  private async loadInMemory<V>(missing: string[], load: (missing: string[]) => Promise<Map<string, V>>, out: Map<string, V>): Promise<void> {
+    const start = this.sequence;
+    this.loadsInFlight.set(start, (this.loadsInFlight.get(start) ?? 0) + 1);
+    let loaded: Map<string, V>;
+    try {
+      loaded = await load(missing);
+    } finally {
+      const left = this.loadsInFlight.get(start)! - 1;
+      if (left) this.loadsInFlight.set(start, left);
+      else this.loadsInFlight.delete(start);
+    }
+    const fresh: Array<{ key: string; value: V }> = [];
+    for (const [key, value] of loaded) {
+      out.set(key, value);
+      if (!this.invalidatedSince(key, start)) fresh.push({ key, value });
+    }
+    this.pruneMarks();
+    if (fresh.length) await this.keyv.setMany(fresh);
+  }
+
+  private invalidatedSince(key: string, start: number): boolean {
+    if (!this.invalidatedAt.size) return false;
+    const { model, record } = keyParts(key);
+    return (this.invalidatedAt.get(`${model}${SEP}${record}`) ?? 0) > start || (this.invalidatedAt.get(`${model}${SEP}*`) ?? 0) > start;
+  }
+
+  private pruneMarks(): void {
+    if (!this.invalidatedAt.size) return;
+    if (!this.loadsInFlight.size) return this.invalidatedAt.clear();
+    const oldest = Math.min(...this.loadsInFlight.keys());
+    for (const [mark, at] of this.invalidatedAt) if (at <= oldest) this.invalidatedAt.delete(mark);
+  }
+
+  /**
+   * Redis backing, where the writer is another process: each invalidation first gives
+   * the records it touches a new generation (markers `|gen|model|record`, a unique value
+   * each time), then deletes their entries. A load reads the generations of its records
+   * before loading and again after storing; an entry whose generation changed in between
+   * is deleted again. Either the reader sees the writer's new generation, or the writer
+   * changed it after the entry was stored and indexed, so its own deletion finds the
+   * entry: no atomic script is needed for an old value never to outlive an invalidation.
+   */
+  private async loadShared<V>(missing: string[], load: (missing: string[]) => Promise<Map<string, V>>, out: Map<string, V>): Promise<void> {
+    const markers = this.generationKeys(missing);
+    let before: Array<string | null> | null = null;
+    try {
+      before = await this.guard(this.readGenerations(markers), 'read');
+    } catch (e) {
+      this.warn(e, 'read');
+    }
+    const loaded = await load(missing);
+    for (const [k, v] of loaded) out.set(k, v);
+    if (!before || !loaded.size) return;
+    const keys = [...loaded.keys()];
+    try {
+      // Index first: an entry the index does not name could outlive an invalidation.
+      await this.guard(this.indexEntries(keys), 'write');
+      await this.guard(this.keyv.setMany([...loaded].map(([key, value]) => ({ key, value }))), 'write');
+    } catch (e) {
+      this.warn(e, 'write');
+      return;
+    }
+    try {
+      const after = await this.guard(this.readGenerations(markers), 'read');
+      const changed = new Set(markers.filter((_, i) => after[i] !== before[i]));
+      if (!changed.size) return;
+      const stale = keys.filter((key) => {
+        const { model, record } = keyParts(key);
+        return changed.has(this.generationKey(model, record)) || changed.has(this.generationKey(model, '*'));
+      });
+      if (stale.length) await this.guard(this.keyv.deleteMany(stale), 'write');
+    } catch (e) {
+      // The entries stay until their TTL, as they would have without this check.
+      this.warn(e, 'write');
+    }
+  }
+
+  /** Generation marker of one record (`#id`), of a model's lookups (`?`) or of the whole model (`*`). */
+  private generationKey(model: string, record: string): string {
+    return `${this.storeNamespace}::${SEP}gen${SEP}${model}${SEP}${record}`;
+  }
+
+  /** The markers an entry of any of `keys` depends on: its record's and its model's. */
+  private generationKeys(keys: readonly string[]): string[] {
+    const markers = new Set<string>();
+    for (const key of keys) {
+      const { model, record } = keyParts(key);
+      markers.add(this.generationKey(model, record));
+      markers.add(this.generationKey(model, '*'));
+    }
+    return [...markers];
+  }
+
+  private readGenerations(markers: string[]): Promise<Array<string | null>> {
+    if (this.backing.kind !== 'redis') throw new Error('generations are kept in Redis only');
+    return this.backing.client.mGet(markers) as Promise<Array<string | null>>;
   }
 
   async get<V>(key: string, load: () => Promise<V>): Promise<V> {
@@ -213,6 +321,12 @@ export class MasterDataCache {
       let doomed = 0;
       await this.guard(
         (async () => {
+          // New generations before the deletion (loadShared says why), kept longer than any load lasts.
+          const generation = `${Date.now().toString(36)}.${randomBytes(6).toString('base64url')}`;
+          const marks = target.ids ? [...target.ids.map((id) => `#${id}`), '?'] : ['*'];
+          const bump = client.multi();
+          for (const record of marks) bump.set(this.generationKey(target.model, record), generation, { PX: GENERATION_TTL_MS });
+          await bump.exec();
           // The record indexes the write touches (its ids and the model's lookups), or
           // every record index of the model: never a scan of the keyspace.
           const indexes = target.ids
@@ -231,6 +345,10 @@ export class MasterDataCache {
         'invalidate',
       );
       return doomed;
+    }
+    this.sequence++;
+    if (this.loadsInFlight.size) {
+      for (const record of target.ids ? [...target.ids.map((id) => `#${id}`), '?'] : ['*']) this.invalidatedAt.set(`${target.model}${SEP}${record}`, this.sequence);
     }
     const doomed: string[] = [];
     const iterate = this.keyv.iterator as unknown as (() => AsyncIterable<[string, unknown]>) | undefined;
