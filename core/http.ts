@@ -214,6 +214,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
   initTracing(opts.component);
   const server = http.createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, (req, res) => {
     const record: RequestRecord = { requestId: requestIdOf(req) };
+    // Answers carry orders, prices and contacts: no cache (browser, proxy) keeps them, and no
+    // browser second-guesses their JSON as another type.
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
     // A draining server answers what it has and lets the client open its next connection elsewhere.
     if (!server.listening) res.setHeader('connection', 'close');
     if (applyCors(opts.cors, req, res)) return;
@@ -311,12 +315,23 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
         refuse(res, e, requestId, close);
         return;
       }
+      if (clientWentAway(req, e)) {
+        // Nothing failed here: the caller hung up before its request was read (or answered).
+        opts.logger.info({ requestId }, 'client closed the connection');
+        res.destroy();
+        return;
+      }
       opts.logger.error({ err: e, requestId }, 'request failed');
       if (!res.headersSent) refuse(res, new AppError('INTERNAL', 'Internal error'), requestId, close);
       else res.end();
     }
   }
   return applyServerTimeouts(server, timeouts);
+}
+
+/** Whether `e` is the caller's connection closing under the request (Node's "aborted" ECONNRESET), not a fault of ours. */
+function clientWentAway(req: http.IncomingMessage, e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' && (req.destroyed || req.socket?.destroyed === true);
 }
 
 /** Listens on the given port (0 = any free one) on loopback by default; resolves the base URL. */

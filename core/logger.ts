@@ -13,6 +13,78 @@ const REDACT = [
   'email', '*.email', 'phone', '*.phone', 'vat', '*.vat',
 ];
 
+/**
+ * A GraphQL error message as a log line may hold it: its shape kept, the caller's values
+ * out. graphql-js quotes what the caller sent in its messages — a variable's whole value
+ * (`Variable "$in" got invalid value { phone: "+49…", taxId: "DE…" }; …`), an inline
+ * literal (`found "…"`, `value: "…"`), a string token of a query that does not parse
+ * (`Unexpected string "…"`) — and the caller may put personal data there on purpose
+ * or by mistake. The caller still gets the full message (it is their own input); the log
+ * gets `[redacted]` for every value. Quoted schema names (`"$in"`, `"AccountUpdateInput"`,
+ * `"in.phone"`) stay: they say which field was wrong.
+ */
+export function redactCallerValues(message: string): string {
+  let out = '';
+  let i = 0;
+  while (i < message.length) {
+    const lead = VALUE_LEADS.find((l) => message.startsWith(l, i));
+    if (lead) {
+      out += `${lead}[redacted]`;
+      i = skipInspectedValue(message, i + lead.length);
+      continue;
+    }
+    if (message[i] === '"') {
+      const end = closingQuote(message, i);
+      const content = message.slice(i + 1, end);
+      const before = message.slice(Math.max(0, i - 16), i);
+      const valuePosition = /(?:found |value: |value |string |String |Unexpected )$/.test(before);
+      out += !valuePosition && (SCHEMA_NAME.test(content) || TYPE_REFERENCE.test(content)) ? `"${content}"` : '"[redacted]"';
+      i = end + 1;
+      continue;
+    }
+    out += message[i];
+    i++;
+  }
+  return out;
+}
+
+/** A GraphQL name, a variable, or a dotted path of names: what a message quotes from the schema or the operation. */
+const SCHEMA_NAME = /^\$?[_A-Za-z][_0-9A-Za-z]*(?:\.[_0-9A-Za-z]+)*$/;
+/** A type as graphql-js prints it: `Int!`, `[String!]!`. */
+const TYPE_REFERENCE = /^\[*[_A-Za-z][_0-9A-Za-z]*!?(?:\]!?)*$/;
+/** Where graphql-js writes a value the caller sent, unquoted when it is not a string. */
+const VALUE_LEADS = ['got invalid value ', 'non string value: ', 'non-integer value: ', 'non numeric value: ', 'non boolean value: ', 'non-enum value: ', 'value: '];
+
+/** Index of the quote closing the string that opens at `start` (JSON escapes honoured), or the end. */
+function closingQuote(s: string, start: number): number {
+  for (let i = start + 1; i < s.length; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '"') return i;
+  }
+  return s.length;
+}
+
+/**
+ * Where a value printed by graphql-js's inspect (`{ a: "x" }`, `[1, 2]`, `"x"`, `12`,
+ * `true`, `null`) that starts at `start` ends: balanced brackets outside strings, or a
+ * scalar up to the `;` or ` at "` graphql-js writes after it.
+ */
+function skipInspectedValue(s: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') {
+      i = closingQuote(s, i);
+      if (depth === 0) return i + 1;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth <= 0) return i + 1;
+    } else if (depth === 0 && (c === ';' || c === ',' || s.startsWith(' at "', i) || (c === '.' && (i + 1 === s.length || s[i + 1] === ' ')))) return i;
+  }
+  return s.length;
+}
+
 /** What a component knows about the request being handled (filled in as it goes). */
 export interface RequestRecord {
   requestId: string;

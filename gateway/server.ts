@@ -25,7 +25,7 @@ import { findOverlongString, overlongStringError, STRING_LIMITS, type StringLimi
 import { createRateLimiter, loadRateLimitConfig, type RateLimitConfig } from './rate-limit.ts';
 import { CLIENT_KEEP_ALIVE_IDLE_MS, createGraphQLHttpServer, REQUEST_ID_HEADER, requestRecordPlugin, sendJson, type CorsOptions } from '../core/http.ts';
 import { injectContext } from '../core/tracing.ts';
-import { currentRequest } from '../core/logger.ts';
+import { currentRequest, redactCallerValues } from '../core/logger.ts';
 import { createQueryLimits, loadLimitsConfig, type QueryLimits } from './limits.ts';
 import { rememberOperationsPerDocument } from './operation-memo.ts';
 import { shapeResultsFromPlans } from './result-shaping.ts';
@@ -245,6 +245,12 @@ export function fieldOfVariableError(message: string): string | undefined {
  * canonical message where a backend's text would pass, the system (the gateway's
  * own errors name it too), the field; the details were logged where they arose.
  */
+/** Apollo's `extensions.http` of an error it raised for the request itself: a 4xx status. */
+function isClientHttpError(http: unknown): boolean {
+  const status = (http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
   if (extensions.code === 'BAD_USER_INPUT' && !extensions.field) {
@@ -327,8 +333,10 @@ function edgePlugin(logger: Logger, stringLimits: StringLimits): ApolloServerPlu
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             if (error.extensions.code === 'GRAPHQL_VALIDATION_FAILED' && causedByScalar(error)) error.extensions.code = ERRORS.BAD_USER_INPUT.code;
+            // Apollo answers some malformed requests with a 400 and no code (an APQ hash that does not match its query).
+            if (!error.extensions.code && isClientHttpError(error.extensions.http)) error.extensions.code = ERRORS.BAD_REQUEST.code;
             const code = error.extensions.code;
-            const entry = { requestId: contextValue.requestId, code, system: error.extensions.system, service: error.extensions.serviceName, path: error.path, message: error.message };
+            const entry = { requestId: contextValue.requestId, code, system: error.extensions.system, service: error.extensions.serviceName, path: error.path, message: redactCallerValues(error.message) };
             if (!code || code === 'INTERNAL_SERVER_ERROR') logger.error({ ...entry, err: error.originalError ?? error }, 'gateway error');
             else logger.info(entry, 'request error');
           }

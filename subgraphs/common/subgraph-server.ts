@@ -11,7 +11,7 @@ import { parse } from 'graphql';
 import { isAppError, toGraphQLError, type SystemName } from '../../policy/errors.ts';
 import { errorKeyOf, toCallerError } from '../../policy/caller-errors.ts';
 import { createGraphQLHttpServer, requestRecordPlugin, sendJson } from '../../core/http.ts';
-import { currentRequest } from '../../core/logger.ts';
+import { currentRequest, redactCallerValues } from '../../core/logger.ts';
 import { IDENTITY_HEADER, verifyInternalToken, type Identity } from '../../core/identity.ts';
 import { budgetFromHeader, DEADLINE_HEADER, MAX_REQUEST_BUDGET_MS, RequestDeadline, type Deadline } from '../../core/deadline.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -56,7 +56,7 @@ function errorLogPlugin<TContext extends BaseContext>(system: SystemName, logger
               const level = original.key.startsWith('BACKEND_') || original.httpStatus >= 500 ? 'warn' : 'info';
               logger[level]({ requestId, system, code: original.code, path: error.path, backendMessage: original.message, details: original.details }, 'request error');
             } else if (errorKeyOf(error.extensions?.code) && error.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
-              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: error.message, extensions: error.extensions }, 'request error');
+              logger.info({ requestId, system, code: error.extensions?.code, path: error.path, message: redactCallerValues(error.message), extensions: error.extensions }, 'request error');
             } else {
               logger.error({ requestId, system, err: original, path: error.path }, 'unexpected resolver error');
             }
