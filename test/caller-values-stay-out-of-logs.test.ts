@@ -24,7 +24,7 @@ describe('caller values stay out of the gateway log', () => {
 
   before(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
-    stack = await startTestStack({ gateway: { logger: createLogger('gateway', 'info', sink) } });
+    stack = await startTestStack({ logger: createLogger('stack', 'info', sink) });
     token = await stack.token({ sub: 'log-probe', roles: ['sales_ops'] });
   });
   after(async () => {

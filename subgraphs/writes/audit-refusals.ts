@@ -10,7 +10,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { Kind, type FieldNode, type GraphQLError, type ValueNode } from 'graphql';
 import { COMPONENTS } from '../../policy/components.ts';
 import { appError, codesOfClass, isAppError } from '../../policy/errors.ts';
-import type { Logger } from '../../core/logger.ts';
+import { redactCallerValues, type Logger } from '../../core/logger.ts';
 import { IDEMPOTENCY_KEY_PATTERN, type AuditTrail } from '../../store/index.ts';
 import { formatErrorFor } from '../common/subgraph-server.ts';
 import type { WritesContext } from './context.ts';
@@ -74,7 +74,8 @@ export function auditRefusals(audit: AuditTrail, logger: Logger): ApolloServerPl
                 idempotencyKey: key && IDEMPOTENCY_KEY_PATTERN.test(key) ? key : undefined,
                 requestId: rc.contextValue.requestId,
                 outcome: 'refused',
-                error: { code, message: error.message },
+                // Stored as the log has it: the audit masks what callers send (a tax id), so a refusal's message does too.
+                error: { code, message: redactCallerValues(error.message) },
               });
             } catch (e) {
               unrecorded.add(responseKey);
