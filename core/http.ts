@@ -5,7 +5,7 @@
 // runs on the headers, before the body is read), server timeouts, and what an
 // operator sees of each request (R9): a server span continuing the caller's
 // `traceparent`, one log line and the operation metrics once it is answered.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
@@ -16,6 +16,8 @@ import { currentRequest, withRequest, type Logger, type RequestRecord } from './
 import { metricsText, recordGraphQLRequest, type GraphQLOutcome } from './metrics.ts';
 import { extractContext, initTracing, startRequestSpan } from './tracing.ts';
 import { DEADLINE_HEADER } from './deadline.ts';
+import { z } from 'zod';
+import { parseEnv, type Env } from './env.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -203,6 +205,30 @@ export function refuse(res: http.ServerResponse, e: AppError, requestId: string,
   );
 }
 
+/**
+ * Who may read /metrics. It carries names and counts, never ids or values, and by
+ * default anyone who reaches the port may read it (expose it to the scraper only).
+ * Where a component's port is reachable by others (a gateway on a public address),
+ * METRICS_TOKEN (16 characters or more) makes every scrape send
+ * `Authorization: Bearer <token>` (Prometheus: `authorization: { credentials: … }`);
+ * without it the answer is 401.
+ */
+export function metricsAccess(env: Env = process.env): (req: http.IncomingMessage) => boolean {
+  const { METRICS_TOKEN } = parseEnv(z.object({ METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional() }), env, { label: 'metrics' });
+  if (!METRICS_TOKEN) return () => true;
+  // Digests of equal length, compared in constant time: the token's length leaks nothing either.
+  const expected = createHash('sha256').update(`Bearer ${METRICS_TOKEN}`).digest();
+  return (req) => timingSafeEqual(createHash('sha256').update(req.headers.authorization ?? '').digest(), expected);
+}
+
+/** Answers /metrics for a caller `allowed` lets in; 401 otherwise. */
+async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, allowed: (req: http.IncomingMessage) => boolean): Promise<void> {
+  if (!allowed(req)) return sendJson(res, 401, { error: 'metrics need the scraper\'s bearer token' }, { 'www-authenticate': 'Bearer' });
+  const { contentType, body } = await metricsText();
+  res.writeHead(200, { 'content-type': contentType });
+  res.end(body);
+}
+
 /** What the handler reads of a request's URL. */
 type RequestUrl = Pick<URL, 'pathname' | 'search'>;
 
@@ -211,6 +237,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
   const pathIsCanonical = new URL(path, 'http://localhost').pathname === path;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeouts = opts.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
+  const metricsAllowed = metricsAccess();
   initTracing(opts.component);
   const server = http.createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, (req, res) => {
     const record: RequestRecord = { requestId: requestIdOf(req) };
@@ -226,11 +253,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
     const url: RequestUrl = pathIsCanonical && req.url === path ? { pathname: path, search: '' } : new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
     if (pathname === '/metrics' && req.method === 'GET') {
-      void metricsText().then(
-        ({ contentType, body }) => {
-          res.writeHead(200, { 'content-type': contentType });
-          res.end(body);
-        },
+      serveMetrics(req, res, metricsAllowed).catch(
         (e: unknown) => {
           opts.logger.error({ err: e }, 'metrics collection failed');
           sendJson(res, 500, { error: 'metrics unavailable' });
@@ -361,6 +384,7 @@ export async function closeServer(server: http.Server): Promise<void> {
  */
 export function createOpsServer(opts: { component: string; logger: Logger; ready?: () => Promise<{ ready: boolean } & Record<string, unknown>> | ({ ready: boolean } & Record<string, unknown>) }): http.Server {
   initTracing(opts.component);
+  const metricsAllowed = metricsAccess();
   const server = http.createServer(async (req, res) => {
     try {
       const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -369,12 +393,7 @@ export function createOpsServer(opts: { component: string; logger: Logger; ready
         const state = !server.listening ? { ready: false, draining: true } : opts.ready ? await opts.ready() : { ready: true };
         return sendJson(res, state.ready ? 200 : 503, { component: opts.component, ...state });
       }
-      if (pathname === '/metrics') {
-        const { contentType, body } = await metricsText();
-        res.writeHead(200, { 'content-type': contentType });
-        res.end(body);
-        return;
-      }
+      if (pathname === '/metrics') return await serveMetrics(req, res, metricsAllowed);
       sendJson(res, 404, { error: 'not found' });
     } catch (e) {
       opts.logger.error({ err: e }, 'operations endpoint failed');
