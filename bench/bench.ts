@@ -454,11 +454,12 @@ function report(cells: Map<string, Cell>, key: (lat: string, t: string, op: stri
       const cr = (n: string) => { const c = get(n); return c ? ratio((o.cpuMs.ours ?? 0) / o.requests, (c.cpuMs[n] ?? 0) / c.requests) : '—'; };
       const f = get('floor');
       const b = get(BEFORE);
-      summary.push([op.name, String(clients), num(rps(o), 1), r('hive-rust'), r('hive-js'), num(oursP50, 1), f ? num(oursP50 - pct(sorted(f), 0.5), 1) : '—',
+      const hr = get('hive-rust');
+      summary.push([op.name, String(clients), num(rps(o), 1), r('hive-rust'), r('hive-js'), f && hr ? ratio(rps(f), rps(hr)) : '—', num(oursP50, 1), f ? num(oursP50 - pct(sorted(f), 0.5), 1) : '—',
         num((o.cpuMs.ours ?? 0) / o.requests, 2), cr('hive-rust'), cr('hive-js'),
         ...(hasBefore ? [r(BEFORE), cr(BEFORE), b ? ratio(subgraphCpu('ours', o), subgraphCpu(BEFORE, b)) : '—'] : [])]);
     }
-    const sumHead = ['operation', 'clients', 'ours req/s', 'ours ÷ hive-rust', 'ours ÷ hive-js', 'ours p50 ms', 'ours − floor p50 ms', 'ours gateway CPU ms/req', 'CPU ours ÷ hive-rust', 'CPU ours ÷ hive-js',
+    const sumHead = ['operation', 'clients', 'ours req/s', 'ours ÷ hive-rust', 'ours ÷ hive-js', 'floor ÷ hive-rust', 'ours p50 ms', 'ours − floor p50 ms', 'ours gateway CPU ms/req', 'CPU ours ÷ hive-rust', 'CPU ours ÷ hive-js',
       ...(hasBefore ? ['ours ÷ before', 'CPU ours ÷ before', 'subgraphs CPU ours ÷ before'] : [])];
     const mainHead = ['operation', 'clients', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'req/s ours ÷ this', 'p50 ours − this ms', 'peak RSS MiB'];
     const cpuHead = ['operation', 'clients', 'target', 'gateway', ...subNames, 'Odoo calls/req', 'HubSpot calls/req', 'orders created/call'];
