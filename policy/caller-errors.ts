@@ -10,6 +10,7 @@
 // cleaned by the other.
 import type { GraphQLFormattedError } from 'graphql';
 import { ERRORS, type ErrorKey, type SystemName } from './errors.ts';
+import { COMPONENT_NAMES, COMPONENTS } from './components.ts';
 
 /** Extensions every caller may see, whatever the code. */
 export const CALLER_EXTENSIONS = ['code', 'system', 'field', 'requestId', 'retryAfter'] as const;
@@ -33,7 +34,10 @@ export const CODE_EXTENSIONS: Partial<Record<ErrorKey, readonly string[]>> = {
   SUBGRAPH_UNAVAILABLE: ['deadlineReached'],
 };
 
-const SYSTEM_LABEL: Record<SystemName, string> = { odoo: 'Odoo', hubspot: 'HubSpot', gateway: 'The gateway' };
+/** How a message names each system: its component's display name (policy/components.ts), at the start of a sentence. */
+const SYSTEM_LABEL = Object.fromEntries(
+  COMPONENT_NAMES.map((c) => [COMPONENTS[c].system, COMPONENTS[c].display.replace(/^./, (ch) => ch.toUpperCase())]),
+) as Record<SystemName, string>;
 
 /**
  * Canonical caller messages for the codes whose message would otherwise carry a
@@ -52,7 +56,8 @@ export const CALLER_MESSAGES: Partial<Record<ErrorKey, (system: string) => strin
   BACKEND_PROTOCOL: (s) => `${s} answered something unexpected`,
   BACKEND_ERROR: (s) => `${s} reported an error`,
   BACKEND_VERSION_UNSUPPORTED: (s) => `${s} runs a version this integration does not support`,
-  SUBGRAPH_UNAVAILABLE: (s) => `The ${s} service is unavailable`,
+  // "The Odoo service", "The integration service", "A backend service" (those two labels bring their article).
+  SUBGRAPH_UNAVAILABLE: (s) => `${/^(The|A) /.test(s) ? s : `The ${s}`} service is unavailable`,
   MAPPING_ERROR: (s) => `A record from ${s} does not fit the canonical model`,
   INTERNAL: () => 'Internal error',
 };

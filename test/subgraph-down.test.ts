@@ -91,6 +91,13 @@ describe('partial data when a backend or a subgraph is down', () => {
     }
   });
 
+  test('each subgraph names itself in /health and /ready as it does in metrics and spans', async () => {
+    for (const [name, url] of [['odoo', stack.urls.odooSubgraph], ['crm', stack.urls.crmSubgraph], ['writes', stack.urls.writesSubgraph]] as const) {
+      const health = (await (await fetch(new URL('/health', url))).json()) as { component: string };
+      assert.equal(health.component, `${name}-subgraph`);
+    }
+  });
+
   test('the Odoo subgraph itself unreachable: SUBGRAPH_UNAVAILABLE naming odoo, CRM data still served', async () => {
     await closeServer(stack.odooSubgraph.server);
     const res = await stack.query(ACCOUNT_BOTH_SIDES, { id: stack.world.demo.accountId });
@@ -98,6 +105,20 @@ describe('partial data when a backend or a subgraph is down', () => {
     const error = res.errors?.find((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE');
     assert.ok(error, JSON.stringify(res.errors));
     assert.equal(error.extensions!.system, 'odoo');
+    assert.equal(error.message, 'The Odoo service is unavailable');
     assert.ok(!JSON.stringify(res.errors).includes('ECONNREFUSED'), 'no internal detail leaks');
+  });
+
+  test('the writes subgraph unreachable: a mutation is SUBGRAPH_UNAVAILABLE from the integration itself, said in plain words', async () => {
+    await closeServer(stack.writesSubgraph.server);
+    const res = await stack.query(
+      'mutation($id: ID!) { updateAccount(id: $id, input: { website: "https://down.example" }, idempotencyKey: "subgraph-down-0001") { complete } }',
+      { id: stack.world.demo.accountId },
+      { role: 'sales_ops' },
+    );
+    const error = res.errors?.find((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE');
+    assert.ok(error, JSON.stringify(res.errors));
+    assert.equal(error.extensions!.system, 'gateway');
+    assert.equal(error.message, 'The integration service is unavailable');
   });
 });

@@ -151,10 +151,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), errorLogPlugin<TContext>(opts.system, opts.logger), deadlinePlugin<TContext>(), requestRecordPlugin<TContext>(), ...(opts.plugins ?? [])],
   });
   await apollo.start();
+  // One name in metrics, spans, /health and /ready: the subgraph's (the writes subgraph's system is the gateway's).
+  const component = `${opts.name}-subgraph`;
   const server = createGraphQLHttpServer<TContext>({
     apollo,
     logger: opts.logger,
-    component: `${opts.name}-subgraph`,
+    component,
     // Nothing runs for a caller that is not the gateway: no identity, no context, no backend call.
     context: async (req, requestId) => {
       const header = req.headers[IDENTITY_HEADER];
@@ -174,11 +176,11 @@ export async function createSubgraphServer<TContext extends BaseContext>(opts: S
       if (req.url === '/ready') {
         // A draining instance (shutdown under way) takes no new traffic.
         const state = !server.listening ? { ready: false, draining: true } : opts.ready ? await opts.ready() : { ready: true };
-        sendJson(res, state.ready ? 200 : 503, { component: `${opts.system}-subgraph`, ...state });
+        sendJson(res, state.ready ? 200 : 503, { component, ...state });
         return true;
       }
       if (req.url !== '/health') return false;
-      sendJson(res, 200, { status: 'ok', component: `${opts.system}-subgraph`, ...(opts.health ? await opts.health() : {}) });
+      sendJson(res, 200, { status: 'ok', component, ...(opts.health ? await opts.health() : {}) });
       return true;
     },
   });
