@@ -79,6 +79,47 @@ describe('confirmQuote when Odoo is slower than the connector timeout', () => {
     assert.equal(live(quote.number).length, 1);
   });
 
+  test('the caller hangs up during a slow create: the attempt still learns the order was made, and a retry completes it at once', async () => {
+    const quote = reset();
+    await stack.resetCounters();
+    stack.odooSandbox.faults.latency(3_000, { model: 'sale.order', method: 'create', times: 1 });
+    const token = await stack.token({ sub: 'hang-up', roles: ['sales_rep'], crmOwnerId: quote.owner });
+    // The CRM card's fetch gives up after a second, while Odoo is still creating the order.
+    const requestId = 'hang-up-request-0001';
+    const hungUp = fetch(stack.urls.gateway, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query: CONFIRM, variables: { q: quote.id, key: 'hang-up-1' } }), signal: AbortSignal.timeout(1_000),
+    });
+    await assert.rejects(hungUp);
+    while (live(quote.number).length === 0) await sleep(100);
+    // The abandoned attempt asks Odoo whether its create committed (before, its lookups failed
+    // in-process on the aborted request and the attempt held the quote for 120 s).
+    const [create] = stack.odooSandbox.log.entries({ model: 'sale.order', method: 'create' });
+    const asked = () => stack.odooSandbox.log.entries({ model: 'sale.order', method: 'search_read' }).filter((e) => e.requestId === requestId && e.seq > create!.seq).length;
+    for (let waits = 0; asked() === 0 && waits < 100; waits++) await sleep(100);
+    assert.ok(asked() > 0, 'the abandoned attempt looked for its order in Odoo');
+    // The abandoned attempt finds its order (its lookups reach Odoo) and lets go of the key and the quote;
+    // before, every retry answered IN_PROGRESS for Odoo's whole time limit (120 s). A retry that waited on
+    // the abandoned attempt is told how it ended (it could not confirm: its caller had gone), which is
+    // retryable; the next one completes the order.
+    const retryable = (r: { errors?: Array<{ extensions?: { code?: unknown } }> }) => ['IN_PROGRESS', 'BACKEND_UNAVAILABLE'].includes(String(r.errors?.[0]?.extensions?.code));
+    let retry = await stack.query(CONFIRM, { q: quote.id, key: 'hang-up-1' }, { role: 'sales_rep', sub: 'hang-up', crmOwnerId: quote.owner });
+    for (let tries = 0; retryable(retry) && tries < 4; tries++) {
+      await sleep(500);
+      retry = await stack.query(CONFIRM, { q: quote.id, key: 'hang-up-1' }, { role: 'sales_rep', sub: 'hang-up', crmOwnerId: quote.owner });
+    }
+    assert.equal(retry.data?.confirmQuote?.status, 'CONFIRMED', JSON.stringify(retry.errors));
+    assert.equal(stack.odooSandbox.log.count({ model: 'sale.order', method: 'create' }), 1, 'one create call');
+    assert.equal(live(quote.number).length, 1);
+    assert.equal(live(quote.number)[0]!.state, 'sale');
+    const audit = await stack.query(AUDIT, { id: retry.data.confirmQuote.order.id }, { role: 'integration_admin' });
+    const effects = audit.data.auditLog.edges
+      .map((e: { node: { fields: string[]; outcome: string; system: string } }) => e.node)
+      .filter((n: { outcome: string; system: string }) => n.outcome === 'applied' && n.system === 'odoo')
+      .map((n: { fields: string[] }) => n.fields.join());
+    assert.deepEqual(effects.sort(), ['number,quote,lines', 'state'], 'create and confirmation, each once');
+  });
+
   test('a late draft of a timed-out attempt is cancelled, with an exception for ERP admin and an audit entry', async () => {
     const quote = reset();
     const confirmed = await stack.query(CONFIRM, { q: quote.id, key: 'late-draft-1' }, { role: 'sales_rep', crmOwnerId: quote.owner });

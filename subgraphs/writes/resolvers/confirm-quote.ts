@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appError, ERRORS, isAppError, type IssueCode, type TeamOfIssue } from '../../../policy/errors.ts';
 import { decodeId, encodeId } from '../../../core/ids.ts';
+import { RequestDeadline } from '../../../core/deadline.ts';
 import { confirmationDiscountAuthority, limitedToOwnRecords } from '../../../policy/permissions.ts';
 import type { OwningTeam } from '../../../policy/teams.ts';
 import type { CrmAccount, CrmQuote } from '../../../connectors/crm/port.ts';
@@ -306,18 +307,33 @@ async function audited(ctx: WritesContext, orderId: number, fields: readonly str
   return entries.some((e) => e.system === 'odoo' && e.outcome === 'applied' && e.fields.join() === fields.join());
 }
 
-/** Polls Odoo for the order a timed-out create of this attempt may still commit; null when the wait is over. */
+/**
+ * Polls Odoo for the order a timed-out create of this attempt may still commit; null when the wait is over.
+ *
+ * On a deadline of its own, not the request's: the create usually "timed out" because the
+ * caller hung up (or the gateway died), which aborts the request's deadline, and every
+ * lookup on it would fail at once without asking Odoo. The attempt then held the quote for
+ * Odoo's whole time limit though the order had committed a second later, and retries
+ * answered IN_PROGRESS for 150 s (found by a fault-injection probe). Reads only: what the
+ * attempt does with the answer still runs on the request's deadline.
+ */
 async function awaitLateCreate(ctx: WritesContext, plan: Plan, number: string, attempt: string): Promise<QuoteOrder | null> {
   const giveUpAt = Date.now() + CREATE_OUTCOME_WAIT_MS;
-  for (;;) {
-    try {
-      const mine = (await ordersOfQuote(ctx, plan.companyId, number, plan.partner.id)).find((o) => o.x_integration_attempt === attempt);
-      if (mine) return mine;
-    } catch (e) {
-      if (!(isAppError(e) && e.key === 'BACKEND_UNAVAILABLE')) throw e;
+  const lookups = new RequestDeadline(CREATE_OUTCOME_WAIT_MS + CREATE_OUTCOME_POLL_MS);
+  const detached: WritesContext = { ...ctx, odoo: ctx.odoo.forRequest(lookups) };
+  try {
+    for (;;) {
+      try {
+        const mine = (await ordersOfQuote(detached, plan.companyId, number, plan.partner.id)).find((o) => o.x_integration_attempt === attempt);
+        if (mine) return mine;
+      } catch (e) {
+        if (!(isAppError(e) && e.key === 'BACKEND_UNAVAILABLE')) throw e;
+      }
+      if (Date.now() >= giveUpAt) return null;
+      await sleep(CREATE_OUTCOME_POLL_MS);
     }
-    if (Date.now() >= giveUpAt) return null;
-    await sleep(CREATE_OUTCOME_POLL_MS);
+  } finally {
+    lookups.dispose();
   }
 }
 
