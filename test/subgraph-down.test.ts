@@ -76,6 +76,24 @@ describe('partial data when a backend or a subgraph is down', () => {
     }
   });
 
+  test("a malformed order name costs that order's number, not the page", async () => {
+    stack.odooSandbox.faults.malformed('sale.order', 'wrong_type', { field: 'name', method: 'search_read', times: 1 });
+    try {
+      const res = await stack.query('{ orders(first: 5) { totalCount edges { node { id number state } } } }', {}, { role: 'bi_reader' });
+      const error = res.errors?.find((e) => e.extensions?.code === 'MAPPING_ERROR');
+      assert.ok(error, JSON.stringify(res.errors));
+      assert.deepEqual(error.path, ['orders', 'edges', 0, 'node', 'number']);
+      assert.equal(error.extensions!.field, 'name');
+      assert.equal(res.data.orders.edges.length, 5, 'the page arrives');
+      assert.equal(res.data.orders.edges[0].node.number, null);
+      assert.ok(res.data.orders.edges[0].node.id && res.data.orders.edges[0].node.state, 'the order itself arrives');
+      assert.ok(res.data.orders.edges.slice(1).every((e: { node: { number: string } }) => /^S\d+$/.test(e.node.number)));
+      assert.ok(res.data.orders.totalCount > 5);
+    } finally {
+      stack.odooSandbox.faults.clear();
+    }
+  });
+
   test('a malformed HubSpot object is a MAPPING_ERROR naming the object type and property, not a crash', async () => {
     stack.hubspotSandbox.faults.add({ kind: 'malformed', shape: 'number_property', objectType: 'companies' });
     try {

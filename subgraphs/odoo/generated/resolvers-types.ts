@@ -150,7 +150,8 @@ export type OrderEdge = {
 export type Order = {
   __typename?: 'Order';
   id: Scalars['ID']['output'];
-  number: Scalars['String']['output'];
+  /** Odoo's order reference (sale.order name). Nullable like every value read from a record: a name Odoo sends in a shape the mapping refuses fails this field of this order, not the page. */
+  number?: Maybe<Scalars['String']['output']>;
   state?: Maybe<OrderState>;
   /** Locked orders can no longer be modified in Odoo. */
   locked?: Maybe<Scalars['Boolean']['output']>;
@@ -850,7 +851,7 @@ export type OrderEdgeResolvers<ContextType = OdooSubgraphContext, ParentType ext
 export type OrderResolvers<ContextType = OdooSubgraphContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['OrderState']>, ParentType, ContextType>;
   locked?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;

@@ -99,7 +99,7 @@ async function linesWithProducts(order: OdooRow, ctx: OdooSubgraphContext): Prom
 const M = 'sale.order';
 
 export const Order: OrderResolvers = {
-  async __resolveReference(ref: { id?: string; number?: string }, ctx) {
+  async __resolveReference(ref: { id?: string; number?: string | null }, ctx) {
     if (ref.id) return ctx.loaders.orders.load(odooIdOf(ref.id, 'Order'));
     if (ref.number) return ctx.loaders.ordersByNumber.load(ref.number);
     return null;
