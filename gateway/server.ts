@@ -13,7 +13,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
-import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
+import { GraphQLScalarType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { ERRORS, graphQLError } from '../policy/errors.ts';
 import { errorKeyOf, toCallerError } from '../policy/caller-errors.ts';
 import { COMPONENTS, SYSTEM_OF_SUBGRAPH, type SystemName } from '../policy/components.ts';
@@ -94,11 +94,19 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       const answer = { ...body, http: response } as unknown as SubgraphAnswer;
       return this.receive(answer, context);
     } catch (e) {
-      if (e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR') throw e;
       const system = SUBGRAPH_SYSTEMS[this.subgraphName] ?? GATEWAY_SYSTEM;
-      throw new GraphQLError(`The ${system} subgraph is unavailable`, {
-        extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, ...(reachedDeadline(signal) ? { deadlineReached: true } : {}) },
-      });
+      const error = e instanceof GraphQLError && e.extensions?.code && e.extensions.code !== 'INTERNAL_SERVER_ERROR'
+        ? e
+        : new GraphQLError(`The ${system} subgraph is unavailable`, {
+          extensions: { code: ERRORS.SUBGRAPH_UNAVAILABLE.code, system, serviceName: this.subgraphName, ...(reachedDeadline(signal) ? { deadlineReached: true } : {}) },
+        });
+      // Thrown, Apollo Gateway reports the failure once and without a path, and the client cannot tell
+      // which of its nulls it caused. Answered as the fetch's errors instead, each one carries the path
+      // of what the fetch was for: its root fields, or each entity it was to complete (Apollo maps
+      // `_entities` paths onto the response).
+      const paths = pathsOfFetch(options);
+      if (!paths.length) throw error;
+      return { data: null, errors: paths.map((path) => ({ message: error.message, path, extensions: { ...error.extensions } })) } as unknown as SubgraphAnswer;
     }
   }
 
@@ -166,6 +174,39 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const text = await res.body.text();
     return subgraphResponse(input, res.statusCode, res.headers, text);
   };
+}
+
+/** More entities than this in one failed fetch get one error without a path for the rest, not one each. */
+const MAX_ENTITY_ERROR_PATHS = 100;
+
+/**
+ * The paths a failed subgraph fetch leaves null: `['_entities', i]` for each representation
+ * of an entity fetch (at most MAX_ENTITY_ERROR_PATHS, then one path-less error for the
+ * rest), else each root field of the fetch's operation by response key. None when the
+ * operation is not at hand.
+ */
+function pathsOfFetch(options: GraphQLDataSourceProcessOptions<GatewayContext>): Array<Array<string | number> | undefined> {
+  const representations = options.request.variables?.representations;
+  if (Array.isArray(representations)) {
+    const paths: Array<Array<string | number> | undefined> = representations.slice(0, MAX_ENTITY_ERROR_PATHS).map((_, i) => ['_entities', i]);
+    if (representations.length > MAX_ENTITY_ERROR_PATHS) paths.push(undefined);
+    return paths;
+  }
+  // Parsed here, on the failure path only: Apollo hands the fetch's document over only when its
+  // planner is configured to keep it (exposeDocumentNodeInFetchNode).
+  let document = 'document' in options ? options.document : undefined;
+  if (!document && options.request.query) {
+    try {
+      document = parse(options.request.query);
+    } catch {
+      return [];
+    }
+  }
+  const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return [];
+  const keys = new Set<string>();
+  for (const sel of operation.selectionSet.selections) if (sel.kind === Kind.FIELD && sel.name.value !== '__typename') keys.add(sel.alias?.value ?? sel.name.value);
+  return [...keys].map((key) => [key]);
 }
 
 /** The part of a fetch Response that RemoteGraphQLDataSource and this file read. */
@@ -240,17 +281,17 @@ export function fieldOfVariableError(message: string): string | undefined {
   return whole?.[1];
 }
 
-/**
- * Errors leave in the caller's view (policy/caller-errors.ts): registered code,
- * canonical message where a backend's text would pass, the system (the gateway's
- * own errors name it too), the field; the details were logged where they arose.
- */
 /** Apollo's `extensions.http` of an error it raised for the request itself: a 4xx status. */
 function isClientHttpError(http: unknown): boolean {
   const status = (http as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+/**
+ * Errors leave in the caller's view (policy/caller-errors.ts): registered code,
+ * canonical message where a backend's text would pass, the system (the gateway's
+ * own errors name it too), the field; the details were logged where they arose.
+ */
 function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const extensions = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
   if (extensions.code === 'BAD_USER_INPUT' && !extensions.field) {
