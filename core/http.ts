@@ -352,9 +352,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(opts: Grap
   return applyServerTimeouts(server, timeouts);
 }
 
+/** Node's system error code for a connection the peer reset (not one of ours: policy/errors.ts registers those). */
+const CONNECTION_RESET = 'ECONNRESET';
+
 /** Whether `e` is the caller's connection closing under the request (Node's "aborted" ECONNRESET), not a fault of ours. */
 function clientWentAway(req: http.IncomingMessage, e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET' && (req.destroyed || req.socket?.destroyed === true);
+  return (e as NodeJS.ErrnoException | undefined)?.code === CONNECTION_RESET && (req.destroyed || req.socket?.destroyed === true);
 }
 
 /** Listens on the given port (0 = any free one) on loopback by default; resolves the base URL. */
