@@ -48,15 +48,40 @@ export class CompositionFailed extends Error {
   }
 }
 
-/** Composes the subgraphs; throws CompositionFailed with every error, readable. */
+/**
+ * Composes the subgraphs; throws CompositionFailed with every error, readable.
+ *
+ * A process that composes the same schemas again with other URLs (the test harness and
+ * the benches start a stack per test on new ports) reuses the composition: it takes about
+ * 0.6 s of CPU, and the URLs only fill in the join__graph enum. The composition is done
+ * with a placeholder URL per subgraph that cannot occur in a schema, then each is replaced.
+ */
 export function composeSupergraph(subgraphs: SubgraphDefinition[], urlOverrides: Record<string, string> = {}): { supergraphSdl: string; hints: string[] } {
-  const result = composeServices(
-    subgraphs.map((sg) => ({ name: sg.name, url: urlOverrides[sg.name] ?? sg.url, typeDefs: parse(sg.sdl) })),
-  );
-  if (result.errors && result.errors.length > 0) {
-    throw new CompositionFailed(result.errors.map((e) => e.message));
+  const key = JSON.stringify(subgraphs.map((sg) => [sg.name, sg.sdl]));
+  let composed = compositions.get(key);
+  if (!composed) {
+    const result = composeServices(subgraphs.map((sg) => ({ name: sg.name, url: urlPlaceholder(sg.name), typeDefs: parse(sg.sdl) })));
+    if (result.errors && result.errors.length > 0) {
+      throw new CompositionFailed(result.errors.map((e) => e.message));
+    }
+    composed = { supergraphSdl: result.supergraphSdl!, hints: (result.hints ?? []).map((h) => h.toString()) };
+    if (compositions.size >= MAX_COMPOSITIONS) compositions.delete(compositions.keys().next().value!);
+    compositions.set(key, composed);
   }
-  return { supergraphSdl: result.supergraphSdl!, hints: (result.hints ?? []).map((h) => h.toString()) };
+  let supergraphSdl = composed.supergraphSdl;
+  for (const sg of subgraphs) {
+    supergraphSdl = supergraphSdl.replaceAll(JSON.stringify(urlPlaceholder(sg.name)), JSON.stringify(urlOverrides[sg.name] ?? sg.url));
+  }
+  return { supergraphSdl, hints: [...composed.hints] };
+}
+
+/** Compositions by their subgraphs' names and schemas; a process composes one or two sets. */
+const compositions = new Map<string, { supergraphSdl: string; hints: string[] }>();
+const MAX_COMPOSITIONS = 4;
+
+/** A URL only composition writes (in join__graph's url: argument): .invalid never resolves (RFC 2606). */
+function urlPlaceholder(subgraph: string): string {
+  return `http://${subgraph}.subgraph-url-placeholder.invalid/graphql`;
 }
 
 /**
