@@ -656,9 +656,15 @@ describe('failure modes', () => {
     assert.equal(rw.log.entries({ operation: 'get' })[0]!.requestId, undefined);
   });
 
-  it('rejects malformed objects at the boundary with MAPPING_ERROR / BACKEND_PROTOCOL', async () => {
+  it('rejects malformed objects at the boundary with MAPPING_ERROR / BACKEND_PROTOCOL; a non-string property costs only that property', async () => {
     rw.faults.add({ kind: 'malformed', shape: 'number_property', objectType: 'companies', times: 1 });
-    await rejectsWith(writer.list('companies', { limit: 5 }, ['name']), 'MAPPING_ERROR', { model: 'companies', recordId: '1001', field: 'name' });
+    const page = await writer.list('companies', { limit: 5 }, ['name']);
+    assert.equal(page.results.length, 5, 'the page arrives');
+    const [bad, ...rest] = page.results;
+    assert.deepEqual(bad!.unreadable, { name: 12345 });
+    assert.equal('name' in bad!.properties, false, 'never handed on as a string it is not');
+    assert.ok(rest.every((o) => o.unreadable === undefined && typeof o.properties.name === 'string'));
+    await rejectsWith(Promise.resolve().then(() => parseObjects('companies', [bad])), 'MAPPING_ERROR', { model: 'companies', recordId: bad!.id, field: 'name' });
     rw.faults.add({ kind: 'malformed', shape: 'missing_id', objectType: 'companies', times: 1 });
     await rejectsWith(writer.batchRead('companies', ['1001'], ['name']), 'MAPPING_ERROR', { model: 'companies', field: 'id' });
     rw.faults.add({ kind: 'malformed', shape: 'null_properties', objectType: 'companies', times: 1 });

@@ -150,6 +150,27 @@ describe('one bad record costs one field', () => {
     }
   });
 
+  test('a HubSpot search page with one non-string property fails that field only; the page arrives', async () => {
+    const PAGE = `{ accounts(first: 10) { edges { node { id name } } } }`;
+    const before = await stack.query(PAGE);
+    assert.equal(before.errors, undefined, JSON.stringify(before.errors));
+    stack.hubspotSandbox.faults.add({ kind: 'malformed', shape: 'number_property', objectType: 'companies', operation: 'search', times: 1 });
+    try {
+      const res = await stack.query(PAGE);
+      assert.equal(res.data.accounts.edges.length, before.data.accounts.edges.length, 'the whole page');
+      assert.equal(res.errors?.length, 1, JSON.stringify(res.errors));
+      const [e] = res.errors!;
+      assert.equal(e!.extensions?.code, 'MAPPING_ERROR');
+      assert.equal(e!.extensions?.system, 'hubspot');
+      assert.deepEqual(e!.path, ['accounts', 'edges', 0, 'node', 'name']);
+      assert.equal(res.data.accounts.edges[0].node.name, null);
+      assert.equal(res.data.accounts.edges[0].node.id, before.data.accounts.edges[0].node.id);
+      assert.deepEqual(res.data.accounts.edges.slice(1), before.data.accounts.edges.slice(1));
+    } finally {
+      stack.hubspotSandbox.faults.clear();
+    }
+  });
+
   test('orders and accounts in one query: HubSpot down keeps the orders', async () => {
     stack.hubspotSandbox.faults.add({ kind: 'down' });
     try {

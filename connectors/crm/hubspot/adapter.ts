@@ -15,7 +15,7 @@ import {
 } from './canonical.ts';
 import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
 import { fromHubSpotValue, SYNC_OBJECT_TYPE, SYNC_PROPERTIES, toHubSpotValue, type SyncProperty } from './sync-properties.ts';
-import type { HubSpotObjectType } from './mapping/objects.ts';
+import { withUnreadable, type HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
 import { HubSpotMasterData } from './master-data.ts';
 
@@ -36,7 +36,7 @@ export function parseRows(type: HubSpotObjectType, objects: readonly unknown[]):
   if (errors.length === 0) return ok as unknown as Row[];
   const rows: Row[] = [];
   for (const object of objects) {
-    let candidate = object as { properties?: Record<string, unknown> };
+    let candidate = withUnreadable(object) as { properties?: Record<string, unknown> };
     const broken: Record<string, AppError> = {};
     for (let attempt = 0; attempt < 50; attempt++) {
       try {

@@ -1,7 +1,10 @@
 // The HubSpot wire payloads the connector accepts, validated with zod at the
 // boundary. Envelopes that do not parse are BACKEND_PROTOCOL; an object inside a
-// valid envelope that breaks HubSpot's object contract (id a numeric string, every
-// property value a string or null) is MAPPING_ERROR naming the object and property.
+// valid envelope without a numeric-string id or its timestamps is MAPPING_ERROR naming
+// the object. A property value that is not a string or null (HubSpot sends every
+// property as a string) costs that property only: it is set aside in `unreadable`, and
+// the mapping fails the field it feeds with MAPPING_ERROR — never the object's page
+// (mapping/objects.ts withUnreadable).
 import { z } from 'zod';
 import type { HubSpotObject, HubSpotObjectType, HubSpotOwner } from './mapping/objects.ts';
 import { appError, type AppError } from '../../../policy/errors.ts';
@@ -13,10 +16,7 @@ const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be 
 
 export const wireObjectSchema = z.object({
   id: numericId,
-  properties: z.record(
-    z.string(),
-    z.string({ error: (iss) => `must be a string or null (HubSpot sends every property as a string), got ${iss.input === undefined ? 'nothing' : typeof iss.input}` }).nullable(),
-  ),
+  properties: z.record(z.string(), z.unknown()),
   createdAt: instant,
   updatedAt: instant,
   archived: z.boolean().default(false),
@@ -145,32 +145,46 @@ const isInstant = (v: unknown): v is string => typeof v === 'string' && isParsab
  * HubSpot's contract (zod's generic walk was most of the connector's parsing CPU per
  * call, issue 13); anything else goes to the schema, which decides and names the fault.
  */
-function fitsWireObject(raw: unknown): raw is { id: string; properties: Record<string, string | null>; createdAt: string; updatedAt: string; archived?: boolean; archivedAt?: string } {
+function fitsWireObject(raw: unknown): raw is { id: string; properties: Record<string, unknown>; createdAt: string; updatedAt: string; archived?: boolean; archivedAt?: string } {
   if (typeof raw !== 'object' || raw === null) return false;
   const o = raw as Record<string, unknown>;
   if (typeof o.id !== 'string' || !NUMERIC_ID.test(o.id)) return false;
   const props = o.properties;
   if (typeof props !== 'object' || props === null || Array.isArray(props)) return false;
-  for (const key in props) {
-    const v = (props as Record<string, unknown>)[key];
-    if (v !== null && typeof v !== 'string') return false;
-  }
   if (!isInstant(o.createdAt) || !isInstant(o.updatedAt)) return false;
   if (o.archived !== undefined && typeof o.archived !== 'boolean') return false;
   return o.archivedAt === undefined || isInstant(o.archivedAt);
 }
 
-/** Validate one HubSpot object (throws MAPPING_ERROR naming type, id and property). */
+/** Validate one HubSpot object (throws MAPPING_ERROR naming type, id and field). */
 export function parseWireObject(type: HubSpotObjectType, raw: unknown): HubSpotObject {
-  if (fitsWireObject(raw)) {
-    const { id, properties, createdAt, updatedAt, archived = false, archivedAt } = raw;
-    return archivedAt ? { id, properties, createdAt, updatedAt, archived, archivedAt } : { id, properties, createdAt, updatedAt, archived };
+  let fields: { id: string; properties: Record<string, unknown>; createdAt: string; updatedAt: string; archived?: boolean; archivedAt?: string };
+  if (fitsWireObject(raw)) fields = raw;
+  else {
+    const r = wireObjectSchema.safeParse(raw);
+    if (!r.success) throw objectError(type, raw, r.error);
+    fields = r.data;
   }
-  const r = wireObjectSchema.safeParse(raw);
-  if (!r.success) throw objectError(type, raw, r.error);
-  const { id, properties, createdAt, updatedAt, archived, archivedAt } = r.data;
-  return archivedAt ? { id, properties, createdAt, updatedAt, archived, archivedAt } : { id, properties, createdAt, updatedAt, archived };
+  const { id, createdAt, updatedAt, archived = false, archivedAt } = fields;
+  const { properties, unreadable } = splitProperties(fields.properties);
+  const object: HubSpotObject = archivedAt ? { id, properties, createdAt, updatedAt, archived, archivedAt } : { id, properties, createdAt, updatedAt, archived };
+  if (unreadable) object.unreadable = unreadable;
+  return object;
 }
+
+/** The string-or-null properties, and the others set aside (undefined when there are none: the common case copies nothing). */
+function splitProperties(props: Record<string, unknown>): { properties: Record<string, string | null>; unreadable?: Record<string, unknown> } {
+  let unreadable: Record<string, unknown> | undefined;
+  for (const key in props) {
+    const v = props[key];
+    if (v !== null && typeof v !== 'string') (unreadable ??= {})[key] = v;
+  }
+  if (!unreadable) return { properties: props as Record<string, string | null> };
+  const properties: Record<string, string | null> = {};
+  for (const key in props) if (!(key in unreadable)) properties[key] = props[key] as string | null;
+  return { properties, unreadable };
+}
+
 
 export function parseWireObjects(type: HubSpotObjectType, raws: unknown[]): HubSpotObject[] {
   return raws.map((r) => parseWireObject(type, r));

@@ -16,6 +16,23 @@ export interface HubSpotObject {
   archived: boolean;
   /** Set on archived objects (listed with `archived=true`). */
   archivedAt?: string;
+  /**
+   * Properties HubSpot sent as something other than a string or null (its contract says it
+   * never does), kept out of `properties` with their raw values: the mapping fails just
+   * those fields (withUnreadable, below), the object and its page still arrive.
+   */
+  unreadable?: Record<string, unknown>;
+}
+
+/**
+ * The object as HubSpot sent it, unreadable properties back in place: what the mapping
+ * validates (records.ts), so the field a bad property feeds fails with MAPPING_ERROR naming it.
+ */
+export function withUnreadable<T>(object: T): T {
+  const o = object as { unreadable?: Record<string, unknown>; properties?: Record<string, unknown> } | null;
+  if (!o || typeof o !== 'object' || !o.unreadable) return object;
+  const { unreadable, ...rest } = o;
+  return { ...rest, properties: { ...o.properties, ...unreadable } } as T;
 }
 
 export interface HubSpotOwner { id: string; email: string; firstName: string; lastName: string; userId: number; archived: boolean }

@@ -6,7 +6,7 @@
 // true/false, enumerations are checked against their verified values. A record that
 // does not fit is a typed MAPPING_ERROR naming object type, id and property.
 import { z } from 'zod';
-import type { HubSpotObjectType } from './objects.ts';
+import { withUnreadable, type HubSpotObjectType } from './objects.ts';
 import { appError, type AppError } from '../../../../policy/errors.ts';
 import {
   isBlank,
@@ -313,7 +313,8 @@ function mappingError(type: HubSpotObjectType, raw: unknown, error: z.ZodError):
 }
 
 /** One object → its typed record; throws AppError MAPPING_ERROR. */
-export function parseObject<T extends HubSpotObjectType>(type: T, object: unknown): HubSpotRecordByType[T] {
+export function parseObject<T extends HubSpotObjectType>(type: T, raw: unknown): HubSpotRecordByType[T] {
+  const object = withUnreadable(raw);
   const fast = HUBSPOT_RECORD_SCHEMAS[type].fast(object);
   if (fast) return fast as HubSpotRecordByType[T];
   const schema = HUBSPOT_RECORD_SCHEMAS[type] as unknown as z.ZodType<HubSpotRecordByType[T]>;
@@ -333,7 +334,8 @@ export function safeParseObjects<T extends HubSpotObjectType>(type: T, objects: 
   const ok: HubSpotRecordByType[T][] = [];
   const errors: AppError[] = [];
   const fastRead = HUBSPOT_RECORD_SCHEMAS[type].fast;
-  for (const o of objects) {
+  for (const raw of objects) {
+    const o = withUnreadable(raw);
     const fast = fastRead(o);
     if (fast) {
       ok.push(fast as HubSpotRecordByType[T]);
