@@ -108,11 +108,36 @@ export function comparePositions(a: StreamPosition, b: StreamPosition): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Jobs and targets the coalescing remembers (FlowContext.coalesce); the oldest are forgotten first (they then simply run). */
+const COALESCE_MEMORY = 20_000;
+
+/** A Map that forgets its oldest entries past `max`. */
+class RecentMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+  override set(key: K, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > this.max) this.delete(this.keys().next().value!);
+    return this;
+  }
+}
+
 export class SyncEngine {
   readonly options: EngineOptions;
   readonly owner: string;
   private readonly flows: Map<string, Flow>;
   private readonly stopping = new AbortController();
+  /**
+   * Coalescing (FlowContext.coalesce). When this engine queued a job's hint, and a run of
+   * the job's target then started here and succeeded, the job is done: that run read the
+   * owner after the change the hint reports. Both instants are this process's monotonic
+   * clock — never compared across machines — so a job another process queued (a
+   * replica's webhook, a replay) always runs.
+   */
+  private readonly queuedHere = new RecentMap<string, number>(COALESCE_MEMORY);
+  private readonly doneHere = new RecentMap<string, number>(COALESCE_MEMORY);
 
   constructor(private readonly deps: EngineDeps) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
@@ -156,7 +181,9 @@ export class SyncEngine {
         const { changes, drained } = await flow.detect(ctx, { model, after, since: opts.since ?? null }, this.options.batchSize);
         for (const change of changes) {
           summary.detected++;
+          const queuedAt = performance.now();
           const r = await this.deps.queue.enqueue({ flow: flow.name, change, origin: opts.origin ?? 'poll', maxAttempts: this.options.maxAttempts });
+          if (r.job) this.queuedHere.set(r.job.id, queuedAt);
           if (r.duplicate) summary.duplicates++;
           else summary.enqueued++;
         }
@@ -177,7 +204,10 @@ export class SyncEngine {
   /** A hint from outside (webhook, CLI): queued like a polled one, deduplicated the same way. */
   async hint(flowName: string, change: ChangeHint, origin: 'webhook' | 'cli'): Promise<{ duplicate: boolean }> {
     this.requireFlow(flowName);
-    return { duplicate: (await this.deps.queue.enqueue({ flow: flowName, change, origin, maxAttempts: this.options.maxAttempts })).duplicate };
+    const queuedAt = performance.now();
+    const r = await this.deps.queue.enqueue({ flow: flowName, change, origin, maxAttempts: this.options.maxAttempts });
+    if (r.job) this.queuedHere.set(r.job.id, queuedAt);
+    return { duplicate: r.duplicate };
   }
 
   /** Claims and runs one round of due jobs (of `flows`, default all); resolves to what happened to each. */
@@ -251,7 +281,8 @@ export class SyncEngine {
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref();
     try {
-      const ctx = this.context(flow, requestId, signal, deadline);
+      // A retried job (after a failure or a lost lease) always runs: only a first attempt is coalesced.
+      const ctx = this.context(flow, requestId, signal, deadline, job.attempts <= 1 ? job.id : undefined);
       const result: ApplyResult = await flow.apply(ctx, job.change);
       if (!(await queue.complete(job.id, this.owner))) {
         logger.warn({ job: job.id, flow: flow.name }, 'job lease lost before completion; another worker re-runs it (idempotently)');
@@ -311,7 +342,8 @@ export class SyncEngine {
   }
 
   /** What a flow may use, bound to it (actor = its name) and to one job attempt. */
-  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline): FlowContext {
+  /** `coalescedJob`: the id of the job whose steps may be coalesced (FlowContext.coalesce); without it every step runs. */
+  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline, coalescedJob?: string): FlowContext {
     const { odoo, crm, idempotency, audit, exceptions, logger } = this.deps;
     const now = this.deps.now ?? (() => new Date());
     return {
@@ -327,6 +359,16 @@ export class SyncEngine {
       now,
       once: (key, fingerprint, work) =>
         idempotency.run({ scope: `sync:${flow.name}`, key, actor: flow.name, fingerprint }, (progress) => work({ attempt: progress.attempt })),
+      coalesce: async (target, work) => {
+        const key = `${flow.name}|${target}`;
+        const queuedAt = coalescedJob === undefined ? undefined : this.queuedHere.get(coalescedJob);
+        const lastRun = this.doneHere.get(key);
+        if (queuedAt !== undefined && lastRun !== undefined && lastRun > queuedAt) return { ran: false };
+        const started = performance.now();
+        const value = await work();
+        if (started > (this.doneHere.get(key) ?? -Infinity)) this.doneHere.set(key, started);
+        return { ran: true, value };
+      },
       recordException: async (input) => {
         await exceptions.record({
           team: input.team, type: input.type, code: input.code, message: input.message, object: input.object, objectId: input.objectId,

@@ -109,6 +109,13 @@ export interface FlowContext {
   once<T>(key: string, fingerprint: unknown, work: (info: OnceAttempt) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
   /** Records an exception for this flow (same failure on the same object = one row with a count). */
   recordException(input: FlowExceptionInput): Promise<void>;
+  /**
+   * Runs `work` for `target` — what the step re-reads from its owner and writes whole
+   * (`order:42`) — unless it is already done for this job: a run of the same target that
+   * started after this job's hint was queued has succeeded in this worker. A picking, an
+   * MO and the order itself each hint at the order; after a poll they need one re-read.
+   */
+  coalesce<T>(target: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
 }
 
 /**

@@ -62,8 +62,16 @@ export function createInvoiceFlow(): Flow {
       const [move] = await readMoves(s, [['id', '=', id]]);
       if (!move || (move.move_type !== 'out_invoice' && move.move_type !== 'out_refund')) return { outcome: 'skipped' };
       const effects: string[] = [];
-      for (const orderName of originsOf(move)) effects.push(...(await applyDeal(ctx, s, orderName)));
-      if (move.partner_id) effects.push(...(await applyAccount(ctx, s, move.partner_id.id)));
+      // Each deal and each customer's rollup is recomputed whole from Odoo: once after a poll, however many invoices hinted at it.
+      for (const orderName of originsOf(move)) {
+        const run = await ctx.coalesce(`deal-of:${orderName}`, () => applyDeal(ctx, s, orderName));
+        if (run.ran) effects.push(...run.value);
+      }
+      if (move.partner_id) {
+        const partnerId = move.partner_id.id;
+        const run = await ctx.coalesce(`partner:${partnerId}`, () => applyAccount(ctx, s, partnerId));
+        if (run.ran) effects.push(...run.value);
+      }
       return { outcome: effects.length ? 'applied' : 'unchanged', effects };
     },
   };

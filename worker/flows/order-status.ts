@@ -75,7 +75,9 @@ export function createOrderStatusFlow(): Flow {
       const effects: string[] = [];
       let outcome: ApplyResult['outcome'] = 'skipped';
       for (const orderId of await ordersOf(s, change)) {
-        const r = await applyOrder(ctx, s, orderId);
+        // The order is re-read whole: once after a poll, however many of its pickings and MOs hinted at it.
+        const run = await ctx.coalesce(`sale.order:${orderId}`, () => applyOrder(ctx, s, orderId));
+        const r: ApplyResult = run.ran ? run.value : { outcome: 'unchanged' };
         effects.push(...(r.effects ?? []));
         if (r.outcome === 'applied' || (r.outcome === 'unchanged' && outcome === 'skipped')) outcome = r.outcome;
       }

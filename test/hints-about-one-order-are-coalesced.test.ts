@@ -1,0 +1,64 @@
+// A picking, an MO and the order itself each hint at the order. After one poll the
+// order-status flow re-reads the order and writes its deal once, not once per hint:
+// HubSpot's search budget (four a second) is what a first sync of many orders spends.
+// A hint queued after that run started, and one queued by another worker, still run.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { skipHistory, startSyncWorld, syncAll, type SyncWorld } from './support/sync.ts';
+
+describe('hints about one order are coalesced', () => {
+  let w: SyncWorld;
+  let pickings: number[];
+  before(async () => {
+    w = await startSyncWorld({ worker: { only: ['order-status'] } });
+    await syncAll(w.worker);
+    pickings = w.odooSandbox.store.records('stock.picking').filter((p) => p.sale_id === w.world.demo.orderId && p.picking_type_code === 'outgoing').map((p) => p.id as number);
+  });
+  after(() => w.close());
+
+  const quoteSearches = () => w.hubspotSandbox.log.count({ operation: 'search', objectType: 'quotes' });
+  const deal = () => w.hubspotSandbox.store.get('deals', w.world.demo.dealHubSpotId)!.properties;
+  /** Changes every outgoing picking of the demo order and the order itself, through Odoo's API (write_date moves). */
+  async function changeOrder(tracking: string): Promise<void> {
+    await w.odoo.call('stock.picking', 'write', { ids: pickings, vals: { carrier_tracking_ref: tracking } });
+    await w.odoo.call('sale.order', 'write', { ids: [w.world.demo.orderId], vals: { client_order_ref: tracking } });
+  }
+  async function pollAndDrain() {
+    for (const f of w.worker.flows) await w.worker.engine.poll(f.name);
+    return w.worker.engine.drain();
+  }
+
+  test('the order and its pickings changed: a job each, one re-read of the order, one search for its deal', async () => {
+    assert.ok(pickings.length >= 2, `the demo order ships in ${pickings.length} pickings`);
+    await skipHistory(w.worker);
+    await changeOrder('COALESCE-1');
+    const before = quoteSearches();
+    const outcomes = await pollAndDrain();
+    assert.equal(outcomes.length, pickings.length + 1, 'every hint is a job, and every job completes');
+    assert.ok(outcomes.every((o) => o.result === 'applied' || o.result === 'unchanged'), JSON.stringify(outcomes.map((o) => o.result)));
+    assert.equal(outcomes.filter((o) => o.result === 'applied').length, 1, 'the first job to run wrote the deal');
+    assert.equal(quoteSearches() - before, 1, 'one search for the deal, not one per hint');
+    assert.equal(deal().odoo_tracking_ref, 'COALESCE-1');
+  });
+
+  test('a hint queued after the order was re-read runs', async () => {
+    const before = quoteSearches();
+    await w.worker.engine.hint('order-status', { model: 'stock.picking', recordId: String(pickings[0]), version: new Date().toISOString() }, 'webhook');
+    const outcomes = await w.worker.engine.drain();
+    assert.equal(outcomes.length, 1);
+    assert.equal(quoteSearches() - before, 1, 'read again: it may report a change the earlier run could not see');
+  });
+
+  test('jobs another worker queued always run', async () => {
+    await skipHistory(w.worker);
+    await changeOrder('COALESCE-2');
+    for (const f of w.worker.flows) await w.worker.engine.poll(f.name);
+    // This worker stops; another one (another process, as far as coalescing knows) drains the queue.
+    const other = w.restart();
+    const before = quoteSearches();
+    const outcomes = await other.engine.drain();
+    assert.equal(outcomes.length, pickings.length + 1);
+    assert.equal(quoteSearches() - before, pickings.length + 1, 'no run of this worker covers hints it did not queue');
+    assert.equal(deal().odoo_tracking_ref, 'COALESCE-2');
+  });
+});
