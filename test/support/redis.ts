@@ -6,9 +6,17 @@ import type { RedisConfig } from '../../core/redis.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
+/**
+ * How long a test rig's Redis command may take (REDIS_COMMAND_TIMEOUT_MS; production's
+ * default is 500 ms). CI runs three suites side by side on two cores, and a rig's
+ * processes starved that long answered STORE_UNAVAILABLE where a test was about
+ * something else; tests of the timeout itself set their own.
+ */
+export const TEST_REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
 /** Settings with a prefix no other test (or run) uses. */
 export function testRedisConfig(label: string, overrides: Partial<RedisConfig> = {}): RedisConfig {
-  return { url: TEST_REDIS_URL, keyPrefix: `test:${label}:${randomUUID().slice(0, 8)}:`, commandTimeoutMs: 500, ...overrides };
+  return { url: TEST_REDIS_URL, keyPrefix: `test:${label}:${randomUUID().slice(0, 8)}:`, commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS, ...overrides };
 }
 
 /** A plain client to look at (and clean) what the code under test wrote. */

@@ -46,6 +46,7 @@ import { protocolsOf, sandboxVersionFromEnv } from '../../sandboxes/odoo/version
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient, type OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { postGraphQL, type Caller, type GraphQLResponse } from './stack.ts';
+import { TEST_REDIS_COMMAND_TIMEOUT_MS, TEST_REDIS_URL } from './redis.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -185,10 +186,9 @@ async function sharedStateEnv(dir: string, id: string): Promise<{ env: Record<st
   await client.end();
   const storeUrl = new URL(admin);
   storeUrl.pathname = `/${database}`;
-  const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const prefix = `replicas-${id}:`;
   return {
-    env: { STORE_URL: storeUrl.toString(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix },
+    env: { STORE_URL: storeUrl.toString(), REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: String(TEST_REDIS_COMMAND_TIMEOUT_MS) },
     engine: 'postgres',
     async cleanup() {
       const drop = new pg.default.Client({ connectionString: admin });
@@ -199,7 +199,7 @@ async function sharedStateEnv(dir: string, id: string): Promise<{ env: Record<st
         await drop.end();
       }
       const { createClient } = await import('@redis/client');
-      const redis = createClient({ url: redisUrl });
+      const redis = createClient({ url: TEST_REDIS_URL });
       await redis.connect();
       try {
         const keys: string[] = [];

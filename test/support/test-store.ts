@@ -15,7 +15,7 @@ import type { CacheBacking } from '../../core/cache.ts';
 import { closeRedisClient, createRedisClient } from '../../core/redis.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { StackState } from '../../scripts/stack.ts';
-import { TEST_REDIS_URL } from './redis.ts';
+import { TEST_REDIS_COMMAND_TIMEOUT_MS, TEST_REDIS_URL } from './redis.ts';
 
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -101,7 +101,7 @@ export async function openTestStore(sqlitePath = ':memory:', engine: TestStoreEn
  */
 export async function openTestSharedCache(): Promise<{ backing: CacheBacking; counter: RateLimitCounter; close(): Promise<void> } | null> {
   if (testStoreEngine() !== 'postgres') return null;
-  const config = { url: TEST_REDIS_URL, keyPrefix: `t:${randomBytes(6).toString('hex')}:`, commandTimeoutMs: 2_000 };
+  const config = { url: TEST_REDIS_URL, keyPrefix: `t:${randomBytes(6).toString('hex')}:`, commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS };
   const client = createRedisClient(config, createLogger('test-redis'), 'test');
   await client.connect();
   return {
