@@ -4,14 +4,13 @@
 // A hint queued after that run started, and one queued by another worker, still run.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { skipHistory, startSyncWorld, syncAll, type SyncWorld } from './support/sync.ts';
+import { skipHistory, startSyncWorld, type SyncWorld } from './support/sync.ts';
 
 describe('hints about one order are coalesced', () => {
   let w: SyncWorld;
   let pickings: number[];
   before(async () => {
     w = await startSyncWorld({ worker: { only: ['order-status'] } });
-    await syncAll(w.worker);
     pickings = w.odooSandbox.store.records('stock.picking').filter((p) => p.sale_id === w.world.demo.orderId && p.picking_type_code === 'outgoing').map((p) => p.id as number);
   });
   after(() => w.close());
