@@ -57,11 +57,6 @@ export function reachedDeadline(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true && signal.reason instanceof DeadlineAbort && signal.reason.kind === 'deadline';
 }
 
-/** True when the signal was aborted because whoever waited for the answer went away (not because time ran out). */
-export function callerWentAway(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true && signal.reason instanceof DeadlineAbort && signal.reason.kind === 'abandoned';
-}
-
 /** A request's deadline: a timer and, optionally, the connection it was received on. */
 export class RequestDeadline implements Deadline {
   readonly at: number;

@@ -18,11 +18,6 @@
 //   failure, a crash or a restart completes only the steps that are missing.
 //   Recording renews the lease and is fenced: an attempt whose key was taken over
 //   cannot record any more (CONFLICT).
-// - An attempt that fails after its caller went away (the request's signal aborted as
-//   abandoned: the client hung up) is released, not failed: the key stays in progress
-//   with its lease run out, so a caller already waiting on it — in this process or
-//   another — or the next retry resumes it from its recorded steps, instead of being
-//   answered with an error that only said the first caller left.
 // - Results are stored as JSON and every caller — the first one included — gets the
 //   JSON round-tripped value, so a replay is indistinguishable from the first answer.
 //   `T` must therefore be JSON-serialisable (Dates come back as ISO strings).
@@ -35,7 +30,6 @@ import type { Store } from './database.ts';
 import type { SqlExecutor } from './sql.ts';
 import { DEFAULT_IDEMPOTENCY_LEASE_MS, DEFAULT_IDEMPOTENCY_TTL_HOURS, DEFAULT_IDEMPOTENCY_WAIT_MS } from './config.ts';
 import { idempotencyOutcomes } from '../core/metrics.ts';
-import { callerWentAway } from '../core/deadline.ts';
 
 /** The one definition of a client's idempotency key: the pattern and what to tell a client that breaks it. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -66,12 +60,7 @@ export interface IdempotencyRunArgs {
   actor: string;
   /** The validated input; sha256 of its canonical (sorted-keys) JSON. */
   fingerprint: unknown;
-  /** The caller's request (its deadline's signal): a failure after the caller went away releases the key (see the header). */
-  signal?: AbortSignal;
 }
-
-/** The idempotency store as one request uses it: every run knows the request's signal. */
-export type RequestIdempotency = Pick<IdempotencyStore, 'run'>;
 
 export interface IdempotencyOutcome<T> {
   result: T;
@@ -222,8 +211,6 @@ export class IdempotencyStore {
   private readonly pollMinMs: number;
   private readonly pollMaxMs: number;
   private readonly inflight = new Map<string, Inflight>();
-  /** Errors of attempts released because their caller went away: this process's followers resume instead of reporting them. */
-  private readonly released = new WeakSet<object>();
   private readonly sql: SqlExecutor;
 
   constructor(store: Store, options: IdempotencyStoreOptions = {}) {
@@ -304,16 +291,9 @@ export class IdempotencyStore {
       if (current.fingerprint !== fingerprint || current.actor !== actor) {
         throw appError('CONFLICT', REUSED_MESSAGE, { field: 'idempotencyKey' });
       }
-      try {
-        return { result: (await this.boundedWait(current.promise, scope, key)) as T, replayed: true };
-      } catch (e) {
-        if (!(typeof e === 'object' && e !== null && this.released.has(e))) throw e;
-        // The attempt this call followed was released (its caller left): this caller resumes it.
-        if (this.inflight.get(mapKey) === current) this.inflight.delete(mapKey);
-        return this.runOnce(args, work);
-      }
+      return { result: (await this.boundedWait(current.promise, scope, key)) as T, replayed: true };
     }
-    const leading = this.lead(scope, key, actor, fingerprint, work, args.signal);
+    const leading = this.lead(scope, key, actor, fingerprint, work);
     const shared = leading.then((o) => o.result);
     shared.catch(() => undefined); // followers observe it; the leader's caller gets the rejection
     this.inflight.set(mapKey, { fingerprint, actor, promise: shared });
@@ -322,11 +302,6 @@ export class IdempotencyStore {
     } finally {
       this.inflight.delete(mapKey);
     }
-  }
-
-  /** This store for one request: its runs release rather than fail a key when the request's caller goes away. */
-  forRequest(signal: AbortSignal): RequestIdempotency {
-    return { run: (args, work) => this.run({ signal, ...args }, work) };
   }
 
   /** Removes keys (and their progress) last written before `now - TTL`, except live leases. Returns how many. */
@@ -363,7 +338,6 @@ export class IdempotencyStore {
     actor: string,
     fingerprint: string,
     work: (progress: ProgressRecorder) => Promise<T>,
-    signal: AbortSignal | undefined,
   ): Promise<IdempotencyOutcome<T>> {
     let waited = false;
     let delay = this.pollMinMs;
@@ -379,7 +353,7 @@ export class IdempotencyStore {
         case 'failed':
           throw this.storedError(claim.row);
         case 'claimed':
-          return await this.execute(scope, key, claim, work, signal);
+          return await this.execute(scope, key, claim, work);
         case 'wait':
           if (performance.now() >= giveUpAt) throw this.inProgress(claim.leaseExpiresAt);
           waited = true;
@@ -394,7 +368,6 @@ export class IdempotencyStore {
     key: string,
     claim: Extract<Claim, { kind: 'claimed' }>,
     work: (progress: ProgressRecorder) => Promise<T>,
-    signal: AbortSignal | undefined,
   ): Promise<IdempotencyOutcome<T>> {
     const { owner } = claim;
     const steps = new Map<string, unknown>(claim.steps.map((r) => [r.step, JSON.parse(r.value_json)]));
@@ -427,16 +400,8 @@ export class IdempotencyStore {
       clearInterval(heartbeat);
       const code = isAppError(e) ? e.code : ERRORS.INTERNAL.code;
       const message = (e instanceof Error ? e.message : String(e)).slice(0, MAX_ERROR_MESSAGE);
-      const release = callerWentAway(signal);
       try {
-        if (release) {
-          // The lease ends now, the key stays in progress with its steps: the next claim takes it over.
-          const now = this.now();
-          await this.sql.run(SQL.renew, [now, now, scope, key, owner]);
-          if (typeof e === 'object' && e !== null) this.released.add(e);
-        } else {
-          await this.sql.run(SQL.fail, [code, message, this.now(), scope, key, owner]);
-        }
+        await this.sql.run(SQL.fail, [code, message, this.now(), scope, key, owner]);
       } catch {
         // The store is gone (closing process): the lease expires and a retry takes the key over.
       }

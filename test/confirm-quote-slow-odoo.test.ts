@@ -108,11 +108,10 @@ describe('confirmQuote when Odoo is slower than the connector timeout', () => {
     for (let waits = 0; asked() === 0 && waits < 100; waits++) await sleep(100);
     assert.ok(asked() > 0, 'the abandoned attempt looked for its order in Odoo');
     // The abandoned attempt finds its order (its lookups reach Odoo) and lets go of the key and the quote;
-    // before, every retry answered IN_PROGRESS for Odoo's whole time limit (120 s). It cannot confirm (its
-    // caller has gone), so it releases the key rather than failing it: a retry waiting on it resumes from
-    // its recorded steps and completes the order, instead of being told BACKEND_UNAVAILABLE. Only a retry
-    // that waited longer than IDEMPOTENCY_WAIT_MS hears IN_PROGRESS.
-    const retryable = (r: { errors?: Array<{ extensions?: { code?: unknown } }> }) => r.errors?.[0]?.extensions?.code === 'IN_PROGRESS';
+    // before, every retry answered IN_PROGRESS for Odoo's whole time limit (120 s). A retry that waited on
+    // the abandoned attempt is told how it ended (it could not confirm: its caller had gone), which is
+    // retryable; the next one completes the order.
+    const retryable = (r: { errors?: Array<{ extensions?: { code?: unknown } }> }) => ['IN_PROGRESS', 'BACKEND_UNAVAILABLE'].includes(String(r.errors?.[0]?.extensions?.code));
     let retry = await stack.query(CONFIRM, { q: quote.id, key: 'hang-up-1' }, { role: 'sales_rep', sub: 'hang-up', crmOwnerId: quote.owner });
     for (let tries = 0; retryable(retry) && tries < 4; tries++) {
       await sleep(500);

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appError } from '../policy/errors.ts';
-import { DeadlineAbort } from '../core/deadline.ts';
 import { openStore, MIGRATIONS } from '../store/database.ts';
 import { loadStoreConfig } from '../store/config.ts';
 import { IdempotencyStore, fingerprintOf, type ProgressRecorder } from '../store/idempotency.ts';
@@ -192,61 +191,6 @@ test('a second process waits for the running attempt and replays its result', as
   assert.deepEqual(second, { result: { ok: 1 }, replayed: true });
   assert.deepEqual(await first, { result: { ok: 1 }, replayed: false });
   assert.equal(runs, 1);
-});
-
-/** Work that records a step, then fails as a backend call does when its request's caller hangs up (or its deadline passes). */
-function abandonedAttempt(kind: 'abandoned' | 'deadline') {
-  const controller = new AbortController();
-  let runs = 0;
-  const first = async (progress: ProgressRecorder) => {
-    runs++;
-    await progress.record('order', { id: 7 });
-    await sleep(30);
-    controller.abort(new DeadlineAbort(kind));
-    throw appError('BACKEND_UNAVAILABLE', 'Odoo call aborted', { system: 'odoo' });
-  };
-  let resumedWith: unknown;
-  const retry = async (progress: ProgressRecorder) => {
-    runs++;
-    resumedWith = progress.get('order');
-    return { order: 7 };
-  };
-  return { signal: controller.signal, first, retry, runs: () => runs, resumedWith: () => resumedWith };
-}
-
-test('an attempt whose caller went away releases its key: a caller waiting in another process resumes it from its steps', async (t) => {
-  const path = tempDb(t);
-  const a = new IdempotencyStore(opened(t, path));
-  const b = new IdempotencyStore(opened(t, path), { pollMinMs: 5, pollMaxMs: 10 });
-  const w = abandonedAttempt('abandoned');
-  const first = assert.rejects(a.forRequest(w.signal).run(args('k-rel-1'), w.first), isCode('BACKEND_UNAVAILABLE'));
-  await sleep(5);
-  const second = await b.run(args('k-rel-1'), w.retry);
-  await first;
-  assert.deepEqual(second, { result: { order: 7 }, replayed: false });
-  assert.deepEqual(w.resumedWith(), { id: 7 }, 'resumed from the recorded step');
-  assert.equal(w.runs(), 2);
-  assert.equal((await a.inspect('updateAccount', 'k-rel-1'))!.status, 'completed');
-});
-
-test('a caller following a released attempt in the same process resumes it; a deadline that passed still fails the key for its waiters', async (t) => {
-  const store = new IdempotencyStore(opened(t, tempDb(t)));
-  const w = abandonedAttempt('abandoned');
-  const [first, follower] = await Promise.allSettled([store.forRequest(w.signal).run(args('k-rel-2'), w.first), store.run(args('k-rel-2'), w.retry)]);
-  assert.equal(first.status, 'rejected');
-  isCode('BACKEND_UNAVAILABLE')((first as PromiseRejectedResult).reason);
-  assert.deepEqual(follower, { status: 'fulfilled', value: { result: { order: 7 }, replayed: false } });
-  assert.deepEqual(w.resumedWith(), { id: 7 });
-
-  const d = abandonedAttempt('deadline');
-  const settled = await Promise.allSettled([store.forRequest(d.signal).run(args('k-rel-3'), d.first), store.run(args('k-rel-3'), d.retry)]);
-  // The attempt failed on its own account (time ran out): its waiters hear why.
-  for (const r of settled) {
-    assert.equal(r.status, 'rejected');
-    isCode('BACKEND_UNAVAILABLE')((r as PromiseRejectedResult).reason);
-  }
-  assert.equal(d.runs(), 1);
-  assert.equal((await store.inspect('updateAccount', 'k-rel-3'))!.status, 'failed');
 });
 
 test('an attempt whose key was taken over can no longer record progress (fencing)', async (t) => {

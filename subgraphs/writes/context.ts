@@ -1,7 +1,7 @@
 // The typed context of the writes subgraph: who is asking, the Odoo connector and the CRM port, and
 // the durable stores (idempotency keys, audit trail, exceptions).
 import type { Identity } from '../../core/identity.ts';
-import type { AuditTrail, ExceptionQueue, JobQueue, Leases, RequestIdempotency } from '../../store/index.ts';
+import type { AuditTrail, ExceptionQueue, IdempotencyStore, JobQueue, Leases } from '../../store/index.ts';
 import type { CrmPort } from '../../connectors/crm/port.ts';
 import type { OdooClient } from '../../connectors/odoo/odoo-client.ts';
 
@@ -12,8 +12,7 @@ export interface WritesContext {
   crm: CrmPort;
   /** Odoo companies writes may touch (the integration user's, narrowed by the caller's token). */
   companyIds: number[];
-  /** Keys released, not failed, when this request's caller goes away (store/idempotency.ts). */
-  idempotency: RequestIdempotency;
+  idempotency: IdempotencyStore;
   audit: AuditTrail;
   exceptions: ExceptionQueue;
   /** The sync engine's queue: a replayed exception's step is queued here for the worker. */

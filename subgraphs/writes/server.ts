@@ -87,7 +87,7 @@ export async function createWritesSubgraph(opts: WritesSubgraphOptions) {
       return { ready: store.ready && backends.ready, store, backends: backends.backends };
     },
     context: async (identity, requestId, deadline) => ({
-      requestId, identity, odoo: odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency: idempotency.forRequest(deadline.signal), audit, exceptions, jobs, leases, now,
+      requestId, identity, odoo: odoo.forRequest(deadline), crm: opts.crm.forRequest(deadline), idempotency, audit, exceptions, jobs, leases, now,
       companyIds: await companiesFor(identity, requestId),
     }),
   });
