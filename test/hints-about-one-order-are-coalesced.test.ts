@@ -1,9 +1,13 @@
 // A picking, an MO and the order itself each hint at the order. After one poll the
 // order-status flow re-reads the order and writes its deal once, not once per hint:
 // HubSpot's search budget (four a second) is what a first sync of many orders spends.
-// A hint queued after that run started, and one queued by another worker, still run.
+// A hint queued after that run started, one whose version had not settled when it
+// started (a second write in the same second may have come after it), and one queued
+// by another worker, still run.
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_SETTLE_MS } from '../store/jobs.ts';
 import { skipHistory, startSyncWorld, type SyncWorld } from './support/sync.ts';
 
 describe('hints about one order are coalesced', () => {
@@ -27,10 +31,22 @@ describe('hints about one order are coalesced', () => {
     return w.worker.engine.drain();
   }
 
-  test('the order and its pickings changed: a job each, one re-read of the order, one search for its deal', async () => {
+  test('a run that started before the hints\' version settled covers none of them: every job runs', async () => {
     assert.ok(pickings.length >= 2, `the demo order ships in ${pickings.length} pickings`);
     await skipHistory(w.worker);
+    await changeOrder('COALESCE-0');
+    const before = quoteSearches();
+    const outcomes = await pollAndDrain();
+    assert.equal(outcomes.length, pickings.length + 1);
+    assert.equal(quoteSearches() - before, pickings.length + 1, 'each job re-read the order');
+    assert.equal(deal().odoo_tracking_ref, 'COALESCE-0');
+  });
+
+  test('the order and its pickings changed: a job each, one re-read of the order, one search for its deal', async () => {
+    await skipHistory(w.worker);
     await changeOrder('COALESCE-1');
+    // Past the versions' settle window (Odoo's write_date has one-second steps; plus clock skew).
+    await sleep(DEFAULT_SETTLE_MS + 1_000);
     const before = quoteSearches();
     const outcomes = await pollAndDrain();
     assert.equal(outcomes.length, pickings.length + 1, 'every hint is a job, and every job completes');

@@ -25,7 +25,7 @@ import { isAppError } from '../policy/errors.ts';
 import type { AuditTrail } from '../store/audit.ts';
 import type { ExceptionQueue, ExceptionType } from '../store/exceptions.ts';
 import type { IdempotencyStore } from '../store/idempotency.ts';
-import type { CursorStore, Job, JobQueue, StreamPosition } from '../store/jobs.ts';
+import { DEFAULT_SETTLE_MS, type CursorStore, type Job, type JobQueue, type StreamPosition } from '../store/jobs.ts';
 import type { OwningTeam } from '../policy/teams.ts';
 import { flowFailureOf, type ApplyResult, type ChangeHint, type Flow, type FlowContext } from './flow.ts';
 
@@ -130,14 +130,18 @@ export class SyncEngine {
   private readonly flows: Map<string, Flow>;
   private readonly stopping = new AbortController();
   /**
-   * Coalescing (FlowContext.coalesce). When this engine queued a job's hint, and a run of
-   * the job's target then started here and succeeded, the job is done: that run read the
-   * owner after the change the hint reports. Both instants are this process's monotonic
-   * clock — never compared across machines — so a job another process queued (a
-   * replica's webhook, a replay) always runs.
+   * Coalescing (FlowContext.coalesce). A job is done without running its step when
+   * - this engine queued its hint (a job another process queued, re-armed or retried
+   *   always runs: the entry is consumed when the job first runs), and
+   * - a run of the same target started here after that, on this process's monotonic
+   *   clock (never compared across machines), and succeeded, and
+   * - that run started after the hint's version was settled (the version plus
+   *   DEFAULT_SETTLE_MS, the queue's own rule): versions have a granularity (Odoo's
+   *   write_date, one second), so a second write with the same version — dropped by the
+   *   queue as a duplicate of this very job — may have come after an earlier run.
    */
   private readonly queuedHere = new RecentMap<string, number>(COALESCE_MEMORY);
-  private readonly doneHere = new RecentMap<string, number>(COALESCE_MEMORY);
+  private readonly doneHere = new RecentMap<string, { at: number; wallAt: number }>(COALESCE_MEMORY);
 
   constructor(private readonly deps: EngineDeps) {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
@@ -281,8 +285,11 @@ export class SyncEngine {
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref();
     try {
-      // A retried job (after a failure or a lost lease) always runs: only a first attempt is coalesced.
-      const ctx = this.context(flow, requestId, signal, deadline, job.attempts <= 1 ? job.id : undefined);
+      // Only a first attempt of a job this engine queued is coalesced, and only once (see queuedHere).
+      const queuedAt = this.queuedHere.get(job.id);
+      this.queuedHere.delete(job.id);
+      const coalescible = queuedAt !== undefined && job.attempts <= 1 ? { queuedAt, version: job.change.version } : undefined;
+      const ctx = this.context(flow, requestId, signal, deadline, coalescible);
       const result: ApplyResult = await flow.apply(ctx, job.change);
       if (!(await queue.complete(job.id, this.owner))) {
         logger.warn({ job: job.id, flow: flow.name }, 'job lease lost before completion; another worker re-runs it (idempotently)');
@@ -342,8 +349,8 @@ export class SyncEngine {
   }
 
   /** What a flow may use, bound to it (actor = its name) and to one job attempt. */
-  /** `coalescedJob`: the id of the job whose steps may be coalesced (FlowContext.coalesce); without it every step runs. */
-  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline, coalescedJob?: string): FlowContext {
+  /** `coalescible`: when this engine queued the job's hint, and its version; without it every step runs (FlowContext.coalesce). */
+  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline, coalescible?: { queuedAt: number; version: string }): FlowContext {
     const { odoo, crm, idempotency, audit, exceptions, logger } = this.deps;
     const now = this.deps.now ?? (() => new Date());
     return {
@@ -361,12 +368,12 @@ export class SyncEngine {
         idempotency.run({ scope: `sync:${flow.name}`, key, actor: flow.name, fingerprint }, (progress) => work({ attempt: progress.attempt })),
       coalesce: async (target, work) => {
         const key = `${flow.name}|${target}`;
-        const queuedAt = coalescedJob === undefined ? undefined : this.queuedHere.get(coalescedJob);
-        const lastRun = this.doneHere.get(key);
-        if (queuedAt !== undefined && lastRun !== undefined && lastRun > queuedAt) return { ran: false };
-        const started = performance.now();
+        const last = this.doneHere.get(key);
+        const settledAt = coalescible ? Date.parse(coalescible.version) + DEFAULT_SETTLE_MS : NaN;
+        if (coalescible && last && last.at > coalescible.queuedAt && last.wallAt >= settledAt) return { ran: false };
+        const started = { at: performance.now(), wallAt: Date.now() };
         const value = await work();
-        if (started > (this.doneHere.get(key) ?? -Infinity)) this.doneHere.set(key, started);
+        if (started.at > (this.doneHere.get(key)?.at ?? -Infinity)) this.doneHere.set(key, started);
         return { ran: true, value };
       },
       recordException: async (input) => {

@@ -112,8 +112,9 @@ export interface FlowContext {
   /**
    * Runs `work` for `target` — what the step re-reads from its owner and writes whole
    * (`order:42`) — unless it is already done for this job: a run of the same target that
-   * started after this job's hint was queued has succeeded in this worker. A picking, an
-   * MO and the order itself each hint at the order; after a poll they need one re-read.
+   * started after this job's hint was queued, and after the hint's version settled, has
+   * succeeded in this worker (worker/engine.ts has the rules). A
+   * picking, an MO and the order itself each hint at the order; one re-read covers them.
    */
   coalesce<T>(target: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
 }
