@@ -51,6 +51,19 @@ describe('the CRM port, HubSpot adapter', () => {
     assert.equal(crm.system, 'hubspot');
   });
 
+  test('a sync copy HubSpot sends as something other than a string is MAPPING_ERROR, not an unset value the sync would overwrite', async () => {
+    const company = sandbox.store.get('companies', '1003')!;
+    const kept = company.properties.odoo_credit_hold_since;
+    // Stored as a number, the sandbox sends it as one (a portal never does: every property travels as a string).
+    (company.properties as Record<string, unknown>).odoo_credit_hold_since = 20260101;
+    try {
+      await assert.rejects(crm.readCopies('account', ['1003']), (e: unknown) => isAppError(e) && e.code === 'MAPPING_ERROR' && e.details.recordId === '1003' && e.details.field === 'odoo_credit_hold_since');
+    } finally {
+      company.properties.odoo_credit_hold_since = kept ?? null;
+    }
+    assert.equal((await crm.readCopies('account', ['1003'])).size, 1, 'read as usual once HubSpot answers in form');
+  });
+
   test('reads every kind as typed canonical records', async () => {
     const [account] = await crm.read('account', ['1003']);
     assert.deepEqual(Object.keys(account!).sort(), ['domain', 'errors', 'id', 'industry', 'lifecycleStage', 'name', 'odooPartnerId', 'ownerId', 'phone', 'segment', 'updatedAt', 'website']);

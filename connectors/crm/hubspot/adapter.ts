@@ -15,7 +15,7 @@ import {
 } from './canonical.ts';
 import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
 import { fromHubSpotValue, SYNC_OBJECT_TYPE, SYNC_PROPERTIES, toHubSpotValue, type SyncProperty } from './sync-properties.ts';
-import { withUnreadable, type HubSpotObjectType } from './mapping/objects.ts';
+import { withUnreadable, type HubSpotObject, type HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
 import { HubSpotMasterData } from './master-data.ts';
 
@@ -376,6 +376,8 @@ export class HubSpotCrmAdapter implements CrmPort {
     if (ids.length === 0) return new Map();
     const props = copyProperties(object);
     const objects = await this.client.batchRead(SYNC_OBJECT_TYPE[object], [...ids], props.map(([, p]) => p.name), { requestId: opts.requestId, budget: opts.budget });
+    // A copy that cannot be read is not "unset": the sync would overwrite it (a credit hold's start) or repeat what it records.
+    for (const o of objects) for (const [, p] of props) refuseUnreadable(SYNC_OBJECT_TYPE[object], o, p.name);
     return new Map(objects.map((o) => [o.id, Object.fromEntries(props.map(([field, p]) => [field, fromHubSpotValue(p, o.properties[p.name])]))]));
   }
 
@@ -396,6 +398,8 @@ export class HubSpotCrmAdapter implements CrmPort {
     const ids = (await this.client.associations(SYNC_OBJECT_TYPE[object], [id], 'notes', call)).get(id) ?? [];
     if (ids.length === 0) return [];
     const notes = await this.client.batchRead('notes', ids, ['hs_note_body'], call);
+    // A body that cannot be read would hide its milestone marker, and the milestone would be noted again.
+    for (const n of notes) refuseUnreadable('notes', n, 'hs_note_body');
     return notes.map((n) => ({ id: n.id, body: n.properties.hs_note_body ?? null }));
   }
 
@@ -404,6 +408,15 @@ export class HubSpotCrmAdapter implements CrmPort {
       requestId: opts.requestId, budget: opts.budget, associations: [{ toId: id, typeId: NOTE_ASSOCIATION_TYPE[object] }],
     });
     return { id: created.id };
+  }
+}
+
+/** MAPPING_ERROR naming the object and property when HubSpot sent the property as something other than a string or null. */
+function refuseUnreadable(type: HubSpotObjectType, object: HubSpotObject, property: string): void {
+  if (object.unreadable && property in object.unreadable) {
+    throw appError('MAPPING_ERROR', `HubSpot ${type} ${object.id}: ${property} must be a string or null (HubSpot sends every property as a string)`, {
+      system: 'hubspot', model: type, recordId: object.id, field: property,
+    });
   }
 }
 
