@@ -13,13 +13,16 @@ describe('METRICS_TOKEN', () => {
   let stack: TestStack;
   let ops: { url: string; close: () => Promise<void> };
   before(async () => {
+    // Other test files share this process (scripts/test.ts): whatever was set before is put back.
+    const previous = process.env.METRICS_TOKEN;
     process.env.METRICS_TOKEN = TOKEN;
     try {
       stack = await startTestStack();
       const server = createOpsServer({ component: 'worker', logger: createLogger('worker', 'silent') });
       ops = { url: await listen(server), close: () => closeServer(server) };
     } finally {
-      delete process.env.METRICS_TOKEN;
+      if (previous === undefined) delete process.env.METRICS_TOKEN;
+      else process.env.METRICS_TOKEN = previous;
     }
   });
   after(async () => {
