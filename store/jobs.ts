@@ -87,6 +87,12 @@ export interface QueueStats {
 }
 
 export interface JobQueue {
+  /**
+   * How long after a version a finished job may still have missed a write of the same
+   * version (DEFAULT_SETTLE_MS unless configured): the queue re-arms within it, and the
+   * engine's coalescing does not count a run that started before it ended.
+   */
+  readonly settleMs: number;
   enqueue(input: JobInput): Promise<EnqueueResult>;
   /**
    * Claims up to `limit` due jobs for `owner` for `leaseMs`: only the oldest

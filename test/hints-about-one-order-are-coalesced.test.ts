@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_SETTLE_MS } from '../store/jobs.ts';
 import { skipHistory, startSyncWorld, type SyncWorld } from './support/sync.ts';
 
 describe('hints about one order are coalesced', () => {
@@ -46,7 +45,7 @@ describe('hints about one order are coalesced', () => {
     await skipHistory(w.worker);
     await changeOrder('COALESCE-1');
     // Past the versions' settle window (Odoo's write_date has one-second steps; plus clock skew).
-    await sleep(DEFAULT_SETTLE_MS + 1_000);
+    await sleep(w.worker.queue.settleMs + 1_000);
     const before = quoteSearches();
     const outcomes = await pollAndDrain();
     assert.equal(outcomes.length, pickings.length + 1, 'every hint is a job, and every job completes');

@@ -25,7 +25,7 @@ import { isAppError } from '../policy/errors.ts';
 import type { AuditTrail } from '../store/audit.ts';
 import type { ExceptionQueue, ExceptionType } from '../store/exceptions.ts';
 import type { IdempotencyStore } from '../store/idempotency.ts';
-import { DEFAULT_SETTLE_MS, type CursorStore, type Job, type JobQueue, type StreamPosition } from '../store/jobs.ts';
+import { type CursorStore, type JobOrigin, type Job, type JobQueue, type StreamPosition } from '../store/jobs.ts';
 import type { OwningTeam } from '../policy/teams.ts';
 import { flowFailureOf, type ApplyResult, type ChangeHint, type Flow, type FlowContext } from './flow.ts';
 
@@ -136,7 +136,7 @@ export class SyncEngine {
    * - a run of the same target started here after that, on this process's monotonic
    *   clock (never compared across machines), and succeeded, and
    * - that run started after the hint's version was settled (the version plus
-   *   DEFAULT_SETTLE_MS, the queue's own rule): versions have a granularity (Odoo's
+   *   the queue's settleMs, its own re-arm rule): versions have a granularity (Odoo's
    *   write_date, one second), so a second write with the same version — dropped by the
    *   queue as a duplicate of this very job — may have come after an earlier run.
    */
@@ -185,9 +185,7 @@ export class SyncEngine {
         const { changes, drained } = await flow.detect(ctx, { model, after, since: opts.since ?? null }, this.options.batchSize);
         for (const change of changes) {
           summary.detected++;
-          const queuedAt = performance.now();
-          const r = await this.deps.queue.enqueue({ flow: flow.name, change, origin: opts.origin ?? 'poll', maxAttempts: this.options.maxAttempts });
-          if (r.job) this.queuedHere.set(r.job.id, queuedAt);
+          const r = await this.enqueueHere(flow.name, change, opts.origin ?? 'poll');
           if (r.duplicate) summary.duplicates++;
           else summary.enqueued++;
         }
@@ -208,10 +206,16 @@ export class SyncEngine {
   /** A hint from outside (webhook, CLI): queued like a polled one, deduplicated the same way. */
   async hint(flowName: string, change: ChangeHint, origin: 'webhook' | 'cli'): Promise<{ duplicate: boolean }> {
     this.requireFlow(flowName);
-    const queuedAt = performance.now();
-    const r = await this.deps.queue.enqueue({ flow: flowName, change, origin, maxAttempts: this.options.maxAttempts });
-    if (r.job) this.queuedHere.set(r.job.id, queuedAt);
+    const r = await this.enqueueHere(flowName, change, origin);
     return { duplicate: r.duplicate };
+  }
+
+  /** Queues a hint and remembers when, on this process's clock, for coalescing. */
+  private async enqueueHere(flow: string, change: ChangeHint, origin: JobOrigin) {
+    const queuedAt = performance.now();
+    const r = await this.deps.queue.enqueue({ flow, change, origin, maxAttempts: this.options.maxAttempts });
+    if (r.job) this.queuedHere.set(r.job.id, queuedAt);
+    return r;
   }
 
   /** Claims and runs one round of due jobs (of `flows`, default all); resolves to what happened to each. */
@@ -369,7 +373,7 @@ export class SyncEngine {
       coalesce: async (target, work) => {
         const key = `${flow.name}|${target}`;
         const last = this.doneHere.get(key);
-        const settledAt = coalescible ? Date.parse(coalescible.version) + DEFAULT_SETTLE_MS : NaN;
+        const settledAt = coalescible ? Date.parse(coalescible.version) + this.deps.queue.settleMs : NaN;
         if (coalescible && last && last.at > coalescible.queuedAt && last.wallAt >= settledAt) return { ran: false };
         const started = { at: performance.now(), wallAt: Date.now() };
         const value = await work();
