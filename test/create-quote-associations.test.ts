@@ -1,7 +1,8 @@
 // createQuote makes the quote a HubSpot portal can approve and publish: a deal (or the
 // given one of the same account), the quote template, company, contact and line items,
 // counted on the wire in the sandbox's request log. A create that fails part-way is
-// completed by a retry with the same key without a second deal or quote.
+// completed by a retry with the same key without a second deal or quote; so is one
+// whose deal, quote or line create landed in HubSpot while its answer was lost.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { encodeId } from '../core/ids.ts';
@@ -45,10 +46,8 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
     assert.equal(log.count({ operation: 'create', objectType: 'quotes' }), 1);
     assert.equal(log.count({ operation: 'create', objectType: 'line_items' }), 2);
     const associations = log.entries({ operation: 'associate' }).map((e) => `${e.objectType}→${e.toObjectType}`).sort();
-    assert.deepEqual(associations, [
-      'deals→companies', 'deals→contacts',
-      'quotes→companies', 'quotes→contacts', 'quotes→deals', 'quotes→line_items', 'quotes→line_items', 'quotes→quote_template',
-    ]);
+    // The deal and the lines are linked to the quote by their creates.
+    assert.deepEqual(associations, ['deals→companies', 'deals→contacts', 'quotes→companies', 'quotes→contacts', 'quotes→quote_template']);
     assert.ok(log.entries({ operation: 'associate' }).every((e) => e.status === 200));
     // What the portal holds afterwards.
     assert.deepEqual(edges('quotes', quoteId, 'quote_template'), [SANDBOX_QUOTE_TEMPLATES[0].id]);
@@ -105,6 +104,33 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
     assert.deepEqual(edges('quotes', quoteId, 'deals'), [hubspotId(retried.data.createQuote.deal)]);
     assert.equal(edges('quotes', quoteId, 'line_items').length, 2);
     // The associations done by the first attempt were not repeated.
-    assert.equal(stack.hubspotSandbox.log.entries({ operation: 'associate', objectType: 'quotes', toObjectType: 'deals' }).length, 1);
+    assert.equal(stack.hubspotSandbox.log.entries({ operation: 'associate', objectType: 'quotes', toObjectType: 'companies' }).length, 1);
   });
+
+  for (const [objectType, what] of [['deals', 'deal'], ['quotes', 'quote'], ['line_items', 'line']] as const) {
+    test(`a ${what} created in HubSpot whose answer was lost is found by the retry, not created again`, async () => {
+      await stack.resetCounters();
+      const key = `assoc-lost-${objectType}`;
+      const creates = () => stack.hubspotSandbox.log.count({ operation: 'create', objectType });
+      stack.hubspotSandbox.faults.add({ kind: 'lost_answer', objectType, operation: 'create', times: 1 });
+      const failed = await stack.query(CREATE, { input: input({ contact: contactId }), key }, rep);
+      stack.hubspotSandbox.faults.clear();
+      assert.ok(failed.errors?.length, 'the attempt that lost the answer fails');
+      const landed = creates();
+      assert.equal(landed, 1, 'the create landed in HubSpot');
+
+      const retried = await stack.query(CREATE, { input: input({ contact: contactId }), key }, rep);
+      assert.equal(retried.errors, undefined, JSON.stringify(retried.errors));
+      // For lines: the first line is found on the quote, only the second is created.
+      assert.equal(creates(), objectType === 'line_items' ? 2 : 1, `no second ${what}`);
+      const quoteId = hubspotId(retried.data.createQuote.quote.id);
+      const dealId = hubspotId(retried.data.createQuote.deal);
+      assert.deepEqual(edges('quotes', quoteId, 'deals'), [dealId]);
+      assert.deepEqual(edges('deals', dealId, 'companies'), [stack.world.demo.accountHubSpotId]);
+      const lines = edges('quotes', quoteId, 'line_items').map((id) => stack.hubspotSandbox.store.get('line_items', id)!.properties.hs_sku).sort();
+      assert.deepEqual(lines, input().lines.map((l) => l.sku).sort(), 'each line once');
+      const dealsOfQuote = stack.hubspotSandbox.store.all('deals').filter((d) => d.properties.dealname === `${stack.world.demo.accountName}: Pumps for line 4` && edges('deals', d.id, 'quotes').includes(quoteId));
+      assert.equal(dealsOfQuote.length, 1);
+    });
+  }
 });

@@ -196,8 +196,8 @@ describe('the CRM port, HubSpot adapter', () => {
   test('creates quotes and lines, links and archives them in canonical terms', async () => {
     const { id } = await crm.createQuote({ number: 'Q-TEST-1', title: 'Port test', status: 'DRAFT', currency: 'EUR', validUntil: '2026-12-31', incoterm: 'DAP', ownerId: '71' });
     await crm.associate('quote', id, 'account', '1001');
-    const line = await crm.createQuoteLine({ sku: 'GEAR-001', name: 'Gear 1', quantity: 3, unitPrice: 126.5, discount: 2 });
-    await crm.associate('quote', id, 'quoteLine', line.id);
+    const line = await crm.createQuoteLine({ quoteId: id, sku: 'GEAR-001', name: 'Gear 1', quantity: 3, unitPrice: 126.5, discount: 2 });
+    assert.deepEqual((await crm.associations('quote', [id], 'quoteLine')).get(id), [line.id], 'the line is on its quote from its create');
     const [quote] = await crm.read('quote', [id]);
     assert.equal(quote!.number, 'Q-TEST-1');
     assert.equal(quote!.status, 'DRAFT');

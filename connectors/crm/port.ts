@@ -195,6 +195,11 @@ export interface CrmDealDraft {
   /** YYYY-MM-DD */
   closeDate: string;
   ownerId: string | null;
+  /**
+   * The quote the deal is made for, linked in the create itself: the deal never exists
+   * without it, and an attempt that lost the create's answer finds the deal from the quote.
+   */
+  quoteId?: string;
 }
 
 /** The quote fields writes may change. */
@@ -211,6 +216,11 @@ export interface CrmQuotePatch {
 }
 
 export interface CrmQuoteLineDraft {
+  /**
+   * The quote the line is on, linked in the create itself: a line never exists outside
+   * its quote, so an attempt that lost the create's answer finds it among the quote's lines.
+   */
+  quoteId: string;
   sku: string;
   name: string;
   quantity: number;

@@ -48,6 +48,11 @@ export const sandboxFaultSchema = z.discriminatedUnion('kind', [
   }),
   /** Destroy the socket without answering (an outage as the client sees it). */
   z.object({ kind: z.literal('down'), ...scope }),
+  /**
+   * Carry the request out, then destroy the socket instead of answering: a write that
+   * landed while its caller never learns so (a proxy or connection failing after commit).
+   */
+  z.object({ kind: z.literal('lost_answer'), ...scope }),
 ]);
 
 export type SandboxFaultInput = z.input<typeof sandboxFaultSchema>;

@@ -980,8 +980,13 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
     const rate: Record<string, string> = {};
     const correlationId = randomUUID();
 
+    let loseAnswer = false;
     const send = (status: number, body: unknown, extraHeaders: Record<string, string> = {}, raw?: { text: string; contentType: string }) => {
       live.status = status;
+      if (loseAnswer) {
+        req.socket.destroy();
+        return;
+      }
       const headers: Record<string, string> = { 'x-hubspot-correlation-id': correlationId, ...rate, ...extraHeaders };
       if (raw) {
         headers['content-type'] = raw.contentType;
@@ -1006,6 +1011,10 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
     const note = (kind: SandboxFaultKind) => {
       live.fault = live.fault ? `${live.fault},${kind}` : kind;
     };
+    if (fired.has('lost_answer')) {
+      note('lost_answer');
+      loseAnswer = true;
+    }
     const latency = fired.get('latency');
     if (latency && latency.kind === 'latency') {
       note('latency');

@@ -306,7 +306,10 @@ export class HubSpotCrmAdapter implements CrmPort {
       ...properties('deal', { name: draft.name, amount: draft.amount, closeDate: `${draft.closeDate}T00:00:00.000Z`, ownerId: draft.ownerId ?? undefined }),
       ...NEW_DEAL,
       deal_currency_code: draft.currency,
-    }, { requestId: opts.requestId, budget: opts.budget });
+    }, {
+      requestId: opts.requestId, budget: opts.budget,
+      ...(draft.quoteId ? { associations: [{ toId: draft.quoteId, typeId: CREATE_ASSOCIATION_TYPE.dealToQuote }] } : {}),
+    });
     return { id: deal.id };
   }
 
@@ -337,7 +340,10 @@ export class HubSpotCrmAdapter implements CrmPort {
   }
 
   async createQuoteLine(line: CrmQuoteLineDraft, opts: CrmCallOptions = {}): Promise<{ id: string }> {
-    const item = await this.client.create(OBJECT_TYPE.quoteLine, properties('quoteLine', line), { requestId: opts.requestId, budget: opts.budget });
+    const { quoteId, ...fields } = line;
+    const item = await this.client.create(OBJECT_TYPE.quoteLine, properties('quoteLine', fields), {
+      requestId: opts.requestId, budget: opts.budget, associations: [{ toId: quoteId, typeId: CREATE_ASSOCIATION_TYPE.lineItemToQuote }],
+    });
     return { id: item.id };
   }
 
@@ -422,6 +428,8 @@ function refuseUnreadable(type: HubSpotObjectType, object: HubSpotObject, proper
 
 /** HubSpot's default association type ids from a note (v4, HUBSPOT_DEFINED): note → deal 214, note → company 190. */
 const NOTE_ASSOCIATION_TYPE = { deal: 214, account: 190 } as const satisfies Record<CrmCopyObject, number>;
+/** HubSpot's HUBSPOT_DEFINED association type ids for links made in a create request (deal → quote, line item → quote). */
+const CREATE_ASSOCIATION_TYPE = { dealToQuote: 63, lineItemToQuote: 68 } as const;
 
 function copyProperties(object: CrmCopyObject): Array<[string, SyncProperty]> {
   return Object.entries(SYNC_PROPERTIES[object]) as Array<[string, SyncProperty]>;

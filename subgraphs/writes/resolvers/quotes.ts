@@ -33,25 +33,41 @@ async function saleableProducts(ctx: WritesContext, lines: LineInput[], prefix: 
   return bySku;
 }
 
-/** Creates the line items and links them to the quote, one recorded step per line so a retry never doubles one. */
-async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string): Promise<string[]> {
+/** The line of an earlier attempt that sent its create and never learnt the answer: one on the quote, of the same content, not yet taken. */
+async function lineCreatedBefore(ctx: WritesContext, quoteId: string, line: LineInput, taken: readonly string[]): Promise<string | undefined> {
+  const opts = { requestId: ctx.requestId };
+  const onQuote = (await ctx.crm.associations('quote', [quoteId], 'quoteLine', opts)).get(quoteId) ?? [];
+  const candidates = onQuote.filter((id) => !taken.includes(id));
+  if (candidates.length === 0) return undefined;
+  const lines = await ctx.crm.read('quoteLine', candidates, opts);
+  return lines.find((l) => l.sku === line.sku && l.quantity === line.quantity && l.unitPrice === line.unitPrice && (l.discount ?? 0) === line.discount)?.id;
+}
+
+/**
+ * Creates the line items on the quote, one recorded step per line so a retry never
+ * doubles one. Each create is announced first (`…:sent`) and links the line to the
+ * quote in the same request: a retry after a create whose answer was lost finds the
+ * line on the quote instead of making a second one.
+ */
+async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string, keep: readonly string[] = []): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, line] of lines.entries()) {
-    const done = progress.get(`${stepPrefix}${i}`) as string | undefined;
-    if (done) {
-      ids.push(done);
-      continue;
+    const step = `${stepPrefix}${i}`;
+    let id = progress.get(step) as string | undefined;
+    if (!id && progress.get(`${step}:sent`)) id = await lineCreatedBefore(ctx, quoteId, line, [...keep, ...ids]);
+    if (!id) {
+      await progress.record(`${step}:sent`, true);
+      id = (await ctx.crm.createQuoteLine({
+        quoteId,
+        name: String(names.get(line.sku)?.name ?? line.sku),
+        sku: line.sku,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        discount: line.discount,
+      }, { requestId: ctx.requestId })).id;
     }
-    const item = await ctx.crm.createQuoteLine({
-      name: String(names.get(line.sku)?.name ?? line.sku),
-      sku: line.sku,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      discount: line.discount,
-    }, { requestId: ctx.requestId });
-    await ctx.crm.associate('quote', quoteId, 'quoteLine', item.id, { requestId: ctx.requestId });
-    await progress.record(`${stepPrefix}${i}`, item.id);
-    ids.push(item.id);
+    await progress.record(step, id);
+    ids.push(id);
   }
   return ids;
 }
@@ -96,21 +112,14 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
         await progress.record(name, true);
       };
 
-      let dealId = (progress.get('deal') as string | undefined) ?? givenDeal;
-      if (!dealId) {
-        const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
-        dealId = (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId }, opts)).id;
-      }
-      await progress.record('deal', dealId);
-      if (!givenDeal) {
-        await step('deal→account', () => ctx.crm.associate('deal', dealId!, 'account', company.id, opts));
-        if (contactId) await step('deal→contact', () => ctx.crm.associate('deal', dealId!, 'contact', contactId, opts));
-      }
-
-      const number = quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
+      // The quote first: its create is announced and its number unique, so an attempt that
+      // lost the answer finds it by number. The deal is then created linked to the quote,
+      // so an attempt that lost that answer finds the deal on the quote.
+      // Recorded: a retry in the new year must look for (and keep) the number it sent.
+      const number = (progress.get('number') as string | undefined) ?? quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
+      await progress.record('number', number);
       let quoteId = progress.get('quote') as string | undefined;
       if (!quoteId && progress.get('quote:sent')) {
-        // An earlier attempt sent the create and never learnt its answer: the number is unique, so look for it by number.
         quoteId = (await ctx.crm.quotesByNumber([number], opts))[0]?.id;
       }
       if (!quoteId) {
@@ -128,6 +137,24 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
         quoteId = quote.id;
       }
       await progress.record('quote', quoteId);
+
+      let dealId = (progress.get('deal') as string | undefined) ?? givenDeal;
+      if (!dealId && progress.get('deal:sent')) {
+        dealId = ((await ctx.crm.associations('quote', [quoteId], 'deal', opts)).get(quoteId) ?? [])[0];
+      }
+      if (!dealId) {
+        const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
+        await progress.record('deal:sent', true);
+        dealId = (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId, quoteId }, opts)).id;
+      }
+      await progress.record('deal', dealId);
+      // A deal made here was linked to the quote by its create.
+      if (!givenDeal) await progress.record('quote→deal', true);
+      if (!givenDeal) {
+        await step('deal→account', () => ctx.crm.associate('deal', dealId!, 'account', company.id, opts));
+        if (contactId) await step('deal→contact', () => ctx.crm.associate('deal', dealId!, 'contact', contactId, opts));
+      }
+
       const links: Array<[CrmKind, string | null]> = [['account', company.id], ['deal', dealId], ['quoteTemplate', template], ['contact', contactId]];
       // Independent of each other: made side by side, within hubspot.fetch's 15 s.
       // Every one settles before the attempt ends, so each that succeeded is recorded even when another failed.
@@ -203,7 +230,7 @@ export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx
         // New lines first, then the old ones archived: a failure in between leaves a quote with too many lines, never none.
         const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.crm.associations('quote', [quoteId], 'quoteLine', { requestId: ctx.requestId })).get(quoteId) ?? [];
         await progress.record('oldLines', old);
-        const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:');
+        const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:', old);
         for (const id of old) if (!added.includes(id)) await ctx.crm.archiveQuoteLine(id, { requestId: ctx.requestId });
         replaced = { before: old.length, after: added.length };
       }
