@@ -107,6 +107,33 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
     assert.equal(stack.hubspotSandbox.log.entries({ operation: 'associate', objectType: 'quotes', toObjectType: 'companies' }).length, 1);
   });
 
+  test('a deal create that never reached HubSpot: the retry answers IN_PROGRESS until the create can no longer land, and creates nothing', async () => {
+    await stack.resetCounters();
+    const key = 'assoc-deal-never-landed';
+    stack.hubspotSandbox.faults.add({ kind: 'down', objectType: 'deals', operation: 'create', times: 1 });
+    const failed = await stack.query(CREATE, { input: input(), key }, rep);
+    assert.equal(failed.errors?.[0]?.extensions?.code, 'BACKEND_UNAVAILABLE');
+    const deals = () => stack.hubspotSandbox.store.all('deals').length;
+    const before = deals();
+    const retried = await stack.query(CREATE, { input: input(), key }, rep);
+    assert.equal(retried.errors?.[0]?.extensions?.code, 'IN_PROGRESS', JSON.stringify(retried.errors));
+    assert.equal(retried.errors?.[0]?.extensions?.system, 'hubspot');
+    assert.ok(Number(retried.errors?.[0]?.extensions?.retryAfter) >= 1, 'says when to come back');
+    assert.equal(deals(), before, 'no deal created while the first create could still land');
+  });
+
+  test('a deal create HubSpot refused (429) is sent again by the retry at once', async () => {
+    await stack.resetCounters();
+    const key = 'assoc-deal-refused';
+    stack.hubspotSandbox.faults.add({ kind: 'rate_limit', policy: 'SECONDLY', objectType: 'deals', operation: 'create', times: 10 });
+    const failed = await stack.query(CREATE, { input: input(), key }, rep);
+    stack.hubspotSandbox.faults.clear();
+    assert.ok(failed.errors?.length, 'the first attempt fails');
+    const retried = await stack.query(CREATE, { input: input(), key }, rep);
+    assert.equal(retried.errors, undefined, JSON.stringify(retried.errors));
+    assert.deepEqual(edges('quotes', hubspotId(retried.data.createQuote.quote.id), 'deals'), [hubspotId(retried.data.createQuote.deal)]);
+  });
+
   for (const [objectType, what] of [['deals', 'deal'], ['quotes', 'quote'], ['line_items', 'line']] as const) {
     test(`a ${what} created in HubSpot whose answer was lost is found by the retry, not created again`, async () => {
       await stack.resetCounters();

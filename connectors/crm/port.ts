@@ -256,6 +256,12 @@ export interface CrmPort {
   readonly system: CrmSystem;
   /** Its name for people, in messages. */
   readonly label: string;
+  /**
+   * How long after a create was sent it may still land in the CRM though its caller
+   * gave up on the answer (timed out, lost the connection): until then, not finding
+   * the record is no proof it was not created.
+   */
+  readonly createSettleMs: number;
 
   /**
    * This port for one request: every call it makes runs within the request's

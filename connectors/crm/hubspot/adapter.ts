@@ -155,6 +155,14 @@ export interface HubSpotCrmSettings {
 export class HubSpotCrmAdapter implements CrmPort {
   readonly system = 'hubspot' as const;
   readonly label = 'HubSpot';
+  /**
+   * The client's own timeout plus a margin: HubSpot publishes no bound on how long it
+   * keeps working on a request its caller abandoned, and this is the judgment that one
+   * not committed HUBSPOT_CREATE_LANDING_MARGIN_MS after the caller gave up never will be.
+   */
+  get createSettleMs(): number {
+    return this.client.timeoutMs + HUBSPOT_CREATE_LANDING_MARGIN_MS;
+  }
   /** The discovered default template, shared by every request's view (templates change rarely; a restart re-reads). */
   private readonly discovered: { template?: Promise<string | null> };
 
@@ -428,6 +436,8 @@ function refuseUnreadable(type: HubSpotObjectType, object: HubSpotObject, proper
 
 /** HubSpot's default association type ids from a note (v4, HUBSPOT_DEFINED): note → deal 214, note → company 190. */
 const NOTE_ASSOCIATION_TYPE = { deal: 214, account: 190 } as const satisfies Record<CrmCopyObject, number>;
+const HUBSPOT_CREATE_LANDING_MARGIN_MS = 10_000;
+
 /** HubSpot's HUBSPOT_DEFINED association type ids for links made in a create request (deal → quote, line item → quote). */
 const CREATE_ASSOCIATION_TYPE = { dealToQuote: 63, lineItemToQuote: 68 } as const;
 

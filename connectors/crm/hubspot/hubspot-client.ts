@@ -153,8 +153,11 @@ export class HubSpotClient {
   private readonly pacer: Pacer | undefined;
   /** Set on a request's view (forRequest): every call it makes runs within this deadline. */
   private deadline: Deadline | undefined;
+  /** How long one request may take before the client gives up on it (HUBSPOT_TIMEOUT_MS). */
+  readonly timeoutMs: number;
 
   constructor(config: HubSpotConfig, options: HubSpotClientOptions = {}) {
+    this.timeoutMs = config.timeoutMs;
     this.agent = createTimeoutAgent(config.baseUrl, config.timeoutMs, config.maxConcurrency);
     this.base = new URL(config.baseUrl);
     this.accessToken = config.accessToken;

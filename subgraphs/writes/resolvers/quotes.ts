@@ -1,7 +1,7 @@
 // Quotes are CRM-owned: created and changed in the CRM only. Products are
 // checked against Odoo first, so a quote never names a product the ERP cannot sell.
 import { createHash } from 'node:crypto';
-import { appError } from '../../../policy/errors.ts';
+import { appError, isAppError } from '../../../policy/errors.ts';
 import { crmIdOf, decodeId, encodeId } from '../../../core/ids.ts';
 import { limitedToOwnRecords } from '../../../policy/permissions.ts';
 import { searchRows } from '../../../connectors/odoo/records.ts';
@@ -33,7 +33,56 @@ async function saleableProducts(ctx: WritesContext, lines: LineInput[], prefix: 
   return bySku;
 }
 
-/** The line of an earlier attempt that sent its create and never learnt the answer: one on the quote, of the same content, not yet taken. */
+/**
+ * Errors after which the CRM certainly did not carry a create out: it refused the request
+ * (invalid, conflicting, over a limit, not allowed) or it was never sent. After any other
+ * failure (a timeout, a lost connection, a 5xx, an answer that did not parse) or a crash,
+ * the record may exist, or may still come to exist.
+ */
+const NOT_CREATED = new Set(['BAD_USER_INPUT', 'BACKEND_VALIDATION', 'BACKEND_CONFLICT', 'BACKEND_RATE_LIMITED', 'BACKEND_AUTH_FAILED', 'BACKEND_ACCESS_DENIED', 'BACKEND_RECORD_MISSING']);
+
+/**
+ * One CRM create, at most once per idempotency key and step. The create is announced
+ * (`<step>:sent`, with the time) before it is sent. An attempt that finds it announced
+ * but not recorded — an earlier attempt lost the answer or died — looks for the record
+ * (`find`) instead of creating it again; if it is not there yet, the create may still
+ * land until `createSettleMs` after it was sent, so the caller hears IN_PROGRESS until
+ * then. A record with a unique value (`unique`) needs no wait: a second create is
+ * refused by the CRM (409), and the record is then found.
+ */
+async function createOnce(ctx: WritesContext, progress: ProgressRecorder, step: string, what: string, how: { find: () => Promise<string | undefined>; create: () => Promise<string>; unique?: boolean }): Promise<string> {
+  const done = progress.get(step) as string | undefined;
+  if (done) return done;
+  const sent = progress.get(`${step}:sent`) as { at?: number } | true | null | undefined;
+  if (sent) {
+    const found = await how.find();
+    if (found) {
+      await progress.record(step, found);
+      return found;
+    }
+    const settledAt = (typeof sent === 'object' ? sent.at ?? 0 : 0) + ctx.crm.createSettleMs;
+    if (!how.unique && Date.now() < settledAt) {
+      throw appError('IN_PROGRESS', `${ctx.crm.label} has not said whether the ${what} was created; retry with the same key later`, {
+        system: ctx.crm.system, retryAfterMs: settledAt - Date.now(),
+      });
+    }
+  }
+  await progress.record(`${step}:sent`, { at: Date.now() });
+  let id: string | undefined;
+  try {
+    id = await how.create();
+  } catch (e) {
+    if (how.unique && isAppError(e) && e.key === 'BACKEND_CONFLICT') id = await how.find();
+    if (!id) {
+      if (isAppError(e) && NOT_CREATED.has(e.key)) await progress.record(`${step}:sent`, null);
+      throw e;
+    }
+  }
+  await progress.record(step, id);
+  return id;
+}
+
+/** The line an earlier attempt created: on the quote, of the same content, not yet taken. */
 async function lineCreatedBefore(ctx: WritesContext, quoteId: string, line: LineInput, taken: readonly string[]): Promise<string | undefined> {
   const opts = { requestId: ctx.requestId };
   const onQuote = (await ctx.crm.associations('quote', [quoteId], 'quoteLine', opts)).get(quoteId) ?? [];
@@ -44,30 +93,24 @@ async function lineCreatedBefore(ctx: WritesContext, quoteId: string, line: Line
 }
 
 /**
- * Creates the line items on the quote, one recorded step per line so a retry never
- * doubles one. Each create is announced first (`…:sent`) and links the line to the
- * quote in the same request: a retry after a create whose answer was lost finds the
- * line on the quote instead of making a second one.
+ * Creates the line items on the quote, each once (createOnce): a line is linked to the
+ * quote in its create request, so one whose answer was lost is found on the quote.
+ * `keep`: lines the quote had before, never taken for new ones.
  */
 async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string, keep: readonly string[] = []): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, line] of lines.entries()) {
-    const step = `${stepPrefix}${i}`;
-    let id = progress.get(step) as string | undefined;
-    if (!id && progress.get(`${step}:sent`)) id = await lineCreatedBefore(ctx, quoteId, line, [...keep, ...ids]);
-    if (!id) {
-      await progress.record(`${step}:sent`, true);
-      id = (await ctx.crm.createQuoteLine({
+    ids.push(await createOnce(ctx, progress, `${stepPrefix}${i}`, `quote line ${i + 1}`, {
+      find: () => lineCreatedBefore(ctx, quoteId, line, [...keep, ...ids]),
+      create: async () => (await ctx.crm.createQuoteLine({
         quoteId,
         name: String(names.get(line.sku)?.name ?? line.sku),
         sku: line.sku,
         quantity: line.quantity,
         unitPrice: line.unitPrice,
         discount: line.discount,
-      }, { requestId: ctx.requestId })).id;
-    }
-    await progress.record(step, id);
-    ids.push(id);
+      }, { requestId: ctx.requestId })).id,
+    }));
   }
   return ids;
 }
@@ -118,13 +161,10 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       // Recorded: a retry in the new year must look for (and keep) the number it sent.
       const number = (progress.get('number') as string | undefined) ?? quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
       await progress.record('number', number);
-      let quoteId = progress.get('quote') as string | undefined;
-      if (!quoteId && progress.get('quote:sent')) {
-        quoteId = (await ctx.crm.quotesByNumber([number], opts))[0]?.id;
-      }
-      if (!quoteId) {
-        await progress.record('quote:sent', true);
-        const quote = await ctx.crm.createQuote({
+      const quoteId = await createOnce(ctx, progress, 'quote', `quote ${number}`, {
+        unique: true,
+        find: async () => (await ctx.crm.quotesByNumber([number], opts))[0]?.id,
+        create: async () => (await ctx.crm.createQuote({
           title: input.title,
           status: 'DRAFT',
           currency: input.currency,
@@ -133,24 +173,20 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
           requestedDeliveryDate: input.requestedDeliveryDate,
           incoterm: input.incoterm,
           ownerId,
-        }, opts);
-        quoteId = quote.id;
-      }
-      await progress.record('quote', quoteId);
+        }, opts)).id,
+      });
 
-      let dealId = (progress.get('deal') as string | undefined) ?? givenDeal;
-      if (!dealId && progress.get('deal:sent')) {
-        dealId = ((await ctx.crm.associations('quote', [quoteId], 'deal', opts)).get(quoteId) ?? [])[0];
-      }
+      let dealId = givenDeal;
       if (!dealId) {
         const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
-        await progress.record('deal:sent', true);
-        dealId = (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId, quoteId }, opts)).id;
-      }
-      await progress.record('deal', dealId);
-      // A deal made here was linked to the quote by its create.
-      if (!givenDeal) await progress.record('quote→deal', true);
-      if (!givenDeal) {
+        const linked = progress.get('deal:sent') !== undefined || !progress.get('deal');
+        dealId = await createOnce(ctx, progress, 'deal', `deal of quote ${number}`, {
+          find: async () => ((await ctx.crm.associations('quote', [quoteId], 'deal', opts)).get(quoteId) ?? [])[0],
+          create: async () => (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId, quoteId }, opts)).id,
+        });
+        // A deal made (or found) here is linked to the quote by its create. One an attempt
+        // of an earlier release made (recorded without an announcement) was not: the step below links it.
+        if (linked) await progress.record('quote→deal', true);
         await step('deal→account', () => ctx.crm.associate('deal', dealId!, 'account', company.id, opts));
         if (contactId) await step('deal→contact', () => ctx.crm.associate('deal', dealId!, 'contact', contactId, opts));
       }
