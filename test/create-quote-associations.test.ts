@@ -14,6 +14,8 @@ const CREATE = `mutation($input: QuoteCreateInput!, $key: String!) {
   createQuote(input: $input, idempotencyKey: $key) { deal replayed quote { id number status account { name } } }
 }`;
 
+const AUDIT = `query($id: ID!) { auditLog(first: 50, filter: { objectId: $id }) { edges { node { action object outcome fields } } } }`;
+
 describe('createQuote associates everything a HubSpot portal needs', () => {
   let stack: TestStack;
   let rep: Caller;
@@ -34,6 +36,8 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
     contactId = encodeId('Contact', 'crm', contact.fromId);
   });
   after(() => stack.close());
+  /** The audit entries about one record, read through the gateway. */
+  const trail = async (id: string) => (await stack.query(AUDIT, { id }, { role: 'integration_admin' })).data.auditLog.edges.map((e: { node: { action: string; object: string; outcome: string; fields: string[] } }) => e.node);
 
   test('a new quote gets a new deal on the account and the template, deal, company, contact and line-item associations, one call each', async () => {
     await stack.resetCounters();
@@ -93,6 +97,13 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
     assert.equal(stack.hubspotSandbox.log.count({ operation: 'create', objectType: 'quotes' }), 1);
     assert.equal(stack.hubspotSandbox.log.count({ operation: 'create', objectType: 'deals' }), 1);
     assert.equal(stack.hubspotSandbox.log.count({ operation: 'create', objectType: 'line_items' }), 0, 'stopped before the lines');
+    // What the failed attempt made is in the trail already, whether or not anyone retries.
+    const made = stack.hubspotSandbox.log.entries({ operation: 'create' }).map((e) => `${e.objectType}`).sort();
+    assert.deepEqual(made, ['deals', 'quotes']);
+    const quote = stack.hubspotSandbox.store.all('quotes').find((q) => q.properties.hs_title === 'Pumps for line 4' && edges('quotes', q.id, 'quote_template').length === 0)!;
+    assert.deepEqual((await trail(encodeId('Quote', 'crm', quote.id))).map((e: { action: string; outcome: string }) => `${e.action}:${e.outcome}`), ['createQuote:applied']);
+    const [deal] = edges('quotes', quote.id, 'deals');
+    assert.deepEqual((await trail(encodeId('Opportunity', 'crm', deal!))).map((e: { object: string; outcome: string }) => `${e.object}:${e.outcome}`), ['Opportunity:applied']);
 
     const retried = await stack.query(CREATE, { input: input(), key: 'assoc-quote-0006' }, rep);
     assert.equal(retried.errors, undefined, JSON.stringify(retried.errors));
@@ -156,6 +167,10 @@ describe('createQuote associates everything a HubSpot portal needs', () => {
       assert.deepEqual(edges('deals', dealId, 'companies'), [stack.world.demo.accountHubSpotId]);
       const lines = edges('quotes', quoteId, 'line_items').map((id) => stack.hubspotSandbox.store.get('line_items', id)!.properties.hs_sku).sort();
       assert.deepEqual(lines, input().lines.map((l) => l.sku).sort(), 'each line once');
+      // Each record once in the trail, whichever attempt learnt its id.
+      assert.equal((await trail(encodeId('Opportunity', 'crm', dealId))).length, 1);
+      for (const line of edges('quotes', quoteId, 'line_items')) assert.equal((await trail(encodeId('QuoteLine', 'crm', line))).length, 1);
+      assert.deepEqual((await trail(encodeId('Quote', 'crm', quoteId))).map((e: { fields: string[] }) => e.fields.includes('lines') ? 'summary' : 'created').sort(), ['created', 'summary']);
       const dealsOfQuote = stack.hubspotSandbox.store.all('deals').filter((d) => d.properties.dealname === `${stack.world.demo.accountName}: Pumps for line 4` && edges('deals', d.id, 'quotes').includes(quoteId));
       assert.equal(dealsOfQuote.length, 1);
     });

@@ -41,6 +41,14 @@ async function saleableProducts(ctx: WritesContext, lines: LineInput[], prefix: 
  */
 const NOT_CREATED = new Set(['BAD_USER_INPUT', 'BACKEND_VALIDATION', 'BACKEND_CONFLICT', 'BACKEND_RATE_LIMITED', 'BACKEND_AUTH_FAILED', 'BACKEND_ACCESS_DENIED', 'BACKEND_RECORD_MISSING']);
 
+/** What a create made, for its own audit entry: written as soon as the record is known, so a create whose attempt then failed or died is in the trail too. */
+interface CreatedRecord {
+  action: 'createQuote' | 'updateQuote';
+  object: 'Quote' | 'Opportunity' | 'QuoteLine';
+  after: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
 /**
  * One CRM create, at most once per idempotency key and step. The create is announced
  * (`<step>:sent`, with the time) before it is sent. An attempt that finds it announced
@@ -48,9 +56,22 @@ const NOT_CREATED = new Set(['BAD_USER_INPUT', 'BACKEND_VALIDATION', 'BACKEND_CO
  * (`find`) instead of creating it again; if it is not there yet, the create may still
  * land until `createSettleMs` after it was sent, so the caller hears IN_PROGRESS until
  * then. A record with a unique value (`unique`) needs no wait: a second create is
- * refused by the CRM (409), and the record is then found.
+ * refused by the CRM (409), and the record is then found. The record is audited once
+ * (`<step>:audited`), by whichever attempt first knows its id.
  */
-async function createOnce(ctx: WritesContext, progress: ProgressRecorder, step: string, what: string, how: { find: () => Promise<string | undefined>; create: () => Promise<string>; unique?: boolean }): Promise<string> {
+async function createOnce(ctx: WritesContext, progress: ProgressRecorder, step: string, what: string, record: CreatedRecord, how: { find: () => Promise<string | undefined>; create: () => Promise<string>; unique?: boolean }): Promise<string> {
+  const id = await createdOrFound(ctx, progress, step, what, how);
+  if (!progress.get(`${step}:audited`)) {
+    await ctx.audit.record({
+      actor: actorOf(ctx), action: record.action, system: ctx.crm.system, object: record.object, objectId: encodeId(record.object, 'crm', id),
+      fields: Object.keys(record.after), before: {}, after: record.after, idempotencyKey: record.idempotencyKey, requestId: ctx.requestId, outcome: 'applied',
+    });
+    await progress.record(`${step}:audited`, true);
+  }
+  return id;
+}
+
+async function createdOrFound(ctx: WritesContext, progress: ProgressRecorder, step: string, what: string, how: { find: () => Promise<string | undefined>; create: () => Promise<string>; unique?: boolean }): Promise<string> {
   const done = progress.get(step) as string | undefined;
   if (done) return done;
   const sent = progress.get(`${step}:sent`) as { at?: number } | true | null | undefined;
@@ -97,10 +118,11 @@ async function lineCreatedBefore(ctx: WritesContext, quoteId: string, line: Line
  * quote in its create request, so one whose answer was lost is found on the quote.
  * `keep`: lines the quote had before, never taken for new ones.
  */
-async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string, keep: readonly string[] = []): Promise<string[]> {
+async function addLines(ctx: WritesContext, quoteId: string, lines: LineInput[], names: ReadonlyMap<string, { id: number } & Record<string, unknown>>, progress: ProgressRecorder, stepPrefix: string, made: Omit<CreatedRecord, 'object' | 'after'>, keep: readonly string[] = []): Promise<string[]> {
   const ids: string[] = [];
   for (const [i, line] of lines.entries()) {
-    ids.push(await createOnce(ctx, progress, `${stepPrefix}${i}`, `quote line ${i + 1}`, {
+    const after = { quote: encodeId('Quote', 'crm', quoteId), sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice, discount: line.discount };
+    ids.push(await createOnce(ctx, progress, `${stepPrefix}${i}`, `quote line ${i + 1}`, { ...made, object: 'QuoteLine', after }, {
       find: () => lineCreatedBefore(ctx, quoteId, line, [...keep, ...ids]),
       create: async () => (await ctx.crm.createQuoteLine({
         quoteId,
@@ -161,7 +183,8 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       // Recorded: a retry in the new year must look for (and keep) the number it sent.
       const number = (progress.get('number') as string | undefined) ?? quoteNumberFor(ctx.identity.sub, idempotencyKey, ctx.now());
       await progress.record('number', number);
-      const quoteId = await createOnce(ctx, progress, 'quote', `quote ${number}`, {
+      const made = { action: 'createQuote', idempotencyKey } as const;
+      const quoteId = await createOnce(ctx, progress, 'quote', `quote ${number}`, { ...made, object: 'Quote', after: { number, title: input.title, status: 'DRAFT' } }, {
         unique: true,
         find: async () => (await ctx.crm.quotesByNumber([number], opts))[0]?.id,
         create: async () => (await ctx.crm.createQuote({
@@ -180,7 +203,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       if (!dealId) {
         const amount = Math.round(input.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice * (1 - l.discount / 100), 0) * 100) / 100;
         const linked = progress.get('deal:sent') !== undefined || !progress.get('deal');
-        dealId = await createOnce(ctx, progress, 'deal', `deal of quote ${number}`, {
+        dealId = await createOnce(ctx, progress, 'deal', `deal of quote ${number}`, { ...made, object: 'Opportunity', after: { quote: encodeId('Quote', 'crm', quoteId), amount, currency: input.currency } }, {
           find: async () => ((await ctx.crm.associations('quote', [quoteId], 'deal', opts)).get(quoteId) ?? [])[0],
           create: async () => (await ctx.crm.createDeal({ name: `${company.name ?? 'Quote'}: ${input.title}`, amount, currency: input.currency, closeDate: input.validUntil, ownerId, quoteId }, opts)).id,
         });
@@ -197,7 +220,7 @@ export async function createQuote(_: unknown, args: MutationCreateQuoteArgs, ctx
       const linked = await Promise.allSettled(links.map(([to, toId]) => (toId ? step(`quote→${to}`, () => ctx.crm.associate('quote', quoteId!, to, toId, opts)) : undefined)));
       const failed = linked.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:');
+      await addLines(ctx, quoteId, input.lines, bySku, progress, 'line:', made);
       await ctx.audit.record({
         actor: actorOf(ctx), action: 'createQuote', system: ctx.crm.system, object: 'Quote', objectId: encodeId('Quote', 'crm', quoteId),
         fields: ['number', 'title', 'lines', 'deal', 'template', ...(contactId ? ['contact'] : [])], before: {},
@@ -266,7 +289,7 @@ export async function updateQuote(_: unknown, args: MutationUpdateQuoteArgs, ctx
         // New lines first, then the old ones archived: a failure in between leaves a quote with too many lines, never none.
         const old = (progress.get('oldLines') as string[] | undefined) ?? (await ctx.crm.associations('quote', [quoteId], 'quoteLine', { requestId: ctx.requestId })).get(quoteId) ?? [];
         await progress.record('oldLines', old);
-        const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:', old);
+        const added = await addLines(ctx, quoteId, lines, bySku, progress, 'newLine:', { action: 'updateQuote', idempotencyKey }, old);
         for (const id of old) if (!added.includes(id)) await ctx.crm.archiveQuoteLine(id, { requestId: ctx.requestId });
         replaced = { before: old.length, after: added.length };
       }
