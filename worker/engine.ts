@@ -110,6 +110,8 @@ export function comparePositions(a: StreamPosition, b: StreamPosition): number {
 
 /** Jobs and targets the coalescing remembers (FlowContext.coalesce); the oldest are forgotten first (they then simply run). */
 const COALESCE_MEMORY = 20_000;
+/** The batch memo of a context outside a claimed batch (a poll, a job run alone). */
+const EMPTY_BATCH: ReadonlyMap<string, unknown> = new Map();
 
 /** A Map that forgets its oldest entries past `max`. */
 class RecentMap<K, V> extends Map<K, V> {
@@ -239,16 +241,38 @@ export class SyncEngine {
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
     keepalive.unref();
     try {
+      const batches = await this.prefetch(jobs);
       for (const job of jobs) {
         if (this.stopped) break; // unclaimed by lease expiry; another worker (or this one after restart) picks it up
         waiting.delete(job.id);
         if (lost.has(job.id)) continue;
-        outcomes.push(await this.run(job));
+        outcomes.push(await this.run(job, batches.get(job.flow)));
       }
     } finally {
       clearInterval(keepalive);
     }
     return outcomes;
+  }
+
+  /** Each flow's read-ahead for its jobs of a claimed batch (Flow.prefetch); a failed one is logged and left out. */
+  private async prefetch(jobs: readonly Job[]): Promise<Map<string, ReadonlyMap<string, unknown>>> {
+    const out = new Map<string, ReadonlyMap<string, unknown>>();
+    const byFlow = new Map<string, Job[]>();
+    for (const j of jobs) byFlow.set(j.flow, [...(byFlow.get(j.flow) ?? []), j]);
+    for (const [name, changes] of byFlow) {
+      const flow = this.flows.get(name);
+      if (!flow?.prefetch || this.stopped) continue;
+      const deadline = new RequestDeadline(this.options.jobTimeoutMs);
+      const ctx = this.context(flow, `prefetch-${randomUUID()}`, AbortSignal.any([deadline.signal, this.stopping.signal]), deadline);
+      try {
+        out.set(name, await flow.prefetch(ctx, changes.map((j) => j.change)));
+      } catch (e) {
+        ctx.logger.warn({ err: e, jobs: changes.length }, 'reading ahead for a batch failed; its jobs read for themselves');
+      } finally {
+        deadline.dispose();
+      }
+    }
+    return out;
   }
 
   /** Runs due jobs until none is due (tests, CLI). */
@@ -269,7 +293,7 @@ export class SyncEngine {
     return flow;
   }
 
-  private async run(job: Job): Promise<JobOutcome> {
+  private async run(job: Job, batch?: ReadonlyMap<string, unknown>): Promise<JobOutcome> {
     const { queue, exceptions, logger } = this.deps;
     const flow = this.flows.get(job.flow);
     const requestId = `sync-${job.id}-${job.attempts}`;
@@ -293,7 +317,7 @@ export class SyncEngine {
       const queuedAt = this.queuedHere.get(job.id);
       this.queuedHere.delete(job.id);
       const coalescible = queuedAt !== undefined && job.attempts <= 1 ? { queuedAt, version: job.change.version } : undefined;
-      const ctx = this.context(flow, requestId, signal, deadline, coalescible);
+      const ctx = this.context(flow, requestId, signal, deadline, coalescible, batch);
       const result: ApplyResult = await flow.apply(ctx, job.change);
       if (!(await queue.complete(job.id, this.owner))) {
         logger.warn({ job: job.id, flow: flow.name }, 'job lease lost before completion; another worker re-runs it (idempotently)');
@@ -354,7 +378,7 @@ export class SyncEngine {
 
   /** What a flow may use, bound to it (actor = its name) and to one job attempt. */
   /** `coalescible`: when this engine queued the job's hint, and its version; without it every step runs (FlowContext.coalesce). */
-  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline, coalescible?: { queuedAt: number; version: string }): FlowContext {
+  context(flow: Flow, requestId: string, signal: AbortSignal, deadline?: RequestDeadline, coalescible?: { queuedAt: number; version: string }, batch: ReadonlyMap<string, unknown> = EMPTY_BATCH): FlowContext {
     const { odoo, crm, idempotency, audit, exceptions, logger } = this.deps;
     const now = this.deps.now ?? (() => new Date());
     return {
@@ -368,6 +392,7 @@ export class SyncEngine {
       requestId,
       actor: { sub: flow.name, role: 'integration' },
       now,
+      batch,
       once: (key, fingerprint, work) =>
         idempotency.run({ scope: `sync:${flow.name}`, key, actor: flow.name, fingerprint }, (progress) => work({ attempt: progress.attempt })),
       coalesce: async (target, work) => {

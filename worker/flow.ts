@@ -117,6 +117,11 @@ export interface FlowContext {
    * picking, an MO and the order itself each hint at the order; one re-read covers them.
    */
   coalesce<T>(target: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
+  /**
+   * What the flow's `prefetch` read ahead for the batch this job was claimed in (empty
+   * outside a batch, or when the read-ahead failed): shared by the batch's jobs.
+   */
+  readonly batch: ReadonlyMap<string, unknown>;
 }
 
 /**
@@ -149,6 +154,15 @@ export interface Flow {
   readonly pollMs?: number;
   detect(ctx: FlowContext, args: DetectArgs, limit: number): Promise<DetectResult>;
   apply(ctx: FlowContext, change: ChangeHint): Promise<ApplyResult>;
+  /**
+   * Optional read-ahead for a claimed batch of this flow's jobs, before the first runs:
+   * lookups every job would make one at a time, made once for all (one CRM search for
+   * every order the batch is about, where each job would spend one of HubSpot's four
+   * searches a second). Returns what `apply` finds in `ctx.batch`. Only reads; a job
+   * whose answer is missing reads for itself, so a failed read-ahead costs time, not
+   * correctness.
+   */
+  prefetch?(ctx: FlowContext, changes: readonly ChangeHint[]): Promise<ReadonlyMap<string, unknown>>;
 }
 
 // ---------------------------------------------------------------------------

@@ -41,6 +41,8 @@ export const HUBSPOT_TIERS = {
   capacity_pack: { max: 250, daily: 2_000_000 },
 } as const;
 export type HubSpotTier = keyof typeof HUBSPOT_TIERS;
+/** The portal the sandbox plays unless told otherwise: quote approvals need Sales Hub Professional or Enterprise. */
+export const DEFAULT_SANDBOX_TIER: HubSpotTier = 'professional';
 
 /**
  * CRM search's own limit per token ("CRM Search API Rate Limit Increase": four
@@ -340,7 +342,7 @@ export function createHubSpotSandbox(opts: HubSpotSandboxOptions): HubSpotSandbo
   const log = new RequestLog(opts.requestLogLimit);
   const faults = new FaultSwitches();
   const assocPageSize = opts.associationsPageSize ?? 500;
-  const tier = HUBSPOT_TIERS[opts.rateLimit?.tier ?? 'professional'];
+  const tier = HUBSPOT_TIERS[opts.rateLimit?.tier ?? DEFAULT_SANDBOX_TIER];
   const limits = new RateLimits({
     max: opts.rateLimit?.max ?? tier.max,
     intervalMs: opts.rateLimit?.intervalMs ?? 10_000,

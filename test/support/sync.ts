@@ -5,7 +5,7 @@ import { buildWorld, DEFAULT_NOW, SANDBOX_HUBSPOT_TOKEN, SANDBOX_ODOO_CREDENTIAL
 import { protocolsOf } from '../../sandboxes/odoo/versions.ts';
 import type { OdooVersion } from '../../connectors/odoo/versions.ts';
 import { createOdooSandbox } from '../../sandboxes/odoo/server.ts';
-import { createHubSpotSandbox } from '../../sandboxes/hubspot/server.ts';
+import { createHubSpotSandbox, DEFAULT_SANDBOX_TIER, HUBSPOT_TIERS } from '../../sandboxes/hubspot/server.ts';
 import { loadOdooConfig } from '../../connectors/odoo/config.ts';
 import { createOdooClient, type OdooClient } from '../../connectors/odoo/odoo-client.ts';
 import { loadHubSpotConfig } from '../../connectors/crm/hubspot/config.ts';
@@ -45,6 +45,9 @@ export async function startSyncWorld(opts: { storePath?: string; storeEngine?: '
     ODOO_URL: odooUrl, ODOO_DB: world.odoo.database, ODOO_LOGIN: SANDBOX_ODOO_CREDENTIALS.login, ODOO_API_KEY: SANDBOX_ODOO_CREDENTIALS.apiKey,
     ODOO_PROTOCOL: protocolsOf(odooSandbox.version)[0]!, ODOO_MAX_RETRIES: '1', ODOO_TIMEOUT_MS: '5000',
     HUBSPOT_BASE_URL: hubspotUrl, HUBSPOT_ACCESS_TOKEN: SANDBOX_HUBSPOT_TOKEN, HUBSPOT_MAX_RETRIES: String(opts.hubspotRetries ?? 1), HUBSPOT_TIMEOUT_MS: '5000',
+    // The sandbox portal's tier (Professional: quote approvals need Sales Hub Professional or
+    // Enterprise), as an operator of such a portal configures it: the connector paces itself to it.
+    HUBSPOT_BURST_LIMIT: String(HUBSPOT_TIERS[DEFAULT_SANDBOX_TIER].max),
     // An outage in a test lasts milliseconds: the breakers probe again soon after.
     ODOO_BREAKER_HALF_OPEN_MS: '50', HUBSPOT_BREAKER_HALF_OPEN_MS: '50',
   };

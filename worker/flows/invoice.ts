@@ -13,7 +13,7 @@ import type { OdooSession } from '../../connectors/odoo/records.ts';
 import type { CopyValues } from '../../connectors/crm/port.ts';
 import type { ApplyResult, ChangeHint, DetectResult, Flow, FlowContext } from '../flow.ts';
 import { milestoneNote, syncCopies } from './crm-copies.ts';
-import { dealOfOrder } from './order-status.ts';
+import { dealOfOrder, readAheadQuotesOfOrders } from './order-status.ts';
 import { detectByWriteDate, odooSessions, searchRows } from './odoo-source.ts';
 
 export const INVOICE_FLOW = 'invoice';
@@ -54,6 +54,13 @@ export function createInvoiceFlow(): Flow {
       const rows = await searchRows(s, 'account.move', domain, { limit, order: 'invoice_date_due asc, id asc' }, ['invoice_date_due']);
       const changes: ChangeHint[] = rows.filter((r) => r.invoice_date_due).map((r) => ({ model: DUE_STREAM, recordId: String(r.id), version: `${r.invoice_date_due}T00:00:00.000Z` }));
       return { changes, drained: rows.length < limit };
+    },
+    async prefetch(ctx, changes) {
+      const s = await session(ctx);
+      const ids = changes.filter((c) => c.model === 'account.move').map((c) => Number(c.recordId)).filter(Number.isSafeInteger);
+      const names = [...new Set((ids.length ? await readMoves(s, [['id', 'in', ids]]) : []).flatMap(originsOf))];
+      const orders = names.length ? await searchRows(s, 'sale.order', [['name', 'in', names]], {}, ['name']) : [];
+      return readAheadQuotesOfOrders(ctx, orders.map((o) => o.id));
     },
     async apply(ctx, change): Promise<ApplyResult> {
       const s = await session(ctx);

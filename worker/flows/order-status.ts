@@ -10,7 +10,7 @@
 // whole, today, from Odoo.
 import { DELIVERY_STATUS, ORDER_STATE } from '../../connectors/odoo/canonical.ts';
 import type { OdooSession } from '../../connectors/odoo/records.ts';
-import type { CopyValues } from '../../connectors/crm/port.ts';
+import type { CopyValues, CrmQuote } from '../../connectors/crm/port.ts';
 import type { ApplyResult, ChangeHint, Flow, FlowContext } from '../flow.ts';
 import { milestoneNote, syncCopies } from './crm-copies.ts';
 import { detectByWriteDate, odooSessions, searchRows } from './odoo-source.ts';
@@ -46,10 +46,26 @@ async function ordersOf(session: OdooSession, change: ChangeHint): Promise<numbe
   }
 }
 
+const QUOTES_OF_ORDERS = 'quotesOfOrders';
+
+/**
+ * The read-ahead of a batch (Flow.prefetch) for the orders its jobs are about: their
+ * CRM quotes in one search per HUBSPOT_LIMITS.searchInValues orders, instead of one
+ * search (of HubSpot's four a second) per job. An order with no quote is remembered as
+ * such: the search is complete (pages followed), as the job's own would be.
+ */
+export async function readAheadQuotesOfOrders(ctx: FlowContext, orderIds: readonly number[]): Promise<ReadonlyMap<string, unknown>> {
+  const ids = [...new Set(orderIds)];
+  const quotes = ids.length ? await ctx.crm.quotesByOdooOrderId(ids, { requestId: ctx.requestId }) : [];
+  const byOrder = new Map<number, CrmQuote[]>(ids.map((id) => [id, quotes.filter((q) => q.odooOrderId === id)]));
+  return new Map([[QUOTES_OF_ORDERS, byOrder]]);
+}
+
 /** The deal the order's quote is associated with (none: the order did not come from the CRM). */
 export async function dealOfOrder(ctx: FlowContext, order: { id: number; origin: string | null; client_order_ref?: string | null }): Promise<string | null> {
   const opts = { requestId: ctx.requestId };
-  let quotes = await ctx.crm.quotesByOdooOrderId([order.id], opts);
+  const readAhead = (ctx.batch.get(QUOTES_OF_ORDERS) as ReadonlyMap<number, CrmQuote[]> | undefined)?.get(order.id);
+  let quotes = readAhead ?? await ctx.crm.quotesByOdooOrderId([order.id], opts);
   // An order confirmed before its reference reached the quote still names the quote number as origin.
   if (quotes.length === 0 && order.origin) quotes = await ctx.crm.quotesByNumber([order.origin], opts);
   const quote = quotes.find((q) => q.odooOrderId === order.id) ?? quotes[0];
@@ -69,6 +85,16 @@ export function createOrderStatusFlow(): Flow {
       const s = await session(ctx);
       const extra = args.model === 'stock.picking' ? [['picking_type_code', '=', 'outgoing']] : args.model === 'sale.order' ? [['state', 'in', ['sale', 'cancel']]] : [];
       return detectByWriteDate(s, args, limit, extra);
+    },
+    async prefetch(ctx, changes) {
+      const s = await session(ctx);
+      const numeric = (model: string) => changes.filter((c) => c.model === model).map((c) => Number(c.recordId)).filter(Number.isSafeInteger);
+      const pickings = numeric('stock.picking');
+      const viaPickings = pickings.length
+        ? (await searchRows(s, 'stock.picking', [['id', 'in', pickings]], { context: { active_test: false } }, ['sale_id'])).flatMap((p) => (p.sale_id ? [p.sale_id.id] : []))
+        : [];
+      // An MO's order is found through its origin; those jobs read for themselves.
+      return readAheadQuotesOfOrders(ctx, [...numeric('sale.order'), ...viaPickings]);
     },
     async apply(ctx, change): Promise<ApplyResult> {
       const s = await session(ctx);

@@ -13,7 +13,7 @@ import type {
 import {
   LIFECYCLE_STAGE, LIFECYCLE_STAGE_TO_HUBSPOT, OBJECT_TYPE, PROPERTY, QUOTE_STATUS, QUOTE_STATUS_TO_HUBSPOT, READ_PROPERTIES, type MappedField,
 } from './canonical.ts';
-import type { HubSpotClient, SearchRequest } from './hubspot-client.ts';
+import { HUBSPOT_LIMITS, type HubSpotClient, type SearchRequest } from './hubspot-client.ts';
 import { fromHubSpotValue, SYNC_OBJECT_TYPE, SYNC_PROPERTIES, toHubSpotValue, type SyncProperty } from './sync-properties.ts';
 import { withUnreadable, type HubSpotObject, type HubSpotObjectType } from './mapping/objects.ts';
 import { parseObjects, safeParseObjects } from './mapping/records.ts';
@@ -377,13 +377,24 @@ export class HubSpotCrmAdapter implements CrmPort {
   }
 
   async quotesByOdooOrderId(orderIds: readonly number[], opts: CrmCallOptions = {}): Promise<CrmQuote[]> {
-    if (orderIds.length === 0) return [];
-    const found = await this.client.search(OBJECT_TYPE.quote, {
-      filterGroups: [{ filters: [{ propertyName: PROPERTY.quote.odooOrderId, operator: 'IN', values: orderIds.map(String) }] }],
-      properties: [...READ_PROPERTIES.quote],
-      limit: Math.min(100, Math.max(1, orderIds.length * 2)),
-    }, { requestId: opts.requestId, budget: opts.budget });
-    return this.records('quote', found.results);
+    const ids = [...new Set(orderIds)].map(String);
+    const out: CrmQuote[] = [];
+    // Every quote of every order, pages followed: a caller may take "none" for an answer.
+    for (let i = 0; i < ids.length; i += HUBSPOT_LIMITS.searchInValues) {
+      const values = ids.slice(i, i + HUBSPOT_LIMITS.searchInValues);
+      let after: string | undefined;
+      do {
+        const found = await this.client.search(OBJECT_TYPE.quote, {
+          filterGroups: [{ filters: [{ propertyName: PROPERTY.quote.odooOrderId, operator: 'IN', values }] }],
+          properties: [...READ_PROPERTIES.quote],
+          limit: Math.min(HUBSPOT_LIMITS.searchPageSize, Math.max(1, values.length * 2)),
+          ...(after !== undefined ? { after } : {}),
+        }, { requestId: opts.requestId, budget: opts.budget });
+        out.push(...this.records('quote', found.results));
+        after = found.nextAfter;
+      } while (after !== undefined);
+    }
+    return out;
   }
 
   async readCopies(object: CrmCopyObject, ids: readonly string[], opts: CrmCallOptions = {}): Promise<Map<string, CopyValues>> {

@@ -113,6 +113,12 @@ export const HUBSPOT_LIMITS = {
   associationBatchInputs: 1000,
   listPageSize: 100,
   searchPageSize: 200,
+  /**
+   * Values this connector puts in one IN filter. HubSpot bounds a search's size (filters,
+   * groups) without a figure for IN values this project could verify; 50 is a
+   * conservative chunk, and at about one quote per order it still fits one page.
+   */
+  searchInValues: 50,
   ownersPageSize: 500,
 } as const;
 
