@@ -254,21 +254,29 @@ export class SyncEngine {
     return outcomes;
   }
 
-  /** Each flow's read-ahead for its jobs of a claimed batch (Flow.prefetch); a failed one is logged and left out. */
+  /**
+   * Each flow's read-ahead for its jobs of a claimed batch (Flow.prefetch); a failed one
+   * is logged and left out. Only worth it for two jobs or more. It is optional work, so
+   * it gets a third of a lease (not a job's timeout: under rate limiting a slow read-ahead
+   * would hold every job of the batch back) and a stop aborts it at once.
+   */
   private async prefetch(jobs: readonly Job[]): Promise<Map<string, ReadonlyMap<string, unknown>>> {
     const out = new Map<string, ReadonlyMap<string, unknown>>();
     const byFlow = new Map<string, Job[]>();
     for (const j of jobs) byFlow.set(j.flow, [...(byFlow.get(j.flow) ?? []), j]);
     for (const [name, changes] of byFlow) {
       const flow = this.flows.get(name);
-      if (!flow?.prefetch || this.stopped) continue;
-      const deadline = new RequestDeadline(this.options.jobTimeoutMs);
-      const ctx = this.context(flow, `prefetch-${randomUUID()}`, AbortSignal.any([deadline.signal, this.stopping.signal]), deadline);
+      if (!flow?.prefetch || changes.length < 2 || this.stopped) continue;
+      const deadline = new RequestDeadline(Math.min(this.options.jobTimeoutMs, Math.max(1_000, Math.floor(this.options.leaseMs / 3))));
+      const onStop = () => deadline.abort('abandoned');
+      this.stopping.signal.addEventListener('abort', onStop, { once: true });
+      const ctx = this.context(flow, `prefetch-${randomUUID()}`, deadline.signal, deadline);
       try {
         out.set(name, await flow.prefetch(ctx, changes.map((j) => j.change)));
       } catch (e) {
         ctx.logger.warn({ err: e, jobs: changes.length }, 'reading ahead for a batch failed; its jobs read for themselves');
       } finally {
+        this.stopping.signal.removeEventListener('abort', onStop);
         deadline.dispose();
       }
     }

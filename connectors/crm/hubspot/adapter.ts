@@ -378,23 +378,31 @@ export class HubSpotCrmAdapter implements CrmPort {
 
   async quotesByOdooOrderId(orderIds: readonly number[], opts: CrmCallOptions = {}): Promise<CrmQuote[]> {
     const ids = [...new Set(orderIds)].map(String);
-    const out: CrmQuote[] = [];
+    const out = new Map<string, CrmQuote>();
     // Every quote of every order, pages followed: a caller may take "none" for an answer.
+    // Sorted by id, so a quote created while the pages are read lands on a later page
+    // rather than shifting one already read.
     for (let i = 0; i < ids.length; i += HUBSPOT_LIMITS.searchInValues) {
       const values = ids.slice(i, i + HUBSPOT_LIMITS.searchInValues);
+      const seen = new Set<string>();
       let after: string | undefined;
       do {
         const found = await this.client.search(OBJECT_TYPE.quote, {
           filterGroups: [{ filters: [{ propertyName: PROPERTY.quote.odooOrderId, operator: 'IN', values }] }],
+          sorts: [{ propertyName: ID, direction: 'ASCENDING' }],
           properties: [...READ_PROPERTIES.quote],
-          limit: Math.min(HUBSPOT_LIMITS.searchPageSize, Math.max(1, values.length * 2)),
+          limit: HUBSPOT_LIMITS.searchPageSize,
           ...(after !== undefined ? { after } : {}),
         }, { requestId: opts.requestId, budget: opts.budget });
-        out.push(...this.records('quote', found.results));
+        for (const q of this.records('quote', found.results)) out.set(q.id, q);
+        if (found.nextAfter !== undefined && (seen.has(found.nextAfter) || found.results.length === 0)) {
+          throw appError('BACKEND_PROTOCOL', 'HubSpot quote search paging did not advance', { system: 'hubspot', operation: 'search', model: OBJECT_TYPE.quote });
+        }
         after = found.nextAfter;
+        if (after !== undefined) seen.add(after);
       } while (after !== undefined);
     }
-    return out;
+    return [...out.values()];
   }
 
   async readCopies(object: CrmCopyObject, ids: readonly string[], opts: CrmCallOptions = {}): Promise<Map<string, CopyValues>> {
