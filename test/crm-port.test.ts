@@ -47,6 +47,32 @@ describe('the CRM port, HubSpot adapter', () => {
   });
   after(() => sandbox.close());
 
+  test('the quotes of many orders: every one, across IN chunks, and none for an order without one', async () => {
+    const delay = sandbox.store.searchDelayMs;
+    sandbox.store.searchDelayMs = 0; // the records below are made in the store, not through the API
+    try {
+      const orderIds = Array.from({ length: 130 }, (_, i) => 900_000 + i);
+      const made = new Map<number, string[]>();
+      for (const [i, orderId] of orderIds.entries()) {
+        if (i % 5 === 4) continue; // every fifth order has no quote
+        for (let copy = 0; copy < (i % 7 === 0 ? 2 : 1); copy++) {
+          const q = sandbox.store.create('quotes', { hs_title: `Bulk ${i}`, hs_expiration_date: '2026-12-31', hs_status: 'DRAFT', quote_number: `Q-BULK-${i}-${copy}`, odoo_order_id: String(orderId) });
+          made.set(orderId, [...(made.get(orderId) ?? []), q.id]);
+        }
+      }
+      const searches = () => sandbox.log.count({ operation: 'search', objectType: 'quotes' });
+      const before = searches();
+      const found = await crm.quotesByOdooOrderId([...orderIds, ...orderIds.slice(0, 10)]);
+      assert.equal(searches() - before, 3, 'one search per 50 distinct orders');
+      assert.equal(new Set(found.map((q) => q.id)).size, found.length, 'each quote once');
+      for (const orderId of orderIds) {
+        assert.deepEqual(found.filter((q) => q.odooOrderId === orderId).map((q) => q.id).sort(), (made.get(orderId) ?? []).sort(), `order ${orderId}`);
+      }
+    } finally {
+      sandbox.store.searchDelayMs = delay;
+    }
+  });
+
   test('names the concrete system it fronts', () => {
     assert.equal(crm.system, 'hubspot');
   });
